@@ -1,0 +1,292 @@
+"""CLI commands for standards in and out: CAP alerts (`import-cap`, `export-cap`,
+`alerts list`)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from hcc_desktop.cli_commands import Context, emit
+from hcc_desktop.cli_format import short, show_time, table, to_json
+from hcc_desktop.core.services import alerts
+from hcc_desktop.interop.cap_export import Advisory, export_cap
+from hcc_desktop.interop.cap_import import import_cap
+from hcc_desktop.interop.eei_import import commit_eei, preview_eei
+from hcc_desktop.interop.have_export import export_have
+from hcc_desktop.interop.have_import import import_have
+from hcc_desktop.interop.members_import import commit_members, preview_members, read_mapping_file
+from hcc_desktop.interop.table_export import KINDS, export_table
+
+
+def cmd_import_cap(ctx: Context, args: argparse.Namespace) -> int:
+    result = import_cap(
+        ctx.store,
+        Path(args.file),
+        actor=ctx.actor,
+        incident_id=args.incident,
+        new_incident=args.new_incident,
+    )
+    if result.created_incident:
+        emit(f"Opened incident {short(result.incident_id)} from the alert")
+    for item in result.alerts:
+        a, o = item.alert, item.outcome
+        head = a.infos[0].headline or a.infos[0].event if a.infos else a.identifier
+        state = "already imported" if o.duplicate else "imported"
+        emit(f"{state}: {a.msg_type} {a.status} — {head} ({a.sender}, {a.sent})")
+        for ref in o.references_unknown:
+            emit(f"  references an alert not received here: {ref}")
+        if item.members_inside:
+            emit(f"  members in the area: {', '.join(item.members_inside)}")
+    for warning in result.warnings:
+        emit(f"note: {warning}")
+    emit(f"{result.new} new, {result.duplicates} already known, from {args.file}")
+    return 0
+
+
+def cmd_export_cap(ctx: Context, args: argparse.Namespace) -> int:
+    circles = []
+    for raw in args.circle or ():
+        try:
+            centre, km = raw.split()
+            lat, lon = centre.split(",")
+            circles.append((float(lat), float(lon), float(km)))
+        except ValueError:
+            from hcc_desktop.core.errors import ValidationError
+
+            raise ValidationError("circle", f"expected 'lat,lon km', got {raw!r}") from None
+    adv = Advisory(
+        headline=args.headline,
+        description=args.description,
+        event=args.event,
+        instruction=args.instruction or "",
+        area=args.area,
+        urgency=args.urgency,
+        severity=args.severity,
+        certainty=args.certainty,
+        category=args.category,
+        status=args.status,
+        msg_type=args.msg_type,
+        scope=args.scope,
+        restriction=args.restriction or "",
+        expires=args.expires,
+        references=args.references or [],
+        circles=circles,
+        contact=args.contact or "",
+    )
+    ident = export_cap(ctx.store, Path(args.out), adv, actor=ctx.actor, incident_id=args.incident)
+    emit(f"Wrote CAP 1.2 {adv.msg_type.lower()} {ident} to {args.out}")
+    return 0
+
+
+def cmd_alerts_list(ctx: Context, args: argparse.Namespace) -> int:
+    rows: list[dict[str, Any]] = []
+    for a in alerts.list_alerts(ctx.store, incident_id=args.incident):
+        info = (a.infos or [{}])[0]
+        rows.append(
+            {
+                "id": a.id,
+                "direction": a.direction,
+                "identifier": a.identifier,
+                "sender": a.sender,
+                "sent": a.sent,
+                "status": a.status,
+                "msg_type": a.msg_type,
+                "event": info.get("event"),
+                "headline": info.get("headline"),
+                "received_at": a.received_at,
+                "incident_id": a.incident_id,
+            }
+        )
+    if args.json:
+        emit(to_json(rows))
+        return 0
+    emit(
+        table(
+            ("Id", "In/out", "Received", "Type", "Status", "Event", "Headline"),
+            [
+                (
+                    short(r["id"]),
+                    r["direction"],
+                    show_time(r["received_at"]),
+                    r["msg_type"],
+                    r["status"],
+                    r["event"] or "",
+                    (r["headline"] or "")[:60],
+                )
+                for r in rows
+            ],
+        )
+    )
+    return 0
+
+
+def cmd_export_have(ctx: Context, args: argparse.Namespace) -> int:
+    result = export_have(
+        ctx.store, Path(args.out), incident_id=args.incident, period=args.period,
+        envelope=args.envelope,
+    )  # fmt: skip
+    kind = "EDXL-DE envelope with HAVE" if args.envelope else "EDXL-HAVE HospitalStatus"
+    emit(f"Wrote {kind} for {result.hospitals} facilities ({result.values} values) to {args.out}")
+    if result.skipped_unvalidated:
+        emit(f"  {result.skipped_unvalidated} reports not sent: not validated (or changed since)")
+    return 0
+
+
+def cmd_import_have(ctx: Context, args: argparse.Namespace) -> int:
+    result = import_have(
+        ctx.store, Path(args.file), actor=ctx.actor, incident_id=args.incident, period=args.period
+    )
+    for mt in result.matches:
+        if mt.organization_id:
+            emit(f"matched ({mt.how}): {mt.hospital.name} → {mt.organization_name}")
+        else:
+            where = f" in {mt.hospital.town}" if mt.hospital.town else ""
+            emit(f"NOT matched: {mt.hospital.name}{where} — its values were not recorded")
+    emit(
+        f"{result.values} values recorded for period {result.period}, awaiting validation; "
+        f"{len(result.unmatched)} hospitals not matched"
+    )
+    return 0
+
+
+def _report_rows(file: str, refused: list[tuple[int, str]], accepted: int) -> None:
+    for line, reason in refused:
+        emit(f"{file}: line {line}: {reason}")
+    emit(f"{accepted} rows accepted, {len(refused)} refused")
+
+
+def _gate(args: argparse.Namespace, refused: int) -> int | None:
+    """Dry runs stop here; refused rows stop the import unless --skip-bad."""
+    if args.dry_run:
+        emit("Dry run: nothing imported.")
+        return 0
+    if refused and not args.skip_bad:
+        from hcc_desktop.core.errors import ValidationError
+
+        raise ValidationError(
+            "rows", f"{refused} rows refused; nothing imported (--skip-bad imports the rest)"
+        )
+    return None
+
+
+def cmd_import_members(ctx: Context, args: argparse.Namespace) -> int:
+    mapping = read_mapping_file(Path(args.map)) if args.map else None
+    preview = preview_members(ctx.store, Path(args.file), mapping=mapping)
+    emit("Columns: " + ", ".join(f"{k} ← {v!r}" for k, v in preview.mapping.items()))
+    _report_rows(
+        args.file, [(r.line, r.error or "") for r in preview.refused], len(preview.accepted)
+    )
+    stop = _gate(args, len(preview.refused))
+    if stop is not None:
+        return stop
+    result = commit_members(ctx.store, preview, actor=ctx.actor)
+    emit(
+        f"Imported: {len(result.created)} new, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged"
+    )
+    return 0
+
+
+def cmd_import_eei(ctx: Context, args: argparse.Namespace) -> int:
+    preview = preview_eei(ctx.store, Path(args.file), incident_id=args.incident, period=args.period)
+    per = "value" if preview.layout == "long" else "facility"
+    emit(f"Layout: {preview.layout} (one row per {per})")
+    _report_rows(
+        args.file,
+        [(r.line, f"{r.facility} {r.element}: {r.error}") for r in preview.refused],
+        len(preview.accepted),
+    )
+    stop = _gate(args, len(preview.refused))
+    if stop is not None:
+        return stop
+    count = commit_eei(
+        ctx.store, preview, actor=ctx.actor, source=f"spreadsheet {Path(args.file).name}"
+    )
+    emit(f"Recorded {count} EEI values, awaiting validation")
+    return 0
+
+
+def cmd_export_table(ctx: Context, args: argparse.Namespace) -> int:
+    count = export_table(
+        ctx.store, args.kind, Path(args.out), incident_id=args.incident, period=args.period,
+        public=args.public,
+    )  # fmt: skip
+    emit(f"Wrote {count} rows of {args.kind} to {args.out}")
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("import-cap", help="import a CAP alert file or an Atom/RSS feed of alerts")
+    p.add_argument("file", metavar="FILE")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--incident", metavar="ID", help="log it in this incident (default: current)")
+    g.add_argument("--new-incident", action="store_true", help="open a new incident from it")
+    p.set_defaults(handler=cmd_import_cap)
+
+    p = sub.add_parser("export-cap", help="issue a coalition advisory as a CAP 1.2 alert file")
+    p.add_argument("out", metavar="OUT.xml")
+    p.add_argument("--headline", required=True)
+    p.add_argument("--description", required=True)
+    p.add_argument("--event", default="Health care coalition advisory")
+    p.add_argument("--instruction")
+    p.add_argument("--area", default="Coalition area", help="area description")
+    p.add_argument("--circle", action="append", metavar="'LAT,LON KM'")
+    p.add_argument("--urgency", default="Expected")
+    p.add_argument("--severity", default="Moderate")
+    p.add_argument("--certainty", default="Observed")
+    p.add_argument("--category", default="Health")
+    p.add_argument("--status", default="Actual", help="Exercise is forced during exercises")
+    p.add_argument("--msg-type", default="Alert", choices=("Alert", "Update", "Cancel"))
+    p.add_argument("--references", action="append", metavar="SENDER,ID,SENT")
+    p.add_argument("--scope", default="Public", choices=("Public", "Restricted", "Private"))
+    p.add_argument("--restriction")
+    p.add_argument("--expires", metavar="TIME")
+    p.add_argument("--contact")
+    p.add_argument("--incident", metavar="ID")
+    p.set_defaults(handler=cmd_export_cap)
+
+    p = sub.add_parser("export-have", help="write facilities' validated EEIs as EDXL-HAVE 1.0")
+    p.add_argument("out", metavar="OUT.xml")
+    p.add_argument("--incident", metavar="ID")
+    p.add_argument("--period", type=int, metavar="N", help="latest values up to this period")
+    p.add_argument("--envelope", action="store_true", help="wrap in an EDXL-DE 1.0 envelope")
+    p.set_defaults(handler=cmd_export_have)
+
+    p = sub.add_parser("import-have", help="read EDXL-HAVE hospital status as EEI reports")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--incident", metavar="ID")
+    p.add_argument("--period", type=int, metavar="N", help="default: the current period")
+    p.set_defaults(handler=cmd_import_have)
+
+    for name, handler, what in (
+        ("import-members", cmd_import_members, "members and facilities"),
+        ("import-eei", cmd_import_eei, "EEI reports"),
+    ):
+        p = sub.add_parser(name, help=f"import {what} from CSV or XLSX (preview, then import)")
+        p.add_argument("file", metavar="FILE")
+        if name == "import-members":
+            p.add_argument("--map", metavar="MAP", help="JSON or field=Column lines")
+        else:
+            p.add_argument("--incident", metavar="ID")
+            p.add_argument("--period", type=int, metavar="N", help="when the file has no period")
+        p.add_argument("--dry-run", action="store_true", help="show the preview only")
+        p.add_argument("--skip-bad", action="store_true", help="import the accepted rows only")
+        p.set_defaults(handler=handler)
+
+    p = sub.add_parser(
+        "export-table", help="write a table (members, eei, log, requests) as CSV/XLSX"
+    )
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("out", metavar="OUT.csv|OUT.xlsx")
+    p.add_argument("--incident", metavar="ID")
+    p.add_argument("--period", type=int, metavar="N")
+    p.add_argument("--public", action="store_true", help="leave sensitive EEIs out")
+    p.set_defaults(handler=cmd_export_table)
+
+    a = sub.add_parser("alerts", help="CAP alerts received and issued")
+    a_sub = a.add_subparsers(dest="alerts_command", required=True, metavar="COMMAND")
+    p = a_sub.add_parser("list", help="alerts, oldest first")
+    p.add_argument("--incident", metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_alerts_list)

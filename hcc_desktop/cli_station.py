@@ -1,0 +1,169 @@
+"""CLI commands about the store and the station as a whole (init, seed-demo, undo,
+dump, check, backup) and the member list: each calls one core function and shows
+its result."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from hcc_desktop.cli_commands import Context, Unavailable, emit, optional_choice
+from hcc_desktop.cli_format import member_dict, one_line, table, tail, to_json
+from hcc_desktop.core import sqlite as sq
+from hcc_desktop.core.check import check_store
+from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.enums import MEMBER_TYPES
+from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.services import organizations, undo
+from hcc_desktop.core.station import key_path_for
+from hcc_desktop.core.timeutil import parse_date
+
+# ------------------------------------------------------------------ station
+
+
+def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
+    s = ctx.store
+    emit(f"Store:       {s.path}")
+    emit(f"Station:     {s.station_name}")
+    emit(f"Site id:     {s.site_id}")
+    emit(f"Fingerprint: {s.identity.fingerprint}")
+    return 0
+
+
+#: What seed_demo's summary counts, in the order a person reads them.
+DEMO_COUNTS = (
+    "regions", "members", "facilities", "contacts", "periods", "log_entries", "requests",
+    "eei_reports",
+)  # fmt: skip
+
+
+def cmd_seed_demo(ctx: Context, args: argparse.Namespace) -> int:
+    as_of = parse_date("as_of", args.as_of) if args.as_of else date.today()
+    try:
+        from hcc_desktop.demo import seed_demo
+    except ImportError as exc:
+        if exc.name == "hcc_desktop.demo":
+            raise Unavailable("seed-demo: the demo data set is not part of this build") from None
+        raise
+    summary = seed_demo(ctx.store, as_of=as_of, actor=ctx.actor)
+    counts = {name: getattr(summary, name, "?") for name in DEMO_COUNTS}
+    emit(f"Demo coalition as of {as_of.isoformat()} loaded into {ctx.store.path}:")
+    emit(", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items()))
+    inc_id = getattr(summary, "incident_id", None)
+    if inc_id:
+        emit(f"Current incident: {inc_id}")
+    return 0
+
+
+def cmd_undo(ctx: Context, args: argparse.Namespace) -> int:
+    result = undo.undo_last(ctx.store, actor=ctx.actor)
+    line = f"Undone: {result.summary} ({result.restored} restored"
+    if result.skipped:
+        line += f", {result.skipped} left alone because they changed since"
+    emit(line + ")")
+    return 0
+
+
+def cmd_dump(ctx: Context, args: argparse.Namespace) -> int:
+    text = dump_text(ctx.store)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8", newline="\n")
+        emit(f"Wrote {text.count(chr(10))} lines to {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
+    rep = check_store(ctx.store)
+    if args.json:
+        emit(
+            to_json(
+                {
+                    "path": rep.path,
+                    "ok": rep.ok,
+                    "schema": rep.schema,
+                    "schema_head": rep.schema_head,
+                    "integrity": rep.integrity or ["ok"],
+                    "counts": rep.counts,
+                    "problems": rep.problems,
+                }
+            )
+        )
+    else:
+        current = "" if rep.schema == rep.schema_head else "  (NOT the current revision)"
+        emit(f"Store:     {rep.path}")
+        emit(f"Schema:    {rep.schema} (head {rep.schema_head}){current}")
+        emit(f"Integrity: {'ok' if not rep.integrity else '; '.join(rep.integrity[:5])}")
+        emit(table(("TABLE", "ROWS"), sorted(rep.counts.items()), right={1}))
+        for problem in rep.problems:
+            emit(f"Problem:   {problem}")
+        emit("OK" if rep.ok else "PROBLEMS FOUND")
+    if not rep.ok:
+        print(f"hcc-desktop: {rep.path}: the store failed its check", file=sys.stderr)
+    return 0 if rep.ok else 1
+
+
+def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
+    """A consistent copy plus the station key, so the copy opens as this station."""
+    out = Path(args.out)
+    key_out = Path(f"{out}.key")
+    for target in (out, key_out):
+        if target.exists() or target.is_symlink():
+            raise ValidationError(str(target), "exists already; give a new file name")
+    if not out.parent.is_dir():
+        raise ValidationError(str(out.parent), "no such folder")
+    store = ctx.store
+    try:
+        sq.online_backup(store.engine, out)
+        shutil.copy2(key_path_for(store.path), key_out)
+    except BaseException:
+        for target in (out, key_out):
+            target.unlink(missing_ok=True)
+        raise
+    emit(f"Backed up {store.path} to {out} (station key in {key_out})")
+    return 0
+
+
+# ------------------------------------------------------------------ members
+
+
+def cmd_members_list(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    orgs = organizations.list_organizations(store)
+    regions = organizations.list_regions(store)
+    keys = {r.id: r.key or "" for r in regions}
+    wanted = optional_choice("type", args.type, MEMBER_TYPES)
+    if wanted:
+        orgs = [o for o in orgs if o.member_type == wanted]
+    if args.region:
+        by_key = {(r.key or "").lower(): r for r in regions}
+        region = by_key.get(args.region.strip().lower())
+        if region is None:
+            raise ValidationError(
+                "region",
+                f"expected one of {', '.join(sorted(k for k in by_key if k))}; got {args.region!r}",
+            )
+        orgs = [o for o in orgs if o.region_id == region.id]
+    if args.json:
+        emit(to_json([member_dict(o, keys) for o in orgs]))
+        return 0
+    rows = [
+        (
+            tail(o.id),
+            one_line(o.name, 60),
+            o.member_type,
+            o.membership,
+            keys.get(o.region_id or "", ""),
+            o.town,
+            o.state,
+            o.beds,
+        )
+        for o in orgs
+    ]
+    emit(table(("ID", "NAME", "TYPE", "MEMBERSHIP", "REGION", "TOWN", "ST", "BEDS"), rows))
+    emit(f"{len(orgs)} members")
+    return 0

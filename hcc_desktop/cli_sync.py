@@ -1,0 +1,174 @@
+"""CLI commands for stations, packages and conflicts: `station ...`, `export`, `import`,
+`conflicts ...`. Kept apart from the domain commands because they speak of files and
+trust rather than of the incident."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from hcc_desktop.cli_commands import Context, emit
+from hcc_desktop.cli_format import short, show_time, table, to_json
+from hcc_desktop.sync import conflicts, exporter, importer, trust
+
+
+def cmd_station_show(ctx: Context, args: argparse.Namespace) -> int:
+    me = trust.this_station(ctx.store)
+    emit(f"Station:     {me.name}")
+    emit(f"Site id:     {me.site_id}")
+    emit(f"Fingerprint: {me.fingerprint}")
+    return 0
+
+
+def cmd_station_export_key(ctx: Context, args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    trust.export_key(ctx.store, out)
+    emit(f"Wrote the public key of {ctx.store.station_name} to {out}")
+    emit(f"Fingerprint: {ctx.store.identity.fingerprint}")
+    emit("Read this fingerprint to the other station's operator before they trust the file.")
+    return 0
+
+
+def cmd_station_trust(ctx: Context, args: argparse.Namespace) -> int:
+    st = trust.trust(ctx.store, Path(args.file))
+    emit(f"Trusted {st.name} (site {st.site_id})")
+    emit(f"Fingerprint: {st.fingerprint}")
+    return 0
+
+
+def cmd_station_list(ctx: Context, args: argparse.Namespace) -> int:
+    stations = trust.list_stations(ctx.store)
+    if args.json:
+        emit(to_json([s.__dict__ for s in stations]))
+        return 0
+
+    def state(s: trust.StationInfo) -> str:
+        if s.is_self:
+            return "this station"
+        return "revoked" if s.revoked else "trusted" if s.trusted else "not trusted"
+
+    rows = [(s.name, s.site_id, state(s), s.fingerprint) for s in stations]
+    emit(table(("Station", "Site id", "Trust", "Fingerprint"), rows))
+    return 0
+
+
+def cmd_station_revoke(ctx: Context, args: argparse.Namespace) -> int:
+    st = trust.revoke(ctx.store, args.name)
+    emit(f"Revoked {st.name} ({st.fingerprint}): its packages will be refused")
+    return 0
+
+
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    result = exporter.export_package(ctx.store, Path(args.out), for_station=args.for_station)
+    kind = "changes that station lacks" if result.against is not None else "full state"
+    emit(f"Exported {result.versions} versions ({kind}) to {result.path} ({result.bytes} bytes)")
+    emit(f"Package {result.package_id} signed by {ctx.store.station_name}")
+    return 0
+
+
+def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    report = importer.import_package(ctx.store, Path(args.file))
+    emit(f"Imported {args.file}: {report.summary()}")
+    return 0
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def cmd_conflicts_list(ctx: Context, args: argparse.Namespace) -> int:
+    found = conflicts.list_conflicts(ctx.store)
+    if args.json:
+        emit(
+            to_json(
+                [
+                    {
+                        "id": c.id,
+                        "entity": c.entity,
+                        "record_id": c.record_id,
+                        "unit": c.unit,
+                        "label": c.label,
+                        "sides": [s.__dict__ for s in c.sides],
+                    }
+                    for c in found
+                ]
+            )
+        )
+        return 0
+    if not found:
+        emit("No open conflicts.")
+        return 0
+    for c in found:
+        emit(f"Conflict {short(c.id)}: {c.label}, {c.unit}")
+        rows = [
+            (
+                "shown" if s.winner else "",
+                short(s.version_id),
+                s.station,
+                s.operator or "",
+                show_time(s.at),
+                _show(s.value),
+            )
+            for s in c.sides
+        ]
+        emit(table(("", "Version", "Station", "Operator", "When", "Value"), rows))
+        emit("")
+    emit("Resolve with: conflicts resolve ID --keep VERSION   or   --value VALUE")
+    return 0
+
+
+def cmd_conflicts_resolve(ctx: Context, args: argparse.Namespace) -> int:
+    value: Any = None
+    if args.value is not None:
+        try:
+            value = json.loads(args.value)
+        except json.JSONDecodeError:
+            value = args.value
+    conflicts.resolve(ctx.store, actor=ctx.actor, conflict_id=args.id, keep=args.keep, value=value)
+    emit(f"Resolved conflict {args.id}; export a package so the other stations see it.")
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the sync commands to the CLI's subparsers."""
+    st = sub.add_parser("station", help="this station's identity and the stations it trusts")
+    st_sub = st.add_subparsers(dest="station_command", required=True, metavar="COMMAND")
+    st_sub.add_parser("show", help="name, site id and fingerprint").set_defaults(
+        handler=cmd_station_show
+    )
+    p = st_sub.add_parser("export-key", help="write this station's public key file")
+    p.add_argument("out", metavar="OUT")
+    p.set_defaults(handler=cmd_station_export_key)
+    p = st_sub.add_parser("trust", help="trust another station's public key file")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(handler=cmd_station_trust)
+    p = st_sub.add_parser("list", help="stations known here")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_station_list)
+    p = st_sub.add_parser("revoke", help="stop accepting a station's packages")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(handler=cmd_station_revoke)
+
+    p = sub.add_parser("export", help="write a signed package file for other stations")
+    p.add_argument("out", metavar="OUT.hccsync")
+    p.add_argument("--for", dest="for_station", metavar="STATION",
+                   help="only what that station's last known state lacks")  # fmt: skip
+    p.set_defaults(handler=cmd_export)
+    p = sub.add_parser("import", help="check and import a package file")
+    p.add_argument("file", metavar="FILE.hccsync")
+    p.set_defaults(handler=cmd_import)
+
+    c = sub.add_parser("conflicts", help="values two stations changed at once")
+    c_sub = c.add_subparsers(dest="conflicts_command", required=True, metavar="COMMAND")
+    p = c_sub.add_parser("list", help="open conflicts with both values")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_conflicts_list)
+    p = c_sub.add_parser("resolve", help="keep one value or enter another")
+    p.add_argument("id", metavar="ID")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--keep", metavar="VERSION")
+    g.add_argument("--value", metavar="VALUE")
+    p.set_defaults(handler=cmd_conflicts_resolve)

@@ -1,0 +1,1 @@
+"""The GUI-free domain: store, clock, versions, services. Never imports Qt."""

@@ -1,0 +1,169 @@
+"""Merge units of each synchronised entity (SYNC.md, "Merge units").
+
+A *field* unit is one column whose value is a scalar. A *group* unit carries several
+columns that must change together (an EEI value with its comment, a status with who
+moved it), so nobody ever sees a combination nobody entered. `compare` names the keys
+that decide whether two concurrent versions disagree: two stations approving the same
+request at once agree, even though their timestamps differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hcc_desktop.core import models as m
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    columns: tuple[str, ...]
+    group: bool = False
+    compare: tuple[str, ...] = ()
+    #: Domain column that records the winning version id of this unit.
+    version_column: str | None = None
+
+    def comparable(self, value: Any) -> Any:
+        if self.group and self.compare and isinstance(value, dict):
+            return {k: value.get(k) for k in self.compare}
+        return value
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    model: type[m.Base]
+    units: dict[str, Unit] = field(default_factory=dict)
+
+    @property
+    def table(self) -> Any:
+        return self.model.__table__  # type: ignore[attr-defined]
+
+
+def _fields(*names: str) -> dict[str, Unit]:
+    return {n: Unit(n, (n,)) for n in names}
+
+
+def _group(name: str, columns: tuple[str, ...], **kw: Any) -> dict[str, Unit]:
+    return {name: Unit(name, columns, group=True, **kw)}
+
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e
+    for e in (
+        Entity("region", m.Region, _fields("key", "name", "kind", "state", "deleted")),
+        Entity(
+            "organization",
+            m.Organization,
+            _fields(
+                "external_key", "name", "short_name", "member_type", "membership",
+                "region_id", "parent_id", "facility_type", "address", "town", "state",
+                "zip", "county", "lat", "lon", "coords_source", "phone", "phone_24_7",
+                "email", "beds", "trauma_level", "helipad", "notes", "source",
+                "merged_into", "deleted",
+            ),
+        ),
+        Entity(
+            "contact",
+            m.Contact,
+            _fields("organization_id", "name", "role", "phone", "email", "is_24_7", "deleted"),
+        ),
+        Entity(
+            "incident",
+            m.Incident,
+            _fields(
+                "name", "incident_type", "status", "exercise", "description",
+                "started_at", "ended_at", "region_ids", "deleted",
+            ),
+        ),
+        Entity(
+            "period",
+            m.OperationalPeriod,
+            _fields(
+                "incident_id", "number", "starts_at", "ends_at", "eei_due_at",
+                "objectives", "deleted",
+            ),
+        ),
+        Entity(
+            "log_entry",
+            m.LogEntry,
+            {
+                **_group(
+                    "entry",
+                    (
+                        "incident_id", "occurred_at", "operator", "position", "station",
+                        "category", "priority", "text", "organization_id", "corrects_id",
+                        "source",
+                    ),
+                ),
+                **_group(
+                    "significant",
+                    ("significant", "significant_by", "significant_at", "significant_note"),
+                    compare=("significant",),
+                ),
+                **_fields("deleted"),
+            },
+        ),
+        Entity(
+            "request",
+            m.ResourceRequest,
+            {
+                **_fields(
+                    "incident_id", "number", "requester_org_id", "requested_by",
+                    "requester_contact", "resource_kind", "resource_type", "description",
+                    "quantity", "unit", "priority", "needed_by", "deliver_to", "supplier",
+                    "order_number", "notes", "created_at", "deleted",
+                ),
+                **_group(
+                    "status",
+                    ("status", "status_note", "status_at", "status_by"),
+                    compare=("status",),
+                ),
+            },
+        ),
+        Entity(
+            "eei_report",
+            m.EEIReport,
+            {
+                **_group("key", ("incident_id", "organization_id", "element_code", "period")),
+                **_group(
+                    "values",
+                    ("value", "comment", "reporter", "reported_at", "source"),
+                    compare=("value",),
+                    version_column="values_version",
+                ),
+                **_group(
+                    "validation",
+                    (
+                        "validation_state", "validated_by", "validated_at",
+                        "validation_note", "validated_version",
+                    ),
+                    compare=("validation_state", "validated_version"),
+                ),
+                **_fields("deleted"),
+            },
+        ),
+        Entity(
+            "alert",
+            m.Alert,
+            {
+                **_group(
+                    "alert",
+                    (
+                        "identifier", "sender", "sent", "status", "msg_type", "scope",
+                        "references", "note", "infos", "source", "received_at", "direction",
+                    ),
+                ),
+                **_fields("incident_id", "log_entry_id", "deleted"),
+            },
+        ),
+    )
+}  # fmt: skip
+
+
+def entity(name: str) -> Entity:
+    try:
+        return ENTITIES[name]
+    except KeyError:
+        raise KeyError(f"unknown entity {name!r}") from None

@@ -1,0 +1,76 @@
+"""Controlled vocabularies shared by the store, the services, the CLI and the resources.
+
+They are plain string constants (not database enums) so that a package from a newer
+station carrying a value this station does not know still imports; validation of
+*local* input is where unknown values are refused.
+"""
+
+from __future__ import annotations
+
+MEMBER_TYPES: dict[str, str] = {
+    "hospital": "Hospital",
+    "health_system": "Health system",
+    "community_health_center": "Community health centre",
+    "local_public_health": "Local public health",
+    "ems": "EMS",
+    "long_term_care": "Long-term care",
+    "behavioral_health": "Behavioural health",
+    "dialysis": "Dialysis",
+    "home_health": "Home health",
+    "emergency_management": "Emergency management",
+    "state_agency": "State agency",
+    "vendor": "Vendor",
+    "association": "Professional association",
+    "education": "Educational body",
+    "coalition_partner": "Coalition partner group",
+}
+
+MEMBERSHIPS: dict[str, str] = {
+    "core": "Core",
+    "non_core": "Non-core",
+    "guest": "Guest",
+}
+
+INCIDENT_TYPES: dict[str, str] = {
+    "hurricane": "Hurricane / tropical storm",
+    "winter_storm": "Winter storm",
+    "flood": "Flood",
+    "mass_casualty": "Mass-casualty incident",
+    "infectious_disease": "Infectious disease",
+    "cyber": "Cyber incident",
+    "utility_failure": "Utility failure",
+    "planned_event": "Planned event",
+    "other": "Other",
+}
+
+INCIDENT_STATUSES: tuple[str, ...] = ("active", "monitoring", "closed")
+
+LOG_CATEGORIES: tuple[str, ...] = (
+    "general",
+    "situation",
+    "decision",
+    "communication",
+    "resource",
+    "eei",
+    "safety",
+    "alert",
+)
+
+LOG_PRIORITIES: tuple[str, ...] = ("routine", "important", "urgent")
+
+# ICS-213RR prints Urgent / Routine / Low.
+REQUEST_PRIORITIES: tuple[str, ...] = ("urgent", "routine", "low")
+
+SIGNIFICANT_STATES: tuple[str, ...] = ("none", "nominated", "approved", "declined")
+
+VALIDATION_STATES: tuple[str, ...] = ("reported", "validated", "questioned", "rejected")
+
+EEI_VALUE_TYPES: tuple[str, ...] = (
+    "integer",
+    "number",
+    "percent",
+    "yesno",
+    "choice",
+    "text",
+    "datetime",
+)

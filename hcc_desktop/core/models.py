@@ -1,0 +1,366 @@
+"""SQLAlchemy 2 models: the domain tables and the sync tables.
+
+Domain tables (regions ... eei_reports) are a materialised view of the winning versions
+in `versions`; only `core.versions` writes them. They carry no foreign keys on purpose:
+versions may arrive in any order from other stations, so a row can name a record that
+has not arrived yet. Services check references for local input instead.
+Local tables (stations, operators, change_sets, clock, imports) are never synchronised.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(36)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# --------------------------------------------------------------------------- domain
+
+
+class Region(Base):
+    __tablename__ = "regions"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(20))
+    state: Mapped[str | None] = mapped_column(String(2))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    external_key: Mapped[str | None] = mapped_column(String(80), index=True)
+    name: Mapped[str | None] = mapped_column(String(300), index=True)
+    short_name: Mapped[str | None] = mapped_column(String(80))
+    member_type: Mapped[str | None] = mapped_column(String(40))
+    membership: Mapped[str | None] = mapped_column(String(20))
+    region_id: Mapped[str | None] = mapped_column(ID)
+    parent_id: Mapped[str | None] = mapped_column(ID)
+    facility_type: Mapped[str | None] = mapped_column(String(80))
+    address: Mapped[str | None] = mapped_column(String(300))
+    town: Mapped[str | None] = mapped_column(String(120))
+    state: Mapped[str | None] = mapped_column(String(2))
+    zip: Mapped[str | None] = mapped_column(String(10))
+    county: Mapped[str | None] = mapped_column(String(80))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    coords_source: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    phone_24_7: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    beds: Mapped[int | None] = mapped_column(Integer)
+    trauma_level: Mapped[str | None] = mapped_column(String(40))
+    helipad: Mapped[bool | None] = mapped_column(Boolean)
+    notes: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(200))
+    merged_into: Mapped[str | None] = mapped_column(ID)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organization_id: Mapped[str | None] = mapped_column(ID, index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    is_24_7: Mapped[bool | None] = mapped_column(Boolean)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    incident_type: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str | None] = mapped_column(String(20))
+    exercise: Mapped[bool | None] = mapped_column(Boolean)
+    description: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[str | None] = mapped_column(String(32))
+    ended_at: Mapped[str | None] = mapped_column(String(32))
+    region_ids: Mapped[Any] = mapped_column(JSON, nullable=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OperationalPeriod(Base):
+    __tablename__ = "operational_periods"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    incident_id: Mapped[str | None] = mapped_column(ID, index=True)
+    number: Mapped[int | None] = mapped_column(Integer)
+    starts_at: Mapped[str | None] = mapped_column(String(32))
+    ends_at: Mapped[str | None] = mapped_column(String(32))
+    eei_due_at: Mapped[str | None] = mapped_column(String(32))
+    objectives: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LogEntry(Base):
+    __tablename__ = "log_entries"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    incident_id: Mapped[str | None] = mapped_column(ID)
+    occurred_at: Mapped[str | None] = mapped_column(String(32))
+    operator: Mapped[str | None] = mapped_column(String(120))
+    position: Mapped[str | None] = mapped_column(String(120))
+    station: Mapped[str | None] = mapped_column(String(120))
+    category: Mapped[str | None] = mapped_column(String(30))
+    priority: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
+    organization_id: Mapped[str | None] = mapped_column(ID)
+    corrects_id: Mapped[str | None] = mapped_column(ID)
+    source: Mapped[str | None] = mapped_column(String(200))
+    significant: Mapped[str | None] = mapped_column(String(20))
+    significant_by: Mapped[str | None] = mapped_column(String(120))
+    significant_at: Mapped[str | None] = mapped_column(String(32))
+    significant_note: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_log_entries_incident_time", "incident_id", "occurred_at"),)
+
+
+class ResourceRequest(Base):
+    __tablename__ = "resource_requests"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    incident_id: Mapped[str | None] = mapped_column(ID, index=True)
+    number: Mapped[str | None] = mapped_column(String(40))
+    requester_org_id: Mapped[str | None] = mapped_column(ID)
+    requested_by: Mapped[str | None] = mapped_column(String(120))
+    requester_contact: Mapped[str | None] = mapped_column(String(120))
+    resource_kind: Mapped[str | None] = mapped_column(String(120))
+    resource_type: Mapped[str | None] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(Text)
+    quantity: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(40))
+    priority: Mapped[str | None] = mapped_column(String(20))
+    needed_by: Mapped[str | None] = mapped_column(String(32))
+    deliver_to: Mapped[str | None] = mapped_column(String(300))
+    supplier: Mapped[str | None] = mapped_column(String(200))
+    order_number: Mapped[str | None] = mapped_column(String(80))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str | None] = mapped_column(String(20))
+    status_note: Mapped[str | None] = mapped_column(Text)
+    status_at: Mapped[str | None] = mapped_column(String(32))
+    status_by: Mapped[str | None] = mapped_column(String(120))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EEIElement(Base):
+    """The catalog (resources/eei_catalog.json) as loaded into this store: local, never
+    synchronised, refreshed when the catalog file changes."""
+
+    __tablename__ = "eei_elements"
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(40))
+    value_type: Mapped[str] = mapped_column(String(20))
+    unit: Mapped[str | None] = mapped_column(String(40))
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
+    choices: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reported_by: Mapped[Any] = mapped_column(JSON, nullable=True)
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    have: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EEIReport(Base):
+    __tablename__ = "eei_reports"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    incident_id: Mapped[str | None] = mapped_column(ID)
+    organization_id: Mapped[str | None] = mapped_column(ID)
+    element_code: Mapped[str | None] = mapped_column(String(60))
+    period: Mapped[int | None] = mapped_column(Integer)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text)
+    reporter: Mapped[str | None] = mapped_column(String(120))
+    reported_at: Mapped[str | None] = mapped_column(String(32))
+    source: Mapped[str | None] = mapped_column(String(200))
+    values_version: Mapped[str | None] = mapped_column(String(64))
+    validation_state: Mapped[str | None] = mapped_column(String(20))
+    validated_by: Mapped[str | None] = mapped_column(String(120))
+    validated_at: Mapped[str | None] = mapped_column(String(32))
+    validation_note: Mapped[str | None] = mapped_column(Text)
+    validated_version: Mapped[str | None] = mapped_column(String(64))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_eei_reports_incident_period", "incident_id", "period"),)
+
+
+class Alert(Base):
+    """A CAP alert as received (or issued): kept whole so its areas can be drawn and
+    its updates and cancellations linked; the log entry made from it is the operator's
+    record that it arrived."""
+
+    __tablename__ = "alerts"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    identifier: Mapped[str | None] = mapped_column(String(300))
+    sender: Mapped[str | None] = mapped_column(String(300))
+    sent: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str | None] = mapped_column(String(20))
+    msg_type: Mapped[str | None] = mapped_column(String(20))
+    scope: Mapped[str | None] = mapped_column(String(20))
+    references: Mapped[Any] = mapped_column(JSON, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    infos: Mapped[Any] = mapped_column(JSON, nullable=True)
+    source: Mapped[str | None] = mapped_column(String(300))
+    received_at: Mapped[str | None] = mapped_column(String(32))
+    direction: Mapped[str | None] = mapped_column(String(10))
+    incident_id: Mapped[str | None] = mapped_column(ID, index=True)
+    log_entry_id: Mapped[str | None] = mapped_column(ID)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --------------------------------------------------------------------------- sync
+
+
+class Version(Base):
+    """Append-only history of every synchronised edit (triggers refuse UPDATE/DELETE).
+
+    `seq` is local arrival order; `id` is the content hash shared by all stations.
+    `change_id` is local too: which of this station's change sets made it (null when
+    imported), used by undo and the audit view.
+    """
+
+    __tablename__ = "versions"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(64), unique=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[str] = mapped_column(ID)
+    unit: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(Text)
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    site_id: Mapped[str] = mapped_column(String(40))
+    parent_id: Mapped[str | None] = mapped_column(String(64))
+    operator: Mapped[str | None] = mapped_column(String(200))
+    resolves: Mapped[str | None] = mapped_column(Text)
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id"))
+
+    __table_args__ = (
+        Index("ix_versions_unit", "entity", "record_id", "unit"),
+        Index("ix_versions_site_hlc", "site_id", "hlc"),
+    )
+
+
+class Winner(Base):
+    """Current winning version of each merge unit; rebuildable from `versions`."""
+
+    __tablename__ = "winners"
+    entity: Mapped[str] = mapped_column(String(30), primary_key=True)
+    record_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    unit: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version_id: Mapped[str] = mapped_column(String(64))
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    site_id: Mapped[str] = mapped_column(String(40))
+
+
+class Conflict(Base):
+    """Open conflicts: sibling versions (same parent) whose values disagree and that no
+    resolution has covered. Derived from `versions`, so every station lists the same."""
+
+    __tablename__ = "conflicts"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[str] = mapped_column(ID)
+    unit: Mapped[str] = mapped_column(String(40))
+    parent_id: Mapped[str | None] = mapped_column(String(64))
+    version_ids: Mapped[Any] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_conflicts_unit", "entity", "record_id", "unit"),)
+
+
+class ChangeSet(Base):
+    """One local service call: the unit of undo and of the audit trail."""
+
+    __tablename__ = "change_sets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(32))
+    operator: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    undoes: Mapped[int | None] = mapped_column(Integer)
+    undone_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class ClockState(Base):
+    __tablename__ = "clock_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hlc: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Station(Base):
+    """This station (is_self) and the peers it knows; trust is local."""
+
+    __tablename__ = "stations"
+    site_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    public_key: Mapped[str | None] = mapped_column(String(120))
+    fingerprint: Mapped[str | None] = mapped_column(String(80))
+    is_self: Mapped[bool] = mapped_column(Boolean, default=False)
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[str | None] = mapped_column(String(120))
+    last_used_at: Mapped[str | None] = mapped_column(String(32))
+
+
+class ImportRecord(Base):
+    __tablename__ = "import_log"
+    package_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    origin_site: Mapped[str] = mapped_column(String(40))
+    imported_at: Mapped[str] = mapped_column(String(32))
+    new_versions: Mapped[int] = mapped_column(Integer, default=0)
+    known_versions: Mapped[int] = mapped_column(Integer, default=0)
+    conflicts: Mapped[int] = mapped_column(Integer, default=0)
+    clock_warnings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PeerVector(Base):
+    """Highest HLC of each origin that a peer is known to hold (for delta exports)."""
+
+    __tablename__ = "peer_vectors"
+    peer_site: Mapped[str] = mapped_column(String(40), primary_key=True)
+    origin_site: Mapped[str] = mapped_column(String(40), primary_key=True)
+    hlc: Mapped[int] = mapped_column(BigInteger)
+
+
+class Setting(Base):
+    """Small local key/value settings (current incident, catalog version, ...)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)

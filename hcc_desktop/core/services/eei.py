@@ -1,0 +1,327 @@
+"""EEI reports: values per facility, element and operational period, and their
+validation by the coalition.
+
+A report's id is UUIDv5(incident, facility, element, period), so the same fact entered
+at two stations is one record. Values and validation are separate merge units, and a
+validation names the values version it looked at: when the values change afterwards,
+the validation shows as stale instead of vouching for numbers nobody checked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from hcc_desktop.core import models as m
+from hcc_desktop.core.catalog import Catalog, load_catalog
+from hcc_desktop.core.enums import VALIDATION_STATES
+from hcc_desktop.core.errors import NotFoundError, ValidationError
+from hcc_desktop.core.ids import natural_id
+from hcc_desktop.core.services.common import Actor, get_live, optional_text, require_choice
+from hcc_desktop.core.services.incidents import get_period
+from hcc_desktop.core.store import Store
+from hcc_desktop.core.timeutil import from_ms, normalise
+
+
+def report_id(incident_id: str, organization_id: str, element: str, period: int) -> str:
+    return natural_id("eei", incident_id, organization_id, element, period)
+
+
+@dataclass(frozen=True)
+class FacilityReport:
+    """One facility's values for one period, as a reporter hands them in."""
+
+    organization_id: str
+    period: int
+    values: Mapping[str, Any]
+    comment: str | None = None
+    reported_at: str | None = None
+    reporter: str | None = None
+    source: str | None = None
+
+
+def set_values(
+    store: Store,
+    *,
+    actor: Actor,
+    incident_id: str,
+    organization_id: str,
+    period: int,
+    values: Mapping[str, Any],
+    comment: str | None = None,
+    reported_at: str | None = None,
+    source: str | None = None,
+) -> list[str]:
+    report = FacilityReport(organization_id, period, values, comment, reported_at, None, source)
+    return submit_reports(store, actor=actor, incident_id=incident_id, reports=[report])
+
+
+def submit_reports(
+    store: Store, *, actor: Actor, incident_id: str, reports: Iterable[FacilityReport]
+) -> list[str]:
+    """Record many facilities' values in one transaction; every value is checked
+    against the catalog and the cross-field rules before anything is written."""
+    cat = load_catalog()
+    batch = list(reports)
+    ids: list[str] = []
+    now = from_ms(store.wall())
+    with store.writing(operator=actor.label, summary=f"EEI values ({len(batch)} reports)") as w:
+        inc = get_live(w.session, m.Incident, incident_id, "incident")
+        orgs: dict[str, m.Organization] = {}
+        periods: set[int] = set()
+        pending: list[tuple[str, dict[str, Any]]] = []
+        # Rules hold over what the facility will show after this batch, so earlier
+        # reports in the same batch count as much as stored ones.
+        batch_values: dict[tuple[str, int], dict[str, Any]] = {}
+        for r in batch:
+            org = orgs.get(r.organization_id)
+            if org is None:
+                org = get_live(w.session, m.Organization, r.organization_id, "facility")
+                orgs[org.id] = org
+            if r.period not in periods:
+                get_period(w.session, inc.id, r.period)
+                periods.add(r.period)
+            if not r.values:
+                raise ValidationError("values", "no EEI values given")
+            coerced = {}
+            for code, raw in r.values.items():
+                el = cat.element(code)
+                if el.reported_by and org.member_type not in el.reported_by:
+                    raise ValidationError(
+                        "element",
+                        f"{code} is not reported by {org.member_type} members ({org.name})",
+                    )
+                coerced[code] = el.coerce(raw)
+            slot = (org.id, r.period)
+            if slot not in batch_values:
+                batch_values[slot] = _current_values(w.session, inc.id, org.id, r.period)
+            batch_values[slot].update(coerced)
+            cat.check_rules(batch_values[slot])
+            reported_at = normalise("reported_at", r.reported_at) or now
+            for code, value in coerced.items():
+                rid = report_id(inc.id, org.id, code, r.period)
+                body = {
+                    "value": value,
+                    "comment": optional_text("comment", r.comment, max_len=2000),
+                    "reporter": r.reporter or actor.label,
+                    "reported_at": reported_at,
+                    "source": optional_text("source", r.source),
+                }
+                pending.append((rid, body))
+                ids.append(rid)
+                keys = {
+                    "incident_id": inc.id,
+                    "organization_id": org.id,
+                    "element_code": code,
+                    "period": r.period,
+                }
+                pending.append((rid, {"__key__": keys}))
+        rids = [rid for rid, _ in pending]
+        w.prefetch("eei_report", rids)
+        current = _current_rows(w.session, rids)
+        for rid, body in pending:
+            if "__key__" in body:
+                if w.winner("eei_report", rid, "key") is None:
+                    w.put("eei_report", rid, {"key": body["__key__"], "deleted": False})
+                continue
+            row = current.get(rid)
+            if row is not None and not row.deleted and _same_values(row, body):
+                continue  # the same report again (a re-import): nothing new to record
+            w.put("eei_report", rid, {"values": body})
+    return ids
+
+
+_VALUE_FIELDS = ("value", "comment", "reporter", "reported_at", "source")
+
+
+def _same_values(row: m.EEIReport, body: Mapping[str, Any]) -> bool:
+    return all(getattr(row, f) == body.get(f) for f in _VALUE_FIELDS)
+
+
+def _current_rows(session: Any, rids: list[str]) -> dict[str, m.EEIReport]:
+    found: dict[str, m.EEIReport] = {}
+    unique = list(dict.fromkeys(rids))
+    for i in range(0, len(unique), 400):
+        stmt = select(m.EEIReport).where(m.EEIReport.id.in_(unique[i : i + 400]))
+        found.update({r.id: r for r in session.scalars(stmt)})
+    return found
+
+
+def _current_values(session: Any, incident_id: str, org_id: str, period: int) -> dict[str, Any]:
+    rows = session.execute(
+        select(m.EEIReport.element_code, m.EEIReport.value).where(
+            m.EEIReport.incident_id == incident_id,
+            m.EEIReport.organization_id == org_id,
+            m.EEIReport.period == period,
+            m.EEIReport.deleted.is_(False),
+        )
+    )
+    return {code: value for code, value in rows}
+
+
+def validate(
+    store: Store,
+    *,
+    actor: Actor,
+    report_ids: Iterable[str],
+    state: str,
+    note: str = "",
+    at: str | None = None,
+) -> int:
+    """Mark reports validated, questioned or rejected (or back to reported). The
+    validation names the values version it saw. Returns how many changed."""
+    new_state = require_choice("state", state, VALIDATION_STATES)
+    ids = list(dict.fromkeys(report_ids))
+    if not ids:
+        raise ValidationError("report", "no EEI report given")
+    if new_state in ("questioned", "rejected") and not note.strip():
+        raise ValidationError("note", f"say why the value is {new_state}")
+    changed = 0
+    when = normalise("at", at) or from_ms(store.wall())
+    with store.writing(operator=actor.label, summary=f"EEI {new_state}") as w:
+        rows = _current_rows(w.session, ids)
+        w.prefetch("eei_report", ids)
+        for rid in ids:
+            rep = rows.get(rid)
+            if rep is None or rep.deleted:
+                raise NotFoundError("report", f"unknown EEI report {rid!r}")
+            if rep.validation_state == new_state and rep.validated_version == rep.values_version:
+                continue
+            w.put(
+                "eei_report",
+                rep.id,
+                {
+                    "validation": {
+                        "validation_state": new_state,
+                        "validated_by": actor.label,
+                        "validated_at": when,
+                        "validation_note": optional_text("note", note, max_len=2000),
+                        "validated_version": rep.values_version,
+                    }
+                },
+            )
+            changed += 1
+    return changed
+
+
+def find_report(
+    store: Store, *, incident_id: str, organization_id: str, element: str, period: int
+) -> m.EEIReport:
+    with store.read() as s:
+        rid = report_id(incident_id, organization_id, element, period)
+        return get_live(s, m.EEIReport, rid, "report")
+
+
+def effective_state(rep: m.EEIReport) -> str:
+    """What the grid shows: a validation of older values does not count."""
+    state = rep.validation_state or "reported"
+    if state != "reported" and rep.validated_version != rep.values_version:
+        return "stale"
+    return state
+
+
+# --------------------------------------------------------------------- reading
+
+
+def reporting_types(cat: Catalog | None = None) -> tuple[str, ...]:
+    """Member types expected to report: those that report facility status."""
+    cat = cat or load_catalog()
+    el = cat.elements.get("FACILITY_STATUS")
+    return el.reported_by if el else ("hospital",)
+
+
+def expected_facilities(store: Store, *, incident_id: str) -> list[m.Organization]:
+    """Members that owe EEIs for this incident (its regions, reporting member types)."""
+    with store.read() as s:
+        inc = get_live(s, m.Incident, incident_id, "incident")
+        stmt = select(m.Organization).where(
+            m.Organization.deleted.is_(False),
+            m.Organization.member_type.in_(reporting_types()),
+        )
+        if inc.region_ids:
+            stmt = stmt.where(m.Organization.region_id.in_(inc.region_ids))
+        return list(s.scalars(stmt.order_by(m.Organization.name)))
+
+
+def reports_for_period(store: Store, *, incident_id: str, period: int) -> list[m.EEIReport]:
+    with store.read() as s:
+        stmt = select(m.EEIReport).where(
+            m.EEIReport.incident_id == incident_id,
+            m.EEIReport.period == period,
+            m.EEIReport.deleted.is_(False),
+        )
+        return list(s.scalars(stmt))
+
+
+def grid(store: Store, *, incident_id: str, period: int) -> dict[str, dict[str, m.EEIReport]]:
+    """facility id → element code → report, for one period."""
+    out: dict[str, dict[str, m.EEIReport]] = defaultdict(dict)
+    for rep in reports_for_period(store, incident_id=incident_id, period=period):
+        if rep.organization_id and rep.element_code:
+            out[rep.organization_id][rep.element_code] = rep
+    return out
+
+
+@dataclass
+class Timeliness:
+    period: int
+    due_at: str | None
+    expected: int
+    on_time: list[str] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def share_on_time(self) -> float:
+        return len(self.on_time) / self.expected if self.expected else 0.0
+
+
+def timeliness(store: Store, *, incident_id: str, period: int) -> Timeliness:
+    """Which expected facilities reported by the period's due time (the HPP measure of
+    EEI timeliness): a facility is on time when its first report came by the due time."""
+    with store.read() as s:
+        p = get_period(s, incident_id, period)
+    expected = expected_facilities(store, incident_id=incident_id)
+    first = first_reports(store, incident_id=incident_id, period=period)
+    result = Timeliness(period, p.eei_due_at, len(expected))
+    for org in expected:
+        at = first.get(org.id)
+        if at is None:
+            result.missing.append(org.id)
+        elif p.eei_due_at is None or at <= p.eei_due_at:
+            result.on_time.append(org.id)
+        else:
+            result.late.append(org.id)
+    return result
+
+
+def first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, str]:
+    """facility → time of its first report in the period. Later updates overwrite a
+    report's current time, so the first is read from the version history."""
+    org_of = {
+        rep.id: rep.organization_id
+        for rep in reports_for_period(store, incident_id=incident_id, period=period)
+        if rep.organization_id
+    }
+    first: dict[str, str] = {}
+    ids = list(org_of)
+    with store.read() as s:
+        for i in range(0, len(ids), 400):
+            rows = s.execute(
+                select(m.Version.record_id, m.Version.value).where(
+                    m.Version.entity == "eei_report",
+                    m.Version.unit == "values",
+                    m.Version.record_id.in_(ids[i : i + 400]),
+                )
+            )
+            for record_id, raw in rows:
+                at = json.loads(raw).get("reported_at")
+                org_id = org_of[record_id]
+                if at and (org_id not in first or at < first[org_id]):
+                    first[org_id] = at
+    return first

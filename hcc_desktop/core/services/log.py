@@ -1,0 +1,282 @@
+"""The incident log (ICS 214 activity log and significant events).
+
+Entries are immutable: a correction is a new entry pointing at the one it corrects and
+a retraction is a `deleted` version, so the record of who knew what, when, survives.
+Significant events are nominated by anyone and approved or declined by the situation
+unit; only approved ones reach the overview and the briefing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hcc_desktop.core import models as m
+from hcc_desktop.core.enums import LOG_CATEGORIES, LOG_PRIORITIES
+from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.ids import uuid7
+from hcc_desktop.core.services.common import (
+    MAX_TEXT,
+    Actor,
+    get_live,
+    optional_text,
+    require_choice,
+    require_text,
+    resolve_prefix,
+)
+from hcc_desktop.core.store import Store
+from hcc_desktop.core.timeutil import from_ms, normalise
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    text: str
+    category: str = "general"
+    priority: str = "routine"
+    organization_id: str | None = None
+    occurred_at: str | None = None
+    source: str | None = None
+    record_id: str | None = None
+    #: Who wrote it and where, when this is a record of an entry made elsewhere (an
+    #: imported ICS 214, the demo's narrative); by default the acting operator here.
+    author: Actor | None = None
+    station: str | None = None
+
+
+def add_entry(
+    store: Store,
+    *,
+    actor: Actor,
+    incident_id: str,
+    text: str,
+    category: str = "general",
+    priority: str = "routine",
+    organization_id: str | None = None,
+    occurred_at: str | None = None,
+    source: str | None = None,
+    record_id: str | None = None,
+) -> str:
+    entry = NewEntry(text, category, priority, organization_id, occurred_at, source, record_id)
+    return add_entries(store, actor=actor, incident_id=incident_id, entries=[entry])[0]
+
+
+def add_entries(
+    store: Store, *, actor: Actor, incident_id: str, entries: Iterable[NewEntry]
+) -> list[str]:
+    """Append many entries in one transaction (imports, the demo, a busy shift)."""
+    batch = list(entries)
+    ids: list[str] = []
+    now = from_ms(store.wall())
+    with store.writing(operator=actor.label, summary=f"{len(batch)} log entries") as w:
+        inc = get_live(w.session, m.Incident, incident_id, "incident")
+        orgs_seen: set[str] = set()
+        for i, e in enumerate(batch):
+            where = f"entry {i + 1}: " if len(batch) > 1 else ""
+            try:
+                occurred = normalise("occurred_at", e.occurred_at) or now
+                if inc.started_at and occurred < inc.started_at:
+                    raise ValidationError(
+                        "occurred_at", f"before the incident started ({inc.started_at})"
+                    )
+                if e.organization_id and e.organization_id not in orgs_seen:
+                    get_live(w.session, m.Organization, e.organization_id, "organization")
+                    orgs_seen.add(e.organization_id)
+                value = _entry_value(
+                    e.author or actor,
+                    e.station or store.station_name,
+                    inc.id,
+                    occurred,
+                    e,
+                )
+            except ValidationError as exc:
+                raise ValidationError(where + exc.field, exc.message) from None
+            rid = e.record_id or uuid7(store.wall())
+            w.put("log_entry", rid, {"entry": value}, new=e.record_id is None)
+            ids.append(rid)
+    return ids
+
+
+def _entry_value(
+    actor: Actor,
+    station: str,
+    incident_id: str,
+    occurred: str,
+    e: NewEntry,
+    corrects: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "incident_id": incident_id,
+        "occurred_at": occurred,
+        "operator": actor.name,
+        "position": actor.position or None,
+        "station": station,
+        "category": require_choice("category", e.category, LOG_CATEGORIES),
+        "priority": require_choice("priority", e.priority, LOG_PRIORITIES),
+        "text": require_text("text", e.text, max_len=MAX_TEXT),
+        "organization_id": e.organization_id,
+        "corrects_id": corrects,
+        "source": optional_text("source", e.source),
+    }
+
+
+def correct_entry(
+    store: Store,
+    *,
+    actor: Actor,
+    entry_id: str,
+    text: str,
+    reason: str = "",
+    occurred_at: str | None = None,
+    record_id: str | None = None,
+    author: Actor | None = None,
+    station: str | None = None,
+) -> str:
+    """A new entry that replaces the text of an old one; the old stays as it was.
+    `occurred_at`, `record_id`, `author` and `station` record a correction made
+    elsewhere or earlier (an imported log, the demo's narrative)."""
+    with store.read() as s:
+        old = resolve_prefix(s, m.LogEntry, entry_id, "entry")
+    body = text if not reason else f"{text} (correction: {reason})"
+    rid = record_id or uuid7(store.wall())
+    at = normalise("occurred_at", occurred_at) or from_ms(store.wall())
+    if old.occurred_at and at < old.occurred_at:
+        raise ValidationError("occurred_at", "a correction cannot precede the entry it corrects")
+    with store.writing(operator=actor.label, summary="Correct log entry") as w:
+        if record_id and w.session.get(m.LogEntry, record_id) is not None:
+            raise ValidationError("id", f"a log entry with id {record_id} exists already")
+        e = NewEntry(
+            body, old.category or "general", old.priority or "routine", old.organization_id
+        )
+        value = _entry_value(
+            author or actor, station or store.station_name, old.incident_id or "", at, e, old.id
+        )
+        w.put("log_entry", rid, {"entry": value}, new=record_id is None)
+    return rid
+
+
+def retract_entry(store: Store, *, actor: Actor, entry_id: str) -> None:
+    with store.writing(operator=actor.label, summary="Retract log entry") as w:
+        entry = resolve_prefix(w.session, m.LogEntry, entry_id, "entry")
+        w.put("log_entry", entry.id, {"deleted": True})
+
+
+def nominate(
+    store: Store, *, actor: Actor, entry_id: str, note: str = "", at: str | None = None
+) -> None:
+    """Put an entry forward as a significant event for the situation unit's review."""
+    with store.writing(operator=actor.label, summary="Nominate significant event") as w:
+        entry = resolve_prefix(w.session, m.LogEntry, entry_id, "entry")
+        if entry.significant in ("nominated", "approved"):
+            raise ValidationError("entry", f"already {entry.significant} as a significant event")
+        w.put("log_entry", entry.id, {"significant": _sig("nominated", actor, store, note, at)})
+
+
+def review(
+    store: Store,
+    *,
+    actor: Actor,
+    entry_id: str,
+    approve: bool,
+    note: str = "",
+    at: str | None = None,
+) -> None:
+    """Approve or decline a nomination (the situation unit's call)."""
+    with store.writing(operator=actor.label, summary="Review significant event") as w:
+        entry = resolve_prefix(w.session, m.LogEntry, entry_id, "entry")
+        if entry.significant != "nominated":
+            raise ValidationError(
+                "entry",
+                "only nominated entries can be reviewed; this one is "
+                + (entry.significant or "not nominated"),
+            )
+        state = "approved" if approve else "declined"
+        w.put("log_entry", entry.id, {"significant": _sig(state, actor, store, note, at)})
+
+
+def _sig(state: str, actor: Actor, store: Store, note: str, at: str | None) -> dict[str, Any]:
+    return {
+        "significant": state,
+        "significant_by": actor.label,
+        "significant_at": normalise("at", at) or from_ms(store.wall()),
+        "significant_note": optional_text("note", note, max_len=2000),
+    }
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    incident_id: str
+    category: str | None = None
+    priority: str | None = None
+    text: str | None = None
+    since: str | None = None
+    until: str | None = None
+    significant: str | None = None
+    include_deleted: bool = False
+
+    def where(self) -> list[Any]:
+        t = m.LogEntry
+        clauses: list[Any] = [t.incident_id == self.incident_id]
+        if not self.include_deleted:
+            clauses.append(t.deleted.is_(False))
+        if self.category:
+            clauses.append(t.category == self.category)
+        if self.priority:
+            clauses.append(t.priority == self.priority)
+        if self.text:
+            clauses.append(t.text.contains(self.text, autoescape=True))
+        if self.since:
+            clauses.append(t.occurred_at >= self.since)
+        if self.until:
+            clauses.append(t.occurred_at < self.until)
+        if self.significant:
+            clauses.append(t.significant == self.significant)
+        return clauses
+
+
+def list_entries(
+    store: Store,
+    *,
+    flt: LogFilter,
+    offset: int = 0,
+    limit: int | None = None,
+    newest_first: bool = False,
+) -> list[m.LogEntry]:
+    order = (
+        (m.LogEntry.occurred_at.desc(), m.LogEntry.id.desc())
+        if newest_first
+        else (
+            m.LogEntry.occurred_at,
+            m.LogEntry.id,
+        )
+    )
+    with store.read() as s:
+        stmt = select(m.LogEntry).where(*flt.where()).order_by(*order).offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return list(s.scalars(stmt))
+
+
+def count_entries(store: Store, *, flt: LogFilter) -> int:
+    with store.read() as s:
+        return s.scalar(select(func.count()).select_from(m.LogEntry).where(*flt.where())) or 0
+
+
+def entry_dict(e: m.LogEntry) -> Mapping[str, Any]:
+    return {
+        "id": e.id,
+        "incident_id": e.incident_id,
+        "occurred_at": e.occurred_at,
+        "operator": e.operator,
+        "position": e.position,
+        "station": e.station,
+        "category": e.category,
+        "priority": e.priority,
+        "text": e.text,
+        "organization_id": e.organization_id,
+        "corrects_id": e.corrects_id,
+        "significant": e.significant,
+        "deleted": e.deleted,
+    }

@@ -1,0 +1,275 @@
+"""Resource requests (ICS 213RR) and their status chain."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hcc_desktop.core import lifecycle
+from hcc_desktop.core import models as m
+from hcc_desktop.core.enums import REQUEST_PRIORITIES
+from hcc_desktop.core.errors import NotFoundError, ValidationError
+from hcc_desktop.core.ids import uuid7
+from hcc_desktop.core.services.common import (
+    MAX_TEXT,
+    Actor,
+    get_live,
+    optional_text,
+    require_choice,
+    require_text,
+)
+from hcc_desktop.core.store import Store
+from hcc_desktop.core.timeutil import from_ms, normalise
+
+EDITABLE = (
+    "requester_org_id", "requested_by", "requester_contact", "resource_kind",
+    "resource_type", "description", "quantity", "unit", "priority", "needed_by",
+    "deliver_to", "supplier", "order_number", "notes",
+)  # fmt: skip
+
+
+def _station_code(name: str) -> str:
+    word = re.sub(r"[^A-Za-z0-9]", "", (name.split() or ["ST"])[0]).upper()
+    return (word or "ST")[:6]
+
+
+def _quantity(raw: Any) -> float:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            "quantity", f"expected a number greater than 0, got {raw!r}"
+        ) from None
+    if not value > 0 or value != value or value > 1e9:
+        raise ValidationError("quantity", f"expected a number greater than 0, got {raw!r}")
+    return int(value) if value.is_integer() else value
+
+
+def _clean(session: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "not a resource request field")
+    out: dict[str, Any] = {}
+    for key, raw in fields.items():
+        if key == "requester_org_id":
+            out[key] = get_live(session, m.Organization, raw, "requester").id if raw else None
+        elif key == "quantity":
+            out[key] = _quantity(raw)
+        elif key == "priority":
+            out[key] = require_choice("priority", raw, REQUEST_PRIORITIES)
+        elif key == "needed_by":
+            out[key] = normalise("needed_by", raw)
+        elif key == "resource_kind":
+            out[key] = require_text("resource_kind", raw, max_len=120)
+        elif key in ("description", "notes"):
+            out[key] = optional_text(key, raw, max_len=MAX_TEXT)
+        else:
+            out[key] = optional_text(key, raw)
+    return out
+
+
+def create_request(
+    store: Store,
+    *,
+    actor: Actor,
+    incident_id: str,
+    resource_kind: str,
+    quantity: Any,
+    unit: str = "each",
+    priority: str = "routine",
+    status: str = "submitted",
+    number: str | None = None,
+    record_id: str | None = None,
+    created_at: str | None = None,
+    **fields: Any,
+) -> str:
+    """A new request, in draft or submitted (the two states a request may start in)."""
+    if status not in lifecycle.INITIAL:
+        raise ValidationError(
+            "status", f"a new request starts as {' or '.join(lifecycle.INITIAL)}, not {status!r}"
+        )
+    rid = record_id or uuid7(store.wall())
+    with store.writing(operator=actor.label, summary=f"New request {resource_kind}") as w:
+        inc = get_live(w.session, m.Incident, incident_id, "incident")
+        values = _clean(
+            w.session,
+            {
+                "resource_kind": resource_kind,
+                "quantity": quantity,
+                "unit": unit,
+                "priority": priority,
+                **fields,
+            },
+        )
+        values["requested_by"] = values.get("requested_by") or actor.label
+        if number is None:
+            number = _next_number(w.session, _station_code(store.station_name))
+        elif w.session.scalar(
+            select(func.count())
+            .select_from(m.ResourceRequest)
+            .where(m.ResourceRequest.number == number)
+        ):
+            raise ValidationError("number", f"request number {number} is in use already")
+        at = normalise("created_at", created_at) or from_ms(store.wall())
+        w.put(
+            "request",
+            rid,
+            {
+                **values,
+                "incident_id": inc.id,
+                "number": require_text("number", number, max_len=40),
+                "created_at": at,
+                "deleted": False,
+                "status": {
+                    "status": status,
+                    "status_note": None,
+                    "status_at": at,
+                    "status_by": actor.label,
+                },
+            },
+            new=record_id is None,
+        )
+    return rid
+
+
+def _next_number(session: Any, code: str) -> str:
+    """One past the highest number this station's prefix has used: numbers are never
+    handed out twice, even after an explicitly numbered request."""
+    used = session.scalars(
+        select(m.ResourceRequest.number).where(m.ResourceRequest.number.like(f"{code}-%"))
+    )
+    highest = 0
+    for number in used:
+        tail = (number or "").rsplit("-", 1)[-1]
+        if tail.isdigit():
+            highest = max(highest, int(tail))
+    return f"{code}-{highest + 1:03d}"
+
+
+def update_request(store: Store, *, actor: Actor, request_id: str, **fields: Any) -> list[str]:
+    with store.writing(operator=actor.label, summary="Edit request") as w:
+        req = find_request(w.session, request_id)
+        values = _clean(w.session, fields)
+        changed = {k: v for k, v in values.items() if getattr(req, k) != v}
+        if changed:
+            w.put("request", req.id, changed)
+    return sorted(changed)
+
+
+def set_status(
+    store: Store,
+    *,
+    actor: Actor,
+    request_id: str,
+    status: str,
+    note: str = "",
+    at: str | None = None,
+) -> None:
+    """Move a request one step along its lifecycle; any other step is refused."""
+    new = require_choice("status", status, lifecycle.STATUSES)
+    with store.writing(operator=actor.label, summary=f"Request → {new}") as w:
+        req = find_request(w.session, request_id)
+        if not lifecycle.can_move(req.status, new):
+            allowed = lifecycle.allowed_next(req.status)
+            hint = f"allowed next: {', '.join(allowed)}" if allowed else "it is closed"
+            raise ValidationError(
+                "status", f"{req.number} cannot go from {req.status} to {new} ({hint})"
+            )
+        w.put(
+            "request",
+            req.id,
+            {
+                "status": {
+                    "status": new,
+                    "status_note": optional_text("note", note, max_len=2000),
+                    "status_at": normalise("at", at) or from_ms(store.wall()),
+                    "status_by": actor.label,
+                }
+            },
+        )
+
+
+def find_request(session: Any, ref: str) -> m.ResourceRequest:
+    """By id, id prefix or request number (what operators read off the board)."""
+    row = session.get(m.ResourceRequest, ref)
+    if row is None:
+        rows = list(
+            session.scalars(
+                select(m.ResourceRequest)
+                .where(
+                    (m.ResourceRequest.number == ref) | m.ResourceRequest.id.startswith(ref)
+                    if len(ref) >= 6
+                    else m.ResourceRequest.number == ref
+                )
+                .limit(2)
+            )
+        )
+        if len(rows) > 1:
+            raise ValidationError("request", f"{ref!r} matches more than one request; give its id")
+        row = rows[0] if rows else None
+    if row is None or row.deleted:
+        raise NotFoundError("request", f"unknown resource request {ref!r}")
+    return row
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    status: str
+    at: str | None
+    by: str | None
+    note: str | None
+    version_id: str
+
+
+def status_history(store: Store, *, request_id: str) -> list[StatusStep]:
+    """The chain of status versions that led to the current one, oldest first."""
+    with store.read() as s:
+        req = find_request(s, request_id)
+        rows = s.execute(
+            select(m.Version.id, m.Version.parent_id, m.Version.value).where(
+                m.Version.entity == "request",
+                m.Version.record_id == req.id,
+                m.Version.unit == "status",
+            )
+        ).all()
+        winner = s.get(m.Winner, ("request", req.id, "status"))
+    by_id = {r.id: r for r in rows}
+    chain: list[StatusStep] = []
+    cursor = winner.version_id if winner else None
+    while cursor and cursor in by_id:
+        r = by_id[cursor]
+        v = json.loads(r.value)
+        chain.append(
+            StatusStep(
+                v.get("status"), v.get("status_at"), v.get("status_by"), v.get("status_note"), r.id
+            )
+        )
+        cursor = r.parent_id
+    return list(reversed(chain))
+
+
+def list_requests(
+    store: Store, *, incident_id: str, status: str | None = None, priority: str | None = None
+) -> list[m.ResourceRequest]:
+    with store.read() as s:
+        stmt = select(m.ResourceRequest).where(
+            m.ResourceRequest.incident_id == incident_id, m.ResourceRequest.deleted.is_(False)
+        )
+        if status:
+            stmt = stmt.where(m.ResourceRequest.status == status)
+        if priority:
+            stmt = stmt.where(m.ResourceRequest.priority == priority)
+        return list(
+            s.scalars(stmt.order_by(m.ResourceRequest.created_at, m.ResourceRequest.number))
+        )
+
+
+PRIORITY_ORDER = {p: i for i, p in enumerate(REQUEST_PRIORITIES)}
+
+
+def is_overdue(req: m.ResourceRequest, now_iso: str) -> bool:
+    return bool(req.needed_by and req.status in lifecycle.OPEN and req.needed_by < now_iso)

@@ -1,0 +1,123 @@
+"""A facility's operating status at a glance, derived from its latest EEIs.
+
+The map colours, the overview counts and the briefing all need the same answer to
+"how is this hospital doing?", so it is decided once, here, from the catalog's status
+elements: closed and evacuating outrank diversion, which outranks limited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from hcc_desktop.core import models as m
+from hcc_desktop.core.store import Store
+
+#: Worst first; the labels the GUI and the briefing show.
+STATUSES: dict[str, str] = {
+    "closed": "Closed",
+    "evacuating": "Evacuating",
+    "diversion": "On diversion",
+    "limited": "Limited",
+    "open": "Open",
+    "not_reported": "Not reported",
+}
+
+STATUS_ELEMENTS = (
+    "FACILITY_STATUS",
+    "EVACUATION_STATUS",
+    "EMS_TRAFFIC_STATUS",
+    "EMS_TRAFFIC_EXPIRES",
+    "POWER_SOURCE",
+    "STAFFING_STATUS",
+    "WATER_STATUS",
+    "IT_SYSTEMS_STATUS",
+)
+
+EVACUATING = {"Partial evacuation", "Full evacuation", "Evacuated"}
+
+
+@dataclass(frozen=True)
+class FacilityStatus:
+    organization_id: str
+    status: str
+    reported_at: str | None
+    period: int | None
+    diversion_until: str | None
+    reasons: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return STATUSES[self.status]
+
+
+def classify(values: dict[str, object]) -> tuple[str, tuple[str, ...]]:
+    """Status and the reasons for it, from one facility's latest values."""
+    reasons: list[str] = []
+    facility = values.get("FACILITY_STATUS")
+    evacuation = values.get("EVACUATION_STATUS")
+    if facility == "Closed":
+        return "closed", ("facility closed",)
+    if facility == "Evacuating" or evacuation in EVACUATING:
+        return "evacuating", (str(evacuation or "evacuating").lower(),)
+    if values.get("EMS_TRAFFIC_STATUS") == "Closed":
+        return "diversion", ("EMS traffic closed",)
+    if facility == "Compromised":
+        reasons.append("facility compromised")
+    if values.get("EMS_TRAFFIC_STATUS") == "Advisory":
+        reasons.append("EMS advisory")
+    if values.get("POWER_SOURCE") in ("Generator", "None"):
+        reasons.append(f"power: {values['POWER_SOURCE']}".lower())
+    if values.get("STAFFING_STATUS") == "Insufficient":
+        reasons.append("staffing insufficient")
+    if values.get("WATER_STATUS") not in (None, "Normal"):
+        reasons.append(f"water: {values['WATER_STATUS']}".lower())
+    if values.get("IT_SYSTEMS_STATUS") == "Down":
+        reasons.append("IT systems down")
+    if reasons:
+        return "limited", tuple(reasons)
+    return ("open", ()) if values else ("not_reported", ())
+
+
+def facility_statuses(
+    store: Store, *, incident_id: str, period: int | None = None
+) -> dict[str, FacilityStatus]:
+    """Each facility's status from its latest report of each status element up to and
+    including `period` (all periods when None). Facilities with no report are absent:
+    callers decide who was expected (see eei.expected_facilities)."""
+    stmt = select(
+        m.EEIReport.organization_id,
+        m.EEIReport.element_code,
+        m.EEIReport.value,
+        m.EEIReport.period,
+        m.EEIReport.reported_at,
+    ).where(
+        m.EEIReport.incident_id == incident_id,
+        m.EEIReport.deleted.is_(False),
+        m.EEIReport.element_code.in_(STATUS_ELEMENTS),
+    )
+    if period is not None:
+        stmt = stmt.where(m.EEIReport.period <= period)
+    latest: dict[str, dict[str, tuple[int, str, object]]] = {}
+    with store.read() as s:
+        for org_id, code, value, per, at in s.execute(stmt):
+            slot = latest.setdefault(org_id, {})
+            key = (per or 0, at or "")
+            if code not in slot or key > slot[code][:2]:
+                slot[code] = (per or 0, at or "", value)
+    out: dict[str, FacilityStatus] = {}
+    for org_id, slot in latest.items():
+        values = {code: v for code, (_, _, v) in slot.items()}
+        status, reasons = classify(values)
+        newest = max(slot.values(), key=lambda t: (t[0], t[1]))
+        until = values.get("EMS_TRAFFIC_EXPIRES") if status == "diversion" else None
+        out[org_id] = FacilityStatus(
+            org_id,
+            status,
+            newest[1] or None,
+            newest[0] or None,
+            until,
+            reasons,  # type: ignore[arg-type]
+        )
+    return out

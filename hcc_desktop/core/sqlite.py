@@ -1,0 +1,68 @@
+"""Everything SQLite-specific lives here, so the rest of the store stays portable
+SQLAlchemy (a multi-seat EOC may run the same schema on PostgreSQL).
+
+WAL lets the GUI read while an import writes; synchronous=FULL plus one BEGIN IMMEDIATE
+transaction per write makes a kill -9 leave either all of a change or none of it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", future=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        # 64 MiB page cache: the versions table's content-hash index is random access.
+        cur.execute("PRAGMA cache_size=-65536")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("hcc_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def integrity_check(engine: Engine) -> list[str]:
+    """PRAGMA integrity_check; an empty list means the file is sound."""
+    with engine.connect() as conn:
+        rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+def online_backup(engine: Engine, target: Path) -> None:
+    """Copy a consistent snapshot with SQLite's online backup API (the store stays
+    usable while it runs)."""
+    raw = engine.raw_connection()
+    try:
+        src: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        raw.close()
+
+
+def is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(16) == b"SQLite format 3\x00"

@@ -1,0 +1,198 @@
+"""The store: one SQLite file (plus the station's key file) is a workstation's state.
+
+`Store.writing()` is the one funnel for changes: a BEGIN IMMEDIATE transaction, a
+change set for undo and audit, a `Writer` for versions, the clock persisted in the same
+transaction, and after commit a broadcast of what changed to listeners (the GUI).
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session
+
+from hcc_desktop.core import migrations
+from hcc_desktop.core import models as m
+from hcc_desktop.core import sqlite as sq
+from hcc_desktop.core.clock import HybridClock, WallClock, system_wall_ms
+from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.station import Identity, create_key, key_path_for, load_identity
+from hcc_desktop.core.timeutil import from_ms
+from hcc_desktop.core.versions import Changes, Writer
+
+Listener = Callable[[Changes], None]
+
+
+class Store:
+    def __init__(self, path: Path, engine: Engine, wall: WallClock) -> None:
+        self.path = path
+        self.engine = engine
+        self.wall = wall
+        self._write_engine = engine.execution_options(hcc_write=True)
+        self.listeners: list[Listener] = []
+        self.identity: Identity
+        self.station_name: str = ""
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        wall: WallClock | None = None,
+        station_name: str | None = None,
+        create: bool = True,
+    ) -> Store:
+        """Open (creating and migrating as needed) the store at `path`.
+
+        Raises StoreError with a message for a person: not a store, newer schema,
+        locked, corrupt.
+        """
+        path = Path(path)
+        if not path.exists():
+            if not create:
+                raise StoreError(f"{path}: no store here")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif path.stat().st_size > 0 and not sq.is_sqlite_file(path):
+            raise StoreError(f"{path}: not an hcc-desktop store (not an SQLite file)")
+        engine = sq.make_engine(path)
+        try:
+            migrations.upgrade(engine, label=str(path))
+        except OperationalError as exc:
+            engine.dispose()
+            raise StoreError(f"{path}: cannot open the store ({exc.orig})") from exc
+        except DatabaseError as exc:
+            engine.dispose()
+            raise StoreError(f"{path}: the store file is damaged ({exc.orig})") from exc
+        except StoreError:
+            engine.dispose()
+            raise
+        store = cls(path, engine, wall or system_wall_ms)
+        try:
+            store._ensure_station(station_name)
+        except BaseException:
+            engine.dispose()  # an open handle would keep the file locked on Windows
+            raise
+        from hcc_desktop.core import catalog
+
+        catalog.sync_into_store(store)
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ensure_station(self, name: str | None) -> None:
+        key_file = key_path_for(self.path)
+        with self.read() as s:
+            me = s.scalars(select(m.Station).where(m.Station.is_self)).first()
+            if me is not None:
+                if not key_file.exists():
+                    raise StoreError(
+                        f"{key_file}: this station's private key is missing; restore it from "
+                        "the backup made with the store (without it the station cannot sign "
+                        "packages)"
+                    )
+                self.identity = load_identity(key_file)
+                if self.identity.site_id != me.site_id:
+                    raise StoreError(
+                        f"{key_file}: this key belongs to another station "
+                        f"(site {self.identity.site_id}, the store says {me.site_id})"
+                    )
+                self.station_name = me.name
+                if name and name != me.name:
+                    self._rename_station(name)
+                return
+        self.identity = load_identity(key_file) if key_file.exists() else create_key(key_file)
+        self.station_name = name or socket.gethostname() or "station"
+        with Session(self._write_engine) as s, s.begin():
+            s.add(
+                m.Station(
+                    site_id=self.identity.site_id,
+                    name=self.station_name,
+                    public_key=self.identity.public_key_b64,
+                    fingerprint=self.identity.fingerprint,
+                    is_self=True,
+                    trusted=True,
+                    added_at=from_ms(self.wall()),
+                )
+            )
+            if s.get(m.ClockState, 1) is None:
+                s.add(m.ClockState(id=1, hlc=0))
+
+    def _rename_station(self, name: str) -> None:
+        with Session(self._write_engine) as s, s.begin():
+            s.get_one(m.Station, self.identity.site_id).name = name
+        self.station_name = name
+
+    @property
+    def site_id(self) -> str:
+        return self.identity.site_id
+
+    # ------------------------------------------------------------------ access
+    def read(self) -> Session:
+        """A session for queries; use as a context manager."""
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def writing(
+        self, *, operator: str | None, summary: str, keep_empty: bool = False
+    ) -> Iterator[Writer]:
+        """All of a change or none of it; listeners hear about it after commit."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            with session.begin():
+                change = m.ChangeSet(at=from_ms(self.wall()), operator=operator, summary=summary)
+                session.add(change)
+                session.flush()
+                clock_row = session.get_one(m.ClockState, 1)
+                clock = HybridClock(clock_row.hlc, self.wall)
+                writer = Writer(
+                    session,
+                    site_id=self.site_id,
+                    operator=operator,
+                    clock=clock,
+                    change_id=change.id,
+                )
+                yield writer
+                writer.flush()
+                if writer.version_count == 0 and not keep_empty:
+                    session.delete(change)
+                else:
+                    clock_row = session.get_one(m.ClockState, 1)
+                    clock_row.hlc = clock.last
+            changes = writer.changes
+        if changes:
+            self.notify(changes)
+
+    def notify(self, changes: Changes) -> None:
+        for listener in list(self.listeners):
+            listener(changes)
+
+    # ------------------------------------------------------------------ settings
+    def get_setting(self, key: str) -> str | None:
+        with self.read() as s:
+            row = s.get(m.Setting, key)
+            return row.value if row else None
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with Session(self._write_engine) as s, s.begin():
+            row = s.get(m.Setting, key)
+            if row is None:
+                s.add(m.Setting(key=key, value=value))
+            else:
+                row.value = value
+
+    def local_session(self) -> Session:
+        """A writing session for local, unsynchronised tables (settings, operators,
+        stations, catalog)."""
+        return Session(self._write_engine, expire_on_commit=False)

@@ -1,0 +1,1 @@
+"""Everything that imports Qt. A thin shell over hcc_desktop.core services."""

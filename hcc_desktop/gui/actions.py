@@ -1,0 +1,258 @@
+"""Every action, shortcut, menu and toolbar entry of the main window, declared as data.
+
+Ids are enum members (napari's MenuId, Spyder's action registry), so no widget invents
+a string and no two actions can silently share a shortcut: `check_shortcuts` is run by
+the tests. Panels never create their own QActions; the main window binds each id to a
+panel method. An EOC operator works from the keyboard, so every action has a shortcut.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar, QWidget
+
+
+class MenuId(StrEnum):
+    FILE = "&File"
+    EDIT = "&Edit"
+    INCIDENT = "&Incident"
+    MEMBERS = "&Members"
+    LOG = "&Log"
+    REQUESTS = "&Requests"
+    EEI = "EE&I"
+    VIEW = "&View"
+    HELP = "&Help"
+
+
+class ActionId(StrEnum):
+    CHANGE_OPERATOR = "file.change_operator"
+    QUIT = "file.quit"
+    UNDO = "edit.undo"
+    REFRESH = "edit.refresh"
+    SWITCH_INCIDENT = "incident.switch"
+    NEW_INCIDENT = "incident.new"
+    NEW_PERIOD = "incident.new_period"
+    PREV_PERIOD = "incident.prev_period"
+    NEXT_PERIOD = "incident.next_period"
+    NEW_MEMBER = "members.new"
+    EDIT_MEMBER = "members.edit"
+    ADD_CONTACT = "members.add_contact"
+    FIND_MEMBER = "members.find"
+    LOG_ENTRY = "log.entry"
+    LOG_FIND = "log.find"
+    LOG_CORRECT = "log.correct"
+    LOG_NOMINATE = "log.nominate"
+    LOG_REVIEW = "log.review"
+    LOG_MARK_READ = "log.mark_read"
+    NEW_REQUEST = "requests.new"
+    REQUEST_STATUS = "requests.status"
+    EEI_VALIDATE = "eei.validate"
+    EEI_QUESTION = "eei.question"
+    EEI_REJECT = "eei.reject"
+    EEI_HISTORY = "eei.history"
+    EEI_COPY = "eei.copy"
+    SHOW_MAP = "view.map"
+    SHOW_MEMBERS = "view.members"
+    SHOW_LOG = "view.log"
+    SHOW_REQUESTS = "view.requests"
+    SHOW_EEI = "view.eei"
+    SHOW_SYNC = "view.sync"
+    RESET_LAYOUT = "view.reset_layout"
+    FULL_SCREEN = "view.full_screen"
+    SHORTCUTS = "help.shortcuts"
+    ABOUT = "help.about"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: ActionId
+    text: str
+    shortcut: str
+    tip: str = ""
+    #: objectName of the dock whose panel the shortcut is limited to (None: whole window).
+    scope: str | None = None
+    checkable: bool = False
+
+
+A = ActionSpec
+ACTIONS: tuple[ActionSpec, ...] = (
+    A(ActionId.CHANGE_OPERATOR, "Change &operator…", "Ctrl+Shift+O", "Sign in as someone else"),
+    A(ActionId.QUIT, "&Quit", "Ctrl+Q"),
+    A(ActionId.UNDO, "&Undo", "Ctrl+Z", "Undo your last change (as a new, synced change)"),
+    A(ActionId.REFRESH, "&Reload from store", "F5", "Reload every panel from the store"),
+    A(ActionId.SWITCH_INCIDENT, "&Switch incident…", "Ctrl+I", "Pick the incident in view"),
+    A(ActionId.NEW_INCIDENT, "&New incident…", "Ctrl+Shift+N", "Open a new incident"),
+    A(ActionId.NEW_PERIOD, "New operational &period…", "Ctrl+Shift+P"),
+    A(ActionId.PREV_PERIOD, "P&revious period", "Ctrl+PgUp"),
+    A(ActionId.NEXT_PERIOD, "Ne&xt period", "Ctrl+PgDown"),
+    A(ActionId.NEW_MEMBER, "&New member…", "Ctrl+Alt+M", "Add a member or facility"),
+    A(ActionId.EDIT_MEMBER, "&Edit member…", "Ctrl+E", "Edit the selected member"),
+    A(ActionId.ADD_CONTACT, "Add &contact…", "Ctrl+Alt+C", "Add a contact to the member"),
+    A(ActionId.FIND_MEMBER, "&Find member", "Ctrl+Shift+F", "Filter the member directory"),
+    A(ActionId.LOG_ENTRY, "New log &entry", "Ctrl+L", "Type a line into the incident log"),
+    A(ActionId.LOG_FIND, "&Filter log", "Ctrl+F", "Filter the incident log by text"),
+    A(ActionId.LOG_CORRECT, "&Correct entry…", "Ctrl+Shift+E", "Add a correcting entry"),
+    A(ActionId.LOG_NOMINATE, "&Nominate significant event", "Ctrl+Shift+S"),
+    A(ActionId.LOG_REVIEW, "&Review significant events", "Ctrl+Shift+R"),
+    A(ActionId.LOG_MARK_READ, "&Mark imported entries read", "Ctrl+Shift+K"),
+    A(ActionId.NEW_REQUEST, "&New resource request…", "Ctrl+R", "ICS 213RR"),
+    A(ActionId.REQUEST_STATUS, "&Change request status…", "Ctrl+T", "Next lifecycle step"),
+    A(ActionId.EEI_VALIDATE, "&Validate", "F6", "Validate the selected EEI values"),
+    A(ActionId.EEI_QUESTION, "&Question…", "F7", "Question the selected EEI values"),
+    A(ActionId.EEI_REJECT, "&Reject…", "F8", "Reject the selected EEI values"),
+    A(ActionId.EEI_HISTORY, "Value &history", "Ctrl+H", "Chart the value over periods"),
+    A(ActionId.EEI_COPY, "&Copy as table", "Ctrl+C", "Tab-separated, with headers", "eeiGridDock"),
+    A(ActionId.SHOW_MAP, "Member &map", "Ctrl+1", checkable=True),
+    A(ActionId.SHOW_MEMBERS, "Members &directory", "Ctrl+2", checkable=True),
+    A(ActionId.SHOW_LOG, "Incident &log", "Ctrl+3", checkable=True),
+    A(ActionId.SHOW_REQUESTS, "&Resource tracker", "Ctrl+4", checkable=True),
+    A(ActionId.SHOW_EEI, "&EEI grid", "Ctrl+5", checkable=True),
+    A(ActionId.SHOW_SYNC, "&Sync", "Ctrl+6", checkable=True),
+    A(ActionId.RESET_LAYOUT, "Reset &layout", "Ctrl+Shift+0", "Back to the default layout"),
+    A(ActionId.FULL_SCREEN, "&Full screen", "F11", checkable=True),
+    A(ActionId.SHORTCUTS, "&Keyboard shortcuts", "F1"),
+    A(ActionId.ABOUT, "&About hcc-desktop", "Shift+F1"),
+)
+SPECS: dict[ActionId, ActionSpec] = {s.id: s for s in ACTIONS}
+
+#: Dock objectName → the View action that shows it.
+DOCK_ACTIONS: dict[str, ActionId] = {
+    "memberMapDock": ActionId.SHOW_MAP,
+    "membersDock": ActionId.SHOW_MEMBERS,
+    "incidentLogDock": ActionId.SHOW_LOG,
+    "resourceTrackerDock": ActionId.SHOW_REQUESTS,
+    "eeiGridDock": ActionId.SHOW_EEI,
+    "syncDock": ActionId.SHOW_SYNC,
+}
+
+SEP = None
+Id = ActionId
+MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
+    MenuId.FILE: (Id.CHANGE_OPERATOR, SEP, Id.QUIT),
+    MenuId.EDIT: (Id.UNDO, SEP, Id.REFRESH),
+    MenuId.INCIDENT: (
+        Id.SWITCH_INCIDENT,
+        Id.NEW_INCIDENT,
+        SEP,
+        Id.NEW_PERIOD,
+        Id.PREV_PERIOD,
+        Id.NEXT_PERIOD,
+    ),
+    MenuId.MEMBERS: (Id.FIND_MEMBER, Id.NEW_MEMBER, Id.EDIT_MEMBER, Id.ADD_CONTACT),
+    MenuId.LOG: (
+        Id.LOG_ENTRY,
+        Id.LOG_FIND,
+        SEP,
+        Id.LOG_CORRECT,
+        Id.LOG_NOMINATE,
+        Id.LOG_REVIEW,
+        SEP,
+        Id.LOG_MARK_READ,
+    ),
+    MenuId.REQUESTS: (Id.NEW_REQUEST, Id.REQUEST_STATUS),
+    MenuId.EEI: (Id.EEI_VALIDATE, Id.EEI_QUESTION, Id.EEI_REJECT, SEP, Id.EEI_HISTORY, Id.EEI_COPY),
+    MenuId.VIEW: (
+        Id.SHOW_MAP,
+        Id.SHOW_MEMBERS,
+        Id.SHOW_LOG,
+        Id.SHOW_REQUESTS,
+        Id.SHOW_EEI,
+        Id.SHOW_SYNC,
+        SEP,
+        Id.RESET_LAYOUT,
+        Id.FULL_SCREEN,
+    ),
+    MenuId.HELP: (Id.SHORTCUTS, Id.ABOUT),
+}
+
+#: Toolbar after the incident and period switchers.
+TOOLBAR: tuple[ActionId | None, ...] = (
+    Id.NEW_INCIDENT,
+    Id.NEW_PERIOD,
+    SEP,
+    Id.UNDO,
+    SEP,
+    Id.LOG_ENTRY,
+    Id.NEW_REQUEST,
+    SEP,
+    Id.REFRESH,
+)
+
+
+def check_shortcuts(specs: Iterable[ActionSpec] = ACTIONS) -> list[str]:
+    """Problems with the declared shortcuts: missing ones, and two actions on one key
+    where both could fire (same panel, or either one window-wide)."""
+    problems = []
+    by_key: dict[str, list[ActionSpec]] = defaultdict(list)
+    for spec in specs:
+        key = QKeySequence(spec.shortcut).toString()
+        if not key:
+            problems.append(f"{spec.id}: no shortcut")
+            continue
+        for other in by_key[key]:
+            if other.scope == spec.scope or None in (other.scope, spec.scope):
+                problems.append(f"{spec.id} and {other.id} both use {key}")
+        by_key[key].append(spec)
+    return problems
+
+
+class ActionRegistry(QObject):
+    """The QActions of one main window, made from ACTIONS."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self._actions: dict[ActionId, QAction] = {}
+        for spec in ACTIONS:
+            action = QAction(spec.text, window)
+            action.setObjectName(spec.id.value)
+            action.setShortcut(QKeySequence(spec.shortcut))
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{spec.tip or spec.text.replace('&', '')} ({shortcut})")
+            action.setStatusTip(spec.tip)
+            action.setCheckable(spec.checkable)
+            if spec.scope is None:
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+                window.addAction(action)
+            else:
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self._actions[spec.id] = action
+
+    def __getitem__(self, action_id: ActionId) -> QAction:
+        return self._actions[action_id]
+
+    def __iter__(self) -> Iterator[tuple[ActionId, QAction]]:
+        return iter(self._actions.items())
+
+    def bind(self, action_id: ActionId, slot: Callable[[], object]) -> None:
+        self._actions[action_id].triggered.connect(lambda _checked=False: slot())
+
+    def attach(self, action_id: ActionId, widget: QWidget) -> None:
+        """Give a panel-scoped action to the widget whose focus enables its shortcut."""
+        widget.addAction(self._actions[action_id])
+
+    def build_menus(self, menubar: QMenuBar) -> dict[MenuId, QMenu]:
+        menus = {}
+        for menu_id, items in MENUS.items():
+            menu = menubar.addMenu(menu_id.value)
+            menu.setObjectName(f"menu.{menu_id.name.lower()}")
+            for item in items:
+                if item is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self._actions[item])
+            menus[menu_id] = menu
+        return menus
+
+    def build_toolbar(self, toolbar: QToolBar) -> None:
+        for item in TOOLBAR:
+            if item is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self._actions[item])

@@ -1,0 +1,67 @@
+"""What every panel shares: the store, the operator, the incident in view, and a bus
+that carries selection and change-sets between panels.
+
+The store's listeners are called on the thread that wrote; `AppContext` re-emits them
+as a Qt signal, so panels always refresh on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from hcc_desktop.core.services.common import Actor
+from hcc_desktop.core.store import Store
+from hcc_desktop.core.versions import Changes
+
+
+class AppContext(QObject):
+    #: A change-set committed by any writer (local edit, import, undo).
+    changed = Signal(object)
+    #: The member/facility selected anywhere (map, directory, grid); "" clears.
+    member_selected = Signal(str)
+    #: The incident in view changed (id).
+    incident_changed = Signal(str)
+    #: The operational period in view changed (number).
+    period_changed = Signal(int)
+    #: The operator signed in changed.
+    actor_changed = Signal(object)
+    #: A one-line message for the status bar.
+    message = Signal(str)
+    #: A package import finished (emitted on the GUI thread, after the store's own
+    #: change broadcast), so views of sync history refresh even with nothing new.
+    imported = Signal()
+
+    def __init__(self, store: Store, actor: Actor, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor = actor
+        self.incident_id: str | None = None
+        self.period: int | None = None
+        self.selected_member: str = ""
+        store.listeners.append(self._relay)
+
+    def _relay(self, changes: Changes) -> None:
+        self.changed.emit(changes)
+
+    def select_member(self, org_id: str) -> None:
+        if org_id != self.selected_member:
+            self.selected_member = org_id
+            self.member_selected.emit(org_id)
+
+    def set_incident(self, incident_id: str | None) -> None:
+        if incident_id != self.incident_id:
+            self.incident_id = incident_id
+            self.incident_changed.emit(incident_id or "")
+
+    def set_period(self, number: int | None) -> None:
+        if number != self.period:
+            self.period = number
+            self.period_changed.emit(number or 0)
+
+    def set_actor(self, actor: Actor) -> None:
+        self.actor = actor
+        self.actor_changed.emit(actor)
+
+    def detach(self) -> None:
+        if self._relay in self.store.listeners:
+            self.store.listeners.remove(self._relay)

@@ -1,0 +1,1 @@
+"""Edit forms and other dialogs."""

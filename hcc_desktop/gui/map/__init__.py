@@ -1,0 +1,1 @@
+"""Pieces of the member map: basemap items (layers) and marker styling (style)."""

@@ -1,0 +1,262 @@
+"""Qt table model of the EEI grid: facilities down, catalog elements across.
+
+It only indexes into a GridData built off the GUI thread (see eei_data); data() never
+queries. Edits go through a `commit` callback that the panel supplies, because the
+panel owns the operator dialogue (refusals, notes); the model stays a view of data.
+After a write, `update_reports` patches the touched cells with dataChanged, never a
+reset, so the selection and scroll position survive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from hcc_desktop.core.catalog import Element
+from hcc_desktop.core.services import status
+from hcc_desktop.gui import fmt
+from hcc_desktop.gui.models.eei_data import Cell, GridData, decorate_row, put_cell
+from hcc_desktop.gui.models.eei_style import BACKGROUND, TIMELINESS, Level
+
+Index = QModelIndex | QPersistentModelIndex
+Commit = Callable[[str, str, str], bool]
+
+FIXED = ("Reported", "Status")
+STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+CATEGORY_ROLE = Qt.ItemDataRole.UserRole + 2
+ELEMENT_ROLE = Qt.ItemDataRole.UserRole + 3
+
+STATUS_COLOURS = {
+    "closed": QColor("#f6b8b3"),
+    "evacuating": QColor("#f6b8b3"),
+    "diversion": QColor("#f9c9a0"),
+    "limited": QColor("#fde7a6"),
+    "open": QColor("#d7efd8"),
+}
+_NUMERIC = {"integer", "number", "percent"}
+
+
+class EEIGridModel(QAbstractTableModel):
+    def __init__(self, commit: Commit | None = None) -> None:
+        super().__init__()
+        self.grid: GridData | None = None
+        self._commit = commit
+        self._strike = QFont()
+        self._strike.setStrikeOut(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
+
+    # ------------------------------------------------------------ loading
+    def set_grid(self, grid: GridData | None) -> None:
+        self.beginResetModel()
+        self.grid = grid
+        self.endResetModel()
+
+    def element(self, column: int) -> Element | None:
+        if self.grid is None or column < len(FIXED):
+            return None
+        return self.grid.elements[column - len(FIXED)]
+
+    def cell(self, row: int, column: int) -> Cell | None:
+        if self.grid is None or column < len(FIXED):
+            return None
+        return self.grid.cells[row][column - len(FIXED)]
+
+    def facility_id(self, row: int) -> str:
+        return self.grid.facilities[row].id if self.grid else ""
+
+    def update_reports(self, rows: Iterable[Any]) -> set[str]:
+        """Patch cells from fresh report rows; returns the facilities touched."""
+        g = self.grid
+        if g is None:
+            return set()
+        rows_by_org = {f.id: i for i, f in enumerate(g.facilities)}
+        cols = {e.code: j for j, e in enumerate(g.elements)}
+        touched: set[int] = set()
+        for r in rows:
+            if r.incident_id != g.incident_id or r.period != g.period:
+                continue
+            i, j = rows_by_org.get(r.organization_id), cols.get(r.element_code)
+            if i is None or j is None:
+                continue
+            put_cell(g, i, j, None if r.deleted else Cell.from_row(r))
+            self._note_report(i, r.reported_at)
+            touched.add(i)
+        for i in touched:
+            decorate_row(g, i)
+            self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+        return {g.facilities[i].id for i in touched}
+
+    def _note_report(self, i: int, reported_at: str | None) -> None:
+        """Keep timeliness current when a facility reports for the first time."""
+        g = self.grid
+        assert g is not None
+        if not reported_at or (g.first_report[i] and g.first_report[i] <= reported_at):
+            return
+        org = g.facilities[i].id
+        g.first_report[i] = reported_at
+        t = g.timeliness
+        for bucket in (t.on_time, t.late, t.missing):
+            if org in bucket:
+                bucket.remove(org)
+        on_time = t.due_at is None or reported_at <= t.due_at
+        (t.on_time if on_time else t.late).append(org)
+        g.row_state[i] = "on_time" if on_time else "late"
+
+    def set_statuses(self, statuses: dict[str, status.FacilityStatus]) -> None:
+        if self.grid is None:
+            return
+        self.grid.statuses = statuses
+        self.dataChanged.emit(self.index(0, 1), self.index(self.rowCount() - 1, 1))
+
+    # ------------------------------------------------------------ shape
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.grid is None else len(self.grid.facilities)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.grid is None else len(FIXED) + len(self.grid.elements)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() >= len(FIXED) and self.grid is not None:
+            j = index.column() - len(FIXED)
+            if self.grid.levels[index.row()][j] != Level.NOT_APPLICABLE:
+                return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    # ------------------------------------------------------------ data
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        g = self.grid
+        if g is None or not index.isValid():
+            return None
+        i, col = index.row(), index.column()
+        if col < len(FIXED):
+            return self._fixed(i, col, role)
+        j = col - len(FIXED)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return g.display[i][j]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return BACKGROUND.get(g.levels[i][j])
+        if role == STATE_ROLE:
+            c = g.cells[i][j]
+            return c.state if c else None
+        if role == Qt.ItemDataRole.EditRole:
+            c = g.cells[i][j]
+            el = g.elements[j]
+            return "" if c is None or c.value is None else _edit_text(el, c.value)
+        if role == Qt.ItemDataRole.FontRole:
+            c = g.cells[i][j]
+            if c and c.state == "rejected":
+                return self._strike
+            if c and c.state == "stale":
+                return self._italic
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if g.elements[j].value_type in _NUMERIC:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _cell_tip(g.elements[j], g.cells[i][j], g.levels[i][j])
+        if role == ELEMENT_ROLE:
+            return g.elements[j]
+        return None
+
+    def _fixed(self, i: int, col: int, role: int) -> Any:
+        g = self.grid
+        assert g is not None
+        state = g.row_state[i]
+        if col == 0:
+            text, colour = TIMELINESS[state]
+            if role == Qt.ItemDataRole.DisplayRole:
+                at = g.first_report[i]
+                return f"{text} {fmt.local_time(at)}" if at else text
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return colour
+            if role == Qt.ItemDataRole.ToolTipRole:
+                due = fmt.local(g.timeliness.due_at) or "no due time"
+                first = fmt.local(g.first_report[i]) or "no report yet"
+                return f"EEIs due {due}\nFirst report: {first}"
+            return None
+        st = g.statuses.get(g.facilities[i].id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if st is None:
+                return "Not reported"
+            if st.status == "diversion" and st.diversion_until:
+                return f"Diversion → {fmt.local_time(str(st.diversion_until))}"
+            return st.label
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return STATUS_COLOURS.get(st.status) if st else None
+        if role == Qt.ItemDataRole.ToolTipRole and st is not None:
+            why = ", ".join(st.reasons) or "no problems reported"
+            return f"{st.label}: {why}\nLast status report: {fmt.local(st.reported_at)}"
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        el = self.element(index.column())
+        if role != Qt.ItemDataRole.EditRole or el is None or self._commit is None:
+            return False
+        text = "" if value is None else str(value).strip()
+        if text == self.data(index, Qt.ItemDataRole.EditRole):
+            return False  # unchanged: do not write a version nobody meant
+        return self._commit(self.facility_id(index.row()), el.code, text)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        g = self.grid
+        if g is None:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            f = g.facilities[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f.name
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{f.name}\n{fmt.label(f.member_type)}, {f.town}"
+            return None
+        if section < len(FIXED):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return FIXED[section]
+            return "Reporting" if role == CATEGORY_ROLE else None
+        el = g.elements[section - len(FIXED)]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column_title(el)
+        if role == CATEGORY_ROLE:
+            return g.categories.get(el.category, el.category)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{el.code}\n{el.description}\nExpected: {el.describe_expected()}"
+        return None
+
+
+def column_title(el: Element) -> str:
+    """The label with its unit, unless the label already says it ("ICU beds")."""
+    if not el.unit or el.unit.lower() in el.label.lower():
+        return el.label
+    return f"{el.label} ({el.unit})"
+
+
+def _edit_text(el: Element, value: Any) -> str:
+    if el.value_type == "yesno":
+        return "yes" if value else "no"
+    return fmt.number(value)
+
+
+def _cell_tip(el: Element, cell: Cell | None, lvl: Level) -> str:
+    if lvl == Level.NOT_APPLICABLE:
+        return f"{el.label}: not reported by this type of member"
+    if cell is None:
+        return f"{el.label}: no report this period\nExpected: {el.describe_expected()}"
+    lines = [f"{el.label}: {fmt.number(cell.value)}{' ' + el.unit if el.unit else ''}"]
+    lines.append(f"Reported {fmt.local(cell.reported_at)} by {cell.reporter or 'unknown'}")
+    if cell.comment:
+        lines.append(f"Comment: {cell.comment}")
+    if cell.state != "reported":
+        who = f" by {cell.validated_by}" if cell.validated_by else ""
+        when = f" at {fmt.local(cell.validated_at)}" if cell.validated_at else ""
+        state = "checked earlier values (stale)" if cell.state == "stale" else cell.state
+        lines.append(f"{state.capitalize()}{who}{when}")
+        if cell.note:
+            lines.append(f"Note: {cell.note}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""One module per dock panel; each follows gui.panels.base.Panel."""

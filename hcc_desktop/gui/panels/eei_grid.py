@@ -1,0 +1,293 @@
+"""The EEI grid dock: every expected facility's essential elements of information for
+the incident and period in view, edited in place and validated by the coalition.
+
+A reload (new incident or period, new members) is built off the GUI thread; an edit
+or a validation patches only the cells it touched. Refused values never reach the
+store: the catalog coerces first, then the service checks again (with its cross-field
+rules), and a refusal is shown in place and in a message box.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.services import status
+from hcc_desktop.core.versions import Changes
+from hcc_desktop.gui import fmt
+from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.models.eei_data import cell_history, load_cells, load_grid
+from hcc_desktop.gui.models.eei_model import FIXED, EEIGridModel
+from hcc_desktop.gui.ops import refusal_text
+from hcc_desktop.gui.panels.base import Panel
+from hcc_desktop.gui.panels.eei_edit import commit_value, validate_selection
+from hcc_desktop.gui.panels.eei_history import CellHistory
+from hcc_desktop.gui.panels.eei_selection import copy_text
+from hcc_desktop.gui.panels.eei_toolbar import EEIToolbar
+from hcc_desktop.gui.panels.eei_view import EEIGridView
+from hcc_desktop.gui.workers import Loader, Progress
+
+#: Past this many touched reports (a big import), reload instead of patching cells.
+PATCH_LIMIT = 2000
+
+
+class EEIGridPanel(Panel):
+    TITLE = "EEI grid"
+    DOCK_NAME = "eeiGridDock"
+    WATCHES = frozenset({"eei_report", "organization", "incident", "period"})
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._loaded = False
+        self.model = EEIGridModel(commit=self._commit)
+        self.loader = Loader(self, "Loading EEI grid")
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_failed)
+        self.loader.cancelled.connect(self._on_cancelled)
+        self._build()
+        self._reload_timer = QTimer(self, singleShot=True, interval=0)
+        self._reload_timer.timeout.connect(self.reload)
+        self._reload_timer.start()  # first load, once the window is up
+        ctx.incident_changed.connect(lambda _id: self._reload_timer.start())
+        ctx.period_changed.connect(lambda _n: self._reload_timer.start())
+        ctx.member_selected.connect(self.show_member)
+
+    # ------------------------------------------------------------ building
+    def _build(self) -> None:
+        self.bar = EEIToolbar()
+        self.summary, self.find, self.category = self.bar.summary, self.bar.find, self.bar.category
+        self.buttons, self.history_button = self.bar.buttons, self.bar.history_button
+        self.category.currentIndexChanged.connect(self._apply_column_filter)
+        self.find.textChanged.connect(self._apply_row_filter)
+        for state, button in self.buttons.items():
+            button.clicked.connect(lambda _c=False, s=state: self.set_validation(s))
+        self.history_button.toggled.connect(self._toggle_history)
+        self.message = QLabel(objectName="eeiMessage")
+        self.message.setStyleSheet("color: #b71c1c; font-weight: bold")
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        self.view = EEIGridView(self.model)
+        self.header = self.view.header
+        self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.history = CellHistory()
+        self.history.hide()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.view)
+        split.addWidget(self.history)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.message)
+        layout.addWidget(split, 1)
+
+    # ------------------------------------------------------------ loading
+    def is_loaded(self) -> bool:
+        return self._loaded and not self.loader.busy
+
+    def reload(self) -> None:
+        incident, period = self.ctx.incident_id, self.ctx.period
+        if not incident or not period:
+            self.model.set_grid(None)
+            self.summary.setText("<i>No operational period selected.</i>")
+            self._loaded = True
+            return
+        store = self.ctx.store
+
+        def job(progress: Progress) -> Any:
+            return load_grid(store, incident_id=incident, period=period, step=progress.step)
+
+        self._loaded = False
+        self.loader.start(job)
+
+    def _on_loaded(self, grid: Any) -> None:
+        if grid.incident_id != self.ctx.incident_id or grid.period != self.ctx.period:
+            return  # a newer reload is on its way
+        current = self._current_key()
+        self.model.set_grid(grid)
+        self._size_columns()
+        self._apply_column_filter()
+        self._apply_row_filter()
+        self._update_summary()
+        self._restore_current(current)
+        self._loaded = True
+
+    def _on_failed(self, message: str) -> None:
+        self._loaded = True
+        self.show_message(f"The EEI grid could not be loaded: {message}")
+
+    def _on_cancelled(self) -> None:
+        self._loaded = True
+        self.ctx.message.emit("EEI grid: loading cancelled; showing the previous data")
+
+    def on_changes(self, changes: Changes) -> None:
+        touched = changes.records
+        if touched.get("organization") or touched.get("incident") or touched.get("period"):
+            self._reload_timer.start()
+            return
+        ids = touched.get("eei_report") or set()
+        if not ids or self.model.grid is None:
+            return
+        if len(ids) > PATCH_LIMIT:
+            self._reload_timer.start()
+            return
+        self.model.update_reports(load_cells(self.ctx.store, ids))
+        grid = self.model.grid
+        self.model.set_statuses(
+            status.facility_statuses(
+                self.ctx.store, incident_id=grid.incident_id, period=grid.period
+            )
+        )
+        self._update_summary()
+        self._on_current(self.view.currentIndex())
+
+    def _size_columns(self) -> None:
+        if self.model.grid is not None:
+            self.view.size_columns(self.model.grid.elements)
+
+    def _update_summary(self) -> None:
+        grid = self.model.grid
+        if grid is None:
+            return
+        t = grid.timeliness
+        share = f"{t.share_on_time:.0%}" if t.expected else "–"
+        due = fmt.local(t.due_at) or "no due time"
+        self.summary.setText(
+            f"<b>Period {grid.period}</b> · EEIs due {due} · "
+            f"<b>on time {len(t.on_time)}/{t.expected} ({share})</b> · "
+            f"<span style='color:#8a6d00'>late {len(t.late)}</span> · "
+            f"<span style='color:#b71c1c'>missing {len(t.missing)}</span>"
+        )
+
+    # ------------------------------------------------------------ filters
+    def _apply_column_filter(self) -> None:
+        grid = self.model.grid
+        wanted = self.category.currentData()
+        if grid is None:
+            return
+        for j, el in enumerate(grid.elements):
+            self.view.setColumnHidden(len(FIXED) + j, bool(wanted) and el.category != wanted)
+        self.header.invalidate_groups()
+
+    def _apply_row_filter(self) -> None:
+        grid = self.model.grid
+        text = self.find.text().strip().lower()
+        if grid is None:
+            return
+        for i, f in enumerate(grid.facilities):
+            hide = bool(text) and text not in f.name.lower() and text not in f.town.lower()
+            self.view.setRowHidden(i, hide)
+
+    # ------------------------------------------------------------ selection
+    def _current_key(self) -> tuple[str, int] | None:
+        index = self.view.currentIndex()
+        if not index.isValid() or self.model.grid is None:
+            return None
+        return self.model.facility_id(index.row()), index.column()
+
+    def _restore_current(self, key: tuple[str, int] | None) -> None:
+        grid = self.model.grid
+        org = key[0] if key else self.ctx.selected_member
+        if grid is None or not org:
+            return
+        row = grid.row_of(org)
+        if row >= 0:
+            column = key[1] if key and key[1] < self.model.columnCount() else 0
+            self.view.setCurrentIndex(self.model.index(row, column))
+
+    def show_member(self, org_id: str) -> None:
+        """Select the facility's row when it is selected elsewhere (map, directory)."""
+        grid = self.model.grid
+        row = grid.row_of(org_id) if grid and org_id else -1
+        if row < 0:
+            return
+        if self.view.currentIndex().row() == row:
+            return
+        index = self.model.index(row, max(self.view.currentIndex().column(), 0))
+        self.view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index)
+
+    def selected_row_org(self) -> str:
+        index = self.view.currentIndex()
+        return self.model.facility_id(index.row()) if index.isValid() else ""
+
+    def _on_current(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        if not index.isValid() or self.model.grid is None:
+            return
+        self.ctx.select_member(self.model.facility_id(index.row()))
+        if self.history.isVisible():
+            self._show_history(index)
+
+    # ------------------------------------------------------------ history
+    def _toggle_history(self, on: bool) -> None:
+        self.history.setVisible(on)
+        if on:
+            self._show_history(self.view.currentIndex())
+
+    def toggle_history(self) -> None:
+        self.history_button.toggle()
+
+    def _show_history(self, index: QModelIndex) -> None:
+        el = self.model.element(index.column()) if index.isValid() else None
+        grid = self.model.grid
+        if el is None or grid is None:
+            self.history.clear("Select an EEI cell to see its history over periods.")
+            return
+        facility = grid.facilities[index.row()]
+        rows = cell_history(
+            self.ctx.store,
+            incident_id=grid.incident_id,
+            organization_id=facility.id,
+            element=el.code,
+        )
+        self.history.show_history(facility.name, el, rows)
+
+    # ------------------------------------------------------------ editing
+    def _commit(self, org_id: str, code: str, text: str) -> bool:
+        grid = self.model.grid
+        if grid is None:
+            return False
+        error = commit_value(self.ctx, grid, org_id, code, text)
+        if error is not None:
+            self.refuse(error)
+            return False
+        self.message.hide()
+        return True
+
+    def refuse(self, exc: ValidationError) -> None:
+        """Say why a value was refused: in place at once, and in a message box once the
+        editor has closed (a modal box inside the editor's commit would re-enter it)."""
+        text = refusal_text(exc)
+        self.show_message(text.replace("\n\n", " "))
+        QTimer.singleShot(0, lambda: QMessageBox.warning(self, "EEI value refused", text))
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def set_validation(self, state: str) -> None:
+        changed = validate_selection(self, self.ctx, self.view, self.model, state)
+        if changed is not None:
+            self.ctx.message.emit(f"{changed} EEI value(s) {state}")
+
+    def copy_selection(self) -> None:
+        text = copy_text(self.view, self.model)
+        if text:
+            QApplication.clipboard().setText(text)
+            self.ctx.message.emit("Copied the selection as a tab-separated table")

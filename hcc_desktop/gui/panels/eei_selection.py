@@ -1,0 +1,56 @@
+"""What the operator selected in the EEI grid: the reports to validate, and the table
+to copy.
+
+The copy keeps the grid's shape (facility names down, element labels across, blanks
+where a cell in the rectangle was not selected) so it pastes into a spreadsheet or an
+e-mail to a facility as a readable table.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+
+from hcc_desktop.gui.models.eei_model import EEIGridModel
+
+
+def selected_report_ids(view: QTableView, model: EEIGridModel) -> list[str]:
+    """Reports behind the selected cells; a selected row means every report in it."""
+    ids: list[str] = []
+    sm = view.selectionModel()
+    rows_whole = {i.row() for i in sm.selectedRows()}
+    cells = {(i.row(), i.column()) for i in sm.selectedIndexes()}
+    for row in rows_whole:
+        cells.update((row, c) for c in range(model.columnCount()))
+    for row, column in sorted(cells):
+        if view.isRowHidden(row) or view.isColumnHidden(column):
+            continue
+        cell = model.cell(row, column)
+        if cell is not None:
+            ids.append(cell.report_id)
+    return list(dict.fromkeys(ids))
+
+
+def _clean(text: object) -> str:
+    return str(text or "").replace("\t", " ").replace("\n", " ")
+
+
+def copy_text(view: QTableView, model: EEIGridModel) -> str:
+    """The selection as tab-separated text with a header row and the facility names."""
+    selected = [
+        i
+        for i in view.selectionModel().selectedIndexes()
+        if not view.isRowHidden(i.row()) and not view.isColumnHidden(i.column())
+    ]
+    if not selected:
+        return ""
+    rows = sorted({i.row() for i in selected})
+    columns = sorted({i.column() for i in selected})
+    chosen = {(i.row(), i.column()) for i in selected}
+    horizontal = Qt.Orientation.Horizontal
+    lines = ["\t".join(["Facility", *(_clean(model.headerData(c, horizontal)) for c in columns)])]
+    for r in rows:
+        name = _clean(model.headerData(r, Qt.Orientation.Vertical))
+        values = [_clean(model.index(r, c).data()) if (r, c) in chosen else "" for c in columns]
+        lines.append("\t".join([name, *values]))
+    return "\n".join(lines) + "\n"

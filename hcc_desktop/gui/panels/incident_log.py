@@ -1,0 +1,297 @@
+"""The incident log dock (ICS 214 activity log and significant events).
+
+The table is lazy (see models.log_model); a change-set patches it in place, so a
+colleague's entry or an import never moves the operator's selection. Entries that came
+by import since the operator last marked the log read are highlighted, because in an
+EOC "what did the other stations log while I was on the phone" is the first question.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hcc_desktop.core.services import incidents, log, organizations
+from hcc_desktop.core.timeutil import from_ms
+from hcc_desktop.core.versions import Changes
+from hcc_desktop.gui import fmt
+from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.dialogs.correction_dialog import CorrectionDialog
+from hcc_desktop.gui.models import log_rows as lr
+from hcc_desktop.gui.models.log_model import LogTableModel
+from hcc_desktop.gui.ops import run_op
+from hcc_desktop.gui.panels.base import Panel
+from hcc_desktop.gui.panels.log_entry_bar import LogEntryBar
+from hcc_desktop.gui.panels.log_filters import LogFilterBar
+from hcc_desktop.gui.panels.log_review import SignificantReview
+from hcc_desktop.gui.panels.log_table import LogTable
+
+
+class IncidentLogPanel(Panel):
+    TITLE = "Incident log"
+    DOCK_NAME = "incidentLogDock"
+    WATCHES = frozenset({"log_entry", "organization", "period"})
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._loaded = False
+        self.members: dict[str, str] = {}
+        self.model = LogTableModel(ctx.store)
+        self._build()
+        self._reload_timer = QTimer(self, singleShot=True, interval=0)
+        self._reload_timer.timeout.connect(self.reload)
+        self._reload_timer.start()  # first load, once the window is up
+        ctx.incident_changed.connect(lambda _id: self._reload_timer.start())
+        ctx.period_changed.connect(self._period_changed)
+
+    def _build(self) -> None:
+        self.filters = LogFilterBar()
+        self.filters.changed.connect(self.apply_filter)
+        self.banner = QLabel(objectName="logNewBanner")
+        self.banner.setStyleSheet("background: #fff3bf; padding: 3px; border-radius: 3px")
+        self.mark_read = QPushButton("Mark read")
+        self.mark_read.clicked.connect(self.mark_seen)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.mark_read)
+        self.banner_box = QWidget()
+        self.banner_box.setLayout(banner_row)
+        banner_row.setContentsMargins(0, 0, 0, 0)
+        self.banner_box.hide()
+
+        self.view = LogTable(self.model)
+        self.view.doubleClicked.connect(self._double_clicked)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+
+        log_page = QWidget()
+        page = QVBoxLayout(log_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.filters)
+        page.addWidget(self.banner_box)
+        page.addWidget(self.view, 1)
+        self.review = SignificantReview()
+        self.review.decided.connect(self._review_decided)
+        self.review.state.currentIndexChanged.connect(lambda _i: self._load_review())
+        self.review.count_changed.connect(self._review_count)
+        self.tabs = QTabWidget(objectName="logTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(log_page, "Activity log (ICS 214)")
+        self.tabs.addTab(self.review, "Significant events")
+        self.entry = LogEntryBar()
+        self.entry.submitted.connect(self.add_entry)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.entry)
+
+    # ------------------------------------------------------------ loading
+    def is_loaded(self) -> bool:
+        return self._loaded
+
+    def reload(self) -> None:
+        self.members = {
+            o.id: o.name or "" for o in organizations.list_organizations(self.ctx.store)
+        }
+        self.entry.set_members(self.members)
+        self.apply_filter()
+        self._load_review()
+        self._loaded = True
+
+    def _period_changed(self, _number: int) -> None:
+        if self.filters.uses_period:
+            self.apply_filter()
+
+    def _period_bounds(self) -> tuple[str | None, str | None] | None:
+        if not self.ctx.incident_id or not self.ctx.period:
+            return None
+        for p in incidents.list_periods(self.ctx.store, incident_id=self.ctx.incident_id):
+            if p.number == self.ctx.period:
+                return p.starts_at, p.ends_at
+        return None
+
+    def current_filter(self) -> log.LogFilter | None:
+        if not self.ctx.incident_id:
+            return None
+        return self.filters.build(
+            self.ctx.incident_id,
+            period=self._period_bounds(),
+            now_iso=from_ms(self.ctx.store.wall()),
+        )
+
+    def apply_filter(self) -> None:
+        """Reset the model to the filter (keeping the selected entry selected)."""
+        keep = self.selected_ids()
+        self.model.set_filter(
+            self.current_filter(), members=self.members, seen_seq=lr.seen_seq(self.ctx.store)
+        )
+        for entry_id in keep:
+            self.select_entry(entry_id, fetch=False, clear=False)
+        self._update_banner()
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.records.get("organization") or changes.records.get("period"):
+            self._reload_timer.start()
+            return
+        ids = changes.records.get("log_entry") or set()
+        if ids:
+            self.model.apply_changes(set(ids))
+            self._load_review()
+            self._update_banner()
+
+    def _update_banner(self) -> None:
+        n = 0
+        if self.ctx.incident_id:
+            n = lr.count_new(self.ctx.store, self.ctx.incident_id, self.model.seen_seq)
+        self.banner.setText(
+            f"<b>{n} entr{'y' if n == 1 else 'ies'}</b> arrived by import since you last "
+            "looked (highlighted). Ctrl+Shift+K marks them read."
+        )
+        self.banner_box.setVisible(n > 0)
+
+    def mark_seen(self) -> None:
+        self.model.mark_all_seen(lr.mark_seen(self.ctx.store))
+        self._update_banner()
+
+    # ------------------------------------------------------------ entries
+    def add_entry(self, text: str, category: str, priority: str, member: str) -> None:
+        if not self.ctx.incident_id:
+            self.ctx.message.emit("Open or create an incident first (Ctrl+Shift+N)")
+            return
+        entry_id = run_op(
+            self,
+            "Log entry not saved",
+            lambda: log.add_entry(
+                self.ctx.store,
+                actor=self.ctx.actor,
+                incident_id=self.ctx.incident_id or "",
+                text=text,
+                category=category,
+                priority=priority,
+                organization_id=member or None,
+            ),
+        )
+        if entry_id:
+            self.entry.accepted()
+            self.ctx.message.emit(f"Logged {fmt.short_id(entry_id)}")
+
+    def focus_entry(self) -> None:
+        self.entry.line.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_filter(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.filters.text.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filters.text.selectAll()
+
+    def selected_ids(self) -> list[str]:
+        return self.view.selected_ids()
+
+    def current_id(self) -> str:
+        return self.view.current_id()
+
+    def select_entry(self, entry_id: str, *, fetch: bool = True, clear: bool = True) -> bool:
+        return self.view.select_entry(entry_id, fetch=fetch, clear=clear)
+
+    def correct_selected(self) -> None:
+        entry_id = self.current_id()
+        row = self.model.entry(self.model.row_of(entry_id)) if entry_id else None
+        if row is None:
+            self.ctx.message.emit("Select the log entry to correct first")
+            return
+        dialog = CorrectionDialog(row.text, row.cells[lr.TIME], self)
+        if dialog.exec() != CorrectionDialog.DialogCode.Accepted:
+            return
+        text, reason = dialog.values()
+        new_id = run_op(
+            self,
+            "Correction not saved",
+            lambda: log.correct_entry(
+                self.ctx.store, actor=self.ctx.actor, entry_id=entry_id, text=text, reason=reason
+            ),
+        )
+        if new_id:
+            self.select_entry(new_id)
+
+    def nominate_selected(self) -> None:
+        entry_id = self.current_id()
+        if not entry_id:
+            self.ctx.message.emit("Select the log entry to nominate first")
+            return
+        note, ok = QInputDialog.getText(
+            self, "Nominate significant event", "Why is this significant? (optional)"
+        )
+        if not ok:
+            return
+        done = run_op(
+            self,
+            "Not nominated",
+            lambda: (
+                log.nominate(self.ctx.store, actor=self.ctx.actor, entry_id=entry_id, note=note)
+                or True
+            ),
+        )
+        if done:
+            self.ctx.message.emit("Nominated as a significant event for the situation unit")
+
+    # ------------------------------------------------------------ review
+    def show_review(self) -> None:
+        self.tabs.setCurrentWidget(self.review)
+        self.review.table.setFocus()
+
+    def _load_review(self) -> None:
+        self.review.load(self.ctx.store, self.ctx.incident_id)
+
+    def _review_count(self, pending: int) -> None:
+        title = f"Significant events ({pending} to review)" if pending else "Significant events"
+        self.tabs.setTabText(1, title)
+
+    def _review_decided(self, entry_id: str, approve: bool) -> None:
+        note = ""
+        if not approve:
+            note, ok = QInputDialog.getText(self, "Decline nomination", "Reason (optional)")
+            if not ok:
+                return
+        run_op(
+            self,
+            "Review not saved",
+            lambda: log.review(
+                self.ctx.store, actor=self.ctx.actor, entry_id=entry_id, approve=approve, note=note
+            ),
+        )
+
+    # ------------------------------------------------------------ view events
+    def _double_clicked(self, index: QModelIndex) -> None:
+        row = self.model.entry(index.row())
+        if row is None:
+            return
+        target = row.corrects_id or row.corrected_by
+        if index.column() == lr.LINK and target and not self.select_entry(target):
+            self.ctx.message.emit("The linked entry is outside the current filter")
+        elif index.column() != lr.LINK:
+            QApplication.clipboard().setText(row.text)
+            self.ctx.message.emit("Entry text copied")
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        row = self.model.entry(index.row()) if index.isValid() else None
+        if row is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Correct…", self.correct_selected)
+        nominate = menu.addAction("Nominate as significant event…", self.nominate_selected)
+        nominate.setEnabled(row.significant in ("none", "declined"))
+        target = row.corrects_id or row.corrected_by
+        if target:
+            menu.addAction("Go to linked entry", lambda: self.select_entry(target))
+        menu.addAction("Copy text", lambda: QApplication.clipboard().setText(row.text))
+        menu.exec(self.view.viewport().mapToGlobal(pos))

@@ -1,0 +1,83 @@
+"""The incident log's table view: time-ordered only (the model sorts in SQL by time and
+nothing else, so other headers keep the indicator on Time), rows selected whole, and
+selection by entry id, fetching further pages when the entry is not loaded yet."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+
+from hcc_desktop.gui.models import log_rows as lr
+from hcc_desktop.gui.models.log_model import LogTableModel
+
+WIDTHS = {
+    lr.TIME: 122,
+    lr.PRIORITY: 72,
+    lr.CATEGORY: 100,
+    lr.TEXT: 430,
+    lr.MEMBER: 150,
+    lr.OPERATOR: 170,
+    lr.STATION: 110,
+}
+#: How far "go to linked entry" fetches pages looking for an entry not yet loaded.
+JUMP_LIMIT = 5000
+
+
+class LogTable(QTableView):
+    def __init__(self, model: LogTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("logView")
+        self.log_model = model
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(22)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(40)
+        for col, width in WIDTHS.items():
+            self.setColumnWidth(col, width)
+        header.setSortIndicator(lr.TIME, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicatorShown(True)
+        header.sectionClicked.connect(self._header_clicked)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def _header_clicked(self, section: int) -> None:
+        header = self.horizontalHeader()
+        if section != lr.TIME:
+            newest = self.log_model.newest_first
+            order = Qt.SortOrder.DescendingOrder if newest else Qt.SortOrder.AscendingOrder
+            header.setSortIndicator(lr.TIME, order)
+            return
+        self.log_model.sort(lr.TIME, header.sortIndicatorOrder())
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
+        return [self.log_model.row_id(r) for r in rows if self.log_model.row_id(r)]
+
+    def current_id(self) -> str:
+        """The entry an action applies to: the current row if selected, else the first."""
+        index = self.currentIndex()
+        ids = self.selected_ids()
+        if index.isValid() and self.log_model.row_id(index.row()) in ids:
+            return self.log_model.row_id(index.row())
+        return ids[0] if ids else ""
+
+    def select_entry(self, entry_id: str, *, fetch: bool = True, clear: bool = True) -> bool:
+        model = self.log_model
+        row = model.row_of(entry_id)
+        while fetch and row < 0 and model.canFetchMore() and len(model.rows) < JUMP_LIMIT:
+            model.fetchMore()
+            row = model.row_of(entry_id)
+        if row < 0:
+            return False
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        if clear:
+            flags |= QItemSelectionModel.SelectionFlag.Clear
+        index = model.index(row, 0)
+        self.selectionModel().setCurrentIndex(index, flags)
+        self.scrollTo(index)
+        return True

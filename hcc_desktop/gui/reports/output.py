@@ -1,0 +1,135 @@
+"""Where documents go and what happens once one is written: off the GUI thread with a
+progress dialog that can cancel, then the PDF opens in the system's viewer and a small
+window offers to print it.
+
+The operator who asked for a briefing wants it on paper; the viewer shows at once what
+will be printed, and the Print button is one click away rather than a menu hunt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths, QThreadPool, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
+
+from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.reports.printing import print_pdf
+from hcc_desktop.gui.settings import app_settings
+from hcc_desktop.gui.workers import Job, Progress
+from hcc_desktop.reports.fonts import register_fonts
+
+FOLDER_KEY = "reports/folder"
+PAPER_KEY = "reports/paper"
+PDF_FILTER = "PDF documents (*.pdf)"
+
+#: Tests replace this so that no viewer starts on the build machine.
+open_in_viewer: Callable[[Path], bool] = lambda path: QDesktopServices.openUrl(  # noqa: E731
+    QUrl.fromLocalFile(str(path))
+)
+
+
+def default_folder() -> Path:
+    saved = app_settings().value(FOLDER_KEY)
+    if saved and Path(str(saved)).is_dir():
+        return Path(str(saved))
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(docs or Path.home())
+
+
+def remember_folder(path: Path) -> None:
+    app_settings().setValue(FOLDER_KEY, str(Path(path).parent))
+
+
+def default_paper() -> str:
+    """Letter in the Americas' letter countries, else A4; what the operator chose last
+    wins."""
+    saved = app_settings().value(PAPER_KEY)
+    if saved in ("letter", "a4"):
+        return str(saved)
+    from PySide6.QtCore import QLocale
+
+    letter = {"UnitedStates", "Canada", "Mexico", "Chile", "Colombia", "Philippines"}
+    return "letter" if QLocale().territory().name in letter else "a4"
+
+
+def remember_paper(paper: str) -> None:
+    app_settings().setValue(PAPER_KEY, paper)
+
+
+def file_name(*parts: object) -> str:
+    """A safe, sortable file name: 'briefing-hurricane-calder-p4-2026-11-20.pdf'."""
+    words = [re.sub(r"[^a-z0-9]+", "-", str(p).lower()).strip("-") for p in parts if p]
+    return "-".join(w for w in words if w)[:120] + ".pdf"
+
+
+def ask_path(parent: QWidget, title: str, suggested: Path) -> Path | None:
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), PDF_FILTER)
+    if not chosen:
+        return None
+    return Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+
+
+def today() -> str:
+    return date.today().isoformat()
+
+
+def run_document(
+    parent: QWidget,
+    ctx: AppContext,
+    *,
+    title: str,
+    work: Callable[[Progress], Any],
+    describe: Callable[[Any], str],
+    path: Path,
+) -> Job:
+    """Run `work` off the GUI thread; when it is done, open the PDF and offer to print.
+    A refusal or failure is shown in a message box and nothing is opened."""
+    register_fonts()  # once, on this thread: font registration is not thread-safe
+    job = Job(work, pool=QThreadPool.globalInstance(), title=title, parent_widget=parent)
+
+    def done(result: Any) -> None:
+        remember_folder(path)
+        summary = describe(result)
+        ctx.message.emit(summary)
+        job.result_box = deliver(parent, ctx, path, summary)
+
+    job.finished.connect(done)
+    job.failed.connect(lambda msg: _failed(parent, ctx, title, msg))
+    job.cancelled.connect(lambda: ctx.message.emit(f"{title.rstrip('…')}: cancelled"))
+    return job
+
+
+def _failed(parent: QWidget, ctx: AppContext, title: str, message: str) -> None:
+    text = message.split(": ", 1)[1] if message.count(": ") >= 1 else message
+    ctx.message.emit(f"{title.rstrip('…')} failed: {text}")
+    QMessageBox.warning(parent, "Document not written", text)
+
+
+def deliver(parent: QWidget, ctx: AppContext, path: Path, summary: str) -> QMessageBox:
+    """Open the PDF in the system's viewer and show a non-blocking window with Print."""
+    opened = open_in_viewer(path)
+    box = QMessageBox(parent)
+    box.setWindowTitle("Document written")
+    box.setIcon(QMessageBox.Icon.Information)
+    extra = "" if opened else "\n\nNo PDF viewer could be started; open the file yourself."
+    box.setText(f"{summary}\n\n{path}{extra}")
+    print_button = box.addButton("Print…", QMessageBox.ButtonRole.ActionRole)
+    print_button.setObjectName("print_button")
+    box.addButton(QMessageBox.StandardButton.Close)
+
+    def on_click(button: QPushButton) -> None:
+        if button is print_button:
+            outcome = print_pdf(parent, path)
+            ctx.message.emit(outcome.message)
+            if not outcome.printed and outcome.message != "Printing cancelled":
+                QMessageBox.information(parent, "Not printed", outcome.message)
+
+    box.buttonClicked.connect(on_click)
+    box.open()
+    return box

@@ -1,0 +1,120 @@
+"""The toolbar's incident and period switchers, kept in step with the context.
+
+Choosing an incident also picks its period: the one running now, else the latest, so
+that an operator who switches incidents lands on the current picture, not period 1.
+The chosen incident is remembered in the store (the CLI uses the same setting).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
+
+from hcc_desktop.core.services import incidents
+from hcc_desktop.core.timeutil import from_ms
+from hcc_desktop.gui import fmt
+from hcc_desktop.gui.context import AppContext
+
+
+class Switchers(QObject):
+    def __init__(self, ctx: AppContext, toolbar: QToolBar) -> None:
+        super().__init__(toolbar)
+        self.ctx = ctx
+        self.incident = QComboBox(objectName="incidentSwitcher")
+        self.incident.setMinimumContentsLength(40)
+        self.incident.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.incident.setToolTip("Incident in view (Ctrl+I)")
+        self.period = QComboBox(objectName="periodSwitcher")
+        self.period.setMinimumContentsLength(22)
+        self.period.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.period.setToolTip("Operational period in view (Ctrl+PgUp / Ctrl+PgDown)")
+        toolbar.addWidget(QLabel(" Incident "))
+        toolbar.addWidget(self.incident)
+        toolbar.addWidget(QLabel("  Period "))
+        toolbar.addWidget(self.period)
+        toolbar.addSeparator()
+        self.incident.activated.connect(self._incident_chosen)
+        self.period.activated.connect(self._period_chosen)
+        ctx.incident_changed.connect(lambda _id: self.refresh_periods(pick=True))
+        ctx.period_changed.connect(lambda _n: self._show_period())
+
+    # ------------------------------------------------------------ incidents
+    def refresh_incidents(self) -> None:
+        rows = incidents.list_incidents(self.ctx.store)
+        self.incident.blockSignals(True)
+        self.incident.clear()
+        for inc in rows:
+            tag = " [exercise]" if inc.exercise else ""
+            self.incident.addItem(f"{inc.name} — {fmt.label(inc.status)}{tag}", inc.id)
+        if not rows:
+            self.incident.addItem("No incident yet — Ctrl+Shift+N", "")
+        self.incident.blockSignals(False)
+        self._show_incident()
+
+    def choose_initial(self) -> None:
+        """The station's current incident (the CLI's too), else the latest open one."""
+        self.refresh_incidents()
+        current = incidents.current_incident(self.ctx.store)
+        self.select_incident(current.id if current else None)
+
+    def select_incident(self, incident_id: str | None) -> None:
+        if incident_id:
+            incidents.set_current_incident(self.ctx.store, incident_id)
+        self.ctx.set_incident(incident_id)
+        self._show_incident()
+        if incident_id is None or self.ctx.period is None:
+            self.refresh_periods(pick=True)
+
+    def _show_incident(self) -> None:
+        found = self.incident.findData(self.ctx.incident_id or "")
+        self.incident.setCurrentIndex(max(found, 0))
+
+    def _incident_chosen(self, index: int) -> None:
+        chosen = self.incident.itemData(index) or None
+        if chosen != self.ctx.incident_id:
+            self.select_incident(chosen)
+
+    def open_incident_list(self) -> None:
+        self.incident.setFocus()
+        self.incident.showPopup()
+
+    # ------------------------------------------------------------ periods
+    def refresh_periods(self, *, pick: bool = False) -> None:
+        rows = []
+        if self.ctx.incident_id:
+            rows = incidents.list_periods(self.ctx.store, incident_id=self.ctx.incident_id)
+        now = from_ms(self.ctx.store.wall())
+        running = None
+        self.period.blockSignals(True)
+        self.period.clear()
+        for p in rows:
+            is_now = bool(p.starts_at and p.ends_at and p.starts_at <= now < p.ends_at)
+            running = p.number if is_now else running
+            when = fmt.local(p.starts_at, short=True)
+            self.period.addItem(f"{p.number} · {when}{' (now)' if is_now else ''}", p.number)
+        if not rows:
+            self.period.addItem("No period yet — Ctrl+Shift+P", 0)
+        self.period.blockSignals(False)
+        numbers = [p.number for p in rows]
+        if pick or self.ctx.period not in numbers:
+            choice = running or (numbers[-1] if numbers else None)
+            self.ctx.set_period(choice)
+        self._show_period()
+
+    def _show_period(self) -> None:
+        found = self.period.findData(self.ctx.period or 0)
+        self.period.setCurrentIndex(max(found, 0))
+
+    def _period_chosen(self, index: int) -> None:
+        number = self.period.itemData(index) or None
+        self.ctx.set_period(number)
+
+    def step_period(self, step: int) -> None:
+        i = self.period.currentIndex() + step
+        if 0 <= i < self.period.count() and self.period.itemData(i):
+            self.period.setCurrentIndex(i)
+            self._period_chosen(i)

@@ -1,0 +1,62 @@
+"""Shared-folder mode in the GUI: a timer that drops this station's package in the
+folder and imports what others dropped there, off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer
+
+from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.workers import Job
+from hcc_desktop.sync.folder import FOLDER_SETTING, INTERVAL_SETTING, FolderResult, sync_folder
+
+DEFAULT_MINUTES = 10
+
+
+class FolderSync(QObject):
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.run_now)
+        self.job: Job | None = None
+        self.configure()
+
+    @property
+    def folder(self) -> Path | None:
+        value = self.ctx.store.get_setting(FOLDER_SETTING)
+        return Path(value) if value else None
+
+    @property
+    def minutes(self) -> int:
+        try:
+            return max(1, int(self.ctx.store.get_setting(INTERVAL_SETTING) or DEFAULT_MINUTES))
+        except ValueError:
+            return DEFAULT_MINUTES
+
+    def configure(self, folder: Path | None = None, minutes: int | None = None) -> None:
+        store = self.ctx.store
+        if folder is not None:
+            store.set_setting(FOLDER_SETTING, str(folder) if str(folder) else None)
+        if minutes is not None:
+            store.set_setting(INTERVAL_SETTING, str(minutes))
+        self.timer.stop()
+        if self.folder:
+            self.timer.start(self.minutes * 60_000)
+
+    def run_now(self) -> Job | None:
+        folder = self.folder
+        if folder is None or (self.job is not None and not self.job.done):
+            return None
+        store = self.ctx.store
+
+        def work(progress: object) -> FolderResult:
+            return sync_folder(store, folder)
+
+        self.job = Job(work, pool=QThreadPool.globalInstance(), show_progress=False)
+        self.job.finished.connect(
+            lambda r: self.ctx.message.emit(f"Shared folder {folder}: {r.summary()}")
+        )
+        self.job.failed.connect(lambda msg: self.ctx.message.emit(f"Shared folder: {msg}"))
+        return self.job

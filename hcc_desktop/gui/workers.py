@@ -1,0 +1,198 @@
+"""Long work off the GUI thread, with a progress dialog that can cancel it.
+
+A job is a plain function `fn(progress) -> result` that reads the store (SQLite in WAL
+mode lets it read while the GUI thread writes) and calls `progress.step(done, total)`
+now and then; `step` raises `Cancelled` once the operator pressed Cancel, so a job
+stops at its next step without any Qt in it. The result comes back on the GUI thread
+through a queued signal. Panels that reload keep the newest job only: a result from a
+job that was superseded is dropped (see `Loader`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+#: The dialog appears only for jobs that take longer than this (ms).
+PROGRESS_DELAY_MS = 600
+
+
+class Cancelled(Exception):
+    """Raised inside a job when the operator cancelled it."""
+
+
+class Progress:
+    """What a job sees of the GUI: a way to report progress and to learn of a cancel."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def step(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise Cancelled
+        try:
+            self._signals.progress.emit(done, total)
+        except RuntimeError:  # the window that wanted the result is gone
+            self._cancel.set()
+            raise Cancelled from None
+
+
+class _Signals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[Progress], Any], signals: _Signals, progress: Progress):
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn = fn
+        self._signals = signals
+        self._progress = progress
+
+    def run(self) -> None:
+        try:
+            result = self._fn(self._progress)
+        except Cancelled:
+            self._emit(self._signals.cancelled)
+        except Exception as exc:  # reported to the GUI, which shows it
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            traceback.print_exc()
+            self._emit(self._signals.failed, detail)
+        else:
+            if self._progress.cancelled:
+                self._emit(self._signals.cancelled)
+            else:
+                self._emit(self._signals.finished, result)
+
+    @staticmethod
+    def _emit(signal: Any, *args: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the window closed while the job ran
+            signal.emit(*args)
+
+
+class Job(QObject):
+    """One background run. `finished(result)`, `failed(message)` or `cancelled()` is
+    emitted exactly once, on the GUI thread."""
+
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(
+        self,
+        fn: Callable[[Progress], Any],
+        *,
+        pool: QThreadPool,
+        title: str = "",
+        parent_widget: QWidget | None = None,
+        show_progress: bool = True,
+    ) -> None:
+        super().__init__(parent_widget)
+        self._signals = _Signals()
+        self.progress = Progress(self._signals)
+        self.done = False
+        self.dialog: QProgressDialog | None = None
+        if show_progress:
+            self.dialog = QProgressDialog(title or "Working…", "Cancel", 0, 0, parent_widget)
+            self.dialog.setWindowTitle(title or "Working")
+            # Not modal: a modal QProgressDialog runs the event loop inside setValue(),
+            # and a result delivered in there re-enters the job while it reports.
+            self.dialog.setWindowModality(Qt.WindowModality.NonModal)
+            self.dialog.setMinimumDuration(PROGRESS_DELAY_MS)
+            self.dialog.setAutoClose(False)
+            self.dialog.setAutoReset(False)
+            self.dialog.canceled.connect(self.cancel)
+            self.dialog.setValue(0)
+        self._signals.progress.connect(self._on_progress)
+        self._signals.finished.connect(self._on_finished)
+        self._signals.failed.connect(self._on_failed)
+        self._signals.cancelled.connect(self._on_cancelled)
+        pool.start(_Runnable(fn, self._signals, self.progress))
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self.dialog is not None and shiboken6.isValid(self.dialog):
+            self.dialog.setMaximum(max(total, 1))
+            self.dialog.setValue(min(done, max(total, 1)))
+
+    def _close(self) -> None:
+        self.done = True
+        if self.dialog is not None and shiboken6.isValid(self.dialog):
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
+        self.dialog = None
+
+    def _on_finished(self, result: object) -> None:
+        self._close()
+        self.finished.emit(result)
+
+    def _on_failed(self, message: str) -> None:
+        self._close()
+        self.failed.emit(message)
+
+    def _on_cancelled(self) -> None:
+        self._close()
+        self.cancelled.emit()
+
+
+class Loader(QObject):
+    """Runs a panel's reloads: a new request cancels the one in flight, and only the
+    newest result is delivered, so a fast incident switch never shows stale data."""
+
+    loaded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget, title: str, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._parent = parent
+        self._title = title
+        self._job: Job | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None and not self._job.done
+
+    def start(self, fn: Callable[[Progress], Any], *, show_progress: bool = True) -> Job:
+        old = self._job
+        if old is not None and old.done:
+            old.deleteLater()
+        elif old is not None:
+            old.cancel()
+            for sig in (old.finished, old.failed, old.cancelled):
+                sig.disconnect()
+                sig.connect(old.deleteLater)
+        job = Job(
+            fn,
+            pool=self._pool,
+            title=self._title,
+            parent_widget=self._parent,
+            show_progress=show_progress,
+        )
+        job.finished.connect(self.loaded.emit)
+        job.failed.connect(self.failed.emit)
+        job.cancelled.connect(self.cancelled.emit)
+        self._job = job
+        return job

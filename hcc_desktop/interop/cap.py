@@ -1,0 +1,286 @@
+"""CAP (Common Alerting Protocol) 1.2 and 1.1 in: one alert, or an Atom/RSS feed of
+alerts, to plain data.
+
+Strict about safety (xmlsafe), lenient about shape: a missing optional part is fine,
+an unknown namespace version is read by element names, and an Atom feed whose entries
+only summarise alerts with cap:* elements (as national weather services publish) is
+read from those elements. What could not be understood is said, not guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from hcc_desktop.interop.xmlsafe import XmlRefused, child, children, local, parse_xml, text
+
+CAP_NAMESPACES = {
+    "urn:oasis:names:tc:emergency:cap:1.2": "1.2",
+    "urn:oasis:names:tc:emergency:cap:1.1": "1.1",
+    "http://www.incident.com/cap/1.0": "1.0",
+}
+STATUSES = ("Actual", "Exercise", "System", "Test", "Draft")
+MSG_TYPES = ("Alert", "Update", "Cancel", "Ack", "Error")
+
+
+@dataclass
+class Area:
+    description: str
+    polygons: list[list[tuple[float, float]]] = field(default_factory=list)  # (lat, lon)
+    circles: list[tuple[float, float, float]] = field(default_factory=list)  # lat, lon, km
+    geocodes: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Info:
+    event: str
+    urgency: str | None = None
+    severity: str | None = None
+    certainty: str | None = None
+    categories: list[str] = field(default_factory=list)
+    headline: str | None = None
+    description: str | None = None
+    instruction: str | None = None
+    sender_name: str | None = None
+    effective: str | None = None
+    onset: str | None = None
+    expires: str | None = None
+    language: str | None = None
+    web: str | None = None
+    areas: list[Area] = field(default_factory=list)
+
+
+@dataclass
+class CapAlert:
+    identifier: str
+    sender: str
+    sent: str
+    status: str
+    msg_type: str
+    scope: str | None = None
+    note: str | None = None
+    references: list[str] = field(default_factory=list)  # "sender,identifier,sent"
+    infos: list[Info] = field(default_factory=list)
+    version: str = "1.2"
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for the store (dataclasses.asdict is ten times slower: it deep-copies
+        every value, which a feed of a thousand alerts feels)."""
+        return {
+            "identifier": self.identifier,
+            "sender": self.sender,
+            "sent": self.sent,
+            "status": self.status,
+            "msg_type": self.msg_type,
+            "scope": self.scope,
+            "note": self.note,
+            "references": list(self.references),
+            "version": self.version,
+            "warnings": list(self.warnings),
+            "infos": [_info_dict(i) for i in self.infos],
+        }
+
+
+def _info_dict(info: Info) -> dict[str, Any]:
+    out: dict[str, Any] = {k: v for k, v in vars(info).items() if k != "areas"}
+    out["categories"] = list(info.categories)
+    out["areas"] = [
+        {
+            "description": a.description,
+            "polygons": [[list(p) for p in poly] for poly in a.polygons],
+            "circles": [list(c) for c in a.circles],
+            "geocodes": [list(g) for g in a.geocodes],
+        }
+        for a in info.areas
+    ]
+    return out
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.identifier, self.sender, self.sent)
+
+
+def parse_cap_bytes(data: bytes, *, label: str) -> list[CapAlert]:
+    """Every alert in a file: a bare alert, or a feed (Atom or RSS) of them."""
+    root = parse_xml(data, label=label)
+    name = local(root.tag)
+    if name == "alert":
+        return [_alert(root, label)]
+    if name == "feed":
+        return _feed(root, label, entry="entry")
+    if name in ("rss", "channel"):
+        chan = child(root, "channel") if name == "rss" else root
+        return _feed(chan if chan is not None else root, label, entry="item")
+    raise XmlRefused(label, f"root element <{name}> is not a CAP alert or a feed of alerts")
+
+
+def _required(el: Element, name: str, label: str, where: str) -> str:
+    value = text(el, name)
+    if not value:
+        raise XmlRefused(label, f"{where}: <{name}> is missing")
+    return value
+
+
+def _alert(el: Element, label: str, where: str = "alert") -> CapAlert:
+    ns = el.tag[1:].split("}", 1)[0] if el.tag.startswith("{") else ""
+    version = CAP_NAMESPACES.get(ns, "")
+    warnings = (
+        [] if version else [f"{where}: namespace {ns or 'none'} is not CAP 1.x; read by names"]
+    )
+    alert = CapAlert(
+        identifier=_required(el, "identifier", label, where),
+        sender=_required(el, "sender", label, where),
+        sent=_required(el, "sent", label, where),
+        status=_required(el, "status", label, where),
+        msg_type=_required(el, "msgType", label, where),
+        scope=text(el, "scope"),
+        note=text(el, "note"),
+        references=(text(el, "references") or "").split(),
+        version=version or "?",
+        warnings=warnings,
+    )
+    if alert.status not in STATUSES:
+        alert.warnings.append(f"{where}: status {alert.status!r} is not a CAP status")
+    if alert.msg_type not in MSG_TYPES:
+        alert.warnings.append(f"{where}: msgType {alert.msg_type!r} is not a CAP message type")
+    for i, info in enumerate(children(el, "info"), start=1):
+        alert.infos.append(_info(info, label, f"{where} info {i}"))
+    return alert
+
+
+def _info(el: Element, label: str, where: str) -> Info:
+    info = Info(
+        event=text(el, "event") or "(no event given)",
+        urgency=text(el, "urgency"),
+        severity=text(el, "severity"),
+        certainty=text(el, "certainty"),
+        categories=[c.text.strip() for c in children(el, "category") if c.text],
+        headline=text(el, "headline"),
+        description=text(el, "description"),
+        instruction=text(el, "instruction"),
+        sender_name=text(el, "senderName"),
+        effective=text(el, "effective"),
+        onset=text(el, "onset"),
+        expires=text(el, "expires"),
+        language=text(el, "language"),
+        web=text(el, "web"),
+    )
+    for a in children(el, "area"):
+        info.areas.append(_area(a, label, where))
+    return info
+
+
+def _area(el: Element, label: str, where: str) -> Area:
+    area = Area(description=text(el, "areaDesc") or "")
+    for p in children(el, "polygon"):
+        area.polygons.append(parse_polygon(p.text or "", label, where))
+    for c in children(el, "circle"):
+        area.circles.append(parse_circle(c.text or "", label, where))
+    for g in children(el, "geocode"):
+        name, value = text(g, "valueName"), text(g, "value")
+        if name and value:
+            area.geocodes.append((name, value))
+    return area
+
+
+def parse_polygon(raw: str, label: str, where: str) -> list[tuple[float, float]]:
+    """CAP polygons are space-separated "lat,lon" pairs, first equal to last."""
+    points = []
+    for pair in raw.split():
+        try:
+            lat_s, lon_s = pair.split(",")
+            lat, lon = float(lat_s), float(lon_s)
+        except ValueError:
+            raise XmlRefused(label, f"{where}: polygon point {pair!r} is not 'lat,lon'") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise XmlRefused(label, f"{where}: polygon point {pair!r} is off the globe")
+        points.append((lat, lon))
+    if len(points) < 4:
+        raise XmlRefused(label, f"{where}: a polygon needs at least four points")
+    return points
+
+
+def parse_circle(raw: str, label: str, where: str) -> tuple[float, float, float]:
+    try:
+        centre, radius = raw.split()
+        lat_s, lon_s = centre.split(",")
+        return float(lat_s), float(lon_s), float(radius)
+    except ValueError:
+        raise XmlRefused(label, f"{where}: circle {raw!r} is not 'lat,lon radius'") from None
+
+
+# ------------------------------------------------------------------ feeds
+
+
+def _feed(root: Element, label: str, *, entry: str) -> list[CapAlert]:
+    alerts = []
+    for i, item in enumerate(children(root, entry), start=1):
+        where = f"{entry} {i}"
+        embedded = _find_alert(item)
+        if embedded is not None:
+            alerts.append(_alert(embedded, label, where))
+        elif any(local(c.tag) in ("event", "msgType", "areaDesc") for c in item):
+            alerts.append(_summary_entry(item, label, where))
+        else:
+            raise XmlRefused(label, f"{where}: neither a CAP alert nor CAP summary elements")
+    if not alerts:
+        raise XmlRefused(label, "the feed holds no alerts")
+    return alerts
+
+
+def _find_alert(el: Element) -> Element | None:
+    for node in el.iter():
+        if node is not el and local(node.tag) == "alert":
+            return node
+    return None
+
+
+def _summary_entry(item: Element, label: str, where: str) -> CapAlert:
+    """An Atom entry that carries cap:* summary elements instead of a whole alert."""
+    ident = text(item, "id") or text(item, "guid") or text(item, "identifier")
+    sender = text(item, "sender") or _author(item) or "unknown sender"
+    sent = text(item, "sent") or text(item, "published") or text(item, "updated")
+    sent = sent or text(item, "pubDate")
+    if not ident or not sent:
+        raise XmlRefused(label, f"{where}: no id or no time to identify the alert")
+    info = Info(
+        event=text(item, "event") or text(item, "title") or "(no event given)",
+        urgency=text(item, "urgency"),
+        severity=text(item, "severity"),
+        certainty=text(item, "certainty"),
+        headline=text(item, "title"),
+        description=text(item, "summary") or text(item, "description"),
+        effective=text(item, "effective"),
+        onset=text(item, "onset"),
+        expires=text(item, "expires"),
+    )
+    area = Area(description=text(item, "areaDesc") or "")
+    poly = text(item, "polygon")
+    if poly:
+        area.polygons.append(parse_polygon(poly, label, where))
+    geo = child(item, "geocode")
+    if geo is not None:
+        names = [n.text or "" for n in children(geo, "valueName")]
+        values = [v.text or "" for v in children(geo, "value")]
+        for name, value in zip(names, values, strict=False):
+            area.geocodes.extend((name.strip(), v) for v in value.split())
+    if area.description or area.polygons or area.geocodes:
+        info.areas.append(area)
+    return CapAlert(
+        identifier=ident,
+        sender=sender,
+        sent=sent,
+        status=text(item, "status") or "Actual",
+        msg_type=text(item, "msgType") or "Alert",
+        scope=text(item, "scope"),
+        infos=[info],
+        version="feed",
+        warnings=[f"{where}: read from the feed's summary, not a whole CAP alert"],
+    )
+
+
+def _author(item: Element) -> str | None:
+    author = child(item, "author")
+    return text(author, "name") if author is not None else None

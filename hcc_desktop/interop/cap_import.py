@@ -1,0 +1,166 @@
+"""CAP alerts into the incident: each alert becomes a log entry (and a kept alert
+record) in the chosen incident, or opens a new incident."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hcc_desktop.core.services import alerts as alert_service
+from hcc_desktop.core.services import incidents
+from hcc_desktop.core.services.common import Actor
+from hcc_desktop.core.services.organizations import list_organizations
+from hcc_desktop.core.store import Store
+from hcc_desktop.core.timeutil import normalise
+from hcc_desktop.interop.areas import members_inside
+from hcc_desktop.interop.cap import CapAlert, Info, parse_cap_bytes
+from hcc_desktop.interop.xmlsafe import read_capped
+
+URGENT_SEVERITY = {"Extreme", "Severe"}
+URGENT_URGENCY = {"Immediate", "Expected"}
+
+INCIDENT_TYPE_WORDS = (
+    ("hurricane", "hurricane"),
+    ("tropical", "hurricane"),
+    ("winter", "winter_storm"),
+    ("blizzard", "winter_storm"),
+    ("ice storm", "winter_storm"),
+    ("flood", "flood"),
+    ("cyber", "cyber"),
+    ("power", "utility_failure"),
+)
+
+
+@dataclass(frozen=True)
+class ImportedAlert:
+    alert: CapAlert
+    outcome: alert_service.AlertOutcome
+    members_inside: list[str]
+
+
+@dataclass(frozen=True)
+class CapImportResult:
+    file: str
+    incident_id: str
+    created_incident: bool
+    alerts: list[ImportedAlert]
+    warnings: list[str]
+
+    @property
+    def new(self) -> int:
+        return sum(1 for a in self.alerts if not a.outcome.duplicate)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(1 for a in self.alerts if a.outcome.duplicate)
+
+
+def _priority(info: Info | None) -> str:
+    if info is None:
+        return "routine"
+    if info.severity in URGENT_SEVERITY and info.urgency in URGENT_URGENCY:
+        return "urgent"
+    if info.severity in URGENT_SEVERITY or info.urgency == "Immediate":
+        return "important"
+    return "routine"
+
+
+def _log_text(alert: CapAlert, inside: list[str]) -> str:
+    info = alert.infos[0] if alert.infos else None
+    kind = {"Update": "CAP update", "Cancel": "CAP cancellation"}.get(alert.msg_type, "CAP alert")
+    who = (info.sender_name if info and info.sender_name else None) or alert.sender
+    parts = [f"{kind} ({alert.status}) from {who}"]
+    if info is not None:
+        head = info.headline or info.event
+        parts.append(f": {head}")
+        grade = "/".join(x for x in (info.urgency, info.severity, info.certainty) if x)
+        parts.append(f" — {info.event}" + (f"; {grade}" if grade else ""))
+        if info.expires:
+            parts.append(f"; expires {info.expires}")
+        areas = "; ".join(a.description for i in alert.infos for a in i.areas if a.description)
+        if areas:
+            parts.append(f". Areas: {areas[:600]}")
+        if info.instruction:
+            parts.append(f". Instruction: {info.instruction[:600]}")
+    if alert.references:
+        parts.append(f". References {len(alert.references)} earlier alert(s)")
+    if inside:
+        shown = ", ".join(inside[:12]) + (
+            f" and {len(inside) - 12} more" if len(inside) > 12 else ""
+        )
+        parts.append(f". Members in the area ({len(inside)}): {shown}")
+    parts.append(f". Sent {alert.sent}; id {alert.identifier}")
+    return "".join(parts)
+
+
+def _incident_type(alert: CapAlert) -> str:
+    words = " ".join(i.event.lower() for i in alert.infos)
+    for needle, kind in INCIDENT_TYPE_WORDS:
+        if needle in words:
+            return kind
+    return "other"
+
+
+def import_cap(
+    store: Store,
+    path: Path,
+    *,
+    actor: Actor,
+    incident_id: str | None = None,
+    new_incident: bool = False,
+) -> CapImportResult:
+    """Parse the whole file first (a malformed file imports nothing), then record every
+    alert in one transaction."""
+    label = str(path)
+    parsed = parse_cap_bytes(read_capped(Path(path)), label=label)
+    warnings = [w for a in parsed for w in a.warnings]
+    members = list_organizations(store)
+    inside_names: list[list[str]] = []
+    infos_dicts: list[list[dict[str, Any]]] = []
+    for a in parsed:
+        infos = [a_dict for a_dict in a.as_dict()["infos"]]
+        infos_dicts.append(infos)
+        inside_names.append(sorted(o.name or "" for o in members_inside(infos, members)))
+    created = False
+    if new_incident:
+        first = parsed[0]
+        info = first.infos[0] if first.infos else None
+        started = normalise("sent", first.sent)
+        incident_id = incidents.create_incident(
+            store,
+            actor=actor,
+            name=(info.headline or info.event if info else first.identifier)[:200],
+            incident_type=_incident_type(first),
+            exercise=first.status in ("Exercise", "Test"),
+            description=f"Opened from CAP alert {first.identifier} by {first.sender}",
+            started_at=started,
+        )
+        created = True
+    else:
+        incident_id = incidents.resolve_incident(store, incident_id).id
+    inputs = [
+        alert_service.AlertInput(
+            identifier=a.identifier,
+            sender=a.sender,
+            sent=a.sent,
+            status=a.status,
+            msg_type=a.msg_type,
+            scope=a.scope,
+            note=a.note,
+            references=a.references,
+            infos=infos,
+            source=Path(path).name,
+            log_text=_log_text(a, inside),
+            priority=_priority(a.infos[0] if a.infos else None),
+        )
+        for a, infos, inside in zip(parsed, infos_dicts, inside_names, strict=True)
+    ]
+    outcomes = alert_service.record_alerts(
+        store, actor=actor, alerts=inputs, incident_id=incident_id
+    )
+    imported = [
+        ImportedAlert(a, o, inside)
+        for a, o, inside in zip(parsed, outcomes, inside_names, strict=True)
+    ]
+    return CapImportResult(label, incident_id, created, imported, warnings)

@@ -1,0 +1,130 @@
+"""Trend charts over the incident's operational periods (reportlab.graphics).
+
+Three small multiples rather than one chart with two scales: inpatient beds run in the
+thousands and ICU beds in the tens, and a reader compares shapes, not axes. Under each
+period the number of facilities that reported is printed, because a fall in the sum of
+beds may be a fall in the number of reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+
+from hcc_desktop.reports.briefing_model import TrendPoint
+from hcc_desktop.reports.fonts import SANS, SANS_BOLD
+from hcc_desktop.reports.styles import ACCENT, INK, MUTED, RULE, STATUS_COLOURS
+
+TITLE_SIZE = 8
+LABEL_SIZE = 6.5
+
+
+def _axis_style(chart: HorizontalLineChart | VerticalBarChart, top: float, step: float) -> None:
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = top
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.labels.fontName = SANS
+    chart.valueAxis.labels.fontSize = LABEL_SIZE
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}"
+    chart.valueAxis.strokeColor = RULE
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#dde2e6")
+    chart.valueAxis.gridStrokeWidth = 0.4
+    chart.categoryAxis.labels.fontName = SANS
+    chart.categoryAxis.labels.fontSize = LABEL_SIZE
+    chart.categoryAxis.labels.fillColor = INK
+    chart.categoryAxis.strokeColor = RULE
+
+
+def _nice_top(peak: float, *, whole: bool = False) -> tuple[float, float]:
+    """An axis maximum a little above `peak` and a step giving 3-5 grid lines."""
+    if peak <= 0:
+        return (4, 1) if whole else (10, 2)
+    if whole and peak <= 4:
+        return peak + 1, 1
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
+        if peak / step <= 4.5:
+            top = (int(peak // step) + 1) * step
+            return top, step
+    step = 10 ** len(str(int(peak)))
+    return (int(peak // step) + 1) * step, step
+
+
+def _categories(points: Sequence[TrendPoint]) -> list[str]:
+    return [f"P{p.period}\n{p.reporting} rep." for p in points]
+
+
+def _frame(width: float, height: float, title: str) -> Drawing:
+    d = Drawing(width, height)
+    d.add(String(0, height - TITLE_SIZE, title, fontName=SANS_BOLD, fontSize=TITLE_SIZE))
+    return d
+
+
+def line_chart(
+    points: Sequence[TrendPoint], values: Sequence[float | None], title: str, width: float
+) -> Drawing:
+    height = width * 0.62
+    d = _frame(width, height, title)
+    chart = HorizontalLineChart()
+    chart.x, chart.y = 30, 24
+    chart.width, chart.height = width - 40, height - 24 - TITLE_SIZE - 10
+    data = [v if v is not None else None for v in values]
+    chart.data = [tuple(data)]
+    top, step = _nice_top(max((v for v in data if v is not None), default=0))
+    _axis_style(chart, top, step)
+    chart.categoryAxis.categoryNames = _categories(points)
+    chart.lines[0].strokeColor = ACCENT
+    chart.lines[0].strokeWidth = 1.6
+    chart.lines[0].symbol = makeMarker("FilledCircle", size=3.5, fillColor=ACCENT)
+    chart.lineLabelFormat = lambda v: f"{v:,.0f}"
+    chart.lineLabels.fontName = SANS
+    chart.lineLabels.fontSize = LABEL_SIZE
+    chart.lineLabels.fillColor = INK
+    chart.lineLabels.dy = 5
+    chart.joinedLines = 1
+    d.add(chart)
+    return d
+
+
+def status_chart(points: Sequence[TrendPoint], width: float) -> Drawing:
+    """Facilities on diversion, and closed or evacuating, per period."""
+    height = width * 0.62
+    d = _frame(width, height, "Facilities on diversion / closed or evacuating")
+    chart = VerticalBarChart()
+    chart.x, chart.y = 30, 24
+    chart.width, chart.height = width - 40, height - 24 - TITLE_SIZE - 10
+    chart.data = [
+        tuple(p.diversion for p in points),
+        tuple(p.closed_or_evacuating for p in points),
+    ]
+    peak = max((max(p.diversion, p.closed_or_evacuating) for p in points), default=0)
+    top, step = _nice_top(peak, whole=True)
+    _axis_style(chart, top, step)
+    chart.categoryAxis.categoryNames = _categories(points)
+    chart.bars[0].fillColor = colors.HexColor(STATUS_COLOURS["diversion"])
+    chart.bars[1].fillColor = colors.HexColor(STATUS_COLOURS["closed"])
+    chart.bars.strokeColor = None
+    chart.barSpacing = 1
+    chart.groupSpacing = 8
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = SANS
+    chart.barLabels.fontSize = LABEL_SIZE
+    chart.barLabels.nudge = 5
+    d.add(chart)
+    legend_y = height - TITLE_SIZE - 9
+    for i, (label, key) in enumerate((("diversion", "diversion"), ("closed/evac.", "closed"))):
+        x = width - 110 + i * 52
+        d.add(_swatch(x, legend_y, STATUS_COLOURS[key]))
+        d.add(String(x + 7, legend_y, label, fontName=SANS, fontSize=LABEL_SIZE, fillColor=MUTED))
+    return d
+
+
+def _swatch(x: float, y: float, colour: str) -> Drawing:
+    from reportlab.graphics.shapes import Rect
+
+    return Rect(x, y, 5, 5, fillColor=colors.HexColor(colour), strokeColor=None)

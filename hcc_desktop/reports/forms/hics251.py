@@ -1,0 +1,411 @@
+"""HICS 251 Facility System Status Report for one facility, filled from its EEIs.
+
+The form lists a hospital's systems (communications, utilities, power, medical gases,
+support services); the EEI catalog covers a few of them. Rows with a matching EEI are
+filled from the facility's latest value up to the period and say so in the comment
+(which element, which period); every other row stays blank for the facility's
+infrastructure branch to complete, as the form expects. Because IT systems status is
+a protected EEI, a form that prints it carries the sensitivity marking on every page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+
+from hcc_desktop.core import models as m
+from hcc_desktop.core.catalog import load_catalog
+from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.services import incidents
+from hcc_desktop.core.services.common import Actor, get_live
+from hcc_desktop.core.store import Store
+from hcc_desktop.core.timeutil import from_ms
+from hcc_desktop.reports.briefing_data import choose_period
+from hcc_desktop.reports.eei_figures import Latest, latest_values
+from hcc_desktop.reports.fonts import register_fonts
+from hcc_desktop.reports.forms.ics214 import FormResult
+from hcc_desktop.reports.forms.layout import (
+    HEAD,
+    MARGIN,
+    SMALL,
+    VALUE,
+    FormFooter,
+    block,
+    form_style,
+    labelled,
+    sub,
+    title_bar,
+)
+from hcc_desktop.reports.pages import Progress, numbered_canvas, page_size, step, write_atomically
+from hcc_desktop.reports.styles import HEAD_BG, esc
+from hcc_desktop.reports.timefmt import Clock
+
+FORM = "HICS 251"
+TITLE = "HICS 251 — FACILITY SYSTEM STATUS REPORT"
+FULL, PARTIAL, NONE, NA = "full", "partial", "none", "na"
+STATUS_HEADS = (
+    (FULL, "Fully<br/>Functional"),
+    (PARTIAL, "Partially<br/>Functional"),
+    (NONE, "Non-<br/>functional"),
+    (NA, "N/A"),
+)
+#: Hours of generator fuel below which fuel storage counts as partially functional:
+#: less than a day's running leaves no margin for a delivery to be late.
+FUEL_MARGIN_HOURS = 24
+
+ROW = ParagraphStyle("hics_row", parent=VALUE, fontSize=8, leading=9.5)
+MARK = ParagraphStyle("hics_mark", parent=HEAD, fontSize=10, leading=10)
+STATUS_HEAD = ParagraphStyle("hics_status", parent=HEAD, fontSize=6.8, leading=8)
+
+Reading = tuple[str | None, str]  # (status or None, comment)
+Mapper = Callable[[dict[str, Latest]], Reading | None]
+
+
+def _choice(code: str, states: dict[str, str]) -> Mapper:
+    def read(v: dict[str, Latest]) -> Reading | None:
+        got = v.get(code)
+        if got is None:
+            return None
+        return states.get(str(got.value)), f"{got.value}"
+
+    return read
+
+
+def _primary_power(v: dict[str, Latest]) -> Reading | None:
+    got = v.get("POWER_SOURCE")
+    if got is None:
+        return None
+    return {
+        "Grid": (FULL, "on grid power"),
+        "Generator": (NONE, "grid power lost; on generator"),
+        "None": (NONE, "no power"),
+    }.get(str(got.value), (None, str(got.value)))
+
+
+def _generator(v: dict[str, Latest]) -> Reading | None:
+    got = v.get("POWER_SOURCE")
+    if got is None:
+        return None
+    if got.value == "Generator":
+        return FULL, "carrying the load"
+    if got.value == "None":
+        return NONE, "no power source reported"
+    return None, "standby (facility on grid power)"
+
+
+def _fuel(v: dict[str, Latest]) -> Reading | None:
+    got = v.get("GENERATOR_FUEL_HOURS")
+    if got is None or not isinstance(got.value, (int, float)):
+        return None
+    hours = float(got.value)
+    text = f"{hours:g} h of generator fuel remaining"
+    if hours <= 0:
+        return NONE, text
+    return (PARTIAL if hours < FUEL_MARGIN_HOURS else FULL), text
+
+
+LEVELS = {"Normal": FULL, "Degraded": PARTIAL, "Down": NONE}
+
+
+@dataclass(frozen=True)
+class System:
+    name: str
+    mapper: Mapper | None = None
+    #: The EEI elements the row reads (for the comment and the sensitivity check).
+    codes: tuple[str, ...] = ()
+
+
+#: The systems of the HICS 251, grouped as on the form, with the EEIs that map.
+SYSTEMS: tuple[tuple[str, tuple[System, ...]], ...] = (
+    (
+        "Communications",
+        (
+            System(
+                "Communications, overall (as reported in EEIs)",
+                _choice("COMMUNICATIONS_STATUS", LEVELS),
+                ("COMMUNICATIONS_STATUS",),
+            ),
+            System("Fax"),
+            System(
+                "Information technology (e-mail, registration, records)",
+                _choice("IT_SYSTEMS_STATUS", LEVELS),
+                ("IT_SYSTEMS_STATUS",),
+            ),
+            System("Hospital overhead paging"),
+            System("Landline telephones"),
+            System("Cellular telephones"),
+            System("Nurse call system"),
+            System("Radio equipment (portable, fixed, amateur)"),
+            System("Satellite phones"),
+        ),
+    ),
+    (
+        "Infrastructure",
+        (
+            System(
+                "Potable water",
+                _choice(
+                    "WATER_STATUS", {"Normal": FULL, "Boil water order": PARTIAL, "Outage": NONE}
+                ),
+                ("WATER_STATUS",),
+            ),
+            System("Natural gas"),
+            System("Sanitation systems (sewer)"),
+            System("Steam / heating"),
+            System("HVAC (heating, ventilation, air conditioning)"),
+            System("Fire detection / alarm system"),
+            System("Sprinkler system"),
+            System("Elevators / escalators"),
+        ),
+    ),
+    (
+        "Electrical power",
+        (
+            System("Primary (utility) power", _primary_power, ("POWER_SOURCE",)),
+            System("Backup generator(s)", _generator, ("POWER_SOURCE",)),
+            System("Generator fuel storage", _fuel, ("GENERATOR_FUEL_HOURS",)),
+        ),
+    ),
+    (
+        "Medical gases",
+        (
+            System("Oxygen"),
+            System("Medical air"),
+            System("Nitrous oxide"),
+            System("Medical vacuum"),
+        ),
+    ),
+    (
+        "Support services",
+        (
+            System("Food preparation equipment"),
+            System("Ice machines"),
+            System("Laundry / linen service equipment"),
+            System("Sterile processing / sterilizers"),
+            System("Security systems (access control, surveillance)"),
+        ),
+    ),
+)
+CODES = tuple(sorted({c for _, group in SYSTEMS for s in group for c in s.codes}))
+
+
+def build_hics251(
+    store: Store,
+    out: Path,
+    *,
+    facility_id: str,
+    incident_id: str | None = None,
+    period: int | None = None,
+    prepared_by: Actor | None = None,
+    paper: str = "letter",
+    progress: Progress | None = None,
+    now: str | None = None,
+    zone: tzinfo | None = None,
+) -> FormResult:
+    """Write the HICS 251 of one facility for `period` (default: the current one).
+    Refuses, naming the field, an unknown facility, incident or period."""
+    size = page_size(paper)
+    register_fonts()
+    clock = Clock(zone)
+    now = now or from_ms(store.wall())
+    inc = incidents.resolve_incident(store, incident_id)
+    with store.read() as s:
+        org = get_live(s, m.Organization, facility_id, "facility")
+    current, _ = choose_period(store, inc.id, period, now)
+    if current is None:
+        raise ValidationError(
+            "period", f"incident {inc.name!r} has no operational periods, so no EEIs"
+        )
+    number = current.number or 0
+    values = latest_values(
+        store, incident_id=inc.id, period=number, codes=CODES, organization_ids=[org.id]
+    ).get(org.id, {})
+    step(progress, 1, 3)
+    cat = load_catalog()
+    sensitive = any(cat.elements[c].sensitive for c in values if c in cat.elements)
+    width = size[0] - 2 * MARGIN
+    story = _story(inc, current, org, values, clock, width)
+    footer = FormFooter(
+        FORM,
+        f"{TITLE} · {org.name}",
+        exercise=bool(inc.exercise),
+        sensitive=sensitive,
+        prepared=f"Printed {clock.datetime(now)} · station {store.station_name}",
+    )
+    story += _prepared_block(prepared_by, org, clock.datetime(now), width)
+    pages = [0]
+
+    def decorate(c: Canvas, page: int, total: int) -> None:
+        footer.draw(c, page, total)
+        pages[0] = total
+
+    def render(buffer: io.BytesIO) -> None:
+        doc = SimpleDocTemplate(
+            buffer,
+            pagesize=size,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + (0.3 if sensitive else 0.15) * inch,
+            bottomMargin=0.75 * inch,
+            title=f"HICS 251 — {org.name} — {inc.name}",
+            author=prepared_by.label if prepared_by else store.station_name,
+            creator="hcc-desktop",
+        )
+        doc.build(story, canvasmaker=numbered_canvas(decorate))
+
+    step(progress, 2, 3)
+    written = write_atomically(Path(out), render)
+    step(progress, 3, 3)
+    return FormResult(Path(out), pages[0], written, sum(1 for c in CODES if c in values))
+
+
+def _story(
+    inc: m.Incident,
+    per: m.OperationalPeriod,
+    org: m.Organization,
+    values: dict[str, Latest],
+    clock: Clock,
+    width: float,
+) -> list[Any]:
+    half = width / 2
+    op = " ".join(
+        [
+            sub("Date From:", clock.date(per.starts_at)),
+            sub("Date To:", clock.date(per.ends_at)),
+            "<br/>",
+            sub("Time From:", clock.time(per.starts_at)),
+            sub("Time To:", clock.time(per.ends_at)),
+        ]
+    )
+    head = Table(
+        [
+            [
+                block(1, "Incident Name:", inc.name, below=True),
+                labelled(2, "Operational Period:", f"(period {per.number})<br/>{op}"),
+            ],
+            [
+                block(
+                    3,
+                    "Name of Facility Reporting Status:",
+                    ", ".join(x for x in (org.name, org.town, org.state) if x),
+                ),
+                "",
+            ],
+        ],
+        colWidths=[half, half],
+    )
+    head.setStyle(form_style([("SPAN", (0, 1), (-1, 1))]))
+    return [
+        title_bar(TITLE, width),
+        head,
+        _systems(values, clock, width),
+        Spacer(1, 3),
+        _source(values, clock),
+    ]
+
+
+def _systems(values: dict[str, Latest], clock: Clock, width: float) -> Table:
+    status_w = 0.68 * inch
+    system_w = 2.7 * inch
+    comment_w = width - system_w - 4 * status_w
+    rows: list[list[Any]] = [
+        [
+            Paragraph("<b>4. System</b>", HEAD),
+            Paragraph("<b>5. Status</b>", HEAD),
+            "",
+            "",
+            "",
+            Paragraph("<b>6. Comments</b> (location, reason, estimated time to repair)", HEAD),
+        ],
+        ["", *[Paragraph(label, STATUS_HEAD) for _, label in STATUS_HEADS], ""],
+    ]
+    extra: list[tuple[Any, ...]] = [
+        ("SPAN", (1, 0), (4, 0)),
+        ("SPAN", (0, 0), (0, 1)),
+        ("SPAN", (5, 0), (5, 1)),
+        ("BACKGROUND", (0, 0), (-1, 1), HEAD_BG),
+        ("VALIGN", (0, 0), (-1, 1), "MIDDLE"),
+        ("ALIGN", (1, 2), (4, -1), "CENTER"),
+        ("TOPPADDING", (0, 2), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 2), (-1, -1), 2),
+    ]
+    for group, systems in SYSTEMS:
+        r = len(rows)
+        rows.append([Paragraph(f"<b>{esc(group.upper())}</b>", SMALL), "", "", "", "", ""])
+        extra += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), HEAD_BG)]
+        for system in systems:
+            reading = system.mapper(values) if system.mapper else None
+            marks = ["", "", "", ""]
+            comment = ""
+            if reading is not None:
+                state, comment = reading
+                for i, (key, _) in enumerate(STATUS_HEADS):
+                    if state == key:
+                        marks[i] = "✔"
+                used = [values[c] for c in system.codes if c in values]
+                if used:
+                    newest = max(used, key=lambda v: (v.period, v.reported_at or ""))
+                    comment += f" — EEI, period {newest.period}"
+            rows.append(
+                [
+                    Paragraph(esc(system.name), ROW),
+                    *[Paragraph(x, MARK) for x in marks],
+                    Paragraph(esc(comment), ROW),
+                ]
+            )
+    t = Table(
+        rows,
+        colWidths=[system_w, *[status_w] * 4, comment_w],
+        repeatRows=2,
+    )
+    t.setStyle(form_style(extra))
+    return t
+
+
+def _source(values: dict[str, Latest], clock: Clock) -> Paragraph:
+    if not values:
+        text = (
+            "The facility has reported none of the EEIs that map to this form, so every row "
+            "is left for the facility to complete."
+        )
+    else:
+        newest = max(values.values(), key=lambda v: (v.period, v.reported_at or ""))
+        who = f" by {newest.reporter}" if newest.reporter else ""
+        text = (
+            "Rows with a comment ending in “EEI” are filled from the facility's latest EEI "
+            f"report up to this period (newest: period {newest.period}, "
+            f"{clock.datetime(newest.reported_at)}{who}). Rows without one have no matching "
+            "EEI and are left for the facility's infrastructure branch to complete."
+        )
+    return Paragraph(esc(text), SMALL)
+
+
+def _prepared_block(who: Actor | None, org: m.Organization, when: str, width: float) -> list[Any]:
+    third = width / 3
+    t = Table(
+        [
+            [
+                labelled(7, "Prepared by:", sub("Print Name:", who.name if who else "")),
+                Paragraph(sub("Position/Title:", who.position if who else ""), VALUE),
+                Paragraph(sub("Signature:", ""), VALUE),
+            ],
+            [
+                Paragraph(sub("Facility:", org.name or ""), VALUE),
+                "",
+                Paragraph(sub("Date/Time:", when), VALUE),
+            ],
+        ],
+        colWidths=[third * 1.2, third * 0.9, third * 0.9],
+        rowHeights=[22.0, None],
+    )
+    t.setStyle(form_style([("SPAN", (0, 1), (1, 1))]))
+    return [Spacer(1, 6), t]

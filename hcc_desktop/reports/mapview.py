@@ -1,0 +1,260 @@
+"""The member map on paper: state and county outlines from the same basemap the GUI
+draws (hcc_desktop.core.basemap), members as markers coloured by facility status, the
+troubled ones numbered to match the briefing's table, and a scale bar.
+
+Drawn straight onto the canvas (not as reportlab graphics shapes) so the outlines can
+be clipped to the map frame: New York and Maine reach far beyond Connecticut's page.
+The projection is equirectangular with the longitude scaled by cos(latitude), which
+for a state-sized map is within a few per cent of any conformal projection.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from reportlab.lib import colors
+from reportlab.platypus import Flowable
+
+from hcc_desktop.core import basemap
+from hcc_desktop.reports.briefing_model import Marker
+from hcc_desktop.reports.fonts import SANS, SANS_BOLD
+from hcc_desktop.reports.styles import INK, STATUS_COLOURS
+
+WATER = colors.HexColor("#eef4fa")
+LAND = colors.HexColor("#ffffff")
+LAND_CONTEXT = colors.HexColor("#f1f1ef")
+COUNTY = colors.HexColor("#b9c0c6")
+STATE = colors.HexColor("#5f6b75")
+STATE_NAME = colors.HexColor("#8a939b")
+KM_PER_DEGREE = 111.32
+KM_PER_MILE = 1.609344
+
+
+class MemberMap(Flowable):
+    """A map of `markers` filling `width` x `height` points."""
+
+    def __init__(self, markers: Sequence[Marker], width: float, height: float) -> None:
+        super().__init__()
+        self.markers = list(markers)
+        self.width = width
+        self.height = height
+        self._extent = self._fit_extent()
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    # ------------------------------------------------------------- geometry
+
+    def _fit_extent(self) -> tuple[float, float, float, float, float]:
+        """(lon0, lat0, lon1, lat1, cos_lat): the markers' box, padded, widened to the
+        frame's aspect ratio; the coalition's states when there is nothing to show."""
+        pts = [(k.lon, k.lat) for k in self.markers]
+        if len(pts) >= 2:
+            lons, lats = [p[0] for p in pts], [p[1] for p in pts]
+            x0, y0, x1, y1 = min(lons), min(lats), max(lons), max(lats)
+        else:
+            x0, y0, x1, y1 = basemap.coalition_bounds()
+            if pts:
+                x0, y0 = min(x0, pts[0][0]), min(y0, pts[0][1])
+                x1, y1 = max(x1, pts[0][0]), max(y1, pts[0][1])
+        # At least ~50 km across, so a lone member does not fill the page.
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        k = math.cos(math.radians(cy))
+        half_w = max((x1 - x0) * k, 0.45) / 2 * 1.1
+        half_h = max(y1 - y0, 0.45) / 2 * 1.12
+        aspect = self.width / self.height
+        if half_w / half_h < aspect:
+            half_w = half_h * aspect
+        else:
+            half_h = half_w / aspect
+        return cx - half_w / k, cy - half_h, cx + half_w / k, cy + half_h, k
+
+    def _project(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x0, y0, x1, y1, _ = self._extent
+        return (lon - x0) / (x1 - x0) * self.width, (lat - y0) / (y1 - y0) * self.height
+
+    # ------------------------------------------------------------- drawing
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setFillColor(WATER)
+        c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        path = c.beginPath()
+        path.rect(0, 0, self.width, self.height)
+        c.clipPath(path, stroke=0, fill=0)
+        self._draw_outlines(basemap.states(), fill=True)
+        self._draw_outlines(basemap.counties(), fill=False, colour=COUNTY, width=0.35)
+        self._draw_outlines(basemap.states(), fill=False, colour=STATE, width=0.9)
+        self._draw_state_names()
+        self._draw_markers()
+        c.restoreState()
+        self._draw_scale_bar()
+        c.setStrokeColor(INK)
+        c.setLineWidth(0.8)
+        c.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+
+    def _draw_outlines(
+        self,
+        outlines: Sequence[basemap.Outline],
+        *,
+        fill: bool,
+        colour: colors.Color = STATE,
+        width: float = 0.5,
+    ) -> None:
+        c = self.canv
+        for outline in outlines:
+            path = c.beginPath()
+            for ring in outline.rings:
+                xs, ys = self._project(ring[:, 0], ring[:, 1])
+                keep = _thin(xs, ys, 0.6)
+                xs, ys = xs[keep], ys[keep]
+                if len(xs) < 2:
+                    continue
+                path.moveTo(float(xs[0]), float(ys[0]))
+                for x, y in zip(xs[1:].tolist(), ys[1:].tolist(), strict=True):
+                    path.lineTo(x, y)
+                path.close()
+            if fill:
+                c.setFillColor(LAND if outline.coalition else LAND_CONTEXT)
+                c.drawPath(path, stroke=0, fill=1, fillMode=0)
+            else:
+                c.setStrokeColor(colour)
+                c.setLineWidth(width)
+                c.setLineJoin(1)
+                c.drawPath(path, stroke=1, fill=0)
+
+    def _draw_state_names(self) -> None:
+        """Name the neighbouring states inside the slivers of them the map shows (the
+        coalition's own states are the subject and need no label): at the visible
+        point of each state farthest from its border and from the frame."""
+        c = self.canv
+        c.setFillColor(STATE_NAME)
+        step = 6.0
+        gx, gy = np.meshgrid(
+            np.arange(step / 2, self.width, step), np.arange(step / 2, self.height, step)
+        )
+        for outline in basemap.states():
+            if outline.coalition:
+                continue
+            inside = np.zeros(gx.shape, dtype=bool)
+            for ring in outline.rings:
+                xs, ys = self._project(ring[:, 0], ring[:, 1])
+                inside ^= _inside_ring(gx, gy, xs, ys)
+            if inside.sum() < 6:
+                continue
+            depth = _depth(inside)
+            row, col = np.unravel_index(int(np.argmax(depth)), depth.shape)
+            room = 2 * float(depth[row, col]) * step
+            x, y = float(gx[row, col]), float(gy[row, col])
+            for text in (outline.name.upper(), outline.state):
+                if c.stringWidth(text, SANS_BOLD, 7.5) + 6 < room and room > 12:
+                    c.setFont(SANS_BOLD, 7.5)
+                    c.drawCentredString(x, y - 2.5, text)
+                    break
+
+    def _draw_markers(self) -> None:
+        c = self.canv
+        if not self.markers:
+            return
+        lon = np.array([k.lon for k in self.markers])
+        lat = np.array([k.lat for k in self.markers])
+        xs, ys = self._project(lon, lat)
+        c.setStrokeColor(INK)
+        c.setLineWidth(0.5)
+        for k, x, y in zip(self.markers, xs.tolist(), ys.tolist(), strict=True):
+            c.setFillColor(colors.HexColor(STATUS_COLOURS.get(k.status, "#9e9e9e")))
+            if k.status == "non_reporting":
+                r = 2.8
+                p = c.beginPath()
+                p.moveTo(x, y + r)
+                p.lineTo(x + r, y)
+                p.lineTo(x, y - r)
+                p.lineTo(x - r, y)
+                p.close()
+                c.drawPath(p, stroke=1, fill=1)
+            else:
+                c.circle(x, y, 4.2 if k.number else 3.2, stroke=1, fill=1)
+        c.setFont(SANS_BOLD, 7)
+        for k, x, y in zip(self.markers, xs.tolist(), ys.tolist(), strict=True):
+            if not k.number:
+                continue
+            text = str(k.number)
+            w = c.stringWidth(text, SANS_BOLD, 7) + 3
+            c.setFillColor(colors.white)
+            c.setStrokeColor(INK)
+            c.setLineWidth(0.4)
+            c.roundRect(x + 4, y + 2.5, w, 9, 1.5, stroke=1, fill=1)
+            c.setFillColor(INK)
+            c.drawCentredString(x + 4 + w / 2, y + 4.6, text)
+
+    def _draw_scale_bar(self) -> None:
+        """A bar of a round number of miles, about a fifth of the map's width."""
+        x0, _, x1, _, k = self._extent
+        km_across = (x1 - x0) * k * KM_PER_DEGREE
+        miles_across = km_across / KM_PER_MILE
+        target = miles_across / 5
+        nice = max(n for n in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if n <= max(target, 1))
+        length = nice / miles_across * self.width
+        c = self.canv
+        c.saveState()
+        x, y = 8, 8
+        c.setFillColor(colors.Color(1, 1, 1, alpha=0.85))
+        c.rect(x - 3, y - 3, length + 40, 15, stroke=0, fill=1)
+        c.setStrokeColor(INK)
+        c.setLineWidth(1)
+        c.line(x, y + 2, x + length, y + 2)
+        c.line(x, y, x, y + 5)
+        c.line(x + length, y, x + length, y + 5)
+        c.setFillColor(INK)
+        c.setFont(SANS, 6.5)
+        c.drawString(x + length + 4, y, f"{nice} mi")
+        c.restoreState()
+
+
+def _inside_ring(gx: np.ndarray, gy: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Even-odd point-in-polygon test of every grid point against one ring."""
+    inside = np.zeros(gx.shape, dtype=bool)
+    x0, y0 = xs[-1], ys[-1]
+    for x1, y1 in zip(xs.tolist(), ys.tolist(), strict=True):
+        if y0 != y1:
+            crosses = (y1 > gy) != (y0 > gy)
+            at = (x0 - x1) * (gy - y1) / (y0 - y1) + x1
+            inside ^= crosses & (gx < at)
+        x0, y0 = x1, y1
+    return inside
+
+
+def _depth(mask: np.ndarray) -> np.ndarray:
+    """For each True cell, how many cells to the nearest False cell or the frame edge
+    (a chessboard distance, by repeated erosion: the grids here are small)."""
+    depth = np.zeros(mask.shape, dtype=int)
+    current = mask.copy()
+    while current.any():
+        depth += current
+        shrunk = current.copy()
+        shrunk[1:, :] &= current[:-1, :]
+        shrunk[:-1, :] &= current[1:, :]
+        shrunk[:, 1:] &= current[:, :-1]
+        shrunk[:, :-1] &= current[:, 1:]
+        shrunk[0, :] = shrunk[-1, :] = False
+        shrunk[:, 0] = shrunk[:, -1] = False
+        current = shrunk
+    return depth
+
+
+def _thin(xs: np.ndarray, ys: np.ndarray, min_step: float) -> np.ndarray:
+    """Indices of the points to draw: drop those closer than `min_step` points to the
+    last one kept (invisible at print size; keeps the PDF small and fast)."""
+    if len(xs) <= 2:
+        return np.arange(len(xs))
+    keep = [0]
+    lx, ly = xs[0], ys[0]
+    for i in range(1, len(xs) - 1):
+        if abs(xs[i] - lx) >= min_step or abs(ys[i] - ly) >= min_step:
+            keep.append(i)
+            lx, ly = xs[i], ys[i]
+    keep.append(len(xs) - 1)
+    return np.asarray(keep)

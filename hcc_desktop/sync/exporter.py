@@ -1,0 +1,136 @@
+"""Export: write this station's versions (all, or what a peer lacks) as a signed
+package, atomically, so a half-written file never sits where a peer might take it."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from hcc_desktop import __version__
+from hcc_desktop.core import migrations
+from hcc_desktop.core import models as m
+from hcc_desktop.core.clock import HybridClock
+from hcc_desktop.core.ids import canonical_json, uuid7
+from hcc_desktop.core.station import key_path_for, load_private_key
+from hcc_desktop.core.store import Store
+from hcc_desktop.core.timeutil import from_ms
+from hcc_desktop.sync import format as fmt
+from hcc_desktop.sync.history import record_export
+from hcc_desktop.sync.trust import find_station
+from hcc_desktop.sync.vectors import Vector, lacks, own_vector, peer_vector
+
+Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
+
+
+class Cancelled(Exception):
+    """The operator cancelled; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    package_id: str
+    versions: int
+    against: Vector | None
+    bytes: int
+
+
+def export_package(
+    store: Store,
+    out: Path,
+    *,
+    for_station: str | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Full state by default; with `for_station`, only what that station's last known
+    vector lacks."""
+    out = Path(out)
+    against: Vector | None = None
+    peer_site = None
+    if for_station:
+        peer_site = find_station(store, for_station).site_id
+    with store.read() as s:
+        if peer_site:
+            against = peer_vector(s, peer_site)
+        vector = own_vector(s)
+        total = s.query(m.Version).count()
+        clock_row = s.get_one(m.ClockState, 1)
+        created_hlc = HybridClock(clock_row.hlc, store.wall).tick()
+        fd, tmp_changes = tempfile.mkstemp(prefix="hcc-changes-", dir=out.parent or ".")
+        digest = hashlib.sha256()
+        size = lines = done = 0
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                stmt = select(m.Version).order_by(m.Version.seq).execution_options(yield_per=2000)
+                for row in s.scalars(stmt):
+                    done += 1
+                    if progress and done % 2000 == 0 and not progress(done, total):
+                        raise Cancelled()
+                    if not lacks(against, row.site_id, row.hlc):
+                        continue
+                    line = fmt.version_line(row)
+                    fh.write(line)
+                    digest.update(line)
+                    size += len(line)
+                    lines += 1
+            manifest = {
+                "format": fmt.FORMAT,
+                "schema": migrations.head_revision(),
+                "app_version": __version__,
+                "package_id": uuid7(store.wall()),
+                "origin": {
+                    "site_id": store.site_id,
+                    "name": store.station_name,
+                    "fingerprint": store.identity.fingerprint,
+                    "public_key": store.identity.public_key_b64,
+                },
+                "created_hlc": created_hlc,
+                "created_at": from_ms(store.wall()),
+                "vector": vector,
+                "against": against,
+                "members": {
+                    fmt.CHANGES: {"sha256": digest.hexdigest(), "size": size, "lines": lines}
+                },
+            }
+            manifest_bytes = canonical_json(manifest).encode("utf-8")
+            key = load_private_key(key_path_for(store.path))
+            signature = {
+                "alg": "ed25519",
+                "key_id": store.identity.fingerprint,
+                "site_id": store.site_id,
+                "sig": base64.b64encode(key.sign(manifest_bytes)).decode("ascii"),
+            }
+            _write_atomically(out, manifest_bytes, Path(tmp_changes), signature)
+        finally:
+            if os.path.exists(tmp_changes):
+                os.unlink(tmp_changes)
+    record_export(store, for_site=peer_site, at=manifest["created_at"])
+    return ExportResult(out, manifest["package_id"], lines, against, out.stat().st_size)
+
+
+def _write_atomically(out: Path, manifest: bytes, changes: Path, signature: dict) -> None:
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(fmt.MANIFEST, manifest)
+            zf.write(changes, fmt.CHANGES)
+            zf.writestr(fmt.SIGNATURE, canonical_json(signature).encode("utf-8"))
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+        dir_fd = os.open(out.parent if str(out.parent) else ".", os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

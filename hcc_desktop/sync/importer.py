@@ -1,0 +1,406 @@
+"""Import: every check of SYNC.md before the store is touched, then one transaction.
+
+Order of checks: size → ZIP allow-list → signature by a trusted, unrevoked key whose
+site id matches → member hashes and sizes → format and schema → strict lines with
+recomputed version ids → HLC bounds. Only then BEGIN IMMEDIATE: replay check, new
+versions, clocks observed, winners and conflicts recomputed, import recorded.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy.orm import Session
+
+from hcc_desktop.core import migrations
+from hcc_desktop.core import models as m
+from hcc_desktop.core.clock import HybridClock, stamp_in_bounds
+from hcc_desktop.core.station import fingerprint, site_id_for
+from hcc_desktop.core.store import Store
+from hcc_desktop.core.timeutil import from_ms
+from hcc_desktop.core.versions import Changes, recompute_units
+from hcc_desktop.sync import format as fmt
+from hcc_desktop.sync.errors import (
+    BadContainer,
+    BadHash,
+    BadSignature,
+    Malformed,
+    NewerFormat,
+    Replay,
+    TooLarge,
+    Untrusted,
+)
+from hcc_desktop.sync.vectors import raise_peer_vector
+
+Progress = Callable[[int, int], bool]
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    package_id: str
+    origin_site: str
+    origin_name: str
+    new: int
+    known: int
+    conflicts: int
+    clock_warnings: int
+    already_imported: bool
+    changes: Changes
+
+    def summary(self) -> str:
+        if self.already_imported:
+            return (
+                f"no new changes: package {self.package_id[:8]} from {self.origin_name} "
+                "was imported before"
+            )
+        text = f"{self.new} new, {self.known} already known, {self.conflicts} conflicts"
+        if self.clock_warnings:
+            text += f", {self.clock_warnings} clock warnings (stamps over 24 h ahead of this PC)"
+        return f"from {self.origin_name}: {text}"
+
+
+@dataclass
+class _Checked:
+    manifest: dict[str, Any]
+    sha256: str
+    rows: list[dict[str, Any]]
+
+
+def import_package(store: Store, path: Path, *, progress: Progress | None = None) -> ImportReport:
+    checked = check_package(store, Path(path), progress=progress)
+    return _apply(store, checked)
+
+
+# ------------------------------------------------------------------- checks
+
+
+def check_package(store: Store, path: Path, *, progress: Progress | None = None) -> _Checked:
+    """All checks that need no write; raises a PackageRefused subclass."""
+    label = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BadContainer(label, f"cannot read the file ({exc.strerror})") from None
+    if size > fmt.MAX_FILE:
+        raise TooLarge(label, f"{size} bytes; packages are at most {fmt.MAX_FILE // 2**20} MiB")
+    whole = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            whole.update(block)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise BadContainer(label, "not a package: the file is corrupt or truncated") from None
+    with zf:
+        _check_members(zf, label)
+        manifest_bytes = _read_member(zf, fmt.MANIFEST, fmt.MAX_MANIFEST, label)
+        signature_bytes = _read_member(zf, fmt.SIGNATURE, fmt.MAX_SIGNATURE, label)
+        manifest = _parse_json(manifest_bytes, label, fmt.MANIFEST)
+        origin = manifest.get("origin") if isinstance(manifest, dict) else None
+        if not isinstance(origin, dict):
+            raise Malformed(label, "manifest.json: origin missing")
+        _check_signature(store, manifest_bytes, signature_bytes, origin, label)
+        _check_format(manifest, label)
+        member = manifest["members"].get(fmt.CHANGES)
+        if not isinstance(member, dict):
+            raise Malformed(label, "manifest.json: members: changes.ndjson missing")
+        declared = _declared(member, label)
+        _check_hash(zf, declared, label)
+        rows = list(_parse_lines(zf, declared, label, progress))
+    return _Checked(manifest, whole.hexdigest(), rows)
+
+
+def _check_members(zf: zipfile.ZipFile, label: str) -> None:
+    infos = zf.infolist()
+    names = [i.filename for i in infos]
+    if len(names) != len(set(names)):
+        raise BadContainer(label, "duplicate member names")
+    for name in names:
+        if name not in fmt.MEMBERS:
+            raise BadContainer(
+                label, f"unexpected member {name!r} (allowed: {', '.join(fmt.MEMBERS)})"
+            )
+    for need in fmt.MEMBERS:
+        if need not in names:
+            raise BadContainer(label, f"member {need} is missing")
+    for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise BadContainer(label, f"{info.filename}: unsupported compression")
+        if info.file_size > fmt.MAX_MEMBER:
+            raise TooLarge(
+                label, f"{info.filename} unpacks to more than {fmt.MAX_MEMBER // 2**20} MiB"
+            )
+        if info.flag_bits & 0x1:
+            raise BadContainer(label, f"{info.filename}: encrypted members are not allowed")
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, cap: int, label: str) -> bytes:
+    try:
+        with zf.open(name) as fh:
+            data = fh.read(cap + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise BadContainer(label, f"{name}: cannot be read ({exc})") from None
+    if len(data) > cap:
+        raise TooLarge(label, f"{name} is larger than {cap} bytes")
+    return data
+
+
+def _parse_json(data: bytes, label: str, name: str) -> Any:
+    try:
+        return json.loads(data.decode("utf-8"), parse_constant=lambda c: _bad_constant(c))
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError):
+        raise Malformed(label, f"{name}: not valid JSON") from None
+
+
+def _bad_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _check_signature(
+    store: Store, manifest: bytes, sig_bytes: bytes, origin: dict[str, Any], label: str
+) -> None:
+    sig = _parse_json(sig_bytes, label, fmt.SIGNATURE)
+    site = origin.get("site_id")
+    claimed_key = origin.get("public_key")
+    shown = "unknown"
+    if isinstance(claimed_key, str):
+        with contextlib.suppress(ValueError):
+            shown = fingerprint(base64.b64decode(claimed_key, validate=True))
+    with store.read() as s:
+        station = s.get(m.Station, site) if isinstance(site, str) else None
+    name = origin.get("name") if isinstance(origin.get("name"), str) else "?"
+    if station is None or not station.trusted or station.revoked or station.public_key is None:
+        state = "revoked" if station is not None and station.revoked else "not trusted here"
+        raise Untrusted(
+            label,
+            f"sender {name!r} (fingerprint {shown}) is {state}; compare the fingerprint "
+            "with that station and trust its key file first",
+        )
+    if (
+        not isinstance(sig, dict)
+        or sig.get("alg") != "ed25519"
+        or not isinstance(sig.get("sig"), str)
+    ):
+        raise BadSignature(label, "manifest.sig is not an Ed25519 signature")
+    key = base64.b64decode(station.public_key)
+    if site_id_for(key) != site or sig.get("site_id") != site:
+        raise BadSignature(label, f"the trusted key does not belong to site {site}")
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(base64.b64decode(sig["sig"]), manifest)
+    except (InvalidSignature, ValueError):
+        raise BadSignature(
+            label,
+            f"signature does not match: not signed by {station.name}'s key "
+            f"({station.fingerprint}), or the manifest was changed",
+        ) from None
+
+
+def _check_format(manifest: dict[str, Any], label: str) -> None:
+    form = manifest.get("format")
+    if not isinstance(form, str) or not form.startswith("hccsync/"):
+        raise Malformed(label, "manifest.json: format: not an hccsync package")
+    try:
+        major = int(form.split("/", 1)[1].split(".")[0])
+    except ValueError:
+        raise Malformed(label, f"manifest.json: format: {form!r} not understood") from None
+    if major > fmt.FORMAT_MAJOR:
+        raise NewerFormat(label, f"made in format {form} by a newer hcc-desktop: upgrade to import")
+    if major < fmt.FORMAT_MAJOR:
+        raise Malformed(label, f"format {form} is no longer read")
+    schema = manifest.get("schema")
+    known = migrations.known_revisions()
+    if schema not in known:
+        raise NewerFormat(
+            label, f"schema {schema!r} is newer than this hcc-desktop knows: upgrade to import"
+        )
+    for key in ("package_id", "members", "vector"):
+        if key not in manifest:
+            raise Malformed(label, f"manifest.json: {key} missing")
+    if not isinstance(manifest["package_id"], str) or not 8 <= len(manifest["package_id"]) <= 64:
+        raise Malformed(label, "manifest.json: package_id: expected an id")
+    vector = manifest["vector"]
+    if not isinstance(vector, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) for k, v in vector.items()
+    ):
+        raise Malformed(label, "manifest.json: vector: expected site → stamp")
+    if not isinstance(manifest["members"], dict):
+        raise Malformed(label, "manifest.json: members: expected an object")
+
+
+def _declared(member: dict[str, Any], label: str) -> dict[str, Any]:
+    sha, size, lines = member.get("sha256"), member.get("size"), member.get("lines")
+    if not (isinstance(sha, str) and len(sha) == 64):
+        raise Malformed(label, "manifest.json: changes.ndjson sha256 missing")
+    for key, value in (("size", size), ("lines", lines)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise Malformed(label, f"manifest.json: changes.ndjson {key}: expected a count")
+    if size > fmt.MAX_MEMBER:
+        raise TooLarge(label, f"changes.ndjson declares {size} bytes")
+    return {"sha256": sha, "size": size, "lines": lines}
+
+
+def _stream(zf: zipfile.ZipFile, declared: dict[str, Any], label: str) -> Iterator[bytes]:
+    """Decompressed blocks, never more than the declared size (a lying header or a
+    zip bomb stops here, with bounded memory)."""
+    limit = declared["size"]
+    read = 0
+    try:
+        fh: IO[bytes]
+        with zf.open(fmt.CHANGES) as fh:
+            while True:
+                block = fh.read(min(1 << 20, limit + 1 - read))
+                if not block:
+                    break
+                read += len(block)
+                if read > limit:
+                    raise BadHash(label, "changes.ndjson is larger than the manifest says")
+                yield block
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise BadContainer(label, f"changes.ndjson cannot be read ({exc})") from None
+    if read != limit:
+        raise BadHash(label, f"changes.ndjson is {read} bytes, the manifest says {limit}")
+
+
+def _check_hash(zf: zipfile.ZipFile, declared: dict[str, Any], label: str) -> None:
+    digest = hashlib.sha256()
+    lines = 0
+    for block in _stream(zf, declared, label):
+        digest.update(block)
+        lines += block.count(b"\n")
+    if digest.hexdigest() != declared["sha256"]:
+        raise BadHash(label, "changes.ndjson does not match its SHA-256 in the manifest")
+    if lines != declared["lines"]:
+        raise BadHash(
+            label, f"changes.ndjson has {lines} lines, the manifest says {declared['lines']}"
+        )
+
+
+def _parse_lines(
+    zf: zipfile.ZipFile, declared: dict[str, Any], label: str, progress: Progress | None
+) -> Iterator[dict[str, Any]]:
+    buf = b""
+    number = 0
+    total = declared["lines"]
+    for block in _stream(zf, declared, label):
+        buf += block
+        if len(buf) > fmt.MAX_LINE and b"\n" not in buf[-len(block) :] and b"\n" not in buf:
+            raise Malformed(label, f"changes.ndjson line {number + 1}: longer than 1 MiB")
+        *complete, buf = buf.split(b"\n")
+        for raw in complete:
+            number += 1
+            yield _one_line(raw, number, label)
+            if progress and number % 2000 == 0 and not progress(number, total):
+                from hcc_desktop.sync.exporter import Cancelled
+
+                raise Cancelled()
+    if buf:
+        raise Malformed(label, f"changes.ndjson line {number + 1}: no line end")
+
+
+def _one_line(raw: bytes, number: int, label: str) -> dict[str, Any]:
+    try:
+        row = fmt.parse_line(raw)
+    except fmt.LineError as exc:
+        raise Malformed(label, f"changes.ndjson line {number}: {exc}") from None
+    if not stamp_in_bounds(row["hlc"]):
+        raise Malformed(label, f"changes.ndjson line {number}: hlc outside 2020–2100")
+    return row
+
+
+# ------------------------------------------------------------------- apply
+
+
+def _apply(store: Store, checked: _Checked) -> ImportReport:
+    manifest = checked.manifest
+    origin = manifest["origin"]
+    package_id = manifest["package_id"]
+    with store.local_session() as s, s.begin():
+        done = s.get(m.ImportRecord, package_id)
+        if done is not None:
+            if done.sha256 != checked.sha256:
+                raise Replay(
+                    str(package_id),
+                    "a package with this id but other content was imported before "
+                    "(equivocation or tampering); refused",
+                )
+            return ImportReport(
+                package_id, origin["site_id"], origin.get("name", "?"), 0,
+                len(checked.rows), 0, 0, True, Changes(),
+            )  # fmt: skip
+        new_rows = _new_rows(s, checked.rows)
+        clock_row = s.get_one(m.ClockState, 1)
+        clock = HybridClock(clock_row.hlc, store.wall)
+        warnings = sum(1 for r in new_rows if clock.is_far_future(r["hlc"]))
+        if new_rows:
+            conn = s.connection()
+            for i in range(0, len(new_rows), 5000):
+                conn.execute(insert(m.Version.__table__), new_rows[i : i + 5000])
+            clock.observe(max(r["hlc"] for r in new_rows))
+            clock_row.hlc = clock.last
+        keys = {(r["entity"], r["record_id"], r["unit"]) for r in new_rows}
+        changes = recompute_units(s, keys)
+        conflicts = _count_conflicts(s, keys)
+        s.add(
+            m.ImportRecord(
+                package_id=package_id,
+                sha256=checked.sha256,
+                origin_site=origin["site_id"],
+                imported_at=from_ms(store.wall()),
+                new_versions=len(new_rows),
+                known_versions=len(checked.rows) - len(new_rows),
+                conflicts=conflicts,
+                clock_warnings=warnings,
+            )
+        )
+        raise_peer_vector(s, origin["site_id"], manifest["vector"])
+    report = ImportReport(
+        package_id, origin["site_id"], origin.get("name", "?"), len(new_rows),
+        len(checked.rows) - len(new_rows), conflicts, warnings, False, changes,
+    )  # fmt: skip
+    if changes:
+        store.notify(changes)
+    return report
+
+
+def _new_rows(s: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    unique = []
+    for r in rows:
+        if r["id"] not in seen:
+            seen.add(r["id"])
+            unique.append(r)
+    ids = [r["id"] for r in unique]
+    existing: set[str] = set()
+    for i in range(0, len(ids), CHUNK):
+        existing.update(s.scalars(select(m.Version.id).where(m.Version.id.in_(ids[i : i + CHUNK]))))
+    return [r for r in unique if r["id"] not in existing]
+
+
+def _count_conflicts(s: Session, keys: set[tuple[str, str, str]]) -> int:
+    """Open conflicts among the units this package touched."""
+    table = m.Conflict.__table__
+    ordered = sorted(keys)
+    count = 0
+    for i in range(0, len(ordered), 150):
+        chunk = ordered[i : i + 150]
+        count += (
+            s.scalar(
+                select(func.count())
+                .select_from(table)
+                .where(tuple_(table.c.entity, table.c.record_id, table.c.unit).in_(chunk))
+            )
+            or 0
+        )
+    return count

@@ -1,0 +1,228 @@
+"""The EEI grid: typed values go through the catalog, refusals leave the store as it
+was, validation from the grid, timeliness, copy, history, and a model that never
+queries while painting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from hcc_desktop.core.catalog import load_catalog
+from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.services import eei
+from hcc_desktop.gui.actions import ActionId
+from hcc_desktop.gui.models.eei_data import Facility, GridData
+from hcc_desktop.gui.models.eei_model import FIXED, STATE_ROLE, EEIGridModel
+from hcc_desktop.gui.models.eei_style import Level
+
+pytestmark = pytest.mark.gui
+
+
+def _panel(window: Any) -> Any:
+    return window.panels["eeiGridDock"]
+
+
+def _index(panel: Any, org_id: str, code: str) -> Any:
+    grid = panel.model.grid
+    column = len(FIXED) + [e.code for e in grid.elements].index(code)
+    return panel.model.index(grid.row_of(org_id), column)
+
+
+def _type_into(qtbot: Any, panel: Any, index: Any, text: str) -> None:
+    """Edit a cell the way an operator does: start editing, type, press Enter."""
+    panel.view.setCurrentIndex(index)
+    panel.view.edit(index)
+    editor = panel.view.viewport().findChild(QLineEdit)
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def test_typed_value_is_stored_and_patched_in(qtbot: Any, main_window: Any, scenario: Any) -> None:
+    panel = _panel(main_window)
+    resets: list[int] = []
+    panel.model.modelReset.connect(lambda: resets.append(1))
+    index = _index(panel, scenario.facilities[0], "BEDS_BURN_AVAILABLE")
+    with qtbot.waitSignal(main_window.ctx.changed, timeout=5000):
+        _type_into(qtbot, panel, index, "2")
+    rep = eei.find_report(
+        main_window.ctx.store, incident_id=scenario.incident_id,
+        organization_id=scenario.facilities[0], element="BEDS_BURN_AVAILABLE", period=3,
+    )  # fmt: skip
+    assert rep.value == 2
+    assert index.data() == "2"
+    assert resets == []
+
+
+def test_invalid_value_shows_a_message_and_changes_nothing(
+    qtbot: Any, main_window: Any, scenario: Any, boxes: list[tuple[str, str]]
+) -> None:
+    panel = _panel(main_window)
+    store = main_window.ctx.store
+    index = _index(panel, scenario.facilities[0], "BEDS_ADULT_ICU_AVAILABLE")
+    shown = index.data()
+    before = dump_text(store)
+    _type_into(qtbot, panel, index, "many")
+    qtbot.waitUntil(lambda: bool(boxes), timeout=3000)
+    assert boxes[0][0] == "EEI value refused"
+    assert "expected a whole number" in boxes[0][1]
+    assert not panel.message.isHidden() and "whole number" in panel.message.text()
+    assert dump_text(store) == before
+    assert index.data() == shown
+
+
+def test_cross_field_rule_refusal_changes_nothing(
+    qtbot: Any, main_window: Any, scenario: Any, boxes: list[tuple[str, str]]
+) -> None:
+    panel = _panel(main_window)
+    store = main_window.ctx.store
+    before = dump_text(store)
+    index = _index(panel, scenario.facilities[0], "BEDS_ADULT_ICU_AVAILABLE")
+    _type_into(qtbot, panel, index, "999")  # more than staffed
+    qtbot.waitUntil(lambda: bool(boxes), timeout=3000)
+    assert "cannot exceed" in boxes[0][1]
+    assert dump_text(store) == before
+
+
+def test_validation_state_changes_from_the_grid(
+    qtbot: Any, main_window: Any, scenario: Any, answers: list[str]
+) -> None:
+    panel = _panel(main_window)
+    store, org = main_window.ctx.store, scenario.facilities[1]
+    cell = _index(panel, org, "EMS_TRAFFIC_STATUS")
+    panel.view.setCurrentIndex(cell)
+    main_window.actions_[ActionId.EEI_VALIDATE].trigger()  # F6
+    rep = eei.find_report(store, incident_id=scenario.incident_id, organization_id=org,
+                          element="EMS_TRAFFIC_STATUS", period=3)  # fmt: skip
+    assert eei.effective_state(rep) == "validated"
+    assert cell.data(STATE_ROLE) == "validated"
+    # A whole row, questioned with a note.
+    row = cell.row()
+    panel.view.selectionModel().select(
+        panel.model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    answers.append("Numbers look like last period's")
+    panel.set_validation("questioned")
+    reported = [r for r in eei.reports_for_period(store, incident_id=scenario.incident_id,
+                                                  period=3) if r.organization_id == org]  # fmt: skip
+    assert reported and {eei.effective_state(r) for r in reported} == {"questioned"}
+    assert {r.validation_note for r in reported} == {"Numbers look like last period's"}
+    assert cell.data(STATE_ROLE) == "questioned"
+
+
+def test_reject_without_a_reason_is_not_sent(
+    qtbot: Any, main_window: Any, scenario: Any, answers: list[str]
+) -> None:
+    panel = _panel(main_window)
+    before = dump_text(main_window.ctx.store)
+    panel.view.setCurrentIndex(_index(panel, scenario.facilities[0], "FACILITY_STATUS"))
+    panel.set_validation("rejected")  # the note dialog is cancelled
+    assert dump_text(main_window.ctx.store) == before
+
+
+def test_timeliness_and_missing_reports(main_window: Any, scenario: Any) -> None:
+    panel = _panel(main_window)
+    t = eei.timeliness(main_window.ctx.store, incident_id=scenario.incident_id, period=3)
+    assert f"on time {len(t.on_time)}/{t.expected}" in panel.summary.text()
+    grid = panel.model.grid
+    never = grid.row_of(scenario.facilities[-1])
+    late = grid.row_of(scenario.facilities[4])
+    assert panel.model.index(never, 0).data() == "Missing"
+    assert panel.model.index(late, 0).data().startswith("Late")
+    assert panel.model.index(grid.row_of(scenario.facilities[0]), 0).data().startswith("On time")
+
+
+def test_diversion_shows_its_status_and_colour(main_window: Any, scenario: Any) -> None:
+    panel = _panel(main_window)
+    index = _index(panel, scenario.facilities[1], "EMS_TRAFFIC_STATUS")
+    assert index.data().startswith("Closed")
+    assert panel.model.grid.levels[index.row()][index.column() - len(FIXED)] == Level.BAD
+    status_cell = panel.model.index(index.row(), 1)
+    assert status_cell.data().startswith("Diversion") or status_cell.data() == "On diversion"
+
+
+def test_copy_selection_as_tab_separated_table(main_window: Any, scenario: Any) -> None:
+    panel = _panel(main_window)
+    a = _index(panel, scenario.facilities[0], "FACILITY_STATUS")
+    b = _index(panel, scenario.facilities[1], "EMS_TRAFFIC_STATUS")
+    sm = panel.view.selectionModel()
+    sm.select(a, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    sm.select(b, QItemSelectionModel.SelectionFlag.Select)
+    panel.copy_selection()
+    lines = QApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t") == ["Facility", "Facility status", "EMS traffic (diversion)"]
+    names = [f.name for f in panel.model.grid.facilities]
+    rows = sorted([a.row(), b.row()])
+    assert [line.split("\t")[0] for line in lines[1:]] == [names[r] for r in rows]
+    assert "Normal" in lines[1 + rows.index(a.row())].split("\t")[1]
+
+
+def test_cell_history_chart(qtbot: Any, main_window: Any, scenario: Any) -> None:
+    panel = _panel(main_window)
+    panel.view.setCurrentIndex(_index(panel, scenario.facilities[2], "GENERATOR_FUEL_HOURS"))
+    panel.toggle_history()
+    assert panel.history.isVisible()
+    assert [p for p, _ in panel.history.points] == [1, 2, 3]
+    assert [v for _, v in panel.history.points] == [20, 10, 4]
+
+
+def test_selecting_a_row_selects_the_member(main_window: Any, scenario: Any) -> None:
+    panel = _panel(main_window)
+    panel.view.setCurrentIndex(_index(panel, scenario.facilities[3], "FACILITY_STATUS"))
+    assert main_window.ctx.selected_member == scenario.facilities[3]
+
+
+def _synthetic(rows: int, cols: int) -> GridData:
+    cat = load_catalog()
+    elements = list(cat.elements.values())[:cols]
+    facilities = [Facility(f"f{i}", f"Facility {i}", "hospital", "Town") for i in range(rows)]
+    grid = GridData("inc", 1, facilities, elements, dict(cat.categories),
+                    eei.Timeliness(1, None, rows), {})  # fmt: skip
+    grid.display = [[f"{i}:{j}" for j in range(cols)] for i in range(rows)]
+    grid.levels = [[Level.NONE] * cols for _ in range(rows)]
+    grid.cells = [[None] * cols for _ in range(rows)]
+    grid.row_state = ["on_time"] * rows
+    grid.first_report = [None] * rows
+    return grid
+
+
+def test_model_serves_a_thousand_facilities_without_queries(qtbot: Any) -> None:
+    """1,000 × 40 from arrays built once: every role of every cell, no store at all."""
+    model = EEIGridModel()
+    model.set_grid(_synthetic(1000, 40))
+    assert (model.rowCount(), model.columnCount()) == (1000, 40 + len(FIXED))
+    roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, STATE_ROLE)
+    for r in range(0, 1000, 7):
+        for c in range(model.columnCount()):
+            index = model.index(r, c)
+            for role in roles:
+                model.data(index, role)
+    assert model.index(999, len(FIXED) + 39).data() == "999:39"
+
+
+def test_grid_timeliness_agrees_with_the_service(main_window: Any, scenario: Any) -> None:
+    grid = _panel(main_window).model.grid
+    t = eei.timeliness(main_window.ctx.store, incident_id=scenario.incident_id, period=3)
+    got = grid.timeliness
+    assert (got.due_at, got.expected) == (t.due_at, t.expected)
+    assert (sorted(got.on_time), sorted(got.late), sorted(got.missing)) == (
+        sorted(t.on_time),
+        sorted(t.late),
+        sorted(t.missing),
+    )
+
+
+def test_ctrl_c_in_the_grid_copies_the_table(qtbot: Any, main_window: Any, scenario: Any) -> None:
+    panel = _panel(main_window)
+    main_window.activateWindow()
+    panel.view.setFocus()
+    qtbot.waitUntil(panel.view.hasFocus, timeout=3000)
+    panel.view.setCurrentIndex(_index(panel, scenario.facilities[0], "FACILITY_STATUS"))
+    QApplication.clipboard().clear()
+    qtbot.keyClick(panel.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text().startswith("Facility\tFacility status\n")

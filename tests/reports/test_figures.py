@@ -1,0 +1,89 @@
+"""The pieces behind the briefing's figures, on small cases whose answer is obvious."""
+
+from __future__ import annotations
+
+from hcc_desktop.core.catalog import load_catalog
+from hcc_desktop.reports.briefing_data import _notable
+from hcc_desktop.reports.briefing_status import numbered_items
+from hcc_desktop.reports.eei_figures import bed_types, paired_change
+from hcc_desktop.reports.styles import STATUS_COLOURS
+from hcc_desktop.reports.timefmt import Clock
+
+
+def test_bed_types_pair_available_with_staffed_total_last() -> None:
+    types = bed_types(load_catalog())
+    assert types[-1].label == "Total inpatient"
+    labels = [t.label for t in types]
+    assert "Adult ICU" in labels and "Medical/surgical" in labels
+    for t in types:
+        assert t.available.endswith("_AVAILABLE") and t.staffed.endswith("_STAFFED")
+
+
+def test_change_is_like_for_like() -> None:
+    keep = {
+        (1, "B"): {"a": 10.0, "b": 20.0, "c": 5.0},
+        (2, "B"): {"a": 12.0, "b": 15.0, "d": 100.0},
+    }
+    assert paired_change(keep, "B", 2, 1) == (-3.0, 2)  # d is new, c did not report
+    assert paired_change(keep, "B", 2, 1, only={"a"}) == (2.0, 1)
+    assert paired_change(keep, "X", 2, 1) is None
+
+
+def test_protected_values_worth_a_line() -> None:
+    cat = load_catalog()
+    assert not _notable(cat, "IT_SYSTEMS_STATUS", "Normal")
+    assert _notable(cat, "IT_SYSTEMS_STATUS", "Down")
+    assert _notable(cat, "STAFFING_SHORTAGES", "RNs")
+    assert not _notable(cat, "PATIENTS_DECEASED", 0)
+    assert _notable(cat, "PATIENTS_DECEASED", 2)
+
+
+def test_objectives_typed_on_one_line_become_a_list() -> None:
+    assert numbered_items("1. Open. 2. Staff 24/7. 3. Report.") == [
+        ("1.", "Open."),
+        ("2.", "Staff 24/7."),
+        ("3.", "Report."),
+    ]
+    assert numbered_items("Open\nReport") == [("•", "Open"), ("•", "Report")]
+
+
+def test_times_print_in_the_zone_with_its_abbreviation() -> None:
+    from zoneinfo import ZoneInfo
+
+    clock = Clock(ZoneInfo("America/New_York"))
+    assert clock.datetime("2026-11-21T02:30:00Z") == "2026-11-20 21:30 EST"
+    assert clock.datetime("2026-07-01T16:00:00Z") == "2026-07-01 12:00 EDT"
+    assert clock.span("2026-11-20T12:00:00Z", "2026-11-21T00:00:00Z") == (
+        "Fri 20 Nov 2026 07:00 – 19:00 EST"
+    )
+
+
+def test_status_colours_match_the_member_map() -> None:
+    import pytest
+
+    style = pytest.importorskip("hcc_desktop.gui.map.style", reason="no Qt here")
+    for key, colour in STATUS_COLOURS.items():
+        assert style.STATUS_COLOURS[key] == colour, key
+
+
+def test_status_series_agrees_with_the_status_service(demo_store) -> None:  # type: ignore[no-untyped-def]
+    from hcc_desktop.core.services import incidents, status
+    from hcc_desktop.reports.eei_figures import status_series
+
+    inc = incidents.current_incident(demo_store)
+    numbers = [p.number for p in incidents.list_periods(demo_store, incident_id=inc.id)]
+    series = status_series(demo_store, incident_id=inc.id, periods=numbers)
+    for n in numbers:
+        expected = status.facility_statuses(demo_store, incident_id=inc.id, period=n)
+        assert series[n] == {org: fs.status for org, fs in expected.items()}, n
+
+
+def test_first_report_times_read_the_history(demo_store) -> None:  # type: ignore[no-untyped-def]
+    from hcc_desktop.core.services import eei, incidents
+    from hcc_desktop.reports.eei_figures import first_report_times
+
+    inc = incidents.current_incident(demo_store)
+    expected = eei.first_reports(demo_store, incident_id=inc.id, period=3)
+    some = sorted(expected)[:5]
+    got = first_report_times(demo_store, incident_id=inc.id, period=3, organization_ids=some)
+    assert got == {org: expected[org] for org in some}

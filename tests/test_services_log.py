@@ -1,0 +1,355 @@
+"""The incident log: append-only entries, corrections, retractions and significant
+events."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from hcc_desktop.core import models as m
+from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.services import incidents, log, organizations
+from hcc_desktop.core.services.common import Actor
+from hcc_desktop.core.store import Store
+
+NOW = "2026-11-18T11:06:40Z"
+BOB = Actor("Bob Okafor", "Logistics Section Chief")
+
+
+def snapshot(store: Store) -> tuple[Any, ...]:
+    with store.read() as s:
+        changes = s.scalar(select(func.count()).select_from(m.ChangeSet))
+        versions = s.scalar(select(func.count()).select_from(m.Version))
+        clock = s.get_one(m.ClockState, 1).hlc
+        settings = sorted((r.key, r.value) for r in s.scalars(select(m.Setting)))
+    return dump_text(store), changes, versions, clock, settings
+
+
+def refused(store: Store, field: str, call: Callable[..., Any], **kw: Any) -> ValidationError:
+    before = snapshot(store)
+    with pytest.raises(ValidationError) as info:
+        call(store, **kw)
+    assert info.value.field == field, str(info.value)
+    after = snapshot(store)
+    assert after[0] == before[0]
+    assert after == before
+    return info.value
+
+
+def entry(store: Store, entry_id: str) -> m.LogEntry:
+    with store.read() as s:
+        return s.get_one(m.LogEntry, entry_id)
+
+
+def versions_of(store: Store, record_id: str) -> list[m.Version]:
+    with store.read() as s:
+        stmt = select(m.Version).where(m.Version.record_id == record_id).order_by(m.Version.seq)
+        return list(s.scalars(stmt))
+
+
+@pytest.fixture
+def incident(store: Store, actor: Actor) -> str:
+    return incidents.create_incident(
+        store, actor=actor, name="Hurricane Zoe", started_at="2026-11-18T06:00Z"
+    )
+
+
+@pytest.fixture
+def hospital(store: Store, actor: Actor) -> str:
+    return organizations.add_organization(
+        store, actor=actor, name="Hartford Hospital", member_type="hospital", membership="core"
+    )
+
+
+def all_entries(store: Store, incident: str, **kw: Any) -> list[m.LogEntry]:
+    return log.list_entries(store, flt=log.LogFilter(incident_id=incident, **kw))
+
+
+# ----------------------------------------------------------------------------- add
+
+
+def test_add_entry(store: Store, actor: Actor, incident: str, hospital: str) -> None:
+    eid = log.add_entry(
+        store,
+        actor=actor,
+        incident_id=incident,
+        text="  Generator failed at 14:02  ",
+        category="Resource",
+        priority="Urgent",
+        organization_id=hospital,
+        occurred_at="2026-11-18T09:02-05:00",
+        source="radio",
+    )
+    e = entry(store, eid)
+    assert log.entry_dict(e) == {
+        "id": eid,
+        "incident_id": incident,
+        "occurred_at": "2026-11-18T14:02:00Z",
+        "operator": "Dana Reyes",
+        "position": "Situation Unit Leader",
+        "station": "Test Station",
+        "category": "resource",
+        "priority": "urgent",
+        "text": "Generator failed at 14:02",
+        "organization_id": hospital,
+        "corrects_id": None,
+        "significant": None,
+        "deleted": False,
+    }
+    assert e.source == "radio"
+    [v] = versions_of(store, eid)  # the whole entry is one merge unit
+    assert (v.unit, v.operator, v.site_id, v.parent_id) == (
+        "entry",
+        actor.label,
+        store.site_id,
+        None,
+    )
+    assert json.loads(v.value)["text"] == "Generator failed at 14:02"
+
+
+def test_entry_time_defaults_to_now(store: Store, actor: Actor, incident: str) -> None:
+    eid = log.add_entry(store, actor=actor, incident_id=incident, text="Briefing held")
+    e = entry(store, eid)
+    assert (e.occurred_at, e.category, e.priority) == (NOW, "general", "routine")
+
+
+def test_batch_add_is_one_change(store: Store, actor: Actor, incident: str, wall) -> None:
+    batch = [
+        log.NewEntry("One", occurred_at="2026-11-18T07:00Z"),
+        log.NewEntry("Two", category="decision", occurred_at="2026-11-18T08:00Z"),
+        log.NewEntry("Three", author=BOB, station="EOC North", occurred_at="2026-11-18T09:00Z"),
+    ]
+    ids = log.add_entries(store, actor=actor, incident_id=incident, entries=batch)
+    assert len(set(ids)) == 3
+    listed = all_entries(store, incident)
+    assert [e.id for e in listed] == ids
+    assert [e.text for e in listed] == ["One", "Two", "Three"]
+    assert (listed[2].operator, listed[2].station) == ("Bob Okafor", "EOC North")
+    assert (listed[0].operator, listed[0].station) == ("Dana Reyes", "Test Station")
+    with store.read() as s:
+        assert s.scalar(select(func.count()).select_from(m.ChangeSet)) == 2  # incident + batch
+        change = s.scalars(select(m.ChangeSet).order_by(m.ChangeSet.id.desc())).first()
+    assert change.summary == "3 log entries"
+    assert {v.change_id for i in ids for v in versions_of(store, i)} == {change.id}
+
+
+def test_a_bad_entry_in_a_batch_writes_nothing(store: Store, actor: Actor, incident: str) -> None:
+    batch = [log.NewEntry("Fine"), log.NewEntry("   "), log.NewEntry("Also fine")]
+    err = refused(
+        store, "entry 2: text", log.add_entries, actor=actor, incident_id=incident, entries=batch
+    )
+    assert err.message == "must not be empty"
+    batch = [log.NewEntry("Fine"), log.NewEntry("Bad", category="gossip")]
+    refused(
+        store,
+        "entry 2: category",
+        log.add_entries,
+        actor=actor,
+        incident_id=incident,
+        entries=batch,
+    )
+    assert all_entries(store, incident) == []
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"text": ""}, "text"),
+        ({"text": " \n\t "}, "text"),
+        ({"text": "x" * (64 * 1024 + 1)}, "text"),
+        ({"category": "gossip"}, "category"),
+        ({"priority": "extreme"}, "priority"),
+        ({"occurred_at": "2026-11-18T05:59Z"}, "occurred_at"),
+        ({"occurred_at": "last Tuesday"}, "occurred_at"),
+        ({"organization_id": "no-such-member"}, "organization"),
+        ({"source": "s" * 301}, "source"),
+    ],
+)
+def test_add_entry_refusals(
+    store: Store, actor: Actor, incident: str, kw: dict[str, Any], field: str
+) -> None:
+    args = {"text": "Something happened", **kw}
+    refused(store, field, log.add_entry, actor=actor, incident_id=incident, **args)
+
+
+def test_entry_before_the_incident_says_when_it_started(
+    store: Store, actor: Actor, incident: str
+) -> None:
+    err = refused(
+        store,
+        "occurred_at",
+        log.add_entry,
+        actor=actor,
+        incident_id=incident,
+        text="Early",
+        occurred_at="2026-11-17T23:00Z",
+    )
+    assert "2026-11-18T06:00:00Z" in err.message
+
+
+def test_entry_for_an_unknown_or_deleted_member_or_incident(
+    store: Store, actor: Actor, incident: str, hospital: str
+) -> None:
+    organizations.delete_organization(store, actor=actor, org_id=hospital)
+    refused(
+        store,
+        "organization",
+        log.add_entry,
+        actor=actor,
+        incident_id=incident,
+        text="X",
+        organization_id=hospital,
+    )
+    refused(store, "incident", log.add_entry, actor=actor, incident_id=str(uuid.uuid4()), text="X")
+
+
+# ----------------------------------------------------------------------------- corrections
+
+
+def test_correction_links_and_keeps_the_original(
+    store: Store, actor: Actor, incident: str, hospital: str, wall
+) -> None:
+    old = log.add_entry(
+        store,
+        actor=actor,
+        incident_id=incident,
+        text="Generator at 40%",
+        category="resource",
+        priority="important",
+        organization_id=hospital,
+        occurred_at="2026-11-18T09:00Z",
+    )
+    before_old = versions_of(store, old)
+    wall.advance(60)
+    new = log.correct_entry(
+        store, actor=BOB, entry_id=old[:20], text="Generator fuel at 40%", reason="misheard"
+    )
+    assert new != old
+    original = entry(store, old)
+    assert (original.text, original.deleted, original.corrects_id) == (
+        "Generator at 40%",
+        False,
+        None,
+    )
+    assert [v.id for v in versions_of(store, old)] == [v.id for v in before_old]
+    fixed = entry(store, new)
+    assert fixed.corrects_id == old
+    assert fixed.text == "Generator fuel at 40% (correction: misheard)"
+    assert (fixed.category, fixed.priority, fixed.organization_id) == (
+        "resource",
+        "important",
+        hospital,
+    )
+    assert (fixed.operator, fixed.incident_id) == ("Bob Okafor", incident)
+    assert fixed.occurred_at == "2026-11-18T11:07:40Z"
+    assert [e.id for e in all_entries(store, incident)] == [old, new]
+
+
+def test_correction_refusals(store: Store, actor: Actor, incident: str) -> None:
+    old = log.add_entry(store, actor=actor, incident_id=incident, text="Typo")
+    refused(store, "entry", log.correct_entry, actor=actor, entry_id=str(uuid.uuid4()), text="X")
+    refused(store, "text", log.correct_entry, actor=actor, entry_id=old, text="  ")
+    log.retract_entry(store, actor=actor, entry_id=old)
+    refused(store, "entry", log.correct_entry, actor=actor, entry_id=old, text="Fixed")
+
+
+def test_retract_keeps_the_entry_in_history(store: Store, actor: Actor, incident: str) -> None:
+    eid = log.add_entry(store, actor=actor, incident_id=incident, text="Wrong incident")
+    log.retract_entry(store, actor=BOB, entry_id=eid)
+    assert all_entries(store, incident) == []
+    assert [e.id for e in all_entries(store, incident, include_deleted=True)] == [eid]
+    assert entry(store, eid).text == "Wrong incident"
+    units = [(v.unit, v.value, v.operator) for v in versions_of(store, eid)]
+    assert units[1:] == [("deleted", "true", BOB.label)]
+    assert units[0][0] == "entry"
+    refused(store, "entry", log.retract_entry, actor=actor, entry_id=eid)
+
+
+# ----------------------------------------------------------------------------- significant
+
+
+def test_nominate_and_approve(store: Store, actor: Actor, incident: str, wall) -> None:
+    eid = log.add_entry(store, actor=actor, incident_id=incident, text="Hospital on diversion")
+    refused(store, "entry", log.review, actor=actor, entry_id=eid, approve=True)
+    wall.advance(30)
+    log.nominate(store, actor=BOB, entry_id=eid, note="affects EMS")
+    e = entry(store, eid)
+    assert (e.significant, e.significant_by, e.significant_note) == (
+        "nominated",
+        BOB.label,
+        "affects EMS",
+    )
+    assert e.significant_at == "2026-11-18T11:07:10Z"
+    refused(store, "entry", log.nominate, actor=actor, entry_id=eid)
+    assert all_entries(store, incident, significant="approved") == []
+    log.review(store, actor=actor, entry_id=eid, approve=True)
+    e = entry(store, eid)
+    assert (e.significant, e.significant_by, e.significant_note) == ("approved", actor.label, None)
+    assert [x.id for x in all_entries(store, incident, significant="approved")] == [eid]
+    refused(store, "entry", log.review, actor=actor, entry_id=eid, approve=False)
+    refused(store, "entry", log.nominate, actor=actor, entry_id=eid)
+    # The entry text itself never changed: significance is its own merge unit.
+    units = [v.unit for v in versions_of(store, eid)]
+    assert units == ["entry", "significant", "significant"]
+
+
+def test_decline_and_renominate(store: Store, actor: Actor, incident: str) -> None:
+    eid = log.add_entry(store, actor=actor, incident_id=incident, text="Rumour of a closure")
+    log.nominate(store, actor=BOB, entry_id=eid)
+    log.review(store, actor=actor, entry_id=eid, approve=False, note="unconfirmed")
+    e = entry(store, eid)
+    assert (e.significant, e.significant_note) == ("declined", "unconfirmed")
+    refused(store, "entry", log.review, actor=actor, entry_id=eid, approve=True)
+    log.nominate(store, actor=BOB, entry_id=eid, note="now confirmed")
+    assert entry(store, eid).significant == "nominated"
+
+
+def test_review_of_unknown_entry(store: Store, actor: Actor, incident: str) -> None:
+    refused(store, "entry", log.review, actor=actor, entry_id="0000000000", approve=True)
+    refused(store, "entry", log.nominate, actor=actor, entry_id=str(uuid.uuid4()))
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def test_filters_and_paging(store: Store, actor: Actor, incident: str) -> None:
+    other = incidents.create_incident(
+        store, actor=actor, name="Other", started_at="2026-11-01T00:00Z"
+    )
+    log.add_entries(
+        store,
+        actor=actor,
+        incident_id=incident,
+        entries=[
+            log.NewEntry(
+                "Fuel 100% delivered", category="resource", occurred_at="2026-11-18T07:00Z"
+            ),
+            log.NewEntry("Shelter opened", category="situation", occurred_at="2026-11-18T08:00Z"),
+            log.NewEntry(
+                "Fuel ordered",
+                category="resource",
+                priority="urgent",
+                occurred_at="2026-11-18T09:00Z",
+            ),
+        ],
+    )
+    log.add_entry(store, actor=actor, incident_id=other, text="Fuel elsewhere")
+    flt = log.LogFilter
+    texts = lambda **kw: [e.text for e in all_entries(store, incident, **kw)]  # noqa: E731
+    assert texts(category="resource") == ["Fuel 100% delivered", "Fuel ordered"]
+    assert texts(text="Fuel") == ["Fuel 100% delivered", "Fuel ordered"]
+    assert texts(text="100%") == ["Fuel 100% delivered"]  # % is not a wildcard
+    assert texts(text="0%") == ["Fuel 100% delivered"]
+    assert texts(priority="urgent") == ["Fuel ordered"]
+    assert texts(since="2026-11-18T08:00:00Z", until="2026-11-18T09:00:00Z") == ["Shelter opened"]
+    assert log.count_entries(store, flt=flt(incident_id=incident)) == 3
+    newest = log.list_entries(store, flt=flt(incident_id=incident), newest_first=True, limit=2)
+    assert [e.text for e in newest] == ["Fuel ordered", "Shelter opened"]
+    page = log.list_entries(store, flt=flt(incident_id=incident), offset=2, limit=5)
+    assert [e.text for e in page] == ["Fuel ordered"]
