@@ -26,11 +26,22 @@ class MenuId(StrEnum):
     LOG = "&Log"
     REQUESTS = "&Requests"
     EEI = "EE&I"
+    INTERCHANGE = "I&nterchange"
     VIEW = "&View"
     HELP = "&Help"
 
 
 class ActionId(StrEnum):
+    EXPORT_PACKAGE = "file.export_package"
+    IMPORT_PACKAGE = "file.import_package"
+    STATIONS = "file.stations"
+    SYNC_FOLDER_NOW = "file.sync_folder_now"
+    PRINT_BRIEFING = "file.print_briefing"
+    PRINT_ICS214 = "file.print_ics214"
+    PRINT_ICS213RR = "file.print_ics213rr"
+    PRINT_HICS251 = "file.print_hics251"
+    PREFERENCES = "file.preferences"
+    RESTORE_BACKUP = "file.restore_backup"
     CHANGE_OPERATOR = "file.change_operator"
     QUIT = "file.quit"
     UNDO = "edit.undo"
@@ -57,6 +68,13 @@ class ActionId(StrEnum):
     EEI_REJECT = "eei.reject"
     EEI_HISTORY = "eei.history"
     EEI_COPY = "eei.copy"
+    IMPORT_ALERT = "interchange.import_alert"
+    EXPORT_CAP = "interchange.export_cap"
+    IMPORT_HAVE = "interchange.import_have"
+    EXPORT_HAVE = "interchange.export_have"
+    IMPORT_MEMBERS = "interchange.import_members"
+    IMPORT_EEI = "interchange.import_eei"
+    EXPORT_TABLE = "interchange.export_table"
     SHOW_MAP = "view.map"
     SHOW_MEMBERS = "view.members"
     SHOW_LOG = "view.log"
@@ -65,6 +83,7 @@ class ActionId(StrEnum):
     SHOW_SYNC = "view.sync"
     RESET_LAYOUT = "view.reset_layout"
     FULL_SCREEN = "view.full_screen"
+    USER_GUIDE = "help.user_guide"
     SHORTCUTS = "help.shortcuts"
     ABOUT = "help.about"
 
@@ -82,6 +101,16 @@ class ActionSpec:
 
 A = ActionSpec
 ACTIONS: tuple[ActionSpec, ...] = (
+    A(ActionId.EXPORT_PACKAGE, "&Export package…", "Ctrl+Shift+X", "Write a signed sync package"),
+    A(ActionId.IMPORT_PACKAGE, "&Import package…", "Ctrl+Shift+I", "Check and merge packages"),
+    A(ActionId.STATIONS, "S&tations and trust…", "Ctrl+Alt+S", "Keys, fingerprints, trust"),
+    A(ActionId.SYNC_FOLDER_NOW, "Sync shared &folder now", "Ctrl+Alt+Y", "Drop and collect"),
+    A(ActionId.PRINT_BRIEFING, "Print &briefing…", "Ctrl+P", "Situation briefing PDF"),
+    A(ActionId.PRINT_ICS214, "ICS 21&4 activity log…", "Ctrl+Alt+4", "ICS 214 PDF"),
+    A(ActionId.PRINT_ICS213RR, "ICS 213 &RR resource request…", "Ctrl+Alt+3", "ICS 213RR PDF"),
+    A(ActionId.PRINT_HICS251, "HICS 25&1 facility status…", "Ctrl+Alt+5", "HICS 251 PDF"),
+    A(ActionId.PREFERENCES, "Pre&ferences…", "Ctrl+,", "Store, shared folder, paper, time zone"),
+    A(ActionId.RESTORE_BACKUP, "Restore from &backup…", "Ctrl+Alt+B", "Back to a saved copy"),
     A(ActionId.CHANGE_OPERATOR, "Change &operator…", "Ctrl+Shift+O", "Sign in as someone else"),
     A(ActionId.QUIT, "&Quit", "Ctrl+Q"),
     A(ActionId.UNDO, "&Undo", "Ctrl+Z", "Undo your last change (as a new, synced change)"),
@@ -108,6 +137,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.EEI_REJECT, "&Reject…", "F8", "Reject the selected EEI values"),
     A(ActionId.EEI_HISTORY, "Value &history", "Ctrl+H", "Chart the value over periods"),
     A(ActionId.EEI_COPY, "&Copy as table", "Ctrl+C", "Tab-separated, with headers", "eeiGridDock"),
+    A(ActionId.IMPORT_ALERT, "Import CAP &alert…", "Ctrl+Alt+A", "CAP 1.2/1.1 file or feed"),
+    A(ActionId.EXPORT_CAP, "Issue CAP &advisory…", "Ctrl+Alt+X", "Write a CAP 1.2 alert file"),
+    A(ActionId.IMPORT_HAVE, "Import EDXL-&HAVE…", "Ctrl+Alt+H", "Hospital status from others"),
+    A(ActionId.EXPORT_HAVE, "Export EDXL-HA&VE…", "Ctrl+Alt+V", "Hospital status for others"),
+    A(ActionId.IMPORT_MEMBERS, "Import &members (CSV/XLSX)…", "Ctrl+Alt+I"),
+    A(ActionId.IMPORT_EEI, "Import &EEI reports (CSV/XLSX)…", "Ctrl+Alt+R"),
+    A(ActionId.EXPORT_TABLE, "Export &table (CSV/XLSX)…", "Ctrl+Alt+T", "The panel in front"),
     A(ActionId.SHOW_MAP, "Member &map", "Ctrl+1", checkable=True),
     A(ActionId.SHOW_MEMBERS, "Members &directory", "Ctrl+2", checkable=True),
     A(ActionId.SHOW_LOG, "Incident &log", "Ctrl+3", checkable=True),
@@ -116,6 +152,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.SHOW_SYNC, "&Sync", "Ctrl+6", checkable=True),
     A(ActionId.RESET_LAYOUT, "Reset &layout", "Ctrl+Shift+0", "Back to the default layout"),
     A(ActionId.FULL_SCREEN, "&Full screen", "F11", checkable=True),
+    A(ActionId.USER_GUIDE, "&User guide", "Ctrl+F1", "The operator's guide"),
     A(ActionId.SHORTCUTS, "&Keyboard shortcuts", "F1"),
     A(ActionId.ABOUT, "&About hcc-desktop", "Shift+F1"),
 )
@@ -134,7 +171,23 @@ DOCK_ACTIONS: dict[str, ActionId] = {
 SEP = None
 Id = ActionId
 MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
-    MenuId.FILE: (Id.CHANGE_OPERATOR, SEP, Id.QUIT),
+    MenuId.FILE: (
+        Id.EXPORT_PACKAGE,
+        Id.IMPORT_PACKAGE,
+        Id.SYNC_FOLDER_NOW,
+        Id.STATIONS,
+        SEP,
+        Id.PRINT_BRIEFING,
+        Id.PRINT_ICS214,
+        Id.PRINT_ICS213RR,
+        Id.PRINT_HICS251,
+        SEP,
+        Id.PREFERENCES,
+        Id.RESTORE_BACKUP,
+        Id.CHANGE_OPERATOR,
+        SEP,
+        Id.QUIT,
+    ),
     MenuId.EDIT: (Id.UNDO, SEP, Id.REFRESH),
     MenuId.INCIDENT: (
         Id.SWITCH_INCIDENT,
@@ -157,6 +210,17 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
     ),
     MenuId.REQUESTS: (Id.NEW_REQUEST, Id.REQUEST_STATUS),
     MenuId.EEI: (Id.EEI_VALIDATE, Id.EEI_QUESTION, Id.EEI_REJECT, SEP, Id.EEI_HISTORY, Id.EEI_COPY),
+    MenuId.INTERCHANGE: (
+        Id.IMPORT_ALERT,
+        Id.EXPORT_CAP,
+        SEP,
+        Id.IMPORT_HAVE,
+        Id.EXPORT_HAVE,
+        SEP,
+        Id.IMPORT_MEMBERS,
+        Id.IMPORT_EEI,
+        Id.EXPORT_TABLE,
+    ),
     MenuId.VIEW: (
         Id.SHOW_MAP,
         Id.SHOW_MEMBERS,
@@ -168,7 +232,7 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.RESET_LAYOUT,
         Id.FULL_SCREEN,
     ),
-    MenuId.HELP: (Id.SHORTCUTS, Id.ABOUT),
+    MenuId.HELP: (Id.USER_GUIDE, Id.SHORTCUTS, Id.ABOUT),
 }
 
 #: Toolbar after the incident and period switchers.
@@ -180,6 +244,10 @@ TOOLBAR: tuple[ActionId | None, ...] = (
     SEP,
     Id.LOG_ENTRY,
     Id.NEW_REQUEST,
+    SEP,
+    Id.PRINT_BRIEFING,
+    Id.EXPORT_PACKAGE,
+    Id.IMPORT_PACKAGE,
     SEP,
     Id.REFRESH,
 )

@@ -9,9 +9,10 @@ context's signals, and every change goes through a core service.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
@@ -28,6 +29,8 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.incident_dialog import IncidentDialog
 from hcc_desktop.gui.dialogs.operator_dialog import choose_operator
 from hcc_desktop.gui.dialogs.period_dialog import PeriodDialog
+from hcc_desktop.gui.drops import route_drop
+from hcc_desktop.gui.feature_bindings import bind_features
 from hcc_desktop.gui.ops import run_op
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.eei_grid import EEIGridPanel
@@ -37,6 +40,9 @@ from hcc_desktop.gui.panels.overview import OverviewPanel
 from hcc_desktop.gui.panels.resource_tracker import ResourceTrackerPanel
 from hcc_desktop.gui.status_bar import StatusBar
 from hcc_desktop.gui.switchers import Switchers
+
+if TYPE_CHECKING:
+    from hcc_desktop.gui.sync.folder import FolderSync
 
 
 def dock_panel_classes() -> list[type[Panel]]:
@@ -94,7 +100,10 @@ class MainWindow(QMainWindow):
             self._add_dock(cls(ctx))
         self.status = StatusBar(ctx, self)
         self.setStatusBar(self.status)
+        self.folder_sync = _folder_sync(ctx, self)
         bind_actions(self)
+        bind_features(self)
+        self.setAcceptDrops(True)
         ctx.changed.connect(self._on_changes)
         ctx.actor_changed.connect(lambda _a: self.update_undo())
         self.resize(1600, 1000)
@@ -225,6 +234,41 @@ class MainWindow(QMainWindow):
         if actor is not None:
             self.ctx.set_actor(actor)
 
+    def selected_request(self) -> str | None:
+        """The request selected in the resource tracker (the ICS 213RR default)."""
+        panel = self.panels.get("resourceTrackerDock")
+        current = getattr(panel, "current_id", None)
+        return (current() or None) if callable(current) else None
+
+    def open_stations(self) -> None:
+        from hcc_desktop.gui.sync.stations import StationsDialog
+
+        StationsDialog(self.ctx, self).exec()
+
+    def sync_folder_now(self) -> None:
+        if self.folder_sync is None or self.folder_sync.folder is None:
+            QMessageBox.information(
+                self,
+                "No shared folder",
+                "No shared folder is set for this station. Choose one in File → "
+                "Preferences; the program then drops its package there and imports "
+                "trusted packages from other stations on a timer.",
+            )
+            return
+        self.folder_sync.run_now()
+        self.ctx.message.emit(f"Syncing with the shared folder {self.folder_sync.folder}…")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths and route_drop(self, paths):
+            event.acceptProposedAction()
+
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
@@ -240,5 +284,17 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.save_layout_on_close:
             self.save_layout()
+        if self.folder_sync is not None:
+            self.folder_sync.timer.stop()
         QThreadPool.globalInstance().waitForDone(10_000)
         super().closeEvent(event)
+
+
+def _folder_sync(ctx: AppContext, window: MainWindow) -> FolderSync | None:
+    """The shared-folder timer, when this build has sync (it starts only if a folder is
+    set in the preferences)."""
+    try:
+        from hcc_desktop.gui.sync.folder import FolderSync
+    except ImportError:
+        return None
+    return FolderSync(ctx, window)

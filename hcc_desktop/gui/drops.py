@@ -1,0 +1,43 @@
+"""Files dropped on the main window: sync packages go to the package import, alert and
+hospital-status files to the interchange dialogs. One place decides, so a file dropped
+anywhere on the window lands where the matching menu item would have taken it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMessageBox
+
+from hcc_desktop.gui.feature_bindings import feature
+
+if TYPE_CHECKING:
+    from hcc_desktop.gui.main_window import MainWindow
+
+PACKAGE_SUFFIXES = frozenset({".hccsync"})
+
+
+def route_drop(window: MainWindow, paths: list[Path]) -> bool:
+    """Hand `paths` to the feature that reads them; False (with a dialog) when none
+    does, so the operator knows the drop was not silently ignored."""
+    packages = [p for p in paths if p.suffix.lower() in PACKAGE_SUFFIXES]
+    others = [p for p in paths if p not in packages]
+    handled = False
+    if packages:
+        feature("hcc_desktop.gui.sync.operations", "import_packages")(
+            window, window.ctx, paths=packages
+        )
+        handled = True
+    if others:
+        if feature("hcc_desktop.gui.interop", "handle_drop")(window, window.ctx, others):
+            handled = True
+        else:
+            names = ", ".join(p.name for p in others)
+            QMessageBox.information(
+                window,
+                "Not a file hcc-desktop reads",
+                f"{names}: drop a sync package (.hccsync), a CAP alert or feed (.xml, "
+                ".cap, .atom, .rss) or an EDXL-HAVE file; members and EEI spreadsheets "
+                "go through the Interchange menu so their columns can be mapped.",
+            )
+    return handled
