@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont
 from hcc_desktop.core.catalog import Element
 from hcc_desktop.core.services import status
 from hcc_desktop.gui import fmt
+from hcc_desktop.gui.import_marks import FRESH_TIP
 from hcc_desktop.gui.models.eei_data import Cell, GridData, decorate_row, put_cell
 from hcc_desktop.gui.models.eei_style import BACKGROUND, TIMELINESS, Level
 
@@ -48,8 +49,24 @@ class EEIGridModel(QAbstractTableModel):
         self._strike.setStrikeOut(True)
         self._italic = QFont()
         self._italic.setItalic(True)
+        self._bold = QFont()
+        self._bold.setBold(True)
+        #: Reports changed by an imported package the operator has not marked seen.
+        self.fresh: set[str] = set()
 
     # ------------------------------------------------------------ loading
+    def set_fresh(self, fresh: set[str]) -> int:
+        """Mark `fresh` reports; returns how many of them this grid shows."""
+        self.fresh = fresh
+        g = self.grid
+        if g is None or not g.facilities:
+            return 0
+        shown = sum(1 for row in g.cells for c in row if c is not None and c.report_id in fresh)
+        self.dataChanged.emit(
+            self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+        )
+        return shown
+
     def set_grid(self, grid: GridData | None) -> None:
         self.beginResetModel()
         self.grid = grid
@@ -153,13 +170,19 @@ class EEIGridModel(QAbstractTableModel):
                 return self._strike
             if c and c.state == "stale":
                 return self._italic
+            if c and c.report_id in self.fresh:
+                return self._bold
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if g.elements[j].value_type in _NUMERIC:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _cell_tip(g.elements[j], g.cells[i][j], g.levels[i][j])
+            tip = _cell_tip(g.elements[j], g.cells[i][j], g.levels[i][j])
+            c = g.cells[i][j]
+            if c and c.report_id in self.fresh:
+                return f"{FRESH_TIP}\n{tip}" if tip else FRESH_TIP
+            return tip
         if role == ELEMENT_ROLE:
             return g.elements[j]
         return None

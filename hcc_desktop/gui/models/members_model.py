@@ -23,6 +23,7 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core.enums import MEMBER_TYPES, MEMBERSHIPS
 from hcc_desktop.core.services import status
 from hcc_desktop.gui import fmt
+from hcc_desktop.gui.import_marks import decorate
 
 Index = QModelIndex | QPersistentModelIndex
 #: Status and 24/7 phone come right after the name: in a narrow dock they are what the
@@ -49,6 +50,13 @@ class MembersModel(QAbstractTableModel):
         self.regions: Mapping[str, str] = {}
         self.statuses: Mapping[str, status.FacilityStatus] = {}
         self.expected: set[str] = set()
+        #: Members changed by an imported package the operator has not marked seen.
+        self.fresh: set[str] = set()
+
+    def set_fresh(self, fresh: set[str]) -> None:
+        self.fresh = fresh
+        if self.rows:
+            self.dataChanged.emit(self.index(0, NAME), self.index(len(self.rows) - 1, NAME))
 
     def set_rows(
         self,
@@ -103,6 +111,8 @@ class MembersModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(o, col)
+        if col == NAME and (mark := decorate(role, o.id in self.fresh)) is not None:
+            return mark
         if role == SORT_ROLE:
             if col == STATUS:
                 st = self.statuses.get(o.id)

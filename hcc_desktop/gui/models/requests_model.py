@@ -18,6 +18,7 @@ from hcc_desktop.core import lifecycle
 from hcc_desktop.core import models as m
 from hcc_desktop.core.services import requests
 from hcc_desktop.gui import fmt
+from hcc_desktop.gui.import_marks import decorate
 
 Index = QModelIndex | QPersistentModelIndex
 #: What the logistics desk scans first (status, priority, needed-by) comes first, so it
@@ -61,6 +62,13 @@ class RequestsModel(QAbstractTableModel):
         self.now_iso = ""
         self._bold = QFont()
         self._bold.setBold(True)
+        #: Requests changed by an imported package the operator has not marked seen.
+        self.fresh: set[str] = set()
+
+    def set_fresh(self, fresh: set[str]) -> None:
+        self.fresh = fresh
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
 
     def set_rows(
         self, rows: list[m.ResourceRequest], members: Mapping[str, str], now_iso: str
@@ -126,6 +134,8 @@ class RequestsModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(r, col)
+        if col == 0 and (mark := decorate(role, r.id in self.fresh)) is not None:
+            return mark
         if role == SORT_ROLE:
             if col == PRIORITY:
                 return requests.PRIORITY_ORDER.get(r.priority or "", 9)

@@ -26,6 +26,7 @@ from hcc_desktop.core.services import status
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui import fmt
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models.eei_data import cell_history, load_cells, load_grid
 from hcc_desktop.gui.models.eei_model import FIXED, EEIGridModel
 from hcc_desktop.gui.ops import refusal_text
@@ -91,6 +92,10 @@ class EEIGridPanel(Panel):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.bar)
         layout.addWidget(self.message)
+        self.marks = PanelMarks(
+            self.ctx.store, "eei", ("eei_report",), "report", self.model.set_fresh
+        )
+        layout.addWidget(self.marks.bar)
         layout.addWidget(split, 1)
 
     # ------------------------------------------------------------ loading
@@ -122,6 +127,7 @@ class EEIGridPanel(Panel):
         self._apply_row_filter()
         self._update_summary()
         self._restore_current(current)
+        self.marks.refresh()
         self._loaded = True
 
     def _on_failed(self, message: str) -> None:

@@ -32,6 +32,7 @@ from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.contact_dialog import ContactDialog
 from hcc_desktop.gui.dialogs.member_dialog import MemberDialog
+from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models import members_model as mm
 from hcc_desktop.gui.panels.base import Panel
 
@@ -140,6 +141,10 @@ class MembersPanel(Panel):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
+        self.marks = PanelMarks(
+            self.ctx.store, "members", ("organization",), "member", self.model.set_fresh
+        )
+        layout.addWidget(self.marks.bar)
         layout.addWidget(split, 1)
 
     # ------------------------------------------------------------ loading
@@ -161,6 +166,7 @@ class MembersPanel(Panel):
             }
         keep = self.ctx.selected_member
         self.model.set_rows(orgs, regions, statuses, expected)
+        self.marks.refresh()
         self._filter()
         if keep:
             self.show_member(keep)

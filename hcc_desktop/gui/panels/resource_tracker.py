@@ -34,6 +34,7 @@ from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui import fmt
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.request_dialog import RequestDialog
+from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models import requests_model as rm
 from hcc_desktop.gui.ops import run_op
 from hcc_desktop.gui.panels.base import Panel
@@ -129,6 +130,10 @@ class ResourceTrackerPanel(Panel):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
+        self.marks = PanelMarks(
+            self.ctx.store, "requests", ("request",), "request", self.model.set_fresh
+        )
+        layout.addWidget(self.marks.bar)
         layout.addWidget(split, 1)
 
     # ------------------------------------------------------------ loading
@@ -153,6 +158,7 @@ class ResourceTrackerPanel(Panel):
             if wanted == "open":
                 rows = [r for r in rows if r.status in lifecycle.OPEN]
         self.model.set_rows(rows, self.members, self._now())
+        self.marks.refresh()
         self._update_counts()
         if not self.select_request(keep):
             self._show_detail(None)
