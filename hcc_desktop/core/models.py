@@ -23,6 +23,9 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -142,7 +145,18 @@ class LogEntry(Base):
     significant_note: Mapped[str | None] = mapped_column(Text)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    __table_args__ = (Index("ix_log_entries_incident_time", "incident_id", "occurred_at"),)
+    __table_args__ = (
+        # The log panel counts and pages live entries of one incident in time order:
+        # with `deleted` in the index both are answered from the index alone.
+        Index("ix_log_entries_incident_deleted_time", "incident_id", "deleted", "occurred_at"),
+        # Corrections are few; finding those of a page of entries must not scan the log.
+        Index(
+            "ix_log_entries_corrects",
+            "corrects_id",
+            sqlite_where=sql_text("corrects_id IS NOT NULL"),
+            postgresql_where=sql_text("corrects_id IS NOT NULL"),
+        ),
+    )
 
 
 class ResourceRequest(Base):
@@ -267,6 +281,15 @@ class Version(Base):
     __table_args__ = (
         Index("ix_versions_unit", "entity", "record_id", "unit"),
         Index("ix_versions_site_hlc", "site_id", "hlc"),
+        # "Changed by import since I last looked" (log banner, panel marks) reads only
+        # imported versions after a mark; local writes never touch this index.
+        Index(
+            "ix_versions_imported",
+            "entity",
+            "seq",
+            sqlite_where=sql_text("change_id IS NULL"),
+            postgresql_where=sql_text("change_id IS NULL"),
+        ),
     )
 
 
