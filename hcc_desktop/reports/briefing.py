@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Flowable
 
 from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services.common import Actor
@@ -33,9 +33,11 @@ from hcc_desktop.reports.pages import (
     PUBLIC_MARKING,
     SENSITIVE_MARKING,
     Furniture,
+    Margins,
     Progress,
-    numbered_canvas,
+    check_out,
     page_size,
+    render_story,
     step,
     write_atomically,
 )
@@ -44,7 +46,11 @@ from hcc_desktop.reports.timefmt import Clock
 MARGIN = 0.6 * inch
 TOP = 0.95 * inch
 BOTTOM = 0.85 * inch
-STEPS = 6
+#: Progress is reported in hundredths: gathering is about a third of a large briefing's
+#: time and layout most of the rest (see benchmarks/workloads_reports.py).
+STEPS = 100
+GATHERED = 35
+LAID_OUT = 95
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ def build_briefing(
     """
     chosen = _sections(sections)
     size = page_size(paper)
+    check_out(Path(out))
     register_fonts()
     clock = Clock(zone)
     step(progress, 0, STEPS)
@@ -103,11 +110,11 @@ def build_briefing(
         now=now,
         clock=clock,
     )
-    step(progress, 3, STEPS)
+    step(progress, GATHERED, STEPS)
     width = size[0] - 2 * MARGIN
     sheet = Sheet(data, clock, width, size[1] - TOP - BOTTOM)
     story = _story(sheet, chosen)
-    step(progress, 4, STEPS)
+    step(progress, GATHERED + 2, STEPS)
     sensitive = sheet.sensitive_printed
     furniture = Furniture(
         header_left=f"Situation briefing · {data.incident.name} · "
@@ -125,20 +132,20 @@ def build_briefing(
         pages[0] = total
 
     def render(buffer: io.BytesIO) -> None:
-        doc = SimpleDocTemplate(
+        render_story(
             buffer,
+            story,
             pagesize=size,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=TOP,
-            bottomMargin=BOTTOM,
+            margins=Margins(MARGIN, MARGIN, TOP, BOTTOM),
+            decorate=decorate,
+            progress=progress,
+            span=(GATHERED + 2, LAID_OUT, STEPS),
             title=f"Situation briefing — {data.incident.name}"
             + (f" — period {data.number}" if data.number else ""),
             author=prepared_by.label if prepared_by else store.station_name,
             subject="Situation briefing" + (" (public version)" if public else ""),
             creator="hcc-desktop",
         )
-        doc.build(story, canvasmaker=numbered_canvas(decorate))
 
     written = write_atomically(Path(out), render)
     step(progress, STEPS, STEPS)

@@ -125,7 +125,9 @@ def release_box(s: Sheet) -> list[Flowable]:
         text = (
             "<b>Public version.</b> The values of the "
             f"{len(d.sensitive_codes)} EEIs that the coalition's catalog marks as "
-            "protected are left out of this briefing, as are the reasons they give."
+            "protected are left out of this briefing, as are the reasons they give. "
+            "The situation summary, the objectives and the significant events are "
+            "printed as written: read them before release."
         )
         return [boxed(s, text, NOTE_BG, INK), Spacer(1, 6)]
     if s.sensitive_printed:
@@ -145,25 +147,22 @@ def glance(s: Sheet) -> Flowable:
     expected = sum(counts.values())
     total = next((b for b in d.beds if b.label == "Total inpatient"), None)
     beds = whole(total.available) if total and total.available is not None else "—"
-    change = ""
+    bed_lines = ["inpatient beds available", f"{total.facilities if total else 0} reporting"]
     if total and total.change is not None:
-        change = (
-            f"{signed(total.change)} vs P{d.previous.number if d.previous else 0} (like for like)"
-        )
+        prev = d.previous.number if d.previous else 0
+        bed_lines.append(f"{signed(total.change)} vs P{prev}, like for like")
     overdue = sum(1 for r in d.requests if r.overdue)
     share = f"{d.reporting.share_on_time:.0%}" if d.reporting and d.reporting.expected else "—"
+    # Labels are broken by hand at the points that keep each fact on one line: an
+    # automatic wrap splits "(37 / reporting)" across lines at this width.
     figures = [
-        (f"{d.reporting_this_period} of {expected}", "facilities reported this period"),
+        (f"{d.reporting_this_period} of {expected}", "facilities reported<br/>this period"),
         (str(counts.get("diversion", 0)), "on EMS diversion"),
         (
             str(counts.get("closed", 0) + counts.get("evacuating", 0)),
             "closed or evacuating",
         ),
-        (
-            beds,
-            f"inpatient beds available ({total.facilities if total else 0} reporting)"
-            + (f"<br/>{change}" if change else ""),
-        ),
+        (beds, "<br/>".join(esc(x) for x in bed_lines)),
         (str(len(d.requests)), f"open resource requests<br/>{overdue} overdue"),
         (share, "of EEIs on time"),
     ]
@@ -178,6 +177,8 @@ def glance(s: Sheet) -> Flowable:
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ]
         )
     )

@@ -85,25 +85,23 @@ def collect(
     regions = {r.id: r.name or r.key or "" for r in organizations.list_regions(store)}
     orgs = {o.id: o for o in organizations.list_organizations(store)}
     expected_ids = [o.id for o in eei.expected_facilities(store, incident_id=inc.id)]
-    statuses = (
-        status.facility_statuses(store, incident_id=inc.id, period=number)
-        if number is not None
-        else {}
-    )
-    universe = list(dict.fromkeys([*expected_ids, *(k for k in statuses if k in orgs)]))
-    facilities = {oid: _facility(orgs[oid], regions, True) for oid in universe}
     sensitive = frozenset(code for code, el in cat.elements.items() if el.sensitive)
-
-    latest = (
-        fig.latest_values(
+    picture = (
+        fig.status_picture(
             store,
             incident_id=inc.id,
             period=number,
-            codes=[*status.STATUS_ELEMENTS, *sorted(sensitive)],
+            periods=[p.number or 0 for p in upto],
+            codes=sorted(sensitive),
         )
         if number is not None
-        else {}
+        else None
     )
+    statuses = picture.statuses if picture else {}
+    latest = picture.latest if picture else {}
+    universe = list(dict.fromkeys([*expected_ids, *(k for k in statuses if k in orgs)]))
+    facilities = {oid: _facility(orgs[oid], regions, True) for oid in universe}
+
     troubled, limited, counts = _status_rows(
         facilities, statuses, latest, sensitive, clock, public=public
     )
@@ -112,9 +110,22 @@ def collect(
 
     region_of = {oid: orgs[oid].region_id for oid in orgs}
     beds, by_region, trends, annex = _bed_figures(
-        store, cat, inc.id, upto, previous, facilities, statuses, region_of, regions
+        store,
+        cat,
+        inc.id,
+        upto,
+        previous,
+        facilities,
+        statuses,
+        picture.series if picture else {},
+        region_of,
+        regions,
     )
-    reporting = _reporting(store, inc.id, number, facilities) if number is not None else None
+    reporting = (
+        _reporting(store, inc.id, current, expected_ids, facilities)
+        if current is not None and number is not None
+        else None
+    )
     since = (
         previous.starts_at
         if previous is not None
@@ -219,6 +230,7 @@ def _bed_figures(
     previous: m.OperationalPeriod | None,
     facilities: dict[str, Facility],
     statuses: dict[str, status.FacilityStatus],
+    series: dict[int, dict[str, str]],
     region_of: dict[str, str | None],
     regions: dict[str, str],
 ) -> tuple[list[BedRow], list[BedRow], list[TrendPoint], list[AnnexRow]]:
@@ -282,8 +294,6 @@ def _bed_figures(
         name = regions.get(rid or "", rid or "")
         by_region.append(row(name, fig.TOTAL_AVAILABLE, fig.TOTAL_STAFFED, rid, members))
     reporting = fig.reporting_counts(store, incident_id=incident_id)
-    series = fig.status_series(store, incident_id=incident_id, periods=all_numbers[:-1])
-    series[number] = {oid: s.status for oid, s in statuses.items()}
     trends = []
     for p in upto:
         n = p.number or 0
@@ -329,18 +339,26 @@ def _annex(
 
 
 def _reporting(
-    store: Store, incident_id: str, number: int, facilities: dict[str, Facility]
+    store: Store,
+    incident_id: str,
+    current: m.OperationalPeriod,
+    expected: list[str],
+    facilities: dict[str, Facility],
 ) -> Reporting:
-    t = eei.timeliness(store, incident_id=incident_id, period=number)
-    first = fig.first_report_times(
-        store, incident_id=incident_id, period=number, organization_ids=t.late
+    number = current.number or 0
+    t = fig.timeliness(
+        store,
+        incident_id=incident_id,
+        period=number,
+        due_at=current.eei_due_at,
+        expected=expected,
     )
     last = fig.last_period_reported(store, incident_id=incident_id, before=number)
 
     def fac(oid: str) -> Facility:
         return facilities.get(oid) or Facility(oid, oid, "", "", "", None, None, True)
 
-    late = sorted(((fac(o), first.get(o, "")) for o in t.late), key=lambda x: x[1])
+    late = sorted(((fac(o), at) for o, at in t.late), key=lambda x: x[1])
     missing = sorted(
         ((fac(o), last.get(o)) for o in t.missing),
         key=lambda x: (x[0].region.lower(), x[0].name.lower()),

@@ -14,7 +14,6 @@ from reportlab.platypus import (
     Flowable,
     PageBreak,
     Paragraph,
-    Table,
 )
 
 from hcc_desktop.core.services.status import STATUSES
@@ -23,6 +22,7 @@ from hcc_desktop.reports.briefing_sheet import (
     fill,
     fit,
     fit_lines,
+    listing,
     snug,
     status_strip,
     status_word,
@@ -93,7 +93,7 @@ def requests(s: Sheet) -> list[Flowable]:
         for i, r in enumerate(d.requests, start=1):  # overdue tint wins over the stripes
             if r.overdue:
                 style.add("BACKGROUND", (0, i), (-1, i), ALERT_BG)
-    t = Table(data, colWidths=widths, repeatRows=1)
+    t = listing(data, widths)
     t.setStyle(style)
     out.append(t)
     return out
@@ -125,7 +125,7 @@ def events(s: Sheet) -> list[Flowable]:
                 fit(e.who, widths[3]),
             ]
         )
-    t = Table(data, colWidths=widths, repeatRows=1)
+    t = listing(data, widths)
     t.setStyle(grid(rows=len(data)))
     out += [
         t,
@@ -160,7 +160,7 @@ def reporting(s: Sheet) -> list[Flowable]:
         widths = fill([0, 1.6, 1.4], s.width)
         data: list[list[Any]] = [["Facility", "Town", "First report"]]
         data += [[fit(f.name, widths[0]), fit(f.town, widths[1]), c.short(at)] for f, at in r.late]
-        t = Table(data, colWidths=widths, repeatRows=1)
+        t = listing(data, widths)
         t.setStyle(grid(rows=len(data)))
         out.append(t)
     out.append(Paragraph(f"Facilities that have not reported in period {d.number}", H3))
@@ -195,7 +195,7 @@ def protected(s: Sheet) -> list[Flowable]:
                 para(c.short(row.reported_at)),
             ]
         )
-    t = Table(data, colWidths=fill([1.9, 0.95, 0, 1.0], s.width), repeatRows=1)
+    t = listing(data, fill([1.9, 0.95, 0, 1.0], s.width))
     t.setStyle(grid(rows=len(data)))
     out += [
         t,
@@ -243,7 +243,7 @@ def annex(s: Sheet) -> list[Flowable]:
         if not multi_region:
             del row[2]
         data.append(row)
-    t = Table(data, colWidths=widths, repeatRows=1)
+    t = listing(data, widths)
     style = grid(rows=len(data), right_cols=numeric)
     style.add("LEFTPADDING", (strip, 0), (strip, -1), 0)
     style.add("RIGHTPADDING", (strip, 0), (strip, -1), 0)

@@ -11,7 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import LongTable, Paragraph, Table, TableStyle
 
 from hcc_desktop.core.lifecycle import LABELS
 from hcc_desktop.reports.briefing_model import BriefingData
@@ -68,13 +68,21 @@ def two_up(s: Sheet, cells: list[tuple[str, str, str]], head: tuple[str, str, st
         a = left[i]
         b = right[i] if i < len(right) else ("", "", "")
         data.append([fit(x, w) for x, w in zip((*a, "", *b), widths, strict=True)])
-    t = Table(data, colWidths=widths, repeatRows=1)
+    t = listing(data, widths)
     style = grid(rows=len(data))
     style.add("BACKGROUND", (3, 0), (3, -1), colors.white)
     style.add("LINEBELOW", (3, 0), (3, -1), 0, colors.white)
     style.add("LINEABOVE", (3, 0), (3, 0), 0, colors.white)
     t.setStyle(style)
     return t
+
+
+def listing(data: list[list[Any]], widths: Sequence[float]) -> Table:
+    """A table of rows that may run over several pages, its header row repeated on
+    each. reportlab's LongTable measures rows only until the page is full when it
+    splits; a plain Table measures every remaining row again at every page break, so
+    a list of 500 facilities over 12 pages would be measured 12 times."""
+    return LongTable(data, colWidths=list(widths), repeatRows=1)
 
 
 def fill(widths: Sequence[float], total: float) -> list[float]:

@@ -24,6 +24,7 @@ from hcc_desktop.reports.briefing_model import BedRow, StatusRow
 from hcc_desktop.reports.briefing_sheet import (
     Sheet,
     fill,
+    listing,
     signed,
     status_hex,
     whole,
@@ -122,7 +123,7 @@ def status_table(s: Sheet, rows: list[StatusRow], *, numbered: bool) -> Table:
         if numbered:
             cells.insert(0, para(str(r.map_number or ""), CELL_BOLD))
         data.append(cells)
-    t = Table(data, colWidths=widths, repeatRows=1)
+    t = listing(data, widths)
     t.setStyle(grid(rows=len(data)))
     return t
 
@@ -138,9 +139,10 @@ def member_map(s: Sheet) -> list[Flowable]:
     for key, label in labels.items():
         mark = "◆" if key == "non_reporting" else "●"
         colour = status_hex(key)
-        legend_bits.append(
-            f'<font color="{colour}" size="10">{mark}</font> {esc(label)} ({counts.get(key, 0)})'
-        )
+        # Non-breaking spaces inside an entry: a narrow page wraps between entries,
+        # never between a label and its count.
+        entry = f"{esc(label)} ({counts.get(key, 0)})".replace(" ", "&nbsp;")
+        legend_bits.append(f'<font color="{colour}" size="10">{mark}</font>&nbsp;{entry}')
     note = (
         "Numbers on the map are those of the table of facilities closed, evacuating or on "
         "diversion. Members placed at their ZIP code's centre where no address was surveyed."
@@ -219,7 +221,7 @@ def bed_table(
             ]
         )
     widths = fill([0, 0.75, 0.75, 0.75, 0.85, 0.95, 1.1], s.width)
-    t = Table(data, colWidths=widths, repeatRows=1)
+    t = listing(data, widths)
     style = grid(rows=len(data))
     if total_last:
         style.add("LINEABOVE", (0, -1), (-1, -1), 0.8, INK)

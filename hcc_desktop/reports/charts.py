@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Group, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
@@ -22,6 +22,11 @@ from hcc_desktop.reports.styles import ACCENT, INK, MUTED, RULE, STATUS_COLOURS
 
 TITLE_SIZE = 8
 LABEL_SIZE = 6.5
+#: Room left of the value axis (its labels and the rotated axis caption) and below
+#: the category axis (two lines of category labels and the axis caption).
+LEFT = 38
+BOTTOM = 32
+X_CAPTION = "operational period · facilities reporting"
 
 
 def _axis_style(chart: HorizontalLineChart | VerticalBarChart, top: float, step: float) -> None:
@@ -59,20 +64,47 @@ def _categories(points: Sequence[TrendPoint]) -> list[str]:
     return [f"P{p.period}\n{p.reporting} rep." for p in points]
 
 
-def _frame(width: float, height: float, title: str) -> Drawing:
+def _frame(width: float, height: float, title: str, unit: str) -> Drawing:
+    """The drawing with its title, and both axes captioned: the value axis with its
+    unit, the category axis with what its two label lines are."""
     d = Drawing(width, height)
     d.add(String(0, height - TITLE_SIZE, title, fontName=SANS_BOLD, fontSize=TITLE_SIZE))
+    plot_middle_y = BOTTOM + (height - BOTTOM - TITLE_SIZE - 16) / 2
+    caption = Group(
+        String(0, 0, unit, fontName=SANS, fontSize=LABEL_SIZE, fillColor=MUTED, textAnchor="middle")
+    )
+    caption.transform = (0, 1, -1, 0, LABEL_SIZE, plot_middle_y)  # turned 90° to read upwards
+    d.add(caption)
+    d.add(
+        String(
+            LEFT + (width - LEFT - 10) / 2,
+            1,
+            X_CAPTION,
+            fontName=SANS,
+            fontSize=LABEL_SIZE,
+            fillColor=MUTED,
+            textAnchor="middle",
+        )
+    )
     return d
 
 
+def _place(chart: HorizontalLineChart | VerticalBarChart, width: float, height: float) -> None:
+    chart.x, chart.y = LEFT, BOTTOM
+    chart.width, chart.height = width - LEFT - 10, height - BOTTOM - TITLE_SIZE - 16
+
+
 def line_chart(
-    points: Sequence[TrendPoint], values: Sequence[float | None], title: str, width: float
+    points: Sequence[TrendPoint],
+    values: Sequence[float | None],
+    title: str,
+    width: float,
+    unit: str = "beds available",
 ) -> Drawing:
-    height = width * 0.62
-    d = _frame(width, height, title)
+    height = width * 0.68
+    d = _frame(width, height, title, unit)
     chart = HorizontalLineChart()
-    chart.x, chart.y = 30, 24
-    chart.width, chart.height = width - 40, height - 24 - TITLE_SIZE - 10
+    _place(chart, width, height)
     data = [v if v is not None else None for v in values]
     chart.data = [tuple(data)]
     top, step = _nice_top(max((v for v in data if v is not None), default=0))
@@ -93,11 +125,10 @@ def line_chart(
 
 def status_chart(points: Sequence[TrendPoint], width: float) -> Drawing:
     """Facilities on diversion, and closed or evacuating, per period."""
-    height = width * 0.62
-    d = _frame(width, height, "Facilities on diversion / closed or evacuating")
+    height = width * 0.68
+    d = _frame(width, height, "Facilities on diversion / closed or evacuating", "facilities")
     chart = VerticalBarChart()
-    chart.x, chart.y = 30, 24
-    chart.width, chart.height = width - 40, height - 24 - TITLE_SIZE - 10
+    _place(chart, width, height)
     chart.data = [
         tuple(p.diversion for p in points),
         tuple(p.closed_or_evacuating for p in points),
@@ -124,7 +155,5 @@ def status_chart(points: Sequence[TrendPoint], width: float) -> Drawing:
     return d
 
 
-def _swatch(x: float, y: float, colour: str) -> Drawing:
-    from reportlab.graphics.shapes import Rect
-
+def _swatch(x: float, y: float, colour: str) -> Rect:
     return Rect(x, y, 5, 5, fillColor=colors.HexColor(colour), strokeColor=None)

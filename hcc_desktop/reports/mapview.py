@@ -156,29 +156,52 @@ class MemberMap(Flowable):
                     break
 
     def _draw_markers(self) -> None:
+        """Members as dots: an ink dot with a coloured dot on it, drawn as zero-length
+        round-capped strokes, one path per colour. A PDF circle is four Bézier curves
+        and a colour change per marker; for 500 members the dots write a tenth of the
+        numbers, and the PDF specification defines the round-capped degenerate
+        segment as exactly a filled circle."""
         c = self.canv
         if not self.markers:
             return
         lon = np.array([k.lon for k in self.markers])
         lat = np.array([k.lat for k in self.markers])
         xs, ys = self._project(lon, lat)
+        points = list(zip(self.markers, xs.tolist(), ys.tolist(), strict=True))
+        dots = [(k, x, y) for k, x, y in points if k.status != "non_reporting"]
+        c.saveState()
+        c.setLineCap(1)
+        for radius, numbered in ((3.2, False), (4.2, True)):
+            group = [(k, x, y) for k, x, y in dots if bool(k.number) == numbered]
+            if not group:
+                continue
+            c.setStrokeColor(INK)
+            c.setLineWidth(2 * radius + 1)
+            self._dots(group)
+            c.setLineWidth(2 * radius)
+            by_status: dict[str, list[tuple[Marker, float, float]]] = {}
+            for item in group:
+                by_status.setdefault(item[0].status, []).append(item)
+            for key, items in by_status.items():
+                c.setStrokeColor(colors.HexColor(STATUS_COLOURS.get(key, "#9e9e9e")))
+                self._dots(items)
+        c.restoreState()
         c.setStrokeColor(INK)
         c.setLineWidth(0.5)
-        for k, x, y in zip(self.markers, xs.tolist(), ys.tolist(), strict=True):
-            c.setFillColor(colors.HexColor(STATUS_COLOURS.get(k.status, "#9e9e9e")))
-            if k.status == "non_reporting":
-                r = 2.8
-                p = c.beginPath()
-                p.moveTo(x, y + r)
-                p.lineTo(x + r, y)
-                p.lineTo(x, y - r)
-                p.lineTo(x - r, y)
-                p.close()
-                c.drawPath(p, stroke=1, fill=1)
-            else:
-                c.circle(x, y, 4.2 if k.number else 3.2, stroke=1, fill=1)
+        c.setFillColor(colors.HexColor(STATUS_COLOURS["non_reporting"]))
+        for k, x, y in points:
+            if k.status != "non_reporting":
+                continue
+            r = 2.8
+            p = c.beginPath()
+            p.moveTo(x, y + r)
+            p.lineTo(x + r, y)
+            p.lineTo(x, y - r)
+            p.lineTo(x - r, y)
+            p.close()
+            c.drawPath(p, stroke=1, fill=1)
         c.setFont(SANS_BOLD, 7)
-        for k, x, y in zip(self.markers, xs.tolist(), ys.tolist(), strict=True):
+        for k, x, y in points:
             if not k.number:
                 continue
             text = str(k.number)
@@ -190,19 +213,28 @@ class MemberMap(Flowable):
             c.setFillColor(INK)
             c.drawCentredString(x + 4 + w / 2, y + 4.6, text)
 
+    def _dots(self, items: Sequence[tuple[Marker, float, float]]) -> None:
+        path = self.canv.beginPath()
+        for _, x, y in items:
+            path.moveTo(x, y)
+            path.lineTo(x, y)
+        self.canv.drawPath(path, stroke=1, fill=0)
+
     def _draw_scale_bar(self) -> None:
-        """A bar of a round number of miles, about a fifth of the map's width."""
+        """A bar of a round number of miles, about a fifth of the map's width, in the
+        corner with the fewest members under it (its backing would hide them)."""
         x0, _, x1, _, k = self._extent
         km_across = (x1 - x0) * k * KM_PER_DEGREE
         miles_across = km_across / KM_PER_MILE
         target = miles_across / 5
         nice = max(n for n in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500) if n <= max(target, 1))
         length = nice / miles_across * self.width
+        box_w, box_h = length + 40, 15.0
+        x, y = self._quiet_corner(box_w, box_h)
         c = self.canv
         c.saveState()
-        x, y = 8, 8
         c.setFillColor(colors.Color(1, 1, 1, alpha=0.85))
-        c.rect(x - 3, y - 3, length + 40, 15, stroke=0, fill=1)
+        c.rect(x - 3, y - 3, box_w, box_h, stroke=0, fill=1)
         c.setStrokeColor(INK)
         c.setLineWidth(1)
         c.line(x, y + 2, x + length, y + 2)
@@ -212,6 +244,35 @@ class MemberMap(Flowable):
         c.setFont(SANS, 6.5)
         c.drawString(x + length + 4, y, f"{nice} mi")
         c.restoreState()
+
+    def _quiet_corner(self, box_w: float, box_h: float) -> tuple[float, float]:
+        """Where the scale bar goes: bottom left unless members sit there, else the
+        corner with the fewest markers within its box (and a marker's radius)."""
+        inset = 8.0
+        corners = [
+            (inset, inset),
+            (self.width - box_w - inset + 3, inset),
+            (inset, self.height - box_h - inset + 3),
+            (self.width - box_w - inset + 3, self.height - box_h - inset + 3),
+        ]
+        if not self.markers:
+            return corners[0]
+        xs, ys = self._project(
+            np.array([m.lon for m in self.markers]), np.array([m.lat for m in self.markers])
+        )
+        pad = 5.0
+
+        def covered(corner: tuple[float, float]) -> int:
+            cx, cy = corner[0] - 3 - pad, corner[1] - 3 - pad
+            inside = (
+                (xs >= cx)
+                & (xs <= cx + box_w + 2 * pad)
+                & (ys >= cy)
+                & (ys <= cy + box_h + 2 * pad)
+            )
+            return int(inside.sum())
+
+        return min(corners, key=covered)
 
 
 def _inside_ring(gx: np.ndarray, gy: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:

@@ -45,7 +45,15 @@ PADDING = 6
 
 
 def _style(name: str, **kw: object) -> ParagraphStyle:
-    base: dict[str, object] = {"fontName": SANS, "fontSize": 9, "leading": 11.5, "textColor": INK}
+    # The bullet font too: reportlab's default for numbered items is Helvetica, which
+    # is not embedded.
+    base: dict[str, object] = {
+        "fontName": SANS,
+        "bulletFontName": SANS,
+        "fontSize": 9,
+        "leading": 11.5,
+        "textColor": INK,
+    }
     base.update(kw)
     return ParagraphStyle(name, **base)  # type: ignore[arg-type]
 
@@ -77,7 +85,9 @@ CELL_HEAD_RIGHT = _style(
     "cell_head_r", fontName=COND_BOLD, fontSize=8, leading=9.6, alignment=TA_RIGHT
 )
 FIGURE = _style("figure", fontName=SANS_BOLD, fontSize=15, leading=18, alignment=TA_CENTER)
-FIGURE_LABEL = _style("figure_label", fontSize=7.5, leading=9, alignment=TA_CENTER, textColor=MUTED)
+FIGURE_LABEL = _style(
+    "figure_label", fontName=COND, fontSize=7.5, leading=9, alignment=TA_CENTER, textColor=MUTED
+)
 MARKING = _style(
     "marking", fontName=SANS_BOLD, fontSize=8.5, leading=10.5, textColor=ALERT, alignment=TA_CENTER
 )

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -54,3 +55,43 @@ def assert_page_numbers(pages: list[str], prefix: str = "") -> None:
     total = len(pages)
     for n, text in enumerate(pages, start=1):
         assert re.search(rf"{re.escape(prefix)}Page {n} of {total}\b", text), (n, text[-300:])
+
+
+BUNDLED_FONTS = frozenset(
+    {
+        "DejaVuSans",
+        "DejaVuSans-Bold",
+        "DejaVuSans-Oblique",
+        "DejaVuSansCondensed",
+        "DejaVuSansCondensed-Bold",
+    }
+)
+
+
+def shown_fonts(path: Path) -> set[str]:
+    """The fonts in which a PDF shows text, after checking that each run of text is
+    shown in a TrueType font embedded in the file (a printer without DejaVu prints the
+    same) and that no page carries an image (of text or otherwise). reportlab may
+    select its default font while drawing a table cell's background; only fonts that
+    show glyphs count."""
+    reader = PdfReader(str(path))
+    shown: set[str] = set()
+    for page in reader.pages:
+        resources = page["/Resources"]
+        xobjects = resources.get("/XObject", {})
+        assert not any(x.get_object()["/Subtype"] == "/Image" for x in xobjects.values())
+        fonts = {name: ref.get_object() for name, ref in resources["/Font"].items()}
+        current = None
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"Tf":
+                current = fonts[operands[0]]
+            elif operator in (b"Tj", b"TJ", b"'", b'"'):
+                assert current is not None, "text shown before any font was chosen"
+                font = current
+                if font["/Subtype"] == "/Type0":
+                    font = font["/DescendantFonts"][0].get_object()
+                assert "/FontFile2" in font.get("/FontDescriptor", {}), (
+                    f"{path.name}: {operands!r} shown in {current['/BaseFont']}, not embedded"
+                )
+                shown.add(str(current["/BaseFont"]).split("+")[-1])
+    return shown

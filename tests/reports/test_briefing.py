@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from hcc_desktop.core import lifecycle
 from hcc_desktop.core.catalog import load_catalog
@@ -16,7 +17,15 @@ from hcc_desktop.reports import build_briefing
 from hcc_desktop.reports.briefing_data import collect
 from hcc_desktop.reports.pages import PUBLIC_MARKING, SENSITIVE_MARKING, Cancelled
 from hcc_desktop.reports.timefmt import Clock
-from tests.reports.conftest import DUTY_OFFICER, NOW, ZONE, assert_page_numbers, pdf_pages
+from tests.reports.conftest import (
+    BUNDLED_FONTS,
+    DUTY_OFFICER,
+    NOW,
+    ZONE,
+    assert_page_numbers,
+    pdf_pages,
+    shown_fonts,
+)
 
 SUMMARY = "Hurricane Calder is past; recovery is under way at Łódź-style accents: Zoë Müller."
 
@@ -175,10 +184,10 @@ def test_sections_and_paper_are_honoured(demo_store: Store, tmp_path: Path) -> N
     pages = pdf_pages(out)
     assert result.sections == ("beds",) and not result.sensitive
     assert "Bed availability" in pages[0] and "Open resource requests" not in " ".join(pages)
-    from pypdf import PdfReader
 
     box = PdfReader(str(out)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    assert_page_numbers(pages)
 
 
 @pytest.mark.parametrize(
@@ -223,3 +232,40 @@ def test_empty_incident_gives_a_sensible_briefing(store: Store, actor, tmp_path:
     assert "No operational period has been set up for this incident yet." in text
     assert "No resource request is open." in text
     assert "No operational period, so no EEIs were due." in text
+
+
+def test_fonts_are_embedded_and_text_is_text(briefing: tuple) -> None:
+    result, pages = briefing
+    assert shown_fonts(result.path) <= BUNDLED_FONTS
+    assert "Zoë Müller" in pages[0]
+
+
+def test_layout_reports_progress_and_a_cancel_stops_it_mid_layout(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    seen: list[tuple[int, int]] = []
+
+    def watch(done: int, total: int) -> None:
+        seen.append((done, total))
+
+    out = tmp_path / "watched.pdf"
+    result = build_briefing(demo_store, out, period=3, progress=watch, now=NOW, zone=ZONE)
+    steps = [d for d, _ in seen]
+    assert steps == sorted(steps) and steps[0] == 0 and steps[-1] == seen[-1][1] == 100
+    laying_out = [d for d in steps if 35 < d < 100]
+    assert len(laying_out) >= result.pages  # at least one report per page laid out
+
+    cut = tmp_path / "cut.pdf"
+    calls: list[int] = []
+
+    def cancel_mid_layout(done: int, total: int) -> bool:
+        calls.append(done)
+        return done < 60
+
+    with pytest.raises(Cancelled):
+        build_briefing(demo_store, cut, period=3, progress=cancel_mid_layout, now=NOW)
+    assert (
+        60 <= calls[-1] < 95
+        and not list(tmp_path.glob("cut*"))
+        and not list(tmp_path.glob(".cut*"))
+    )

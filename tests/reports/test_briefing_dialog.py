@@ -3,8 +3,10 @@ work runs off the GUI thread, the PDF is opened and printing is offered."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,13 +14,15 @@ pytest.importorskip("pytestqt", reason="pytest-qt is not installed")
 
 from pypdf import PdfReader
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog, QPushButton
 
 from hcc_desktop.cli_commands import resolve_org
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import incidents, requests
 from hcc_desktop.core.store import Store
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.reports import (
+    briefing_dialog,
     open_briefing_dialog,
     output,
     print_form_hics251,
@@ -155,3 +159,60 @@ def test_print_to_file_copies_the_pdf(tmp_path: Path, qtbot) -> None:  # type: i
 
     outcome = print_pdf(None, pdf, choose=choose)
     assert outcome.printed and target.read_bytes() == pdf.read_bytes()
+
+
+def test_briefing_is_built_off_the_gui_thread_and_cancel_leaves_no_file(
+    qtbot, window: QMainWindow, ctx: AppContext, tmp_path: Path, opened: list[Path], monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    gate = threading.Event()
+    threads: list[threading.Thread] = []
+    real = briefing_dialog.build_briefing
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread())
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(briefing_dialog, "build_briefing", held)
+    messages: list[str] = []
+    ctx.message.connect(messages.append)
+    dialog = open_briefing_dialog(window, ctx)
+    out = tmp_path / "cancelled.pdf"
+    dialog.path.setText(str(out))
+    dialog.create()
+    job = dialog.job
+    assert job is not None and isinstance(job.dialog, QProgressDialog)
+    assert not dialog.isVisible()  # the options dialog closed; the GUI is free
+    qtbot.waitUntil(lambda: bool(threads), timeout=JOB_TIMEOUT_MS)
+    assert threads[0] is not threading.main_thread()
+    cancel = job.dialog.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "Cancel"
+    cancel.click()
+    gate.set()
+    _finish(qtbot, dialog)
+    assert not out.exists() and not list(tmp_path.glob("*.pdf*")) + list(tmp_path.glob(".*"))
+    assert opened == [] and getattr(job, "result_box", None) is None
+    assert any(m.endswith("cancelled") for m in messages), messages
+
+
+def test_a_refusal_during_the_build_is_shown_and_nothing_opens(
+    qtbot, window: QMainWindow, ctx: AppContext, tmp_path: Path, opened: list[Path], monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    shown: list[str] = []
+    monkeypatch.setattr(
+        output.QMessageBox, "warning", lambda parent, title, text: shown.append(text)
+    )
+    dialog = open_briefing_dialog(window, ctx)
+    out = tmp_path / "b.pdf"
+    dialog.path.setText(str(out))
+    monkeypatch.setattr(
+        briefing_dialog,
+        "build_briefing",
+        lambda *a, **k: (_ for _ in ()).throw(
+            ValidationError("out", f"{out}: cannot write the PDF there (Disk full)")
+        ),
+    )
+    dialog.create()
+    _finish(qtbot, dialog)
+    assert shown and "cannot write the PDF there (Disk full)" in shown[0]
+    assert opened == [] and not out.exists()

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from hcc_desktop.core.catalog import load_catalog
+from hcc_desktop.core.services import eei, incidents, status
+from hcc_desktop.core.store import Store
 from hcc_desktop.reports.briefing_data import _notable
 from hcc_desktop.reports.briefing_status import numbered_items
-from hcc_desktop.reports.eei_figures import bed_types, paired_change
+from hcc_desktop.reports.eei_figures import (
+    bed_types,
+    first_reports,
+    latest_values,
+    paired_change,
+    status_picture,
+    timeliness,
+)
 from hcc_desktop.reports.styles import STATUS_COLOURS
 from hcc_desktop.reports.timefmt import Clock
 
@@ -66,24 +75,38 @@ def test_status_colours_match_the_member_map() -> None:
         assert style.STATUS_COLOURS[key] == colour, key
 
 
-def test_status_series_agrees_with_the_status_service(demo_store) -> None:  # type: ignore[no-untyped-def]
-    from hcc_desktop.core.services import incidents, status
-    from hcc_desktop.reports.eei_figures import status_series
-
+def test_one_pass_figures_agree_with_the_services(demo_store: Store) -> None:
+    """The briefing reads statuses, trend series, latest values and timeliness in
+    fewer, narrower queries than the services; the answers must be the services'."""
     inc = incidents.current_incident(demo_store)
-    numbers = [p.number for p in incidents.list_periods(demo_store, incident_id=inc.id)]
-    series = status_series(demo_store, incident_id=inc.id, periods=numbers)
-    for n in numbers:
-        expected = status.facility_statuses(demo_store, incident_id=inc.id, period=n)
-        assert series[n] == {org: fs.status for org, fs in expected.items()}, n
-
-
-def test_first_report_times_read_the_history(demo_store) -> None:  # type: ignore[no-untyped-def]
-    from hcc_desktop.core.services import eei, incidents
-    from hcc_desktop.reports.eei_figures import first_report_times
-
-    inc = incidents.current_incident(demo_store)
-    expected = eei.first_reports(demo_store, incident_id=inc.id, period=3)
-    some = sorted(expected)[:5]
-    got = first_report_times(demo_store, incident_id=inc.id, period=3, organization_ids=some)
-    assert got == {org: expected[org] for org in some}
+    assert inc is not None
+    periods = [p.number for p in incidents.list_periods(demo_store, incident_id=inc.id)]
+    codes = ["IT_SYSTEMS_STATUS", "STAFFING_SHORTAGES", *status.STATUS_ELEMENTS]
+    expected = [o.id for o in eei.expected_facilities(demo_store, incident_id=inc.id)]
+    assert len(periods) >= 3
+    for n in periods:
+        picture = status_picture(
+            demo_store, incident_id=inc.id, period=n, periods=periods, codes=codes
+        )
+        assert picture.statuses == status.facility_statuses(
+            demo_store, incident_id=inc.id, period=n
+        )
+        for k in periods[: periods.index(n) + 1]:
+            by_service = status.facility_statuses(demo_store, incident_id=inc.id, period=k)
+            assert picture.series[k] == {o: s.status for o, s in by_service.items()}
+        assert picture.latest == latest_values(
+            demo_store, incident_id=inc.id, period=n, codes=codes
+        )
+        assert first_reports(demo_store, incident_id=inc.id, period=n) == eei.first_reports(
+            demo_store, incident_id=inc.id, period=n
+        )
+        with demo_store.read() as s:
+            due = incidents.get_period(s, inc.id, n).eei_due_at
+        mine = timeliness(demo_store, incident_id=inc.id, period=n, due_at=due, expected=expected)
+        theirs = eei.timeliness(demo_store, incident_id=inc.id, period=n)
+        assert (mine.expected, mine.on_time, [o for o, _ in mine.late], mine.missing) == (
+            theirs.expected,
+            theirs.on_time,
+            theirs.late,
+            theirs.missing,
+        )

@@ -12,7 +12,7 @@ import pytest
 from hcc_desktop.cli_commands import resolve_org
 from hcc_desktop.core.store import Store
 from hcc_desktop.reports import build_briefing, build_hics251, build_ics213rr, build_ics214
-from tests.reports.conftest import NOW, ZONE
+from tests.reports.conftest import BUNDLED_FONTS, NOW, ZONE, shown_fonts
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftoppm") is None,
@@ -43,3 +43,4 @@ def test_all_documents_render(demo_store: Store, tmp_path: Path) -> None:
         images = _render(doc.path, tmp_path)
         assert len(images) == doc.pages
         assert all(img.stat().st_size > 2_000 for img in images)
+        assert shown_fonts(doc.path) <= BUNDLED_FONTS

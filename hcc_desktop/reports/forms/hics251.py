@@ -20,7 +20,7 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Paragraph, Spacer, Table
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import load_catalog
@@ -34,6 +34,7 @@ from hcc_desktop.reports.eei_figures import Latest, latest_values
 from hcc_desktop.reports.fonts import register_fonts
 from hcc_desktop.reports.forms.ics214 import FormResult
 from hcc_desktop.reports.forms.layout import (
+    FRAME_GAP,
     HEAD,
     MARGIN,
     SMALL,
@@ -45,7 +46,15 @@ from hcc_desktop.reports.forms.layout import (
     sub,
     title_bar,
 )
-from hcc_desktop.reports.pages import Progress, numbered_canvas, page_size, step, write_atomically
+from hcc_desktop.reports.pages import (
+    Margins,
+    Progress,
+    check_out,
+    page_size,
+    render_story,
+    step,
+    write_atomically,
+)
 from hcc_desktop.reports.styles import HEAD_BG, esc
 from hcc_desktop.reports.timefmt import Clock
 
@@ -214,6 +223,7 @@ def build_hics251(
     """Write the HICS 251 of one facility for `period` (default: the current one).
     Refuses, naming the field, an unknown facility, incident or period."""
     size = page_size(paper)
+    check_out(Path(out))
     register_fonts()
     clock = Clock(zone)
     now = now or from_ms(store.wall())
@@ -248,19 +258,21 @@ def build_hics251(
         footer.draw(c, page, total)
         pages[0] = total
 
+    top = MARGIN + (0.3 if sensitive else 0.15) * inch + FRAME_GAP
+
     def render(buffer: io.BytesIO) -> None:
-        doc = SimpleDocTemplate(
+        render_story(
             buffer,
+            story,
             pagesize=size,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN + (0.3 if sensitive else 0.15) * inch,
-            bottomMargin=0.75 * inch,
+            margins=Margins(MARGIN, MARGIN, top, 0.75 * inch),
+            decorate=decorate,
+            progress=progress,
+            span=(2, 3, 3),
             title=f"HICS 251 — {org.name} — {inc.name}",
             author=prepared_by.label if prepared_by else store.station_name,
             creator="hcc-desktop",
         )
-        doc.build(story, canvasmaker=numbered_canvas(decorate))
 
     step(progress, 2, 3)
     written = write_atomically(Path(out), render)
@@ -408,4 +420,24 @@ def _prepared_block(who: Actor | None, org: m.Organization, when: str, width: fl
         rowHeights=[22.0, None],
     )
     t.setStyle(form_style([("SPAN", (0, 1), (1, 1))]))
-    return [Spacer(1, 6), t]
+    return [Spacer(1, 6), t, Spacer(1, 4), _routing(width)]
+
+
+def _routing(width: float) -> Table:
+    """The strip HICS forms carry under the last block: what the form is for, who
+    starts it and who gets copies, so a sheet found on a desk finds its way."""
+    cells = [
+        Paragraph(sub("Purpose:", "Record the status of the facility's critical systems"), SMALL),
+        Paragraph(sub("Origination:", "Infrastructure Branch Director"), SMALL),
+        Paragraph(
+            sub(
+                "Copies to:",
+                "Situation Unit Leader; Operations and Planning Section Chiefs; "
+                "Documentation Unit Leader",
+            ),
+            SMALL,
+        ),
+    ]
+    t = Table([cells], colWidths=[width * 0.36, width * 0.24, width * 0.40])
+    t.setStyle(form_style([("BACKGROUND", (0, 0), (-1, -1), HEAD_BG)]))
+    return t

@@ -17,7 +17,7 @@ from typing import Any
 
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+from reportlab.platypus import Paragraph, Table
 
 from hcc_desktop.core import lifecycle
 from hcc_desktop.core import models as m
@@ -28,6 +28,7 @@ from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.reports.fonts import register_fonts
 from hcc_desktop.reports.forms.ics214 import FormResult
 from hcc_desktop.reports.forms.layout import (
+    FRAME_GAP,
     HEAD,
     MARGIN,
     VALUE,
@@ -39,7 +40,15 @@ from hcc_desktop.reports.forms.layout import (
     labelled,
     title_bar,
 )
-from hcc_desktop.reports.pages import Progress, numbered_canvas, page_size, step, write_atomically
+from hcc_desktop.reports.pages import (
+    Margins,
+    Progress,
+    check_out,
+    page_size,
+    render_story,
+    step,
+    write_atomically,
+)
 from hcc_desktop.reports.styles import HEAD_BG, esc
 from hcc_desktop.reports.timefmt import Clock
 
@@ -63,6 +72,7 @@ def build_ics213rr(
     """Write the ICS 213 RR of `request` (its number, id or id prefix); an unknown one is
     refused naming the field "request"."""
     size = page_size(paper)
+    check_out(Path(out))
     register_fonts()
     clock = Clock(zone)
     now = now or from_ms(store.wall())
@@ -89,18 +99,18 @@ def build_ics213rr(
         pages[0] = total
 
     def render(buffer: io.BytesIO) -> None:
-        doc = SimpleDocTemplate(
+        render_story(
             buffer,
+            story,
             pagesize=size,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN + 0.15 * inch,
-            bottomMargin=0.75 * inch,
+            margins=Margins(MARGIN, MARGIN, MARGIN + 0.15 * inch + FRAME_GAP, 0.75 * inch),
+            decorate=decorate,
+            progress=progress,
+            span=(2, 3, 3),
             title=f"ICS 213 RR {req.number} — {inc.name if inc else ''}",
             author=prepared_by.label if prepared_by else store.station_name,
             creator="hcc-desktop",
         )
-        doc.build(story, canvasmaker=numbered_canvas(decorate))
 
     step(progress, 2, 3)
     written = write_atomically(Path(out), render)
@@ -190,7 +200,7 @@ def _requestor(
         ],
         ["", "", "", "", Paragraph("Requested", HEAD), Paragraph("Estimated", HEAD), ""],
         [
-            Paragraph(esc(qty), VALUE),
+            Paragraph(qty, VALUE),
             Paragraph(esc(req.resource_kind or ""), VALUE),
             Paragraph(esc(req.resource_type or ""), VALUE),
             Paragraph(esc(req.description or ""), VALUE),
@@ -316,8 +326,10 @@ def _finance(width: float) -> Table:
 
 
 def _quantity(req: m.ResourceRequest) -> str:
+    """The Qty. cell as Paragraph markup: the number, and the unit under it in small
+    type, because the form's narrow column would break "transports" mid-word."""
     q = req.quantity
     if q is None:
         return ""
     text = f"{int(q):,}" if float(q).is_integer() else f"{q:g}"
-    return f"{text} {req.unit}" if req.unit else text
+    return f'{esc(text)}<br/><font size="7">{esc(req.unit)}</font>' if req.unit else esc(text)

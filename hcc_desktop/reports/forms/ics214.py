@@ -18,7 +18,7 @@ from typing import Any
 
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+from reportlab.platypus import Paragraph, Table
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.errors import ValidationError
@@ -29,6 +29,7 @@ from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.reports.fonts import SANS, SANS_BOLD, register_fonts
 from hcc_desktop.reports.forms.layout import (
     BOX,
+    FRAME_GAP,
     HEAD,
     MARGIN,
     VALUE,
@@ -41,9 +42,11 @@ from hcc_desktop.reports.forms.layout import (
     title_bar,
 )
 from hcc_desktop.reports.pages import (
+    Margins,
     Progress,
-    numbered_canvas,
+    check_out,
     page_size,
+    render_story,
     step,
     write_atomically,
 )
@@ -85,6 +88,7 @@ def build_ics214(
     whole incident when None). Refuses, naming the field, an unknown incident, period
     or an operator with no entries."""
     size = page_size(paper)
+    check_out(Path(out))
     register_fonts()
     clock = Clock(zone)
     now = now or from_ms(store.wall())
@@ -128,19 +132,21 @@ def build_ics214(
         _block8(c, who, clock.datetime(now), page, total)
         pages[0] = total
 
+    bottom = FOOTER_HEIGHT + 0.1 * inch
+
     def render(buffer: io.BytesIO) -> None:
-        doc = SimpleDocTemplate(
+        render_story(
             buffer,
+            story,
             pagesize=size,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN + 0.15 * inch,
-            bottomMargin=FOOTER_HEIGHT + 0.1 * inch,
+            margins=Margins(MARGIN, MARGIN, MARGIN + 0.15 * inch + FRAME_GAP, bottom),
+            decorate=decorate,
+            progress=progress,
+            span=(3, 4, 4),
             title=f"ICS 214 Activity Log — {inc.name}",
             author=who.label if who else store.station_name,
             creator="hcc-desktop",
         )
-        doc.build(story, canvasmaker=numbered_canvas(decorate))
 
     written = write_atomically(Path(out), render)
     step(progress, 4, 4)
@@ -197,8 +203,19 @@ def _story(
     if operator:
         me = entries[0]
         name, position = me.operator or operator, me.position or ""
+        # Block 6 lists each writer's station as their unit; block 5 does the same
+        # for the one operator, unless the caller names their agency.
+        home_agency = home_agency or (f"Station {me.station}" if me.station else "")
     else:
         name, position = "All positions (unit log)", "EOC staff listed in block 6"
+        stations = sorted({st for _, _, st in everyone if st})
+        home_agency = home_agency or (
+            f"Station {stations[0]}"
+            if len(stations) == 1
+            else "Stations listed in block 6"
+            if stations
+            else ""
+        )
     third = width / 3
     story.append(
         boxes(

@@ -24,6 +24,9 @@ from hcc_desktop.reports.pages import EXERCISE_MARKING, SENSITIVE_MARKING
 from hcc_desktop.reports.styles import ALERT, HEAD_BG, INK, MUTED, esc
 
 MARGIN = 0.5 * inch
+#: Space between the page's top margin and the form's title bar (the continuation
+#: line of later pages sits in the margin above it).
+FRAME_GAP = 6
 LINE = 0.6
 BOX = 1.1
 
