@@ -11,6 +11,7 @@ from typing import Any
 
 from hcc_desktop.cli_commands import Context, emit
 from hcc_desktop.cli_format import short, show_time, table, to_json
+from hcc_desktop.core import backups
 from hcc_desktop.sync import conflicts, exporter, importer, trust
 
 
@@ -69,6 +70,7 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    backups.before_import(ctx.store)  # the way back if the package brings unwanted changes
     report = importer.import_package(ctx.store, Path(args.file))
     emit(f"Imported {args.file}: {report.summary()}")
     return 0

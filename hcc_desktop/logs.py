@@ -160,3 +160,20 @@ def install_excepthook(show: Show | None = None) -> Path:
     sys.excepthook = hook
     threading.excepthook = thread_hook
     return path
+
+
+def shutdown() -> None:
+    """Detach and close the log file (the self-test removes its scratch folder, which
+    Windows refuses while the file is open)."""
+    global _handler
+    with _lock:
+        if _handler is not None:
+            logger().removeHandler(_handler)
+            _handler.close()
+            _handler = None
+
+
+def log_caught(exc: BaseException, *, where: str) -> Path:
+    """Log an exception that was caught and shown to the operator as a dialog (a failed
+    start-up step, a failed self-test step), so support still gets the traceback."""
+    return log_exception(type(exc), exc, exc.__traceback__, where=where)

@@ -11,8 +11,14 @@ APP_NAME = "hcc-desktop"
 STORE_ENV = "HCC_STORE"
 
 
+def is_bundled() -> bool:
+    """True in the PyInstaller bundle (it sets `sys.frozen`), False from source."""
+    return bool(getattr(sys, "frozen", False)) and hasattr(sys, "_MEIPASS")
+
+
 def app_root() -> Path:
-    """The folder holding `resources/` and `db/`: the bundle, or the source tree."""
+    """The folder holding `resources/`, `db/` and `docs/`: the bundle's data folder
+    (`_internal/` beside the executable), `HCC_APP_ROOT` when set, or the source tree."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle)
@@ -24,6 +30,15 @@ def app_root() -> Path:
 
 def resources_dir() -> Path:
     return app_root() / "resources"
+
+
+def docs_dir() -> Path:
+    return app_root() / "docs"
+
+
+def user_guide() -> Path:
+    """docs/USER_GUIDE.md (its images are in docs/images/ beside it)."""
+    return docs_dir() / "USER_GUIDE.md"
 
 
 def resource(*parts: str) -> Path:

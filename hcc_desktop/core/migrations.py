@@ -2,13 +2,16 @@
 
 Opening a store that is already current must be cheap (every CLI call does it), so the
 revision is read with plain SQL and compared with the revisions found in db/versions;
-Alembic itself is imported only when there is something to apply.
+Alembic itself is imported only when there is something to apply. Before anything is
+applied to a store that already has data, a backup is made (see core/backups.py): a
+schema rewritten in place is the one change an operator cannot undo otherwise.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
@@ -18,6 +21,15 @@ from hcc_desktop.paths import migrations_dir
 
 _REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
 _DOWN = re.compile(r"^down_revision\s*=\s*(None|['\"]([^'\"]+)['\"])", re.M)
+
+
+class NewerStoreError(StoreError):
+    """The store was written by a newer program: its schema is unknown here. Its own
+    class so the GUI can say "install the newer program" rather than "damaged"."""
+
+    def __init__(self, message: str, revision: str) -> None:
+        super().__init__(message)
+        self.revision = revision
 
 
 @lru_cache(maxsize=1)
@@ -57,12 +69,18 @@ def upgrade(engine: Engine, *, label: str) -> bool:
     """Apply pending migrations; returns True when something was applied."""
     current = current_revision(engine)
     if current is not None and current not in known_revisions():
-        raise StoreError(
+        raise NewerStoreError(
             f"{label}: this store has schema revision {current!r}, made by a newer "
-            f"hcc-desktop than this one ({__version__}); upgrade the program to open it"
+            f"hcc-desktop than this one ({__version__}); upgrade the program to open it",
+            current,
         )
     if current == head_revision():
         return False
+    store_path = _file_of(engine)
+    if current is not None and store_path is not None:
+        from hcc_desktop.core import backups
+
+        backups.before_migration(engine, store_path)
     from alembic import command
     from alembic.config import Config
 
@@ -72,3 +90,11 @@ def upgrade(engine: Engine, *, label: str) -> bool:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return True
+
+
+def _file_of(engine: Engine) -> Path | None:
+    """The database file behind `engine`, or None for an in-memory database."""
+    name = engine.url.database
+    if not name or name == ":memory:" or name.startswith("file::memory:"):
+        return None
+    return Path(name)

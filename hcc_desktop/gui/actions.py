@@ -41,6 +41,7 @@ class ActionId(StrEnum):
     PRINT_ICS213RR = "file.print_ics213rr"
     PRINT_HICS251 = "file.print_hics251"
     PREFERENCES = "file.preferences"
+    BACKUP_NOW = "file.backup_now"
     RESTORE_BACKUP = "file.restore_backup"
     CHANGE_OPERATOR = "file.change_operator"
     QUIT = "file.quit"
@@ -110,6 +111,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.PRINT_ICS213RR, "ICS 213 &RR resource request…", "Ctrl+Alt+3", "ICS 213RR PDF"),
     A(ActionId.PRINT_HICS251, "HICS 25&1 facility status…", "Ctrl+Alt+5", "HICS 251 PDF"),
     A(ActionId.PREFERENCES, "Pre&ferences…", "Ctrl+,", "Store, shared folder, paper, time zone"),
+    A(ActionId.BACKUP_NOW, "Back &up now", "Ctrl+Alt+U", "A dated copy of the store"),
     A(ActionId.RESTORE_BACKUP, "Restore from &backup…", "Ctrl+Alt+B", "Back to a saved copy"),
     A(ActionId.CHANGE_OPERATOR, "Change &operator…", "Ctrl+Shift+O", "Sign in as someone else"),
     A(ActionId.QUIT, "&Quit", "Ctrl+Q"),
@@ -183,6 +185,7 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.PRINT_HICS251,
         SEP,
         Id.PREFERENCES,
+        Id.BACKUP_NOW,
         Id.RESTORE_BACKUP,
         Id.CHANGE_OPERATOR,
         SEP,

@@ -87,6 +87,11 @@ def bind_features(window: MainWindow) -> None:
         lambda: feature("hcc_desktop.gui.dialogs.preferences", "open_preferences")(window),
     )
     bind(
+        Id.BACKUP_NOW,
+        "Back up now",
+        lambda: feature("hcc_desktop.gui.startup", "backup_now")(window, ctx),
+    )
+    bind(
         Id.RESTORE_BACKUP,
         "Restore from backup",
         lambda: feature("hcc_desktop.gui.startup", "restore_backup")(window, ctx),

@@ -273,13 +273,9 @@ class MainWindow(QMainWindow):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About hcc-desktop",
-            "<b>hcc-desktop</b><br>An offline-first console for health care coalition "
-            f"emergency operations centres.<br><br>Store: {Path(self.ctx.store.path)}<br>"
-            f"Station: {self.ctx.store.station_name}",
-        )
+        from hcc_desktop.gui.dialogs.help_dialog import show_about
+
+        show_about(self, self.ctx)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.save_layout_on_close:

@@ -122,3 +122,31 @@ def test_print_items_open_their_dialog(
     assert shown, f"{action} opened no {dialog}"
     for w in shown:
         w.close()
+
+
+def test_back_up_now_makes_a_copy_that_opens_as_a_store(
+    main_window: Any, boxes: list[tuple[str, str]]
+) -> None:
+    main_window.actions_[ActionId.BACKUP_NOW].trigger()
+    assert boxes and boxes[-1][0] == "Backup made", boxes
+    copy = Path(boxes[-1][1].split("\n", 1)[1])
+    assert copy.exists()
+    with Store.open(copy) as restored:
+        assert dump.dump_text(restored) == dump.dump_text(main_window.ctx.store)
+
+
+def test_preferences_and_about_open_from_the_menus(main_window: Any, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    opened: list[str] = []
+
+    def fake_exec(self: Any) -> int:
+        opened.append(self.objectName() or type(self).__name__)
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(QDialog, "exec", fake_exec)
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    main_window.actions_[ActionId.PREFERENCES].trigger()
+    main_window.actions_[ActionId.ABOUT].trigger()
+    assert len(opened) == 2, opened
+    assert "aboutDialog" in opened

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hcc_desktop.core import backups
 from hcc_desktop.core.errors import HccError
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.workers import Job, Progress
@@ -118,6 +119,7 @@ def import_packages(
 
     def work(progress: Progress) -> list[tuple[Path, str, bool]]:
         outcome = []
+        backups.before_import(store)  # one copy covers this batch: the way back
         for path in files:
             try:
                 report = importer.import_package(store, path, progress=_adapt(progress))

@@ -1,0 +1,286 @@
+"""Rolling backups of the store: a consistent copy once a day, before every package
+import and before every schema migration, kept for a number of days, and a restore that
+puts one back.
+
+Why these moments: an import is the one operation that writes thousands of rows another
+station made, a migration rewrites the schema in place, and a day is what an operator
+can reconstruct from paper if everything else is lost. Copies sit beside the store, in
+`<store stem>-backups/`, so a restore never crosses disks and an operator can find them.
+
+Retention keeps the newest `KEEP_RECENT` copies whatever their age (a shared folder may
+import every ten minutes) plus the newest copy of each day within `keep_days`, so the
+folder stays bounded (at most `KEEP_RECENT + keep_days` copies) while a store that sat
+unopened for a month still has its last copies.
+
+Each copy is the SQLite file made with the online backup API (the store stays usable
+while it runs) plus the station's key file, because a store without its key cannot sign
+packages. Qt-free: the GUI, the command line and the folder sync call the same functions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from hcc_desktop.core import sqlite as sq
+from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.station import key_path_for
+
+if TYPE_CHECKING:
+    from hcc_desktop.core.store import Store
+
+log = logging.getLogger("hcc_desktop.backups")
+
+#: Days of daily copies kept (a store setting overrides it, see `keep_days`).
+KEEP_DAYS = 14
+#: Newest copies kept whatever their age or day.
+KEEP_RECENT = 10
+#: The store setting (local, never synchronised) that holds the number of days.
+KEEP_DAYS_SETTING = "backup_keep_days"
+
+DAILY = "daily"
+IMPORT = "import"
+MIGRATION = "migration"
+MANUAL = "manual"
+BEFORE_RESTORE = "before-restore"
+REASONS = (DAILY, IMPORT, MIGRATION, MANUAL, BEFORE_RESTORE)
+
+_STAMP = "%Y%m%dT%H%M%SZ"
+_NAME = re.compile(
+    r"^(?P<stem>.+)-(?P<at>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?-(?P<reason>[a-z-]+)\.sqlite$"
+)
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    at: datetime  # UTC
+    reason: str
+    size: int
+
+    @property
+    def key_path(self) -> Path:
+        return key_path_for(self.path)
+
+    def describe(self) -> str:
+        """'2026-11-20 14:15 daily, 3.2 MB' in local time, for a list a person reads."""
+        local = self.at.astimezone()
+        return f"{local:%Y-%m-%d %H:%M} {self.reason.replace('-', ' ')}, {_size(self.size)}"
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} bytes"  # pragma: no cover
+
+
+def backup_dir(store_path: Path) -> Path:
+    """`<folder>/<stem>-backups/` beside the store."""
+    store_path = Path(store_path)
+    return store_path.with_name(f"{store_path.stem}-backups")
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now(UTC)).astimezone(UTC)
+
+
+def _target(store_path: Path, reason: str, at: datetime) -> Path:
+    folder = backup_dir(store_path)
+    stem = Path(store_path).stem
+    base = f"{stem}-{at.strftime(_STAMP)}"
+    path = folder / f"{base}-{reason}.sqlite"
+    n = 1
+    while path.exists() or key_path_for(path).exists():
+        path = folder / f"{base}-{n}-{reason}.sqlite"
+        n += 1
+    return path
+
+
+def make_backup(
+    engine: Engine, store_path: Path, reason: str, *, now: datetime | None = None
+) -> Path:
+    """Copy the store (consistently, while it stays open) and its key into the backup
+    folder; returns the copy's path. Written under a temporary name and renamed, so a
+    crash never leaves a half copy that looks like a backup."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    store_path = Path(store_path)
+    target = _target(store_path, reason, _now(now))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        sq.online_backup(engine, partial)
+        key = key_path_for(store_path)
+        if key.exists():
+            shutil.copy2(key, key_path_for(target))
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        key_path_for(target).unlink(missing_ok=True)
+        raise
+    log.info("backup of %s (%s) written to %s", store_path, reason, target)
+    return target
+
+
+def list_backups(store_path: Path) -> list[Backup]:
+    """The store's backups, newest first."""
+    folder = backup_dir(store_path)
+    stem = Path(store_path).stem
+    found = []
+    if not folder.is_dir():
+        return []
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if not match or match["stem"] != stem or not path.is_file():
+            continue
+        at = datetime.strptime(match["at"], _STAMP).replace(tzinfo=UTC)
+        found.append(Backup(path, at, match["reason"], path.stat().st_size))
+    found.sort(key=lambda b: (b.at, b.path.name), reverse=True)
+    return found
+
+
+def keep_days(store: Store | None) -> int:
+    """The store's own setting if it has one (the preferences write it), else KEEP_DAYS."""
+    if store is not None:
+        try:
+            value = int(store.get_setting(KEEP_DAYS_SETTING) or KEEP_DAYS)
+        except ValueError:
+            value = KEEP_DAYS
+        return max(1, value)
+    return KEEP_DAYS
+
+
+def prune(
+    store_path: Path,
+    *,
+    days: int = KEEP_DAYS,
+    recent: int = KEEP_RECENT,
+    now: datetime | None = None,
+) -> list[Path]:
+    """Delete the copies that fall out of the retention rule; returns what was deleted."""
+    items = list_backups(store_path)
+    keep = set(items[:recent])
+    cutoff = _now(now) - timedelta(days=days)
+    days_seen = set()
+    for b in items:
+        if b.at < cutoff:
+            continue
+        day = b.at.astimezone().date()
+        if day not in days_seen:
+            days_seen.add(day)
+            keep.add(b)
+    removed = []
+    for b in items:
+        if b in keep:
+            continue
+        try:
+            b.path.unlink()
+            b.key_path.unlink(missing_ok=True)
+            removed.append(b.path)
+        except OSError as exc:  # a copy open in another program: try again next time
+            log.warning("could not delete the old backup %s: %s", b.path, exc)
+    return removed
+
+
+def daily(store: Store, *, now: datetime | None = None) -> Path | None:
+    """Make today's copy unless there is one from today already (any reason counts: a
+    copy before this morning's import is as good), then prune. Returns the new copy."""
+    today = _now(now).astimezone().date()
+    made = None
+    if not any(b.at.astimezone().date() == today for b in list_backups(store.path)):
+        made = make_backup(store.engine, store.path, DAILY, now=now)
+    prune(store.path, days=keep_days(store), now=now)
+    return made
+
+
+def before_import(store: Store, *, now: datetime | None = None) -> Path | None:
+    """The copy to fall back on if an import brings in something unwanted. A copy that
+    cannot be written (disk full) is logged and the import goes ahead: during an
+    incident the packages matter more than the copy, and the import is all-or-nothing
+    by itself."""
+    try:
+        made = make_backup(store.engine, store.path, IMPORT, now=now)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("no backup before the import into %s: %s", store.path, exc)
+        return None
+    prune(store.path, days=keep_days(store), now=now)
+    return made
+
+
+def before_migration(engine: Engine, store_path: Path, *, now: datetime | None = None) -> Path:
+    """The copy that lets an operator go back to the previous program version. Unlike an
+    import's, its failure stops the migration: a schema rewritten without a way back is
+    the one change a station cannot undo."""
+    try:
+        return make_backup(engine, store_path, MIGRATION, now=now)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(
+            f"{store_path}: cannot back up the store before upgrading its schema ({exc}); "
+            "free some disk space or make its folder writable, then start again"
+        ) from exc
+
+
+def check_copy(path: Path) -> list[str]:
+    """PRAGMA integrity_check on a copy, read-only; [] when sound."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    finally:
+        conn.close()
+    return [] if rows == ["ok"] else rows
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [Path(f"{path}-wal"), Path(f"{path}-shm")]
+
+
+def restore(store_path: Path, backup: Path, *, now: datetime | None = None) -> Path | None:
+    """Put `backup` in place of the store, which must be closed. The store being
+    replaced (damaged or not) is first moved into the backup folder as a
+    `before-restore` copy, with its key and write-ahead log, so a restore can itself be
+    undone. Returns where that copy went (None when there was no store).
+
+    Raises StoreError when the backup itself fails the integrity check: restoring it
+    would swap one damaged store for another.
+    """
+    store_path, backup = Path(store_path), Path(backup)
+    problems = check_copy(backup)
+    if problems:
+        raise StoreError(f"{backup}: this backup is damaged too ({problems[0]}); choose another")
+    kept = None
+    if store_path.exists():
+        kept = _target(store_path, BEFORE_RESTORE, _now(now))
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(store_path, kept)
+        wal, shm = _side_files(store_path)
+        if wal.exists():
+            os.replace(wal, f"{kept}-wal")
+        shm.unlink(missing_ok=True)
+        key = key_path_for(store_path)
+        if key.exists():
+            shutil.copy2(key, key_path_for(kept))
+    for side in _side_files(store_path):  # a stale log beside the copy would corrupt it
+        side.unlink(missing_ok=True)
+    partial = store_path.with_name(store_path.name + ".restoring")
+    shutil.copy2(backup, partial)
+    os.replace(partial, store_path)
+    if key_path_for(backup).exists():
+        shutil.copy2(key_path_for(backup), key_path_for(store_path))
+    log.info("restored %s from %s (the replaced store is in %s)", store_path, backup, kept)
+    return kept

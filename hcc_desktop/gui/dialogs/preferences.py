@@ -1,0 +1,276 @@
+"""File → Preferences: where the store is, the shared folder and how often it is
+visited, the paper size, how times are shown, and how long backups are kept.
+
+Each setting lives where its reader looks: the store location and paper size and time
+zone in the operator's QSettings (they belong to the person and the PC), the shared
+folder and backup days in the store's own settings table (they belong to the station,
+and the folder sync and the backups read them from there without Qt).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zoneinfo
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hcc_desktop.core import backups
+from hcc_desktop.core.store import Store
+from hcc_desktop.gui.reports.output import default_paper, remember_paper
+from hcc_desktop.gui.settings import app_settings
+from hcc_desktop.gui.startup.session import STORE_KEY, remember_store
+from hcc_desktop.sync.folder import FOLDER_SETTING, INTERVAL_SETTING
+
+ZONE_KEY = "display/timezone"
+LOCAL = ""  # the computer's own zone
+DEFAULT_MINUTES = 10
+#: TZ as the program found it, put back when the operator returns to the computer's zone.
+_ORIGINAL_TZ = os.environ.get("TZ")
+COMMON_ZONES = (
+    "UTC",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+    "Pacific/Guam",
+)
+
+
+# ------------------------------------------------------------------ time zone
+
+
+def display_zone_name(settings: QSettings | None = None) -> str:
+    """The zone chosen for showing times ('' = this computer's)."""
+    value = (settings or app_settings()).value(ZONE_KEY, LOCAL)
+    return str(value or "")
+
+
+def display_zone(settings: QSettings | None = None) -> tzinfo | None:
+    """The chosen zone, or None for this computer's. For `datetime.astimezone(...)` in
+    code that formats times (None there means the computer's zone)."""
+    name = display_zone_name(settings)
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def apply_display_zone(settings: QSettings | None = None) -> None:
+    """Make the chosen zone the process's local zone (TZ), so every `.astimezone()` in
+    the GUI shows it: an EOC that coordinates across zones may want all stations on one
+    clock. POSIX only (time.tzset); on Windows the formatting code must pass
+    `display_zone()` itself."""
+    if not hasattr(time, "tzset"):
+        return
+    name = display_zone_name(settings)
+    if name and display_zone(settings) is not None:
+        os.environ["TZ"] = name
+    elif _ORIGINAL_TZ is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = _ORIGINAL_TZ
+    time.tzset()
+
+
+def _zone_label(name: str) -> str:
+    if not name:
+        local = datetime.now().astimezone()
+        return f"This computer's zone ({local:%Z}, UTC{local:%z})"
+    return name
+
+
+# ------------------------------------------------------------------ dialog
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for i, w in enumerate(widgets):
+        layout.addWidget(w, 1 if i == 0 else 0)
+    return row
+
+
+class PreferencesDialog(QDialog):
+    def __init__(
+        self,
+        store: Store | None,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+        *,
+        store_path: Path | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.setObjectName("preferencesDialog")
+        self.store = store
+        self.settings = settings or app_settings()
+        current_store = store_path or (store.path if store is not None else None)
+        saved = self.settings.value(STORE_KEY)
+        self.store_edit = QLineEdit(str(saved or current_store or ""), objectName="prefStore")
+        browse_store = QPushButton("Browse…")
+        browse_store.clicked.connect(self._browse_store)
+        store_note = QLabel("A different store opens at the next start.")
+        store_note.setStyleSheet("color: #555")
+
+        folder = store.get_setting(FOLDER_SETTING) if store is not None else None
+        minutes = store.get_setting(INTERVAL_SETTING) if store is not None else None
+        self.folder_edit = QLineEdit(folder or "", objectName="prefFolder")
+        self.folder_edit.setPlaceholderText("none: packages are carried by hand")
+        browse_folder = QPushButton("Browse…")
+        browse_folder.clicked.connect(self._browse_folder)
+        self.minutes = QSpinBox(objectName="prefMinutes", minimum=1, maximum=24 * 60)
+        self.minutes.setSuffix(" minutes")
+        self.minutes.setValue(int(minutes) if (minutes or "").isdigit() else DEFAULT_MINUTES)
+
+        self.paper = QComboBox(objectName="prefPaper")
+        self.paper.addItem("Letter (8.5 × 11 in)", "letter")
+        self.paper.addItem("A4 (210 × 297 mm)", "a4")
+        self.paper.setCurrentIndex(max(0, self.paper.findData(default_paper())))
+
+        self.zone = QComboBox(objectName="prefZone", editable=True)
+        zone_now = display_zone_name(self.settings)
+        for name in (LOCAL, *COMMON_ZONES):
+            self.zone.addItem(_zone_label(name), name)
+        if zone_now and self.zone.findData(zone_now) < 0:
+            self.zone.addItem(zone_now, zone_now)
+        self.zone.setCurrentIndex(max(0, self.zone.findData(zone_now)))
+
+        self.keep_days = QSpinBox(objectName="prefKeepDays", minimum=1, maximum=365)
+        self.keep_days.setSuffix(" days")
+        self.keep_days.setValue(backups.keep_days(store))
+        where = backups.backup_dir(store.path) if store is not None else None
+
+        general = QGroupBox("This computer")
+        g = QFormLayout(general)
+        g.addRow("Store:", _row(self.store_edit, browse_store))
+        g.addRow("", store_note)
+        g.addRow("Paper size:", self.paper)
+        g.addRow("Show times in:", self.zone)
+        station = QGroupBox("This station")
+        st = QFormLayout(station)
+        st.addRow("Shared folder:", _row(self.folder_edit, browse_folder))
+        st.addRow("Visit it every:", self.minutes)
+        st.addRow("Keep backups for:", self.keep_days)
+        if where is not None:
+            where_label = QLabel(f"Backups are in {where}")
+            where_label.setWordWrap(True)
+            where_label.setStyleSheet("color: #555")
+            st.addRow("", where_label)
+        station.setEnabled(store is not None)
+        self.error = QLabel(objectName="prefError")
+        self.error.setStyleSheet("color: #b71c1c")
+        self.error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(general)
+        layout.addWidget(station)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(560, 420)
+
+    def _browse_store(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            "Store to open at the next start",
+            self.store_edit.text(),
+            "Stores (*.sqlite);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if chosen:
+            self.store_edit.setText(chosen)
+
+    def _browse_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Shared folder", self.folder_edit.text() or str(Path.home())
+        )
+        if chosen:
+            self.folder_edit.setText(chosen)
+
+    def zone_name(self) -> str:
+        text = self.zone.currentText()
+        index = self.zone.findText(text)
+        return str(self.zone.itemData(index)) if index >= 0 else text.strip()
+
+    def _accept(self) -> None:
+        zone = self.zone_name()
+        if zone:
+            try:
+                zoneinfo.ZoneInfo(zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                self.error.setText(f"Unknown time zone {zone!r}; e.g. America/New_York or UTC")
+                self.error.show()
+                return
+        folder = self.folder_edit.text().strip()
+        if folder and not Path(folder).is_dir():
+            self.error.setText(f"{folder}: no such folder")
+            self.error.show()
+            return
+        self.accept()
+
+    def save(self, folder_sync: Any = None) -> None:
+        """Write the choices where their readers look; `folder_sync` (the window's
+        FolderSync) restarts its timer with the new folder and interval."""
+        path = self.store_edit.text().strip()
+        if path:
+            remember_store(self.settings, Path(path))
+        remember_paper(str(self.paper.currentData()))
+        self.settings.setValue(ZONE_KEY, self.zone_name())
+        self.settings.sync()
+        apply_display_zone(self.settings)
+        if self.store is None:
+            return
+        folder = self.folder_edit.text().strip()
+        self.store.set_setting(FOLDER_SETTING, folder or None)
+        self.store.set_setting(INTERVAL_SETTING, str(self.minutes.value()))
+        if folder_sync is not None:
+            folder_sync.configure()  # rereads both settings and restarts its timer
+        self.store.set_setting(backups.KEEP_DAYS_SETTING, str(self.keep_days.value()))
+
+
+def open_preferences(window: Any) -> bool:
+    """File → Preferences for the main window (uses `window.ctx.store` and, when the
+    window has one, `window.folder_sync`). True when saved."""
+    from hcc_desktop.gui.startup import session as ss
+
+    ctx = getattr(window, "ctx", None)
+    store = ctx.store if ctx is not None else None
+    read_only = ss.current is not None and ss.current.read_only
+    dialog = PreferencesDialog(
+        None if read_only else store,
+        parent=window,
+        store_path=ss.current.path if ss.current is not None else None,
+    )
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    dialog.save(getattr(window, "folder_sync", None))
+    return True

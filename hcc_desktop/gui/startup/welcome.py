@@ -1,0 +1,234 @@
+"""The first start: with no store yet, name this station (which creates its key pair),
+say who is at the keyboard, and choose what the store starts with: the demo coalition
+(training), nothing (a new coalition), or a full package from the hub station (joining
+an existing one, after trusting the hub's key file).
+
+Asked in one window because an operator installing the program at 03:00 should answer
+four questions once, not find a menu for each.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hcc_desktop.core.errors import HccError
+from hcc_desktop.core.services.common import Actor
+from hcc_desktop.gui.dialogs.operator_dialog import POSITIONS
+from hcc_desktop.gui.startup.first_start import Outcome, Plan, Start, create
+
+KEY_FILTER = "Station key files (*.hcckey *.key *.json);;All files (*)"
+PACKAGE_FILTER = "hcc-desktop packages (*.hccsync)"
+
+
+def _file_row(edit: QLineEdit, browse: QPushButton) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(edit, 1)
+    layout.addWidget(browse)
+    return row
+
+
+class WelcomeDialog(QDialog):
+    """After `exec()` is accepted, `outcome` holds the open store and `actor()` the
+    operator who signed in."""
+
+    def __init__(self, store_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to hcc-desktop")
+        self.setObjectName("welcomeDialog")
+        self.store_path = Path(store_path)
+        self.outcome: Outcome | None = None
+        intro = QLabel(
+            "<b>This computer has no store yet.</b> A store holds everything this station "
+            "knows: members, the incident log, requests, EEIs. Name the station (other "
+            "stations see this name on its packages), say who you are, and choose how to "
+            "start."
+        )
+        intro.setWordWrap(True)
+        self.station = QLineEdit(socket.gethostname() or "", objectName="welcomeStation")
+        self.station.setPlaceholderText("e.g. Region 2 HCC or State ESF-8 Desk")
+        self.name = QLineEdit(objectName="welcomeName")
+        self.position = QComboBox(editable=True, objectName="welcomePosition")
+        self.position.addItems(list(POSITIONS))
+        self.position.setCurrentText("")
+        self.location = QLabel(str(self.store_path), objectName="welcomeLocation")
+        self.location.setWordWrap(True)
+        move = QPushButton("Change…")
+        move.clicked.connect(self._choose_location)
+        form = QFormLayout()
+        form.addRow("Station name:", self.station)
+        form.addRow("Your name:", self.name)
+        form.addRow("ICS position:", self.position)
+        form.addRow("Store file:", _file_row_label(self.location, move))
+
+        self.demo = QRadioButton("Start with the demo coalition", objectName="startDemo")
+        self.empty = QRadioButton("Start empty", objectName="startEmpty")
+        self.join = QRadioButton("Join from a package", objectName="startJoin")
+        hints = {
+            self.demo: "Connecticut's coalition and a hurricane exercise: for training.",
+            self.empty: "A new coalition: add members, or import them from a spreadsheet.",
+            self.join: "Copy everything from the hub station: its key file and a full "
+            "package it exported for you.",
+        }
+        self.group = QButtonGroup(self)
+        start_box = QGroupBox("How to start")
+        start_layout = QVBoxLayout(start_box)
+        for radio, hint in hints.items():
+            self.group.addButton(radio)
+            start_layout.addWidget(radio)
+            note = QLabel(hint)
+            note.setWordWrap(True)
+            note.setContentsMargins(24, 0, 0, 4)
+            note.setStyleSheet("color: #555")
+            start_layout.addWidget(note)
+        self.empty.setChecked(True)
+        self.hub_key = QLineEdit(objectName="welcomeHubKey")
+        self.hub_key.setPlaceholderText("the hub's public key file")
+        self.package = QLineEdit(objectName="welcomePackage")
+        self.package.setPlaceholderText("the hub's full package (.hccsync)")
+        key_browse = QPushButton("Browse…")
+        key_browse.clicked.connect(
+            lambda: self._browse(self.hub_key, "The hub station's key file", KEY_FILTER)
+        )
+        pkg_browse = QPushButton("Browse…")
+        pkg_browse.clicked.connect(
+            lambda: self._browse(self.package, "The hub station's package", PACKAGE_FILTER)
+        )
+        self.join_box = QWidget()
+        join_form = QFormLayout(self.join_box)
+        join_form.setContentsMargins(24, 0, 0, 0)
+        join_form.addRow("Hub key file:", _file_row(self.hub_key, key_browse))
+        join_form.addRow("Package:", _file_row(self.package, pkg_browse))
+        trust_note = QLabel(
+            "Before trusting the key, read its fingerprint to the hub operator by phone; "
+            "the hub shows it under Stations."
+        )
+        trust_note.setWordWrap(True)
+        trust_note.setStyleSheet("color: #555")
+        join_form.addRow(trust_note)
+        start_layout.addWidget(self.join_box)
+        self.group.buttonToggled.connect(lambda *_: self._update())
+
+        self.error = QLabel(objectName="welcomeError")
+        self.error.setStyleSheet("color: #b71c1c")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.start_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.start_button.setText("Start")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Quit")
+        buttons.accepted.connect(self._start)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(start_box)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self._update()
+        self.resize(560, 560)
+        self.name.setFocus()
+
+    # ------------------------------------------------------------------ state
+    def choice(self) -> Start:
+        if self.demo.isChecked():
+            return Start.DEMO
+        return Start.JOIN if self.join.isChecked() else Start.EMPTY
+
+    def actor(self) -> Actor:
+        return Actor(self.name.text().strip(), self.position.currentText().strip())
+
+    def plan(self) -> Plan:
+        join = self.choice() is Start.JOIN
+        return Plan(
+            path=self.store_path,
+            station=self.station.text().strip(),
+            actor=self.actor(),
+            start=self.choice(),
+            hub_key=Path(self.hub_key.text().strip()) if join and self.hub_key.text() else None,
+            package=Path(self.package.text().strip()) if join and self.package.text() else None,
+        )
+
+    def _update(self) -> None:
+        self.join_box.setEnabled(self.join.isChecked())
+
+    def _browse(self, edit: QLineEdit, title: str, pattern: str) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, title, str(Path.home()), pattern)
+        if chosen:
+            edit.setText(chosen)
+
+    def _choose_location(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Where to keep the store", str(self.store_path), "Stores (*.sqlite)"
+        )
+        if chosen:
+            path = Path(chosen if chosen.endswith(".sqlite") else chosen + ".sqlite")
+            self.store_path = path
+            self.location.setText(str(path))
+
+    def _fail(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    # ------------------------------------------------------------------ start
+    def _start(self) -> None:
+        plan = self.plan()
+        progress = QProgressDialog("Creating the store…", "", 0, 0, self)
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+
+        def step(done: int, total: int) -> bool:
+            progress.setLabelText("Importing the hub's package…")
+            progress.setMaximum(max(total, 1))
+            progress.setValue(min(done, max(total, 1)))
+            QApplication.processEvents()
+            return True
+
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.outcome = create(plan, progress=step)
+        except HccError as exc:
+            self._fail(str(exc))
+            return
+        except OSError as exc:
+            self._fail(f"{exc.filename or plan.path}: {exc.strerror or exc}")
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+            progress.close()
+        self.accept()
+
+
+def _file_row_label(label: QLabel, button: QPushButton) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(label, 1)
+    layout.addWidget(button)
+    return row
