@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -100,3 +102,125 @@ def _rings_test(rings: list[Sequence[Sequence[float]]]) -> Any:
         return hits % 2 == 1
 
     return test
+
+
+# ------------------------------------------------------------------ drawing
+
+CIRCLE_STEPS = 64
+KM_PER_DEGREE = math.pi * EARTH_KM / 180
+#: CAP statuses and message types that put nothing on the map: tests, drafts and
+#: system messages are to be disregarded; a Cancel withdraws, it marks no area.
+NOT_DRAWN_STATUS = frozenset({"Test", "System", "Draft"})
+NOT_DRAWN_TYPES = frozenset({"Cancel", "Ack", "Error"})
+
+
+def circle_ring(lat: float, lon: float, km: float) -> list[tuple[float, float]]:
+    """A CAP circle as a closed (lon, lat) ring: a map in lon/lat degrees draws it
+    as a polygon (longitude degrees shrink with cos(latitude))."""
+    dlat = km / KM_PER_DEGREE
+    dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
+    ring = [
+        (lon + dlon * math.cos(a), lat + dlat * math.sin(a))
+        for a in (2 * math.pi * i / CIRCLE_STEPS for i in range(CIRCLE_STEPS))
+    ]
+    return ring + ring[:1]
+
+
+def area_rings(area: dict[str, Any]) -> list[list[tuple[float, float]]]:
+    """Every shape of one CAP area as closed (lon, lat) rings: polygons, circles and
+    the county outlines its FIPS/SAME geocodes name (when the basemap has them)."""
+    rings = [[(float(p[1]), float(p[0])) for p in poly] for poly in area.get("polygons") or ()]
+    rings += [circle_ring(float(c[0]), float(c[1]), float(c[2])) for c in area.get("circles") or ()]
+    outlines = _county_outlines()
+    for name, value in area.get("geocodes") or ():
+        fips = county_fips(str(name), str(value))
+        for ring in outlines.get(fips or "", ()):
+            rings.append(ring)
+    return rings
+
+
+@lru_cache(maxsize=1)
+def _county_outlines() -> dict[str, list[list[tuple[float, float]]]]:
+    try:
+        from hcc_desktop.core import basemap
+
+        outlines = basemap.counties()
+    except Exception:  # no basemap in this build: geocodes are then not drawn
+        return {}
+    return {
+        o.fips: [[(float(p[0]), float(p[1])) for p in ring] for ring in o.rings]
+        for o in outlines
+        if o.fips
+    }
+
+
+@dataclass(frozen=True)
+class AlertShape:
+    """One alert as the map draws it: its outlines and what its tooltip says."""
+
+    alert_id: str
+    headline: str
+    event: str
+    severity: str
+    sender: str
+    expires: str | None
+    area_names: str
+    rings: list[list[tuple[float, float]]]
+
+
+def _reference_key(alert: Any) -> str:
+    return f"{alert.sender},{alert.identifier},{alert.sent}"
+
+
+def active_shapes(
+    alerts: Iterable[Any], *, now: datetime, every: Iterable[Any] = ()
+) -> list[AlertShape]:
+    """The shapes of the alerts still in force at `now`: not a test, draft or
+    cancellation, not superseded by a later Update or Cancel (found among `every`,
+    all alerts known, since the follow-up may sit in another incident), and not past
+    the latest expiry of its info blocks. Alerts with no area draw nothing."""
+    alerts = list(alerts)
+    superseded = {
+        ref for a in [*alerts, *every] for ref in (a.references or ()) if isinstance(ref, str)
+    }
+    out = []
+    for a in alerts:
+        if a.status in NOT_DRAWN_STATUS or a.msg_type in NOT_DRAWN_TYPES:
+            continue
+        if _reference_key(a) in superseded:
+            continue
+        infos = [i for i in (a.infos or ()) if isinstance(i, dict)]
+        expiries = [(_moment(i.get("expires")), i.get("expires")) for i in infos]
+        latest = max(expiries, key=lambda e: e[0] or now) if expiries else (None, None)
+        if infos and all(m is not None for m, _ in expiries) and (latest[0] or now) < now:
+            continue
+        rings = [r for i in infos for area in i.get("areas") or () for r in area_rings(area)]
+        if not rings:
+            continue
+        first = infos[0] if infos else {}
+        names = "; ".join(
+            str(area.get("description") or "") for i in infos for area in i.get("areas") or ()
+        ).strip("; ")
+        out.append(
+            AlertShape(
+                alert_id=str(a.id),
+                headline=str(first.get("headline") or first.get("event") or a.identifier),
+                event=str(first.get("event") or ""),
+                severity=str(first.get("severity") or "Unknown"),
+                sender=str(first.get("sender_name") or a.sender or ""),
+                expires=str(latest[1]) if latest[1] and latest[0] is not None else None,
+                area_names=names,
+                rings=rings,
+            )
+        )
+    return out
+
+
+def _moment(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

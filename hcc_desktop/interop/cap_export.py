@@ -47,6 +47,8 @@ class Advisory:
     references: list[str] = field(default_factory=list)
     circles: list[tuple[float, float, float]] = field(default_factory=list)
     contact: str = ""
+    #: (valueName, value) pairs such as ("SAME", "009003") for Hartford County, CT.
+    geocodes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _pick(field_name: str, value: str, allowed: tuple[str, ...]) -> str:
@@ -124,6 +126,12 @@ def build_alert(
     _text(area, "areaDesc", adv.area.strip() or "Coalition area")
     for lat, lon, km in adv.circles:
         _text(area, "circle", f"{lat:.4f},{lon:.4f} {km:g}")
+    for name, value in adv.geocodes:  # after the circles, as the schema orders them
+        if not name.strip() or not value.strip():
+            raise ValidationError("geocode", "a geocode needs a value name and a value")
+        code = SubElement(area, f"{{{CAP12}}}geocode")
+        _text(code, "valueName", name.strip())
+        _text(code, "value", value.strip())
     indent(root, space=" ")
     body = (
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -162,14 +170,19 @@ def export_cap(
             infos=[
                 {
                     "event": adv.event,
+                    "urgency": adv.urgency,
+                    "severity": adv.severity,
+                    "certainty": adv.certainty,
                     "headline": adv.headline,
                     "description": adv.description,
+                    "instruction": adv.instruction or None,
+                    "expires": cap_time(adv.expires) if adv.expires else None,
                     "areas": [
                         {
                             "description": adv.area,
                             "polygons": [],
-                            "circles": adv.circles,
-                            "geocodes": [],
+                            "circles": [list(c) for c in adv.circles],
+                            "geocodes": [list(g) for g in adv.geocodes],
                         }
                     ],
                 }

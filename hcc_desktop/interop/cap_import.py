@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from hcc_desktop.core import models as m
 from hcc_desktop.core.services import alerts as alert_service
 from hcc_desktop.core.services import incidents
 from hcc_desktop.core.services.common import Actor
@@ -102,16 +105,24 @@ def _incident_type(alert: CapAlert) -> str:
     return "other"
 
 
-def import_cap(
-    store: Store,
-    path: Path,
-    *,
-    actor: Actor,
-    incident_id: str | None = None,
-    new_incident: bool = False,
-) -> CapImportResult:
-    """Parse the whole file first (a malformed file imports nothing), then record every
-    alert in one transaction."""
+@dataclass(frozen=True)
+class CapFile:
+    """A parsed alert file, not yet recorded: what the operator is shown before
+    choosing where the alerts go. `known` holds the alerts already in the store
+    (identifier + sender + sent), which importing again would not duplicate."""
+
+    file: str
+    source: str
+    alerts: list[CapAlert]
+    infos: list[list[dict[str, Any]]]
+    members_inside: list[list[str]]
+    known: list[bool]
+    warnings: list[str]
+
+
+def read_cap(store: Store, path: Path) -> CapFile:
+    """Parse the whole file (a malformed file is refused as a whole) and find the
+    members inside each alert's areas. Reads the store, writes nothing."""
     label = str(path)
     parsed = parse_cap_bytes(read_capped(Path(path)), label=label)
     warnings = [w for a in parsed for w in a.warnings]
@@ -119,9 +130,46 @@ def import_cap(
     inside_names: list[list[str]] = []
     infos_dicts: list[list[dict[str, Any]]] = []
     for a in parsed:
-        infos = [a_dict for a_dict in a.as_dict()["infos"]]
+        infos = list(a.as_dict()["infos"])
         infos_dicts.append(infos)
         inside_names.append(sorted(o.name or "" for o in members_inside(infos, members)))
+    ids = [alert_service.alert_id(a.identifier, a.sender, a.sent) for a in parsed]
+    known = _known_ids(store, ids)
+    return CapFile(
+        label,
+        Path(path).name,
+        parsed,
+        infos_dicts,
+        inside_names,
+        [i in known for i in ids],
+        warnings,
+    )
+
+
+def _known_ids(store: Store, ids: list[str]) -> set[str]:
+    """Ids of live alerts among `ids` (in chunks: SQLite caps the parameters)."""
+    found: set[str] = set()
+    ordered = sorted(set(ids))
+    with store.read() as s:
+        for i in range(0, len(ordered), 400):
+            stmt = select(m.Alert.id).where(
+                m.Alert.id.in_(ordered[i : i + 400]), m.Alert.deleted.is_(False)
+            )
+            found.update(s.scalars(stmt))
+    return found
+
+
+def record_cap(
+    store: Store,
+    cap: CapFile,
+    *,
+    actor: Actor,
+    incident_id: str | None = None,
+    new_incident: bool = False,
+) -> CapImportResult:
+    """Record every alert of a parsed file in one transaction: log entries in the
+    chosen incident, or a new incident opened from the first alert."""
+    parsed = cap.alerts
     created = False
     if new_incident:
         first = parsed[0]
@@ -150,17 +198,33 @@ def import_cap(
             note=a.note,
             references=a.references,
             infos=infos,
-            source=Path(path).name,
+            source=cap.source,
             log_text=_log_text(a, inside),
             priority=_priority(a.infos[0] if a.infos else None),
         )
-        for a, infos, inside in zip(parsed, infos_dicts, inside_names, strict=True)
+        for a, infos, inside in zip(parsed, cap.infos, cap.members_inside, strict=True)
     ]
     outcomes = alert_service.record_alerts(
         store, actor=actor, alerts=inputs, incident_id=incident_id
     )
     imported = [
         ImportedAlert(a, o, inside)
-        for a, o, inside in zip(parsed, outcomes, inside_names, strict=True)
+        for a, o, inside in zip(parsed, outcomes, cap.members_inside, strict=True)
     ]
-    return CapImportResult(label, incident_id, created, imported, warnings)
+    return CapImportResult(cap.file, incident_id, created, imported, list(cap.warnings))
+
+
+def import_cap(
+    store: Store,
+    path: Path,
+    *,
+    actor: Actor,
+    incident_id: str | None = None,
+    new_incident: bool = False,
+) -> CapImportResult:
+    """Parse the whole file first (a malformed file imports nothing), then record every
+    alert in one transaction."""
+    return record_cap(
+        store, read_cap(store, path), actor=actor, incident_id=incident_id,
+        new_incident=new_incident,
+    )  # fmt: skip

@@ -45,6 +45,30 @@ def _column(headers: list[str], names: tuple[str, ...]) -> str | None:
     return next((normed[n] for n in names if n in normed), None)
 
 
+#: The columns an EEI spreadsheet may have (role → header spellings). Only the
+#: facility is required; element + value make the "long" layout, else every other
+#: column naming an element is read ("wide").
+COLUMN_ROLES: dict[str, tuple[str, ...]] = {
+    "facility": FACILITY_COLUMNS,
+    "element": ELEMENT_COLUMNS,
+    "value": VALUE_COLUMNS,
+    "period": PERIOD_COLUMNS,
+    "reported_at": TIME_COLUMNS,
+    "comment": COMMENT_COLUMNS,
+}
+
+
+def guess_columns(headers: list[str]) -> dict[str, str]:
+    """Role → header, guessed from the header's spelling (what a mapping step
+    offers first, and what the CLI uses)."""
+    found: dict[str, str] = {}
+    for role, names in COLUMN_ROLES.items():
+        col = _column(headers, names)
+        if col is not None and col not in found.values():
+            found[role] = col
+    return found
+
+
 @dataclass
 class EEIRow:
     line: int
@@ -96,21 +120,35 @@ def _element_index() -> dict[str, Element]:
 
 
 def preview_eei(
-    store: Store, path: Path, *, incident_id: str | None = None, period: int | None = None
+    store: Store,
+    path: Path,
+    *,
+    incident_id: str | None = None,
+    period: int | None = None,
+    columns: dict[str, str] | None = None,
 ) -> EEIPreview:
+    """Every row accepted or refused with its reason; writes nothing. `columns`
+    (role → header, see COLUMN_ROLES) overrides the guess from the header."""
     table = read_table(Path(path))
     inc = incidents.resolve_incident(store, incident_id)
     periods = {p.number for p in incidents.list_periods(store, incident_id=inc.id)}
     facilities = _facility_index(store)
     elements = _element_index()
-    fac_col = _column(table.headers, FACILITY_COLUMNS)
+    cols = guess_columns(table.headers) if columns is None else dict(columns)
+    unknown = [r for r in cols if r not in COLUMN_ROLES]
+    if unknown:
+        raise TableRefused(table.file, f"{unknown[0]!r} is not an EEI column role")
+    missing = [c for c in cols.values() if c not in table.headers]
+    if missing:
+        raise TableRefused(table.file, f"column {missing[0]!r} is not in the header")
+    fac_col = cols.get("facility")
     if fac_col is None:
         raise TableRefused(table.file, "no facility column (facility, name, hospital or id)")
-    el_col = _column(table.headers, ELEMENT_COLUMNS)
-    val_col = _column(table.headers, VALUE_COLUMNS)
-    per_col = _column(table.headers, PERIOD_COLUMNS)
-    time_col = _column(table.headers, TIME_COLUMNS)
-    note_col = _column(table.headers, COMMENT_COLUMNS)
+    el_col = cols.get("element")
+    val_col = cols.get("value")
+    per_col = cols.get("period")
+    time_col = cols.get("reported_at")
+    note_col = cols.get("comment")
     layout = "long" if el_col and val_col else "wide"
     used = {c for c in (fac_col, el_col, val_col, per_col, time_col, note_col) if c}
     wide_cols = [h for h in table.headers if h and h not in used]

@@ -180,14 +180,36 @@ def match_hospitals(hospitals: list[HaveHospital], orgs: list[m.Organization]) -
     return out
 
 
-def import_have(
+@dataclass(frozen=True)
+class HavePreview:
+    """A read and matched HAVE file, not yet recorded: the operator sees what matched
+    and what did not before anything is written. Every value was already checked
+    against the catalog, so `commit_have` fails only if the store changed meanwhile."""
+
+    file: str
+    source: str
+    incident_id: str
+    period: int
+    matches: list[Match]
+    reports: list[eei.FacilityReport]
+
+    @property
+    def values(self) -> int:
+        return sum(len(r.values) for r in self.reports)
+
+    @property
+    def unmatched(self) -> list[Match]:
+        return [mt for mt in self.matches if mt.organization_id is None]
+
+
+def preview_have(
     store: Store,
     path: Path,
     *,
-    actor: Actor,
     incident_id: str | None = None,
     period: int | None = None,
-) -> HaveImportResult:
+) -> HavePreview:
+    """Read, match and check the whole file; reads the store, writes nothing."""
     label = str(path)
     hospitals = parse_have(read_capped(Path(path)), label=label)
     inc = incidents.resolve_incident(store, incident_id)
@@ -225,10 +247,31 @@ def import_have(
                 source=f"EDXL-HAVE {Path(path).name}"[:300],
             )
         )
-    values = sum(len(r.values) for r in reports)
-    if reports:
+    return HavePreview(label, Path(path).name, inc.id, period, matches, reports)
+
+
+def commit_have(store: Store, preview: HavePreview, *, actor: Actor) -> HaveImportResult:
+    """Record the matched hospitals' values as EEI reports awaiting validation, in one
+    transaction."""
+    if preview.reports:
         try:
-            eei.submit_reports(store, actor=actor, incident_id=inc.id, reports=reports)
+            eei.submit_reports(
+                store, actor=actor, incident_id=preview.incident_id, reports=preview.reports
+            )
         except ValidationError as exc:
-            raise ValidationError(f"{label}: {exc.field}", exc.message) from None
-    return HaveImportResult(label, inc.id, period, matches, values)
+            raise ValidationError(f"{preview.file}: {exc.field}", exc.message) from None
+    return HaveImportResult(
+        preview.file, preview.incident_id, preview.period, preview.matches, preview.values
+    )
+
+
+def import_have(
+    store: Store,
+    path: Path,
+    *,
+    actor: Actor,
+    incident_id: str | None = None,
+    period: int | None = None,
+) -> HaveImportResult:
+    preview = preview_have(store, path, incident_id=incident_id, period=period)
+    return commit_have(store, preview, actor=actor)

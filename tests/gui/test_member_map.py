@@ -433,3 +433,128 @@ def test_demo_screenshot(qtbot: Any, store: Store, actor: Actor) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     assert p.grab().save(str(SHOTS / "map_demo.png"))
     ctx.detach()
+
+
+# ------------------------------------------------------------ CAP alert areas
+
+#: Around New Haven (Yale New Haven Hospital), not Hartford.
+NEW_HAVEN = "41.20,-73.05 41.40,-73.05 41.40,-72.80 41.20,-72.80 41.20,-73.05"
+
+
+def _alert(
+    store: Store,
+    actor: Actor,
+    incident: str,
+    tmp: Path,
+    identifier: str,
+    *,
+    area: str = f"<polygon>{NEW_HAVEN}</polygon>",
+    headline: str = "Storm Surge Warning for coastal New Haven",
+    msg_type: str = "Alert",
+    references: str = "",
+    status: str = "Actual",
+    severity: str = "Extreme",
+    expires: str = "2026-11-19T12:00:00-05:00",
+) -> None:
+    from hcc_desktop.interop.cap_import import import_cap
+
+    refs = f"<references>{references}</references>" if references else ""
+    path = tmp / f"{identifier}.xml"
+    path.write_text(
+        f"""<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+ <identifier>{identifier}</identifier><sender>w-nws.webmaster@noaa.gov</sender>
+ <sent>2026-11-17T20:00:00-05:00</sent><status>{status}</status>
+ <msgType>{msg_type}</msgType><scope>Public</scope>{refs}
+ <info><event>Storm Surge Warning</event><urgency>Expected</urgency>
+  <severity>{severity}</severity><certainty>Likely</certainty><expires>{expires}</expires>
+  <senderName>NWS Boston/Norton MA</senderName><headline>{headline}</headline>
+  <area><areaDesc>Coastal New Haven</areaDesc>{area}</area></info></alert>"""
+    )
+    import_cap(store, path, actor=actor, incident_id=incident)
+
+
+def _legend_labels(panel: MemberMapPanel) -> list[str]:
+    return [e.label for e in panel.legend.entries()]
+
+
+def test_alert_areas_are_drawn_with_legend_toggle_and_tooltip(
+    panel: MemberMapPanel, store: Store, actor: Actor, world: dict, tmp_path: Path
+) -> None:
+    assert panel.alert_headlines() == []
+    assert "CAP alert areas" not in _legend_labels(panel)
+    _alert(store, actor, world["incident"], tmp_path, "SURGE-1")
+    assert panel.alert_headlines() == ["Storm Surge Warning for coastal New Haven"]
+    assert panel.alerts_shown()
+    assert "(1 in force)" in panel.alerts_button.toolTip()
+    labels = _legend_labels(panel)
+    assert "CAP alert areas" in labels and "Severe or extreme alert" in labels
+    # Hovering inside the area names the alert, even over a member.
+    inside = panel.view.mapViewToScene(QPointF(-72.9360, 41.3040))  # Yale New Haven
+    panel.plot.scene().sigMouseMoved.emit(inside)
+    assert [a.headline for a in panel.hover_alerts] == ["Storm Surge Warning for coastal New Haven"]
+    tip = panel.view.toolTip()
+    assert "Yale New Haven Hospital" in tip
+    assert "Storm Surge Warning for coastal New Haven" in tip
+    outside = panel.view.mapViewToScene(QPointF(-72.6790, 41.7546))  # Hartford
+    panel.plot.scene().sigMouseMoved.emit(outside)
+    assert panel.hover_alerts == []
+    assert "Storm Surge" not in panel.view.toolTip()
+    panel.alerts_button.setChecked(False)
+    assert not panel.alerts_shown()
+    assert "CAP alert areas" not in _legend_labels(panel)
+    panel.plot.scene().sigMouseMoved.emit(inside)
+    assert panel.hover_alerts == []
+    panel.alerts_button.setChecked(True)
+    assert panel.alerts_shown()
+
+
+def test_circles_and_county_geocodes_are_drawn(
+    panel: MemberMapPanel, store: Store, actor: Actor, world: dict, tmp_path: Path
+) -> None:
+    county = "<geocode><valueName>SAME</valueName><value>009003</value></geocode>"
+    _alert(store, actor, world["incident"], tmp_path, "CNTY", area=county,
+           headline="Flood Watch for Hartford County", severity="Moderate")  # fmt: skip
+    _alert(store, actor, world["incident"], tmp_path, "CIRC",
+           area="<circle>42.1210,-72.6040 5</circle>", headline="Chlorine leak")  # fmt: skip
+    assert sorted(panel.alert_headlines()) == ["Chlorine leak", "Flood Watch for Hartford County"]
+    hartford = panel.alerts_at(QPointF(-72.6790, 41.7546))
+    assert [a.headline for a in hartford] == ["Flood Watch for Hartford County"]
+    assert [a.headline for a in panel.alerts_at(QPointF(-72.6040, 42.1210))] == ["Chlorine leak"]
+    assert panel.alerts_at(QPointF(-72.6040, 42.2)) == []  # 9 km north: outside 5 km
+    assert "Other alert" in _legend_labels(panel)
+
+
+def test_cancelled_expired_and_test_alerts_are_not_drawn(
+    panel: MemberMapPanel, store: Store, actor: Actor, world: dict, tmp_path: Path
+) -> None:
+    inc = world["incident"]
+    _alert(store, actor, inc, tmp_path, "OLD", expires="2026-11-17T21:00:00-05:00")
+    _alert(store, actor, inc, tmp_path, "DRILL", status="Test")
+    assert panel.alert_headlines() == []
+    _alert(store, actor, inc, tmp_path, "LIVE")
+    assert len(panel.alert_headlines()) == 1
+    _alert(store, actor, inc, tmp_path, "LIVE-CANCEL", msg_type="Cancel",
+           references="w-nws.webmaster@noaa.gov,LIVE,2026-11-17T20:00:00-05:00")  # fmt: skip
+    assert panel.alert_headlines() == []
+
+
+def test_alerts_of_another_incident_are_not_drawn(
+    panel: MemberMapPanel, ctx: AppContext, store: Store, actor: Actor, world: dict, tmp_path
+) -> None:
+    _alert(store, actor, world["incident"], tmp_path, "SURGE-1")
+    other = incidents.create_incident(store, actor=actor, name="Other", make_current=False)
+    ctx.set_incident(other)
+    assert panel.alert_headlines() == []
+    ctx.set_incident(world["incident"])
+    assert len(panel.alert_headlines()) == 1
+
+
+def test_screenshot_with_alert(
+    panel: MemberMapPanel, store: Store, actor: Actor, world: dict, tmp_path: Path
+) -> None:
+    _alert(store, actor, world["incident"], tmp_path, "SURGE-1")
+    county = "<geocode><valueName>SAME</valueName><value>009003</value></geocode>"
+    _alert(store, actor, world["incident"], tmp_path, "CNTY", area=county,
+           headline="Flood Watch for Hartford County", severity="Moderate")  # fmt: skip
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert panel.grab().save(str(SHOTS / "map_alerts.png"))

@@ -32,6 +32,8 @@ class Entry:
     symbol: Any = None
     brush: QBrush | None = None
     size: float = 10.0
+    #: Outline of the symbol; None uses the legend's (the markers') outline.
+    pen: QPen | None = None
 
 
 class _Overlay(pg.GraphicsWidgetAnchor, pg.GraphicsWidget):  # LegendItem's base order
@@ -121,7 +123,7 @@ class MapLegend(_Overlay):
             else:
                 p.save()
                 p.translate(QPointF(PAD + SWATCH / 2, y + self._row / 2))
-                drawSymbol(p, e.symbol, e.size, self._pen, e.brush)
+                drawSymbol(p, e.symbol, e.size, e.pen or self._pen, e.brush)
                 p.restore()
                 p.setFont(self.font)
                 left = PAD + SWATCH + 4

@@ -13,6 +13,11 @@ status was tried: every extra item costs a fixed overhead on every frame). Marke
 sorted so that the worse status is drawn on top. Hover and click are hit-tested here,
 over the same arrays, so members placed on one spot (a ZIP centroid) all stay
 reachable. Filters re-slice the arrays loaded from the store; they never query again.
+
+The areas of the incident's CAP alerts still in force are drawn under the markers
+(gui.map.alerts), with a legend entry and a toolbar toggle, and the hover tooltip
+names the alerts covering the point: "which of our hospitals are inside the warning"
+is the first question when one arrives.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -35,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from hcc_desktop.core import basemap
 from hcc_desktop.core.enums import MEMBERSHIPS
+from hcc_desktop.core.services.alerts import list_alerts
 from hcc_desktop.core.services.eei import reporting_types
 from hcc_desktop.core.services.incidents import get_incident
 from hcc_desktop.core.services.organizations import list_organizations, list_regions
@@ -43,9 +50,11 @@ from hcc_desktop.core.timeutil import parse_iso
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.map import style
+from hcc_desktop.gui.map.alerts import GROUPS, AlertAreasItem, fill_brush, legend_pen
 from hcc_desktop.gui.map.layers import WATER, basemap_items
 from hcc_desktop.gui.map.legend import Entry, MapCaption, MapLegend
 from hcc_desktop.gui.panels.base import Panel
+from hcc_desktop.interop.areas import AlertShape, active_shapes
 
 #: Smallest extent "Fit coalition" zooms to, in degrees (one member alone: a town).
 MIN_FIT_SPAN = 0.25
@@ -126,7 +135,7 @@ class _Markers(_Inert):
 class MemberMapPanel(Panel):
     TITLE = "Member map"
     DOCK_NAME = "memberMapDock"
-    WATCHES = frozenset({"organization", "eei_report", "region"})
+    WATCHES = frozenset({"organization", "eei_report", "region", "alert"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -152,7 +161,9 @@ class MemberMapPanel(Panel):
         self.visible = np.empty(0, dtype=int)
         #: Members under the mouse pointer (top first), for the tooltip.
         self.hover_ids: list[str] = []
-        self._legend_types: tuple[str, ...] | None = None
+        self._legend_key: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        #: Alerts under the mouse pointer (worst first), for the tooltip.
+        self.hover_alerts: list[AlertShape] = []
         self._loaded = False
         self._build_ui()
         ctx.incident_changed.connect(self._on_view_changed)
@@ -179,6 +190,15 @@ class MemberMapPanel(Panel):
         self.legend_button.setToolTip("Show or hide the legend")
         self.legend_button.toggled.connect(self._toggle_legend)
         self.toolbar.addWidget(self.legend_button)
+        self.alerts_button = QToolButton(self.toolbar)
+        self.alerts_button.setText("Alerts")
+        self.alerts_button.setObjectName("alertAreasButton")
+        self.alerts_button.setCheckable(True)
+        self.alerts_button.setChecked(True)
+        self.alerts_button.setToolTip("Show or hide the areas of the incident's CAP alerts")
+        self.alerts_button.toggled.connect(self._toggle_alerts)
+        self.alerts_button.setMinimumWidth(self.alerts_button.sizeHint().width())
+        self.toolbar.addWidget(self.alerts_button)
         self.toolbar.addSeparator()
         self.type_filter = self._combo("member type", "memberTypeFilter")
         self.region_filter = self._combo("region", "regionFilter")
@@ -211,6 +231,9 @@ class MemberMapPanel(Panel):
         self.basemap_layers = basemap_items()
         for layer in self.basemap_layers:
             self.view.addItem(layer, ignoreBounds=True)
+
+        self.alert_areas = AlertAreasItem()
+        self.view.addItem(self.alert_areas, ignoreBounds=True)
 
         self.scatter = _Markers(pxMode=True, pen=style.outline_pen())
         self.scatter.setZValue(Z_MARKERS)
@@ -260,6 +283,15 @@ class MemberMapPanel(Panel):
 
     def _filters(self) -> tuple[QComboBox, ...]:
         return (self.type_filter, self.region_filter, self.membership_filter, self.status_filter)
+
+    def _toggle_alerts(self, shown: bool) -> None:
+        self.alert_areas.setVisible(shown)
+        self._update_legend()
+        if self._auto_fit:
+            self._fit()
+
+    def alerts_shown(self) -> bool:
+        return self.alert_areas.isVisible() and bool(self.alert_areas.shapes)
 
     def _toggle_legend(self, shown: bool) -> None:
         self.legend.setVisible(shown)
@@ -327,9 +359,32 @@ class MemberMapPanel(Panel):
             (style.STATUS_RANK[str(k)] for k in self._status_keys), dtype=int, count=n
         )
         self._brushes = _objects([style.status_brush(str(k)) for k in self._status_keys])
+        self._load_alerts()
         self._fill_filters()
         self.apply_filters()
         self._loaded = True
+
+    def _load_alerts(self) -> None:
+        """The incident's alerts still in force (not superseded, cancelled or expired
+        at the store's clock) as shapes; none without an incident in view."""
+        shapes: list[AlertShape] = []
+        if self.ctx.incident_id:
+            store = self.ctx.store
+            every = list_alerts(store)
+            mine = [a for a in every if a.incident_id == self.ctx.incident_id]
+            now = datetime.fromtimestamp(store.wall() / 1000, tz=UTC)
+            shapes = active_shapes(mine, now=now, every=every)
+        self.alert_areas.set_shapes(shapes)
+        n = len(shapes)
+        # The count goes in the tooltip: a changing label would be elided first when
+        # the toolbar is narrow.
+        self.alerts_button.setToolTip(
+            f"Show or hide the areas of the incident's CAP alerts ({n} in force)"
+        )
+
+    def alert_headlines(self) -> list[str]:
+        """Headlines of the alert areas drawn (for tests and screen readers)."""
+        return [s.headline for s in self.alert_areas.shapes]
 
     def _status_key(self, member: MapMember) -> str:
         if not member.reports:
@@ -412,9 +467,10 @@ class MemberMapPanel(Panel):
 
     def _update_legend(self) -> None:
         types = tuple(sorted({str(t) for t in self._types[self.visible]}, key=style.type_label))
-        if types == self._legend_types:
+        groups = tuple(self.alert_areas.groups()) if self.alert_areas.isVisible() else ()
+        if (types, groups) == self._legend_key:
             return
-        self._legend_types = types
+        self._legend_key = (types, groups)
         entries = [Entry("EEI status")]
         for key in style.STATUS_ORDER:
             entries.append(Entry(style.STATUS_LABELS[key], "o", style.status_brush(key)))
@@ -427,6 +483,10 @@ class MemberMapPanel(Panel):
             label = style.legend_label(group)
             size = style.size_for(group[0])
             entries.append(Entry(label, symbol, style.legend_type_brush(), size))
+        if groups:
+            entries.append(Entry("CAP alert areas"))
+        for group in groups:
+            entries.append(Entry(GROUPS[group][1], "s", fill_brush(group), 12.0, legend_pen(group)))
         self.legend.set_entries(entries)
 
     def tooltip_for(self, org_id: str) -> str:
@@ -534,21 +594,28 @@ class MemberMapPanel(Panel):
             return
         self.select_at(self.view.mapSceneToView(ev.scenePos()))
 
+    def alerts_at(self, pos: QPointF) -> list[AlertShape]:
+        """Alerts drawn over view point `pos` (lon, lat), worst first."""
+        if not self.alert_areas.isVisible():
+            return []
+        return self.alert_areas.shapes_at(pos.x(), pos.y())
+
     def _on_scene_hover(self, scene_pos: QPointF) -> None:
-        ids = (
-            []
-            if self._on_overlay(scene_pos)
-            else self.members_at(self.view.mapSceneToView(scene_pos))
-        )
+        on_overlay = self._on_overlay(scene_pos)
+        pos = self.view.mapSceneToView(scene_pos)
+        ids = [] if on_overlay else self.members_at(pos)
         self.hover_ids = ids
+        self.hover_alerts = [] if on_overlay else self.alerts_at(pos)
+        tips = [self.tooltip_for(i) for i in ids[:3]]
+        if len(ids) > 3:
+            tips.append(f"<p>and {len(ids) - 3} more here</p>")
+        tips.extend(alert_tooltip(a) for a in self.hover_alerts[:3])
+        if len(self.hover_alerts) > 3:
+            tips.append(f"<p>and {len(self.hover_alerts) - 3} more alerts here</p>")
+        self.view.setToolTip("".join(tips))
         if ids:
-            tips = [self.tooltip_for(i) for i in ids[:3]]
-            if len(ids) > 3:
-                tips.append(f"<p>and {len(ids) - 3} more here</p>")
-            self.view.setToolTip("".join(tips))
             self.plot.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         else:
-            self.view.setToolTip("")
             self.plot.viewport().unsetCursor()
 
     def _on_member_selected(self, org_id: str) -> None:
@@ -582,6 +649,22 @@ class MemberMapPanel(Panel):
         if not len(self.ring.data):
             return None
         return float(self.ring.data["x"][0]), float(self.ring.data["y"][0])
+
+
+def alert_tooltip(shape: AlertShape) -> str:
+    """An alert's headline first (what the operator scans for), then its event,
+    severity, sender, expiry and areas."""
+    colour = GROUPS["severe" if shape.severity in ("Extreme", "Severe") else "other"][0]
+    swatch = f'<span style="color:{colour}">&#9632;</span>'
+    lines = [f"{swatch} <b>{html.escape(shape.headline)}</b>"]
+    facts = " · ".join(p for p in (shape.event, shape.severity, shape.sender) if p)
+    if facts:
+        lines.append(html.escape(facts))
+    if shape.expires:
+        lines.append(f"Expires {html.escape(local_time(shape.expires))}")
+    if shape.area_names:
+        lines.append(html.escape(shape.area_names[:200]))
+    return "<p style='white-space:nowrap'>" + "<br>".join(lines) + "</p>"
 
 
 def _objects(values: list[Any]) -> np.ndarray:

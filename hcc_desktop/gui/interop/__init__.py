@@ -1,0 +1,75 @@
+"""The Interchange menu's dialogs: CAP alerts in and out, EDXL-HAVE in and out,
+members and EEI reports from spreadsheets, tables to CSV/XLSX, and files dropped on
+the window.
+
+Every entry point has the signature `fn(parent, ctx) -> None` so the menu binds them
+all the same way (feature_bindings imports this package on first use). Each calls the
+same interop services the command line calls; the GUI adds file choosers, previews
+before anything is written, and dialogs for refusals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.interop.alert_import import import_alert, open_alert_file
+from hcc_desktop.gui.interop.cap_export_dialog import export_cap_dialog
+from hcc_desktop.gui.interop.have_dialogs import export_have, import_have, open_have_file
+from hcc_desktop.gui.interop.tables import export_table_dialog, import_eei, import_members
+
+__all__ = [
+    "export_cap",
+    "export_have",
+    "export_table",
+    "handle_drop",
+    "import_alert",
+    "import_eei",
+    "import_have",
+    "import_members",
+]
+
+#: Suffixes of files a drop routes here. ".xml" may be CAP or EDXL-HAVE: the root
+#: element decides (see `_is_have`).
+ALERT_SUFFIXES = frozenset({".xml", ".cap", ".atom", ".rss"})
+SNIFF_BYTES = 4096
+
+
+def export_cap(parent: QWidget, ctx: AppContext) -> None:
+    """Interchange → Issue CAP advisory."""
+    export_cap_dialog(parent, ctx)
+
+
+def export_table(parent: QWidget, ctx: AppContext) -> None:
+    """Interchange → Export table (the table of the panel in use is offered first)."""
+    export_table_dialog(parent, ctx)
+
+
+def _is_have(path: Path) -> bool:
+    """An EDXL-HAVE document (bare or in an EDXL-DE envelope) rather than CAP: its
+    root element says so within the first few kilobytes. The full, hardened parse
+    happens later; this only picks the dialog."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError:
+        return False
+    return b"HospitalStatus" in head or b"EDXLDistribution" in head
+
+
+def handle_drop(parent: QWidget, ctx: AppContext, paths: list[Path]) -> bool:
+    """Open the import dialog of each dropped alert or hospital-status file; False
+    when none of `paths` is a kind this package reads (the caller then says so)."""
+    handled = False
+    for path in paths:
+        path = Path(path)
+        if path.suffix.lower() not in ALERT_SUFFIXES or not path.is_file():
+            continue
+        if path.suffix.lower() == ".xml" and _is_have(path):
+            open_have_file(parent, ctx, path)
+        else:
+            open_alert_file(parent, ctx, path)
+        handled = True
+    return handled

@@ -1,0 +1,328 @@
+"""Members and EEI reports from CSV/XLSX (map columns, preview, import the rows kept,
+report refusals with line and reason; Cancel writes nothing) and tables to CSV/XLSX."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QWidget
+
+from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.services import eei, organizations
+from hcc_desktop.gui import interop
+from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.interop import tables
+from hcc_desktop.gui.interop.tables import TableExportDialog, TableImportDialog
+from hcc_desktop.interop.tabular import read_table
+from tests.gui.builders import Scenario
+
+pytestmark = pytest.mark.gui
+
+SHOTS = Path(os.environ.get("HCC_SHOTS", "/tmp/shots"))
+TIMEOUT = 15_000
+
+MEMBERS_CSV = """Facility Name,Type,Membership,City,ZIP,Phone,Beds
+Backus Hospital,Hospital,Core,Norwich,06360,860-889-8331,213
+Broken Row,Spaceport,Core,Nowhere,06000,,
+,Hospital,Core,Anywhere,06001,,
+Windham Hospital,hospital,non-core,Willimantic,6226,,abc
+Masonicare,Long-term care,Non-core,Wallingford,06492,,
+Johnson Memorial Hospital,Hospital,Core,Stafford Springs,06076,,
+"""
+
+
+@pytest.fixture
+def parent(qtbot: Any) -> Iterator[QWidget]:
+    w = QWidget()
+    qtbot.addWidget(w)
+    yield w
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+@pytest.fixture
+def view(ctx: AppContext, scenario: Scenario) -> AppContext:
+    ctx.set_incident(scenario.incident_id)
+    ctx.set_period(scenario.periods)
+    return ctx
+
+
+@pytest.fixture
+def members_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "members.csv"
+    path.write_text(MEMBERS_CSV, encoding="utf-8")
+    return path
+
+
+def _dialog(qtbot: Any, parent: QWidget, cls: type) -> Any:
+    qtbot.waitUntil(lambda: parent.findChild(cls) is not None, timeout=TIMEOUT)
+    return parent.findChild(cls)
+
+
+def _open(qtbot: Any, parent: QWidget, ctx: AppContext, kind: str, path: Path, mp) -> Any:
+    mp.setattr(tables, "ask_open_path", lambda *_a: path)
+    (interop.import_members if kind == "members" else interop.import_eei)(parent, ctx)
+    return _dialog(qtbot, parent, TableImportDialog)
+
+
+def _preview(qtbot: Any, dialog: TableImportDialog) -> None:
+    dialog.next_button.click()
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=TIMEOUT)
+
+
+def _rows(dialog: TableImportDialog) -> dict[int, tuple[str, str]]:
+    t = dialog.rows_table
+    return {int(t.item(r, 1).text()): (t.item(r, 2).text(), t.item(r, 3).text())
+            for r in range(t.rowCount())}  # fmt: skip
+
+
+def _untick(dialog: TableImportDialog, line: int) -> None:
+    t = dialog.rows_table
+    for r in range(t.rowCount()):
+        if t.item(r, 1).text() == str(line):
+            t.item(r, 0).setCheckState(Qt.CheckState.Unchecked)
+
+
+def test_members_mapping_preview_and_import_of_the_rows_kept(
+    qtbot: Any, parent: QWidget, view: AppContext, members_csv: Path, boxes: list, monkeypatch
+) -> None:
+    dialog = _open(qtbot, parent, view, "members", members_csv, monkeypatch)
+    assert dialog.combos["name"].currentData() == "Facility Name"
+    assert dialog.combos["member_type"].currentData() == "Type"
+    assert dialog.combos["town"].currentData() == "City"
+    assert dialog.combos["phone"].currentData() == "Phone"
+    # The operator decides the phone column is not to be imported.
+    dialog.combos["phone"].setCurrentIndex(0)
+    _preview(qtbot, dialog)
+    rows = _rows(dialog)
+    assert {line for line, (state, _) in rows.items() if state == "accepted"} == {2, 6, 7}
+    assert rows[3][1].startswith("member_type: expected one of")
+    assert rows[4][1].startswith("name:")
+    assert rows[5][1] == "beds: expected a whole number, got 'abc'"
+    assert "3 rows accepted, 3 refused" in dialog.preview_summary.text()
+    _untick(dialog, 6)
+    assert dialog.chosen_lines() == {2, 7}
+    assert dialog.next_button.text() == "Import 2 rows"
+    dialog.next_button.click()
+    qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
+    title, text = boxes[-1]
+    assert title == "Import members"
+    assert "Imported 2 rows: 2 new" in text
+    assert "line 3: member_type: expected one of" in text
+    assert "line 5: beds: expected a whole number, got 'abc'" in text
+    assert "Left out by you: lines 6" in text
+    orgs = {o.name: o for o in organizations.list_organizations(view.store)}
+    assert "Backus Hospital" in orgs and "Johnson Memorial Hospital" in orgs
+    assert "Masonicare" not in orgs
+    assert orgs["Backus Hospital"].phone is None  # unmapped column not imported
+
+
+def test_members_back_and_cancel_write_nothing(
+    qtbot: Any, parent: QWidget, view: AppContext, members_csv: Path, monkeypatch
+) -> None:
+    before = dump_text(view.store)
+    dialog = _open(qtbot, parent, view, "members", members_csv, monkeypatch)
+    _preview(qtbot, dialog)
+    dialog.back_button.click()
+    assert dialog.pages.currentIndex() == 0
+    _preview(qtbot, dialog)
+    dialog.cancel_button.click()
+    assert dump_text(view.store) == before
+
+
+def test_members_without_a_name_column_asks_for_one(
+    qtbot: Any, parent: QWidget, view: AppContext, tmp_path: Path, boxes: list, monkeypatch
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("Site;Kind;Tier\nBackus Hospital;Hospital;Core\n", encoding="utf-8")
+    dialog = _open(qtbot, parent, view, "members", path, monkeypatch)
+    assert dialog.combos["name"].currentData() is None
+    dialog.next_button.click()
+    assert boxes and "name" in boxes[-1][1]
+    dialog.combos["name"].setCurrentIndex(dialog.combos["name"].findData("Site"))
+    dialog.combos["member_type"].setCurrentIndex(dialog.combos["member_type"].findData("Kind"))
+    _preview(qtbot, dialog)
+    assert _rows(dialog) == {2: ("accepted", "")}
+    dialog.reject()
+
+
+def test_eei_long_layout_with_a_mapping(
+    qtbot: Any,
+    parent: QWidget,
+    view: AppContext,
+    scenario: Scenario,
+    tmp_path: Path,
+    boxes: list,
+    monkeypatch,
+) -> None:
+    path = tmp_path / "eei.csv"
+    path.write_text(
+        "Site,Measure,Reading,Period\n"
+        "Waterbury Hospital,BEDS_ADULT_ICU_AVAILABLE,3,3\n"
+        "Waterbury Hospital,Facility status,Compromised,3\n"
+        "Nowhere General,FACILITY_STATUS,Normal,3\n"
+        "Sharon Hospital,BEDS_BURN_AVAILABLE,-1,3\n",
+        encoding="utf-8",
+    )
+    dialog = _open(qtbot, parent, view, "eei", path, monkeypatch)
+    assert dialog.combos["facility"].currentData() is None  # "Site" is not a known name
+    assert dialog.combos["period"].currentData() == "Period"
+    assert "Wide layout" in dialog.layout_note.text()
+    for role, column in (("facility", "Site"), ("element", "Measure"), ("value", "Reading")):
+        dialog.combos[role].setCurrentIndex(dialog.combos[role].findData(column))
+    assert "Long layout" in dialog.layout_note.text()
+    _preview(qtbot, dialog)
+    rows = _rows(dialog)
+    assert rows[2] == ("accepted", "") and rows[3] == ("accepted", "")
+    assert rows[4] == ("refused", "facility: unknown facility 'Nowhere General'")
+    assert rows[5][1].startswith("value of BEDS_BURN_AVAILABLE: expected a whole number")
+    dialog.next_button.click()
+    qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
+    assert "Recorded 2 EEI values from 2 rows, awaiting validation" in boxes[-1][1]
+    assert "line 4: Nowhere General FACILITY_STATUS: facility: unknown" in boxes[-1][1]
+    got = {
+        r.element_code: (r.value, r.source)
+        for r in eei.reports_for_period(view.store, incident_id=scenario.incident_id, period=3)
+        if r.source == "spreadsheet eei.csv"
+    }
+    assert got == {
+        "BEDS_ADULT_ICU_AVAILABLE": (3, "spreadsheet eei.csv"),
+        "FACILITY_STATUS": ("Compromised", "spreadsheet eei.csv"),
+    }
+
+
+def test_eei_wide_rows_are_kept_or_left_out_whole(
+    qtbot: Any, parent: QWidget, view: AppContext, tmp_path: Path, monkeypatch
+) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        "Hospital,FACILITY_STATUS,BEDS_ADULT_ICU_AVAILABLE\n"
+        "Waterbury Hospital,Normal,2\nSharon Hospital,Normal,1\n"
+    )
+    before = dump_text(view.store)
+    dialog = _open(qtbot, parent, view, "eei", path, monkeypatch)
+    _preview(qtbot, dialog)
+    assert dialog.rows_table.rowCount() == 4  # two values per facility row
+    _untick(dialog, 2)
+    assert dialog.chosen_lines() == {3}
+    t = dialog.rows_table
+    states = [t.item(r, 0).checkState() for r in range(t.rowCount()) if t.item(r, 1).text() == "2"]
+    assert states == [Qt.CheckState.Unchecked] * 2
+    dialog.reject()
+    assert dump_text(view.store) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("empty.csv", b"", "the file is empty"),
+        ("broken.xlsx", b"PK\x03\x04 not a workbook", "not a readable XLSX workbook"),
+        ("twice.csv", b"name,Name\nA,B\n", "appears twice in the header"),
+    ],
+)
+def test_bad_spreadsheet_gives_a_dialog_and_changes_nothing(
+    qtbot: Any,
+    parent: QWidget,
+    view: AppContext,
+    tmp_path: Path,
+    boxes: list,
+    monkeypatch,
+    name: str,
+    content: bytes,
+    expected: str,
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = dump_text(view.store)
+    monkeypatch.setattr(tables, "ask_open_path", lambda *_a: path)
+    interop.import_members(parent, view)
+    qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
+    assert boxes[-1][0] == "Import members"
+    assert name in boxes[-1][1] and expected in boxes[-1][1]
+    assert parent.findChild(TableImportDialog) is None
+    assert dump_text(view.store) == before
+
+
+# -------------------------------------------------------------------- export
+
+
+def _export(parent: QWidget, ctx: AppContext, out: Path | None, monkeypatch) -> Any:
+    monkeypatch.setattr(tables, "ask_save_path", lambda *_a: out)
+    interop.export_table(parent, ctx)
+    dialog = parent.findChild(TableExportDialog)
+    assert dialog is not None
+    return dialog
+
+
+def test_export_members_csv_and_eei_grid_xlsx(
+    qtbot: Any, parent: QWidget, view: AppContext, tmp_path: Path, boxes: list, monkeypatch
+) -> None:
+    out = tmp_path / "members.csv"
+    dialog = _export(parent, view, out, monkeypatch)
+    assert dialog.kind.currentData() == "members"
+    assert not dialog.period.isEnabled()
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
+    table = read_table(out)
+    assert len(table.rows) == len(organizations.list_organizations(view.store))
+    out = tmp_path / "grid.xlsx"
+    dialog = _export(parent, view, out, monkeypatch)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("eei"))
+    assert dialog.period.isEnabled() and dialog.period.currentData() == 3
+    dialog.period.setCurrentIndex(dialog.period.findData(2))
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: len(boxes) == 2, timeout=TIMEOUT)
+    grid = read_table(out)
+    assert grid.headers[:5] == ["facility", "town", "period", "status", "reporting"]
+    assert {cells["period"] for _, cells in grid.rows} == {"2"}
+    assert "rows written to" in boxes[-1][1]
+
+
+def test_export_table_defaults_to_the_focused_panel(
+    qtbot: Any, parent: QWidget, view: AppContext, monkeypatch
+) -> None:
+    panel = QWidget(parent)
+    panel.setObjectName("incidentLogPanel")
+    inner = QWidget(panel)
+    inner.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    parent.show()
+    inner.setFocus()
+    qtbot.waitUntil(lambda: inner.hasFocus(), timeout=TIMEOUT)
+    assert tables.focused_kind(parent) == "log"
+
+
+def test_export_cancel_writes_nothing(
+    parent: QWidget, view: AppContext, tmp_path: Path, monkeypatch
+) -> None:
+    dialog = _export(parent, view, None, monkeypatch)  # the file chooser is cancelled
+    dialog.save_button.click()
+    assert dialog.isVisible()
+    dialog.reject()
+    assert [p for p in tmp_path.iterdir() if p.suffix in (".csv", ".xlsx")] == []
+
+
+def test_screenshots(
+    qtbot: Any, parent: QWidget, view: AppContext, members_csv: Path, monkeypatch
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog = _open(qtbot, parent, view, "members", members_csv, monkeypatch)
+    qtbot.waitExposed(dialog)
+    assert dialog.grab().save(str(SHOTS / "interop_members_mapping.png"))
+    _preview(qtbot, dialog)
+    assert dialog.grab().save(str(SHOTS / "interop_members_preview.png"))
+    dialog.reject()
+    qtbot.waitUntil(lambda: parent.findChild(TableImportDialog) is None, timeout=TIMEOUT)
+    path = members_csv.with_name("eei.csv")
+    path.write_text("facility,element,value\nWaterbury Hospital,FACILITY_STATUS,Normal\n")
+    eei_dialog = _open(qtbot, parent, view, "eei", path, monkeypatch)
+    qtbot.waitExposed(eei_dialog)
+    assert eei_dialog.grab().save(str(SHOTS / "interop_eei_mapping.png"))
+    eei_dialog.reject()
+    export = _export(parent, view, None, monkeypatch)
+    qtbot.waitExposed(export)
+    assert export.grab().save(str(SHOTS / "interop_export_table.png"))
+    export.reject()
