@@ -5,10 +5,10 @@ SAME) matched through the basemap's county outlines."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 EARTH_KM = 6371.0088
@@ -59,19 +59,72 @@ def area_contains(area: dict[str, Any], lat: float, lon: float, counties: dict[s
     return False
 
 
-def members_inside(infos: Iterable[dict[str, Any]], members: Iterable[Any]) -> list[Any]:
-    """Members (objects with lat/lon) inside any area of any info block."""
-    counties = _county_tests()
+#: Slack around a polygon's bounding box, in degrees: ray casting can round a crossing
+#: an ulp past the last vertex, so the box only rejects points clearly outside it.
+BOX_SLACK = 1e-9
+
+
+def _polygon_test(poly: Sequence[Sequence[float]]) -> Callable[[float, float], bool]:
+    """`point_in_polygon` behind a bounding box: a point outside the box is outside
+    the polygon (no edge crosses its latitude, or every crossing is on one side), and
+    most members are far from most alert areas."""
+    lats = [p[0] for p in poly] or [0.0]
+    lons = [p[1] for p in poly] or [0.0]
+    south, north = min(lats), max(lats)
+    west, east = min(lons) - BOX_SLACK, max(lons) + BOX_SLACK
+
+    def test(lat: float, lon: float) -> bool:
+        if lat < south or lat > north or lon < west or lon > east:
+            return False
+        return point_in_polygon(lat, lon, poly)
+
+    return test
+
+
+def _area_tests(area: dict[str, Any], counties: dict[str, Any]) -> list[Callable[..., bool]]:
+    """One point test per shape of an area, as `area_contains` tests them."""
+    tests: list[Callable[..., bool]] = [_polygon_test(p) for p in area.get("polygons") or ()]
+    for c_lat, c_lon, radius in area.get("circles") or ():
+        tests.append(partial(_in_circle, c_lat, c_lon, radius))
+    for name, value in area.get("geocodes") or ():
+        fips = county_fips(name, value)
+        if fips and fips in counties:
+            tests.append(counties[fips])
+    return tests
+
+
+def _in_circle(c_lat: float, c_lon: float, radius: float, lat: float, lon: float) -> bool:
+    return distance_km(lat, lon, c_lat, c_lon) <= radius
+
+
+class MemberPoints:
+    """Members with a position, read once: a feed asks the same members about every
+    alert, and reading lat/lon off ORM objects each time cost more than the geometry."""
+
+    __slots__ = ("points",)
+
+    def __init__(self, members: Iterable[Any]) -> None:
+        self.points: list[tuple[Any, Any, Any]] = []
+        for org in members:
+            lat, lon = org.lat, org.lon
+            if lat is not None and lon is not None:
+                self.points.append((org, lat, lon))
+
+
+def members_inside(
+    infos: Iterable[dict[str, Any]], members: Iterable[Any] | MemberPoints
+) -> list[Any]:
+    """Members (objects with lat/lon, or a MemberPoints of them) inside any area of
+    any info block, in the members' order."""
     areas = [a for info in infos for a in (info.get("areas") or ())]
     if not areas:
         return []
-    return [
-        org
-        for org in members
-        if org.lat is not None
-        and org.lon is not None
-        and any(area_contains(a, org.lat, org.lon, counties) for a in areas)
-    ]
+    counties = _county_tests()
+    tests = [t for a in areas for t in _area_tests(a, counties)]
+    if not tests:
+        return []
+    points = members.points if isinstance(members, MemberPoints) else MemberPoints(members).points
+    return [org for org, lat, lon in points if any(t(lat, lon) for t in tests)]
 
 
 @lru_cache(maxsize=1)
@@ -87,19 +140,32 @@ def _county_tests() -> dict[str, Any]:
     return {o.fips: _rings_test(o.rings) for o in outlines if o.fips}
 
 
+#: Answers kept per county: members are few and fixed, a feed asks about them for
+#: every alert that names the county; the cap keeps a stray caller from growing it.
+COUNTY_MEMO = 50_000
+
+
 def _rings_test(rings: list[Sequence[Sequence[float]]]) -> Any:
     """rings as (lon, lat) arrays, as GeoJSON stores them; a bounding box rejects
-    most points before the ring walk."""
+    most points before the ring walk, and answers are remembered per point (county
+    outlines have hundreds of vertices; the same members are asked again and again)."""
     flipped = [[(float(p[1]), float(p[0])) for p in ring] for ring in rings]
     lats = [p[0] for ring in flipped for p in ring] or [0.0]
     lons = [p[1] for ring in flipped for p in ring] or [0.0]
     box = (min(lats), max(lats), min(lons), max(lons))
+    memo: dict[tuple[float, float], bool] = {}
 
     def test(lat: float, lon: float) -> bool:
         if not (box[0] <= lat <= box[1] and box[2] <= lon <= box[3]):
             return False
-        hits = sum(point_in_polygon(lat, lon, ring) for ring in flipped)
-        return hits % 2 == 1
+        key = (lat, lon)
+        hit = memo.get(key)
+        if hit is None:
+            hit = sum(point_in_polygon(lat, lon, ring) for ring in flipped) % 2 == 1
+            if len(memo) >= COUNTY_MEMO:
+                memo.clear()
+            memo[key] = hit
+        return hit
 
     return test
 

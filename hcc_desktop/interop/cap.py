@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from hcc_desktop.interop.xmlsafe import XmlRefused, child, children, local, parse_xml, text
+from hcc_desktop.interop.xmlsafe import (
+    Fields,
+    XmlRefused,
+    child,
+    children,
+    local,
+    parse_xml,
+    text,
+)
 
 CAP_NAMESPACES = {
     "urn:oasis:names:tc:emergency:cap:1.2": "1.2",
@@ -116,28 +124,29 @@ def parse_cap_bytes(data: bytes, *, label: str) -> list[CapAlert]:
     raise XmlRefused(label, f"root element <{name}> is not a CAP alert or a feed of alerts")
 
 
-def _required(el: Element, name: str, label: str, where: str) -> str:
-    value = text(el, name)
+def _required(el: Fields, name: str, label: str, where: str) -> str:
+    value = el.text(name)
     if not value:
         raise XmlRefused(label, f"{where}: <{name}> is missing")
     return value
 
 
 def _alert(el: Element, label: str, where: str = "alert") -> CapAlert:
+    f = Fields(el)
     ns = el.tag[1:].split("}", 1)[0] if el.tag.startswith("{") else ""
     version = CAP_NAMESPACES.get(ns, "")
     warnings = (
         [] if version else [f"{where}: namespace {ns or 'none'} is not CAP 1.x; read by names"]
     )
     alert = CapAlert(
-        identifier=_required(el, "identifier", label, where),
-        sender=_required(el, "sender", label, where),
-        sent=_required(el, "sent", label, where),
-        status=_required(el, "status", label, where),
-        msg_type=_required(el, "msgType", label, where),
-        scope=text(el, "scope"),
-        note=text(el, "note"),
-        references=(text(el, "references") or "").split(),
+        identifier=_required(f, "identifier", label, where),
+        sender=_required(f, "sender", label, where),
+        sent=_required(f, "sent", label, where),
+        status=_required(f, "status", label, where),
+        msg_type=_required(f, "msgType", label, where),
+        scope=f.text("scope"),
+        note=f.text("note"),
+        references=(f.text("references") or "").split(),
         version=version or "?",
         warnings=warnings,
     )
@@ -145,41 +154,44 @@ def _alert(el: Element, label: str, where: str = "alert") -> CapAlert:
         alert.warnings.append(f"{where}: status {alert.status!r} is not a CAP status")
     if alert.msg_type not in MSG_TYPES:
         alert.warnings.append(f"{where}: msgType {alert.msg_type!r} is not a CAP message type")
-    for i, info in enumerate(children(el, "info"), start=1):
+    for i, info in enumerate(f.children("info"), start=1):
         alert.infos.append(_info(info, label, f"{where} info {i}"))
     return alert
 
 
 def _info(el: Element, label: str, where: str) -> Info:
+    f = Fields(el)
     info = Info(
-        event=text(el, "event") or "(no event given)",
-        urgency=text(el, "urgency"),
-        severity=text(el, "severity"),
-        certainty=text(el, "certainty"),
-        categories=[c.text.strip() for c in children(el, "category") if c.text],
-        headline=text(el, "headline"),
-        description=text(el, "description"),
-        instruction=text(el, "instruction"),
-        sender_name=text(el, "senderName"),
-        effective=text(el, "effective"),
-        onset=text(el, "onset"),
-        expires=text(el, "expires"),
-        language=text(el, "language"),
-        web=text(el, "web"),
+        event=f.text("event") or "(no event given)",
+        urgency=f.text("urgency"),
+        severity=f.text("severity"),
+        certainty=f.text("certainty"),
+        categories=[c.text.strip() for c in f.children("category") if c.text],
+        headline=f.text("headline"),
+        description=f.text("description"),
+        instruction=f.text("instruction"),
+        sender_name=f.text("senderName"),
+        effective=f.text("effective"),
+        onset=f.text("onset"),
+        expires=f.text("expires"),
+        language=f.text("language"),
+        web=f.text("web"),
     )
-    for a in children(el, "area"):
+    for a in f.children("area"):
         info.areas.append(_area(a, label, where))
     return info
 
 
 def _area(el: Element, label: str, where: str) -> Area:
-    area = Area(description=text(el, "areaDesc") or "")
-    for p in children(el, "polygon"):
+    f = Fields(el)
+    area = Area(description=f.text("areaDesc") or "")
+    for p in f.children("polygon"):
         area.polygons.append(parse_polygon(p.text or "", label, where))
-    for c in children(el, "circle"):
+    for c in f.children("circle"):
         area.circles.append(parse_circle(c.text or "", label, where))
-    for g in children(el, "geocode"):
-        name, value = text(g, "valueName"), text(g, "value")
+    for g in f.children("geocode"):
+        gf = Fields(g)
+        name, value = gf.text("valueName"), gf.text("value")
         if name and value:
             area.geocodes.append((name, value))
     return area
@@ -239,28 +251,29 @@ def _find_alert(el: Element) -> Element | None:
 
 def _summary_entry(item: Element, label: str, where: str) -> CapAlert:
     """An Atom entry that carries cap:* summary elements instead of a whole alert."""
-    ident = text(item, "id") or text(item, "guid") or text(item, "identifier")
-    sender = text(item, "sender") or _author(item) or "unknown sender"
-    sent = text(item, "sent") or text(item, "published") or text(item, "updated")
-    sent = sent or text(item, "pubDate")
+    f = Fields(item)
+    ident = f.text("id") or f.text("guid") or f.text("identifier")
+    sender = f.text("sender") or _author(item) or "unknown sender"
+    sent = f.text("sent") or f.text("published") or f.text("updated")
+    sent = sent or f.text("pubDate")
     if not ident or not sent:
         raise XmlRefused(label, f"{where}: no id or no time to identify the alert")
     info = Info(
-        event=text(item, "event") or text(item, "title") or "(no event given)",
-        urgency=text(item, "urgency"),
-        severity=text(item, "severity"),
-        certainty=text(item, "certainty"),
-        headline=text(item, "title"),
-        description=text(item, "summary") or text(item, "description"),
-        effective=text(item, "effective"),
-        onset=text(item, "onset"),
-        expires=text(item, "expires"),
+        event=f.text("event") or f.text("title") or "(no event given)",
+        urgency=f.text("urgency"),
+        severity=f.text("severity"),
+        certainty=f.text("certainty"),
+        headline=f.text("title"),
+        description=f.text("summary") or f.text("description"),
+        effective=f.text("effective"),
+        onset=f.text("onset"),
+        expires=f.text("expires"),
     )
-    area = Area(description=text(item, "areaDesc") or "")
-    poly = text(item, "polygon")
+    area = Area(description=f.text("areaDesc") or "")
+    poly = f.text("polygon")
     if poly:
         area.polygons.append(parse_polygon(poly, label, where))
-    geo = child(item, "geocode")
+    geo = f.child("geocode")
     if geo is not None:
         names = [n.text or "" for n in children(geo, "valueName")]
         values = [v.text or "" for v in children(geo, "value")]
@@ -272,9 +285,9 @@ def _summary_entry(item: Element, label: str, where: str) -> CapAlert:
         identifier=ident,
         sender=sender,
         sent=sent,
-        status=text(item, "status") or "Actual",
-        msg_type=text(item, "msgType") or "Alert",
-        scope=text(item, "scope"),
+        status=f.text("status") or "Actual",
+        msg_type=f.text("msgType") or "Alert",
+        scope=f.text("scope"),
         infos=[info],
         version="feed",
         warnings=[f"{where}: read from the feed's summary, not a whole CAP alert"],

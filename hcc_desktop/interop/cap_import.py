@@ -16,7 +16,7 @@ from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.services.organizations import list_organizations
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import normalise
-from hcc_desktop.interop.areas import members_inside
+from hcc_desktop.interop.areas import MemberPoints, members_inside
 from hcc_desktop.interop.cap import CapAlert, Info, parse_cap_bytes
 from hcc_desktop.interop.xmlsafe import read_capped
 
@@ -126,7 +126,7 @@ def read_cap(store: Store, path: Path) -> CapFile:
     label = str(path)
     parsed = parse_cap_bytes(read_capped(Path(path)), label=label)
     warnings = [w for a in parsed for w in a.warnings]
-    members = list_organizations(store)
+    members = MemberPoints(list_organizations(store))
     inside_names: list[list[str]] = []
     infos_dicts: list[list[dict[str, Any]]] = []
     for a in parsed:
