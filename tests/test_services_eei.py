@@ -13,7 +13,7 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.errors import NotFoundError, ValidationError
 from hcc_desktop.core.ids import natural_id
-from hcc_desktop.core.services import eei, incidents, organizations
+from hcc_desktop.core.services import eei, incidents, organizations, undo
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 
@@ -374,6 +374,24 @@ def test_the_same_report_again_records_nothing(
     assert snapshot(store) == before
     put(store, actor, world, values={"FACILITY_STATUS": "Normal"}, reported_at="2026-11-18T10:00Z")
     assert report(store, rid).values_version != version
+
+
+def test_values_entered_again_after_an_undone_first_entry_are_shown(
+    store: Store, actor: Actor, world: dict[str, str]
+) -> None:
+    """Undoing a report's first entry tombstones it; entering values for it again must
+    bring it back, not store them where no grid shows them (found by the sync property
+    test)."""
+    [rid] = put(store, actor, world, values={"BEDS_ADULT_ICU_STAFFED": 5})
+    undo.undo_last(store, actor=actor)
+    assert report(store, rid).deleted
+    put(store, actor, world, values={"BEDS_ADULT_ICU_STAFFED": 7})
+    r = report(store, rid)
+    assert (r.value, r.deleted) == (7, False)
+    rows = eei.reports_for_period(store, incident_id=world["incident"], period=1)
+    assert [x.id for x in rows] == [rid]
+    undo.undo_last(store, actor=actor)  # undoing the re-entry hides it again
+    assert report(store, rid).deleted
 
 
 def test_a_bad_report_in_a_batch_writes_nothing(

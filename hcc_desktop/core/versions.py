@@ -314,10 +314,28 @@ _WINNER_UPDATE = (
 # ------------------------------------------------------------------- merge
 
 
+def winner_key(version: Any) -> tuple[int, str]:
+    """The merge rule (SYNC.md): greatest HLC, ties between sites broken by site id.
+    A pure function of the version's content, never of when or where it arrived, so
+    every station holding the same versions picks the same winner."""
+    return (version.hlc, version.site_id)
+
+
+def pick_winner(versions: Iterable[Any]) -> Any:
+    """The winning version of one unit. One named place for the rule, so the sync
+    tests can swap in broken variants (no tie-break, last arrival wins) and prove that
+    the property suite notices."""
+    return max(versions, key=winner_key)
+
+
 def _load_unit_versions(session: Session, keys: list[UnitKey]) -> dict[UnitKey, list[Any]]:
+    """Every version of the given units. Rows carry `seq` (local arrival order), which
+    the merge must never look at; it is there so that a variant that does (last arrival
+    wins) can be written, and shown to be caught, without copying this function."""
     conn = session.connection()
     found: dict[UnitKey, list[Any]] = defaultdict(list)
     cols = (
+        VERSIONS.c.seq,
         VERSIONS.c.entity,
         VERSIONS.c.record_id,
         VERSIONS.c.unit,
@@ -359,7 +377,7 @@ def recompute_units(session: Session, keys: Iterable[UnitKey]) -> Changes:
         vs = versions.get(key)
         if not vs:
             continue
-        best = max(vs, key=lambda v: (v.hlc, v.site_id))
+        best = pick_winner(vs)
         if current.get(key) == best.id:
             continue
         entity, record_id, unit_name = key

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from hcc_desktop.core import backups
 from hcc_desktop.core import models as m
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
@@ -68,12 +69,18 @@ def sync_folder(store: Store, folder: Path, *, export: bool = True) -> FolderRes
     own = folder / own_package_name(store)
     with store.read() as s:
         known = set(s.scalars(select(m.ImportRecord.sha256)))
+    backed_up = False
     for path in sorted(folder.glob("*.hccsync")):
         if path.name == own.name or path.name.endswith(f"-{store.site_id}.hccsync"):
             continue
         try:
             if _sha(path) in known:
                 continue
+            if not backed_up:
+                # One copy per run, before its first import, as a manual import takes:
+                # the folder may bring packages every few minutes.
+                backups.before_import(store)
+                backed_up = True
             result.imported.append((path, import_package(store, path)))
         except Untrusted as exc:
             result.skipped_untrusted.append((path, exc.message))

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Callable
 from typing import Any
 
-from hcc_desktop.core.entities import ENTITIES
+from sqlalchemy import JSON, Boolean, Float, Integer, String
+
+from hcc_desktop.core.entities import ENTITIES, Unit
 from hcc_desktop.core.ids import canonical_json
 from hcc_desktop.core.versions import version_id
 
@@ -25,6 +29,11 @@ MAX_SIGNATURE = 4 * 1024
 MAX_LINE = 1024 * 1024
 MAX_TEXT = 64 * 1024
 MAX_DEPTH = 32
+
+#: SQLite integers are signed 64-bit; a larger number cannot be stored in a column.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+SITE_ID = re.compile(r"[a-z2-7]{16}")
+VERSION_ID = re.compile(r"[0-9a-f]{64}")
 
 LINE_KEYS = frozenset(
     {"id", "entity", "record_id", "unit", "value", "hlc", "site", "parent", "operator", "resolves"}
@@ -77,6 +86,81 @@ def _depth_and_text(value: Any) -> None:
             stack.extend((v, depth + 1) for v in item)
 
 
+Check = Callable[[Any], bool]
+
+
+def _is_text(v: Any) -> bool:
+    return v is None or isinstance(v, str)
+
+
+def _is_int(v: Any) -> bool:
+    return v is None or (isinstance(v, int) and not isinstance(v, bool) and INT_MIN <= v <= INT_MAX)
+
+
+def _is_number(v: Any) -> bool:
+    return v is None or isinstance(v, float) or _is_int(v)
+
+
+def _is_bool(v: Any) -> bool:
+    return v is None or isinstance(v, bool)
+
+
+def _any(v: Any) -> bool:
+    return True
+
+
+def _column_check(column: Any) -> tuple[Check, str]:
+    """What a domain column accepts, from its SQL type: a value of another type would
+    either fail inside the import transaction or be stored as something nobody
+    entered."""
+    kind = column.type
+    if isinstance(kind, JSON):
+        return _any, "any JSON"
+    if isinstance(kind, Boolean):
+        return _is_bool, "true, false or null"
+    if isinstance(kind, Integer):
+        return _is_int, "a 64-bit whole number or null"
+    if isinstance(kind, Float):
+        return _is_number, "a number or null"
+    if isinstance(kind, String):
+        return _is_text, "text or null"
+    return _any, "any JSON"
+
+
+def _unit_checks(unit: Unit, table: Any) -> dict[str, tuple[Check, str]]:
+    return {c: _column_check(table.c[c]) for c in unit.columns}
+
+
+#: Per (entity, unit): the check of each column its value sets.
+UNIT_CHECKS: dict[tuple[str, str], dict[str, tuple[Check, str]]] = {
+    (name, unit_name): _unit_checks(unit, ent.table)
+    for name, ent in ENTITIES.items()
+    for unit_name, unit in ent.units.items()
+}
+
+
+def check_value(entity: str, unit_name: str, value: Any) -> None:
+    """The value of a version must fit the columns its unit sets (SYNC.md: lines are
+    strictly typed)."""
+    unit = ENTITIES[entity].units[unit_name]
+    checks = UNIT_CHECKS[(entity, unit_name)]
+    if unit.group:
+        if value is None:
+            return
+        if not isinstance(value, dict):
+            raise LineError(f"value: {entity}.{unit_name} expects an object or null")
+        extra = sorted(set(value) - set(checks))
+        if extra:
+            raise LineError(f"value: {entity}.{unit_name} has no field {extra[0]!r}")
+        items = [(k, value[k]) for k in value]
+    else:
+        items = [(unit_name, value)]
+    for key, item in items:
+        ok, expected = checks[key]
+        if not ok(item):
+            raise LineError(f"value: {entity}.{key} expects {expected}")
+
+
 def _text(body: dict[str, Any], key: str, *, optional: bool = False, limit: int = 200) -> Any:
     value = body[key]
     if value is None and optional:
@@ -89,7 +173,7 @@ def _text(body: dict[str, Any], key: str, *, optional: bool = False, limit: int 
 def parse_line(raw: bytes) -> dict[str, Any]:
     """Decode and check one line; returns the row to insert into `versions`."""
     if len(raw) > MAX_LINE:
-        raise LineError(f"longer than {MAX_LINE // 1024} KiB")
+        raise LineError(f"longer than {MAX_LINE // 2**20} MiB")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -112,7 +196,11 @@ def parse_line(raw: bytes) -> dict[str, Any]:
         raise LineError(f"unknown merge unit {entity}.{unit}")
     record_id = _text(body, "record_id", limit=36)
     site = _text(body, "site", limit=40)
+    if not SITE_ID.fullmatch(site):
+        raise LineError("site: expected a site id")
     parent = _text(body, "parent", optional=True, limit=64)
+    if parent is not None and not VERSION_ID.fullmatch(parent):
+        raise LineError("parent: expected a version id")
     operator = _text(body, "operator", optional=True, limit=200)
     hlc = body["hlc"]
     if not isinstance(hlc, int) or isinstance(hlc, bool) or not 0 < hlc < 2**63:
@@ -122,24 +210,29 @@ def parse_line(raw: bytes) -> dict[str, Any]:
         if (
             not isinstance(resolves, list)
             or not resolves
-            or not all(isinstance(r, str) and len(r) == 64 for r in resolves)
+            or not all(isinstance(r, str) and VERSION_ID.fullmatch(r) for r in resolves)
         ):
             raise LineError("resolves: expected a list of version ids")
         resolves_text: str | None = canonical_json(sorted(resolves))
     else:
         resolves_text = None
+    check_value(entity, unit, body["value"])
     value_text = canonical_json(body["value"])
-    vid = version_id(
-        entity=entity,
-        record_id=record_id,
-        unit=unit,
-        value=value_text,
-        hlc=hlc,
-        site_id=site,
-        parent_id=parent,
-        operator=operator,
-        resolves=resolves_text,
-    )
+    try:
+        vid = version_id(
+            entity=entity,
+            record_id=record_id,
+            unit=unit,
+            value=value_text,
+            hlc=hlc,
+            site_id=site,
+            parent_id=parent,
+            operator=operator,
+            resolves=resolves_text,
+        )
+    except UnicodeEncodeError:
+        # JSON may escape a lone surrogate ("\ud800"), which is no character at all.
+        raise LineError("text is not valid Unicode (a lone surrogate)") from None
     if body["id"] != vid:
         raise LineError("id does not match the version's content")
     return {

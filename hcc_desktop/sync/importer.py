@@ -12,7 +12,9 @@ import base64
 import contextlib
 import hashlib
 import json
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,14 @@ from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    ProgrammingError,
+    StatementError,
+)
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import migrations
@@ -45,6 +54,27 @@ from hcc_desktop.sync.vectors import raise_peer_vector
 
 Progress = Callable[[int, int], bool]
 CHUNK = 500
+
+#: What reading a damaged ZIP can raise besides BadZipFile: a flipped bit in a header
+#: reaches zlib (zlib.error), asks for a feature zipfile lacks (NotImplementedError) or
+#: points outside the file (OSError, EOFError, ValueError, struct.error).
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    NotImplementedError,
+    OSError,
+    EOFError,
+    ValueError,
+    struct.error,
+)
+
+
+def _why(exc: BaseException) -> str:
+    """The library's own words, or at least the kind of failure (some are raised with
+    no text, which would leave the operator with "()")."""
+    text = str(exc).strip()
+    return text or type(exc).__name__
 
 
 @dataclass(frozen=True)
@@ -76,18 +106,61 @@ class _Checked:
     manifest: dict[str, Any]
     sha256: str
     rows: list[dict[str, Any]]
+    label: str = ""
 
 
 def import_package(store: Store, path: Path, *, progress: Progress | None = None) -> ImportReport:
-    checked = check_package(store, Path(path), progress=progress)
+    path = Path(path)
+    digest = _file_sha256(path)
+    if digest is not None:
+        again = _imported_before(store, digest)
+        if again is not None:
+            return again
+    checked = check_package(store, path, progress=progress, sha256=digest)
     return _apply(store, checked)
+
+
+def _file_sha256(path: Path) -> str | None:
+    """SHA-256 of the whole file, or None when it is missing or over the size cap (the
+    checks then say so)."""
+    try:
+        if path.stat().st_size > fmt.MAX_FILE:
+            return None
+        whole = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                whole.update(block)
+    except OSError:
+        return None
+    return whole.hexdigest()
+
+
+def _imported_before(store: Store, sha256: str) -> ImportReport | None:
+    """The very same file was checked and imported before: nothing in it can be new,
+    so say so without parsing it again (shared-folder mode meets the same files every
+    few minutes). A file with the same package id but other bytes goes through every
+    check and is then refused as equivocation."""
+    with store.engine.connect() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT l.package_id, l.origin_site, l.new_versions + l.known_versions, s.name "
+            f"FROM {m.ImportRecord.__tablename__} l LEFT JOIN {m.Station.__tablename__} s "
+            "ON s.site_id = l.origin_site WHERE l.sha256 = ?",
+            (sha256,),
+        ).first()
+    if row is None:
+        return None
+    package_id, site, total, name = row
+    return ImportReport(package_id, site, name or site, 0, int(total or 0), 0, 0, True, Changes())
 
 
 # ------------------------------------------------------------------- checks
 
 
-def check_package(store: Store, path: Path, *, progress: Progress | None = None) -> _Checked:
-    """All checks that need no write; raises a PackageRefused subclass."""
+def check_package(
+    store: Store, path: Path, *, progress: Progress | None = None, sha256: str | None = None
+) -> _Checked:
+    """All checks that need no write; raises a PackageRefused subclass. `sha256` is the
+    whole file's, when the caller has it already."""
     label = str(path)
     try:
         size = path.stat().st_size
@@ -95,13 +168,13 @@ def check_package(store: Store, path: Path, *, progress: Progress | None = None)
         raise BadContainer(label, f"cannot read the file ({exc.strerror})") from None
     if size > fmt.MAX_FILE:
         raise TooLarge(label, f"{size} bytes; packages are at most {fmt.MAX_FILE // 2**20} MiB")
-    whole = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            whole.update(block)
+    if sha256 is None:
+        sha256 = _file_sha256(path)
+        if sha256 is None:
+            raise BadContainer(label, "cannot read the file")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         raise BadContainer(label, "not a package: the file is corrupt or truncated") from None
     with zf:
         _check_members(zf, label)
@@ -119,7 +192,7 @@ def check_package(store: Store, path: Path, *, progress: Progress | None = None)
         declared = _declared(member, label)
         _check_hash(zf, declared, label)
         rows = list(_parse_lines(zf, declared, label, progress))
-    return _Checked(manifest, whole.hexdigest(), rows)
+    return _Checked(manifest, sha256, rows, label)
 
 
 def _check_members(zf: zipfile.ZipFile, label: str) -> None:
@@ -150,8 +223,8 @@ def _read_member(zf: zipfile.ZipFile, name: str, cap: int, label: str) -> bytes:
     try:
         with zf.open(name) as fh:
             data = fh.read(cap + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise BadContainer(label, f"{name}: cannot be read ({exc})") from None
+    except ZIP_ERRORS as exc:
+        raise BadContainer(label, f"{name} is damaged ({_why(exc)})") from None
     if len(data) > cap:
         raise TooLarge(label, f"{name} is larger than {cap} bytes")
     return data
@@ -178,9 +251,10 @@ def _check_signature(
     if isinstance(claimed_key, str):
         with contextlib.suppress(ValueError):
             shown = fingerprint(base64.b64decode(claimed_key, validate=True))
-    with store.read() as s:
-        station = s.get(m.Station, site) if isinstance(site, str) else None
+    station = _station(store, site) if isinstance(site, str) else None
     name = origin.get("name") if isinstance(origin.get("name"), str) else "?"
+    if len(name) > 60:  # not verified yet: whatever it says, keep the message readable
+        name = name[:57] + "..."
     if station is None or not station.trusted or station.revoked or station.public_key is None:
         state = "revoked" if station is not None and station.revoked else "not trusted here"
         raise Untrusted(
@@ -195,8 +269,18 @@ def _check_signature(
     ):
         raise BadSignature(label, "manifest.sig is not an Ed25519 signature")
     key = base64.b64decode(station.public_key)
-    if site_id_for(key) != site or sig.get("site_id") != site:
-        raise BadSignature(label, f"the trusted key does not belong to site {site}")
+    if site_id_for(key) != site:
+        raise BadSignature(
+            label, f"the key trusted for {station.name} does not belong to site {site}"
+        )
+    signed_for = sig.get("site_id")
+    if signed_for != site:
+        shown_site = signed_for if isinstance(signed_for, str) else "?"
+        raise BadSignature(
+            label,
+            f"signed for site {shown_site[:40]!r} but the manifest says it comes from "
+            f"{station.name} (site {site}); a station cannot sign for another",
+        )
     try:
         Ed25519PublicKey.from_public_bytes(key).verify(base64.b64decode(sig["sig"]), manifest)
     except (InvalidSignature, ValueError):
@@ -205,6 +289,19 @@ def _check_signature(
             f"signature does not match: not signed by {station.name}'s key "
             f"({station.fingerprint}), or the manifest was changed",
         ) from None
+
+
+def _station(store: Store, site: str) -> Any:
+    """The trust record of a site, read with one Core query: a shared folder full of
+    damaged or foreign files must not cost an ORM session per file."""
+    with store.engine.connect() as conn:
+        return conn.exec_driver_sql(_STATION_SQL, (site,)).first()
+
+
+_STATION_SQL = (
+    f"SELECT name, public_key, fingerprint, trusted, revoked FROM {m.Station.__tablename__} "
+    "WHERE site_id = ?"
+)
 
 
 def _check_format(manifest: dict[str, Any], label: str) -> None:
@@ -232,9 +329,14 @@ def _check_format(manifest: dict[str, Any], label: str) -> None:
         raise Malformed(label, "manifest.json: package_id: expected an id")
     vector = manifest["vector"]
     if not isinstance(vector, dict) or not all(
-        isinstance(k, str) and isinstance(v, int) for k, v in vector.items()
+        isinstance(k, str)
+        and fmt.SITE_ID.fullmatch(k)
+        and isinstance(v, int)
+        and not isinstance(v, bool)
+        and 0 <= v <= fmt.INT_MAX
+        for k, v in vector.items()
     ):
-        raise Malformed(label, "manifest.json: vector: expected site → stamp")
+        raise Malformed(label, "manifest.json: vector: expected site id → stamp")
     if not isinstance(manifest["members"], dict):
         raise Malformed(label, "manifest.json: members: expected an object")
 
@@ -267,8 +369,8 @@ def _stream(zf: zipfile.ZipFile, declared: dict[str, Any], label: str) -> Iterat
                 if read > limit:
                     raise BadHash(label, "changes.ndjson is larger than the manifest says")
                 yield block
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise BadContainer(label, f"changes.ndjson cannot be read ({exc})") from None
+    except ZIP_ERRORS as exc:
+        raise BadContainer(label, f"changes.ndjson is damaged ({_why(exc)})") from None
     if read != limit:
         raise BadHash(label, f"changes.ndjson is {read} bytes, the manifest says {limit}")
 
@@ -323,6 +425,24 @@ def _one_line(raw: bytes, number: int, label: str) -> dict[str, Any]:
 
 
 def _apply(store: Store, checked: _Checked) -> ImportReport:
+    """Run the transaction; a value the checks let through but SQLite cannot store is
+    the package's fault (refused, rolled back), while a locked or full disk is the
+    store's and propagates as it is."""
+    try:
+        return _apply_once(store, checked)
+    except OverflowError as exc:
+        why: object = exc
+    except (IntegrityError, InterfaceError, ProgrammingError) as exc:
+        why = exc.orig
+    except StatementError as exc:
+        if isinstance(exc, DBAPIError):
+            raise
+        why = exc.orig
+    raise Malformed(checked.label, f"changes.ndjson: a value cannot be stored ({why})")
+
+
+def _apply_once(store: Store, checked: _Checked) -> ImportReport:
+    """The one transaction; any exception rolls all of it back."""
     manifest = checked.manifest
     origin = manifest["origin"]
     package_id = manifest["package_id"]
@@ -331,8 +451,8 @@ def _apply(store: Store, checked: _Checked) -> ImportReport:
         if done is not None:
             if done.sha256 != checked.sha256:
                 raise Replay(
-                    str(package_id),
-                    "a package with this id but other content was imported before "
+                    checked.label,
+                    f"package {package_id} was imported before with other content "
                     "(equivocation or tampering); refused",
                 )
             return ImportReport(
@@ -389,18 +509,27 @@ def _new_rows(s: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _count_conflicts(s: Session, keys: set[tuple[str, str, str]]) -> int:
-    """Open conflicts among the units this package touched."""
+    """Open conflicts among the units this package touched. Grouped by (entity, unit)
+    with `record_id IN (...)`: SQLite answers a row-value `(a, b, c) IN (VALUES ...)`
+    with a scan of the whole table, so that form would cost what the store holds."""
     table = m.Conflict.__table__
-    ordered = sorted(keys)
+    by_unit: dict[tuple[str, str], list[str]] = {}
+    for entity, record_id, unit in keys:
+        by_unit.setdefault((entity, unit), []).append(record_id)
     count = 0
-    for i in range(0, len(ordered), 150):
-        chunk = ordered[i : i + 150]
-        count += (
-            s.scalar(
-                select(func.count())
-                .select_from(table)
-                .where(tuple_(table.c.entity, table.c.record_id, table.c.unit).in_(chunk))
+    for (entity, unit), record_ids in sorted(by_unit.items()):
+        ordered = sorted(record_ids)
+        for i in range(0, len(ordered), CHUNK):
+            count += (
+                s.scalar(
+                    select(func.count())
+                    .select_from(table)
+                    .where(
+                        table.c.entity == entity,
+                        table.c.unit == unit,
+                        table.c.record_id.in_(ordered[i : i + CHUNK]),
+                    )
+                )
+                or 0
             )
-            or 0
-        )
     return count

@@ -19,6 +19,7 @@ from helpers import (
     Station,
     build_pool,
     station_from,
+    write_seeded_key,
 )
 
 from hcc_desktop.core import migrations
@@ -68,9 +69,12 @@ def ram_dir(ram_root: Path) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def pool(ram_root: Path) -> dict[str, Path]:
-    """Six stations S0..S5 that trust each other, and X9 whom nobody trusts."""
+    """Six stations S0..S5 that trust each other, and X9 whom nobody trusts. Their keys
+    are derived from their names, so site ids (and every tie-break between sites) are
+    the same in every test session: a failing hypothesis seed replays anywhere."""
     directory = ram_root / "station-pool"
-    paths = build_pool(directory, POOL_NAMES)
+    paths = build_pool(directory, POOL_NAMES, seed="pool")
+    write_seeded_key(directory / f"{OUTSIDER}.sqlite", f"pool/{OUTSIDER}")
     outsider = Store.open(directory / f"{OUTSIDER}.sqlite", station_name=OUTSIDER)
     paths[OUTSIDER] = outsider.path
     outsider.close()

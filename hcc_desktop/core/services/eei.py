@@ -123,12 +123,18 @@ def submit_reports(
         rids = [rid for rid, _ in pending]
         w.prefetch("eei_report", rids)
         current = _current_rows(w.session, rids)
+        revived: set[str] = set()
         for rid, body in pending:
+            row = current.get(rid)
             if "__key__" in body:
                 if w.winner("eei_report", rid, "key") is None:
                     w.put("eei_report", rid, {"key": body["__key__"], "deleted": False})
+                elif row is not None and row.deleted and rid not in revived:
+                    # The report was retracted (or its first entry undone): new values
+                    # bring it back, or they would be stored where no grid shows them.
+                    w.put("eei_report", rid, {"deleted": False})
+                    revived.add(rid)
                 continue
-            row = current.get(rid)
             if row is not None and not row.deleted and _same_values(row, body):
                 continue  # the same report again (a re-import): nothing new to record
             w.put("eei_report", rid, {"values": body})
