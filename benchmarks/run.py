@@ -43,7 +43,6 @@ WORKLOAD_MODULES: tuple[str, ...] = (
     "benchmarks.workloads_gui",
     "benchmarks.workloads_sync",
     "benchmarks.workloads_reports",
-    "benchmarks.workloads_pdf",
     "benchmarks.workloads_interop",
 )
 

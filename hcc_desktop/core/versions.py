@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
@@ -328,6 +328,20 @@ def pick_winner(versions: Iterable[Any]) -> Any:
     return max(versions, key=winner_key)
 
 
+def unit_clauses(table: Any, keys: Iterable[UnitKey]) -> Iterator[Any]:
+    """WHERE clauses that together select the rows of `keys` in `table`. A row-value
+    `(entity, record_id, unit) IN (VALUES ...)` would be one clause, but SQLite answers
+    it by scanning the whole table; `entity = ? AND unit = ? AND record_id IN (...)`
+    uses the (entity, record_id, unit) index, so an import of a few units into a store
+    of a million versions stays a few index lookups."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for entity, record_id, unit in keys:
+        groups[(entity, unit)].append(record_id)
+    for (entity, unit), record_ids in groups.items():
+        for chunk in _chunks(record_ids):
+            yield and_(table.c.entity == entity, table.c.unit == unit, table.c.record_id.in_(chunk))
+
+
 def _load_unit_versions(session: Session, keys: list[UnitKey]) -> dict[UnitKey, list[Any]]:
     """Every version of the given units. Rows carry `seq` (local arrival order), which
     the merge must never look at; it is there so that a variant that does (last arrival
@@ -346,11 +360,8 @@ def _load_unit_versions(session: Session, keys: list[UnitKey]) -> dict[UnitKey, 
         VERSIONS.c.value,
         VERSIONS.c.resolves,
     )
-    for chunk in _chunks(keys, CHUNK // 3):
-        stmt = select(*cols).where(
-            tuple_(VERSIONS.c.entity, VERSIONS.c.record_id, VERSIONS.c.unit).in_(chunk)
-        )
-        for r in conn.execute(stmt):
+    for where in unit_clauses(VERSIONS, keys):
+        for r in conn.execute(select(*cols).where(where)):
             found[(r.entity, r.record_id, r.unit)].append(r)
     return found
 
@@ -365,11 +376,8 @@ def recompute_units(session: Session, keys: Iterable[UnitKey]) -> Changes:
     conn = session.connection()
     versions = _load_unit_versions(session, unit_keys)
     current: dict[UnitKey, str] = {}
-    for chunk in _chunks(unit_keys, CHUNK // 3):
-        stmt = select(WINNERS).where(
-            tuple_(WINNERS.c.entity, WINNERS.c.record_id, WINNERS.c.unit).in_(chunk)
-        )
-        for r in conn.execute(stmt):
+    for where in unit_clauses(WINNERS, unit_keys):
+        for r in conn.execute(select(WINNERS).where(where)):
             current[(r.entity, r.record_id, r.unit)] = r.version_id
     rows = DomainRows()
     inserts, updates = [], []
@@ -451,12 +459,8 @@ def _write_conflicts(
 ) -> None:
     conn = session.connection()
     multi = [k for k in unit_keys if len(versions.get(k, ())) > 1]
-    for chunk in _chunks(unit_keys, CHUNK // 3):
-        conn.execute(
-            delete(CONFLICTS).where(
-                tuple_(CONFLICTS.c.entity, CONFLICTS.c.record_id, CONFLICTS.c.unit).in_(chunk)
-            )
-        )
+    for where in unit_clauses(CONFLICTS, unit_keys):
+        conn.execute(delete(CONFLICTS).where(where))
     rows = [c for k in multi for c in open_conflicts(k, versions[k])]
     if rows:
         conn.execute(insert(CONFLICTS), rows)

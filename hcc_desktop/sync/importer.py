@@ -38,7 +38,7 @@ from hcc_desktop.core.clock import HybridClock, stamp_in_bounds
 from hcc_desktop.core.station import fingerprint, site_id_for
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
-from hcc_desktop.core.versions import Changes, recompute_units
+from hcc_desktop.core.versions import Changes, recompute_units, unit_clauses
 from hcc_desktop.sync import format as fmt
 from hcc_desktop.sync.errors import (
     BadContainer,
@@ -509,27 +509,9 @@ def _new_rows(s: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _count_conflicts(s: Session, keys: set[tuple[str, str, str]]) -> int:
-    """Open conflicts among the units this package touched. Grouped by (entity, unit)
-    with `record_id IN (...)`: SQLite answers a row-value `(a, b, c) IN (VALUES ...)`
-    with a scan of the whole table, so that form would cost what the store holds."""
+    """Open conflicts among the units this package touched."""
     table = m.Conflict.__table__
-    by_unit: dict[tuple[str, str], list[str]] = {}
-    for entity, record_id, unit in keys:
-        by_unit.setdefault((entity, unit), []).append(record_id)
-    count = 0
-    for (entity, unit), record_ids in sorted(by_unit.items()):
-        ordered = sorted(record_ids)
-        for i in range(0, len(ordered), CHUNK):
-            count += (
-                s.scalar(
-                    select(func.count())
-                    .select_from(table)
-                    .where(
-                        table.c.entity == entity,
-                        table.c.unit == unit,
-                        table.c.record_id.in_(ordered[i : i + CHUNK]),
-                    )
-                )
-                or 0
-            )
-    return count
+    return sum(
+        s.scalar(select(func.count()).select_from(table).where(where)) or 0
+        for where in unit_clauses(table, keys)
+    )
