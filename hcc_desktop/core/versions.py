@@ -26,6 +26,7 @@ from hcc_desktop.core.ids import canonical_json, sha256_hex
 
 UnitKey = tuple[str, str, str]  # entity, record id, unit
 CHUNK = 400  # bound parameters per IN (...) list, well under SQLite's limit
+RECOMPUTE_BATCH = 5000  # units merged at a time; bounds the memory of a large import
 
 VERSIONS = m.Version.__table__
 WINNERS = m.Winner.__table__
@@ -371,8 +372,27 @@ def recompute_units(session: Session, keys: Iterable[UnitKey]) -> Changes:
     versions. Used for imported versions and for rebuilding the view."""
     unit_keys = sorted(set(keys))
     changes = Changes()
-    if not unit_keys:
-        return changes
+    # A batch at a time: a package of 100,000 changes would otherwise hold every
+    # version row, every decoded value and every domain row at once.
+    for batch in _record_batches(unit_keys, RECOMPUTE_BATCH):
+        _recompute_batch(session, batch, changes)
+    return changes
+
+
+def _record_batches(unit_keys: list[UnitKey], size: int) -> Iterator[list[UnitKey]]:
+    """Sorted unit keys in batches of about `size` that never split one record: a domain
+    row must be written with all its units' columns at once (NOT NULL columns)."""
+    batch: list[UnitKey] = []
+    for key in unit_keys:
+        if len(batch) >= size and batch[-1][:2] != key[:2]:
+            yield batch
+            batch = []
+        batch.append(key)
+    if batch:
+        yield batch
+
+
+def _recompute_batch(session: Session, unit_keys: list[UnitKey], changes: Changes) -> None:
     conn = session.connection()
     versions = _load_unit_versions(session, unit_keys)
     current: dict[UnitKey, str] = {}
@@ -410,7 +430,6 @@ def recompute_units(session: Session, keys: Iterable[UnitKey]) -> Changes:
         conn.execute(_WINNER_UPDATE, updates)
     rows.flush(session)
     _write_conflicts(session, unit_keys, versions)
-    return changes
 
 
 def recompute_conflicts(session: Session, keys: Iterable[UnitKey]) -> None:

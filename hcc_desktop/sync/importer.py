@@ -105,7 +105,7 @@ class ImportReport:
 class _Checked:
     manifest: dict[str, Any]
     sha256: str
-    rows: list[dict[str, Any]]
+    rows: list[fmt.Line]
     label: str = ""
 
 
@@ -391,7 +391,7 @@ def _check_hash(zf: zipfile.ZipFile, declared: dict[str, Any], label: str) -> No
 
 def _parse_lines(
     zf: zipfile.ZipFile, declared: dict[str, Any], label: str, progress: Progress | None
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[fmt.Line]:
     buf = b""
     number = 0
     total = declared["lines"]
@@ -411,12 +411,12 @@ def _parse_lines(
         raise Malformed(label, f"changes.ndjson line {number + 1}: no line end")
 
 
-def _one_line(raw: bytes, number: int, label: str) -> dict[str, Any]:
+def _one_line(raw: bytes, number: int, label: str) -> fmt.Line:
     try:
         row = fmt.parse_line(raw)
     except fmt.LineError as exc:
         raise Malformed(label, f"changes.ndjson line {number}: {exc}") from None
-    if not stamp_in_bounds(row["hlc"]):
+    if not stamp_in_bounds(row.hlc):
         raise Malformed(label, f"changes.ndjson line {number}: hlc outside 2020–2100")
     return row
 
@@ -462,14 +462,14 @@ def _apply_once(store: Store, checked: _Checked) -> ImportReport:
         new_rows = _new_rows(s, checked.rows)
         clock_row = s.get_one(m.ClockState, 1)
         clock = HybridClock(clock_row.hlc, store.wall)
-        warnings = sum(1 for r in new_rows if clock.is_far_future(r["hlc"]))
+        warnings = sum(1 for r in new_rows if clock.is_far_future(r.hlc))
         if new_rows:
             conn = s.connection()
             for i in range(0, len(new_rows), 5000):
-                conn.execute(insert(m.Version.__table__), new_rows[i : i + 5000])
-            clock.observe(max(r["hlc"] for r in new_rows))
+                conn.execute(insert(m.Version.__table__), [r.row() for r in new_rows[i : i + 5000]])
+            clock.observe(max(r.hlc for r in new_rows))
             clock_row.hlc = clock.last
-        keys = {(r["entity"], r["record_id"], r["unit"]) for r in new_rows}
+        keys = {(r.entity, r.record_id, r.unit) for r in new_rows}
         changes = recompute_units(s, keys)
         conflicts = _count_conflicts(s, keys)
         s.add(
@@ -494,18 +494,18 @@ def _apply_once(store: Store, checked: _Checked) -> ImportReport:
     return report
 
 
-def _new_rows(s: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _new_rows(s: Session, rows: list[fmt.Line]) -> list[fmt.Line]:
     seen: set[str] = set()
     unique = []
     for r in rows:
-        if r["id"] not in seen:
-            seen.add(r["id"])
+        if r.id not in seen:
+            seen.add(r.id)
             unique.append(r)
-    ids = [r["id"] for r in unique]
+    ids = [r.id for r in unique]
     existing: set[str] = set()
     for i in range(0, len(ids), CHUNK):
         existing.update(s.scalars(select(m.Version.id).where(m.Version.id.in_(ids[i : i + CHUNK]))))
-    return [r for r in unique if r["id"] not in existing]
+    return [r for r in unique if r.id not in existing]
 
 
 def _count_conflicts(s: Session, keys: set[tuple[str, str, str]]) -> int:

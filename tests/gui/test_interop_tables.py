@@ -253,9 +253,9 @@ def test_bad_spreadsheet_gives_a_dialog_and_changes_nothing(
 def _export(parent: QWidget, ctx: AppContext, out: Path | None, monkeypatch) -> Any:
     monkeypatch.setattr(tables, "ask_save_path", lambda *_a: out)
     interop.export_table(parent, ctx)
-    dialog = parent.findChild(TableExportDialog)
-    assert dialog is not None
-    return dialog
+    dialogs = parent.findChildren(TableExportDialog)
+    assert len(dialogs) == 1, "an earlier export dialog is still open"
+    return dialogs[0]
 
 
 def test_export_members_csv_and_eei_grid_xlsx(
@@ -269,6 +269,8 @@ def test_export_members_csv_and_eei_grid_xlsx(
     qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
     table = read_table(out)
     assert len(table.rows) == len(organizations.list_organizations(view.store))
+    # The result box comes just before the dialog closes; it is deleted on close.
+    qtbot.waitUntil(lambda: not parent.findChildren(TableExportDialog), timeout=TIMEOUT)
     out = tmp_path / "grid.xlsx"
     dialog = _export(parent, view, out, monkeypatch)
     dialog.kind.setCurrentIndex(dialog.kind.findData("eei"))

@@ -239,7 +239,7 @@ def test_kill_9_during_export(
                 outcomes["previous"] += 1
             else:
                 checked = importer.check_package(verifier, out)  # raises if damaged
-                assert {r["id"] for r in checked.rows} == scene.sender_ids, (i, kill)
+                assert {r.id for r in checked.rows} == scene.sender_ids, (i, kill)
                 outcomes["complete"] += 1
             with Store.open(path, wall=FakeWall(TRIAL_WALL)) as st:
                 report = check_store(st)

@@ -738,7 +738,7 @@ def test_deep_json(sender: Station, receiver: Station, base: Parts, ram_dir: Pat
         [*base.lines, _incident_line(sender, _nested(20))],
         sender,
     )
-    assert importer.check_package(receiver.store, ok).rows[-1]["unit"] == "region_ids"
+    assert importer.check_package(receiver.store, ok).rows[-1].unit == "region_ids"
     n = len(base.lines) + 1
     deep = lines_package(
         base, ram_dir / "deep.hccsync", [*base.lines, _incident_line(sender, _nested(40))], sender
