@@ -27,6 +27,13 @@ from hcc_desktop.sync.history import record_export
 from hcc_desktop.sync.trust import find_station
 from hcc_desktop.sync.vectors import Vector, lacks, own_vector, peer_vector
 
+_V = m.Version
+#: What a package line is made of (format.version_line).
+LINE_COLUMNS = (
+    _V.id, _V.entity, _V.record_id, _V.unit, _V.value, _V.hlc,
+    _V.site_id, _V.parent_id, _V.operator, _V.resolves,
+)  # fmt: skip
+
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
 
@@ -69,8 +76,11 @@ def export_package(
         size = lines = done = 0
         try:
             with os.fdopen(fd, "wb") as fh:
-                stmt = select(m.Version).order_by(m.Version.seq).execution_options(yield_per=2000)
-                for row in s.scalars(stmt):
+                # Plain rows, not ORM objects: an export reads every version once.
+                stmt = (
+                    select(*LINE_COLUMNS).order_by(m.Version.seq).execution_options(yield_per=2000)
+                )
+                for row in s.execute(stmt):
                     done += 1
                     if progress and done % 2000 == 0 and not progress(done, total):
                         raise Cancelled()
