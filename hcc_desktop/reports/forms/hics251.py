@@ -10,7 +10,6 @@ a protected EEI, a form that prints it carries the sensitivity marking on every 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -19,7 +18,6 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Spacer, Table
 
 from hcc_desktop.core import models as m
@@ -45,15 +43,13 @@ from hcc_desktop.reports.forms.layout import (
     labelled,
     sub,
     title_bar,
+    write_form,
 )
 from hcc_desktop.reports.pages import (
-    Margins,
     Progress,
     check_out,
     page_size,
-    render_story,
     step,
-    write_atomically,
 )
 from hcc_desktop.reports.styles import HEAD_BG, esc
 from hcc_desktop.reports.timefmt import Clock
@@ -252,32 +248,22 @@ def build_hics251(
         prepared=f"Printed {clock.datetime(now)} · station {store.station_name}",
     )
     story += _prepared_block(prepared_by, org, clock.datetime(now), width)
-    pages = [0]
-
-    def decorate(c: Canvas, page: int, total: int) -> None:
-        footer.draw(c, page, total)
-        pages[0] = total
-
     top = MARGIN + (0.3 if sensitive else 0.15) * inch + FRAME_GAP
-
-    def render(buffer: io.BytesIO) -> None:
-        render_story(
-            buffer,
-            story,
-            pagesize=size,
-            margins=Margins(MARGIN, MARGIN, top, 0.75 * inch),
-            decorate=decorate,
-            progress=progress,
-            span=(2, 3, 3),
-            title=f"HICS 251 — {org.name} — {inc.name}",
-            author=prepared_by.label if prepared_by else store.station_name,
-            creator="hcc-desktop",
-        )
-
     step(progress, 2, 3)
-    written = write_atomically(Path(out), render)
+    pages, written = write_form(
+        Path(out),
+        story,
+        footer,
+        pagesize=size,
+        top=top,
+        bottom=0.75 * inch,
+        progress=progress,
+        span=(2, 3, 3),
+        title=f"HICS 251 — {org.name} — {inc.name}",
+        author=prepared_by.label if prepared_by else store.station_name,
+    )
     step(progress, 3, 3)
-    return FormResult(Path(out), pages[0], written, sum(1 for c in CODES if c in values))
+    return FormResult(Path(out), pages, written, sum(1 for c in CODES if c in values))
 
 
 def _story(

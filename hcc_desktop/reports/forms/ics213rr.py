@@ -10,13 +10,11 @@ Notes (13), because the paper copy is what the finance section files.
 
 from __future__ import annotations
 
-import io
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table
 
 from hcc_desktop.core import lifecycle
@@ -39,15 +37,13 @@ from hcc_desktop.reports.forms.layout import (
     form_style,
     labelled,
     title_bar,
+    write_form,
 )
 from hcc_desktop.reports.pages import (
-    Margins,
     Progress,
     check_out,
     page_size,
-    render_story,
     step,
-    write_atomically,
 )
 from hcc_desktop.reports.styles import HEAD_BG, esc
 from hcc_desktop.reports.timefmt import Clock
@@ -92,30 +88,21 @@ def build_ics213rr(
         + (f" by {prepared_by.label}" if prepared_by else "")
         + f" · station {store.station_name}",
     )
-    pages = [0]
-
-    def decorate(c: Canvas, page: int, total: int) -> None:
-        footer.draw(c, page, total)
-        pages[0] = total
-
-    def render(buffer: io.BytesIO) -> None:
-        render_story(
-            buffer,
-            story,
-            pagesize=size,
-            margins=Margins(MARGIN, MARGIN, MARGIN + 0.15 * inch + FRAME_GAP, 0.75 * inch),
-            decorate=decorate,
-            progress=progress,
-            span=(2, 3, 3),
-            title=f"ICS 213 RR {req.number} — {inc.name if inc else ''}",
-            author=prepared_by.label if prepared_by else store.station_name,
-            creator="hcc-desktop",
-        )
-
     step(progress, 2, 3)
-    written = write_atomically(Path(out), render)
+    pages, written = write_form(
+        Path(out),
+        story,
+        footer,
+        pagesize=size,
+        top=MARGIN + 0.15 * inch + FRAME_GAP,
+        bottom=0.75 * inch,
+        progress=progress,
+        span=(2, 3, 3),
+        title=f"ICS 213 RR {req.number} — {inc.name if inc else ''}",
+        author=prepared_by.label if prepared_by else store.station_name,
+    )
     step(progress, 3, 3)
-    return FormResult(Path(out), pages[0], written, 1)
+    return FormResult(Path(out), pages, written, 1)
 
 
 def _story(

@@ -10,7 +10,6 @@ its header repeated, and block 8 (Prepared by) closes every page as on the form.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -40,15 +39,13 @@ from hcc_desktop.reports.forms.layout import (
     labelled,
     sub,
     title_bar,
+    write_form,
 )
 from hcc_desktop.reports.pages import (
-    Margins,
     Progress,
     check_out,
     page_size,
-    render_story,
     step,
-    write_atomically,
 )
 from hcc_desktop.reports.styles import HEAD_BG, INK, esc
 from hcc_desktop.reports.timefmt import Clock
@@ -125,32 +122,21 @@ def build_ics214(
         exercise=bool(inc.exercise),
         page_line=False,
     )
-    pages = [0]
-
-    def decorate(c: Canvas, page: int, total: int) -> None:
-        footer.draw(c, page, total)
-        _block8(c, who, clock.datetime(now), page, total)
-        pages[0] = total
-
-    bottom = FOOTER_HEIGHT + 0.1 * inch
-
-    def render(buffer: io.BytesIO) -> None:
-        render_story(
-            buffer,
-            story,
-            pagesize=size,
-            margins=Margins(MARGIN, MARGIN, MARGIN + 0.15 * inch + FRAME_GAP, bottom),
-            decorate=decorate,
-            progress=progress,
-            span=(3, 4, 4),
-            title=f"ICS 214 Activity Log — {inc.name}",
-            author=who.label if who else store.station_name,
-            creator="hcc-desktop",
-        )
-
-    written = write_atomically(Path(out), render)
+    pages, written = write_form(
+        Path(out),
+        story,
+        footer,
+        pagesize=size,
+        top=MARGIN + 0.15 * inch + FRAME_GAP,
+        bottom=FOOTER_HEIGHT + 0.1 * inch,
+        progress=progress,
+        span=(3, 4, 4),
+        title=f"ICS 214 Activity Log — {inc.name}",
+        author=who.label if who else store.station_name,
+        also=lambda c, page, total: _block8(c, who, clock.datetime(now), page, total),
+    )
     step(progress, 4, 4)
-    return FormResult(Path(out), pages[0], written, len(entries))
+    return FormResult(Path(out), pages, written, len(entries))
 
 
 def _window(

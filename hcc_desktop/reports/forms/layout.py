@@ -8,8 +8,10 @@ replaces a title: "1. Incident Name:" stays, the name follows it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
@@ -20,7 +22,14 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from hcc_desktop.reports.fonts import SANS, SANS_BOLD
-from hcc_desktop.reports.pages import EXERCISE_MARKING, SENSITIVE_MARKING
+from hcc_desktop.reports.pages import (
+    EXERCISE_MARKING,
+    SENSITIVE_MARKING,
+    Margins,
+    Progress,
+    render_story,
+    write_atomically,
+)
 from hcc_desktop.reports.styles import ALERT, HEAD_BG, INK, MUTED, esc
 
 MARGIN = 0.5 * inch
@@ -165,6 +174,49 @@ class FormFooter:
             c.setFillColor(MUTED)
             c.drawRightString(width - MARGIN, 0.5 * inch, self.prepared)
         c.restoreState()
+
+
+def write_form(
+    out: Path,
+    story: list[Flowable],
+    footer: FormFooter,
+    *,
+    pagesize: tuple[float, float],
+    top: float,
+    bottom: float,
+    progress: Progress | None,
+    span: tuple[int, int, int],
+    title: str,
+    author: str,
+    also: Callable[[Canvas, int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Lay a form out on its margins with its footer on every page (and `also`, for a
+    form that draws more per page) and replace `out` in one step. Returns the page
+    count and the bytes written; the three forms differ only in these arguments."""
+    pages = [0]
+
+    def decorate(c: Canvas, page: int, total: int) -> None:
+        footer.draw(c, page, total)
+        if also is not None:
+            also(c, page, total)
+        pages[0] = total
+
+    def render(buffer: io.BytesIO) -> None:
+        render_story(
+            buffer,
+            story,
+            pagesize=pagesize,
+            margins=Margins(MARGIN, MARGIN, top, bottom),
+            decorate=decorate,
+            progress=progress,
+            span=span,
+            title=title,
+            author=author,
+            creator="hcc-desktop",
+        )
+
+    written = write_atomically(out, render)
+    return pages[0], written
 
 
 def _centred(
