@@ -13,11 +13,13 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QWidget
 
 from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import eei, organizations
 from hcc_desktop.gui import interop
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.interop import tables
 from hcc_desktop.gui.interop.tables import TableExportDialog, TableImportDialog
+from hcc_desktop.interop import table_export
 from hcc_desktop.interop.tabular import read_table
 from tests.gui.builders import Scenario
 
@@ -328,3 +330,28 @@ def test_screenshots(
     qtbot.waitExposed(export)
     assert export.grab().save(str(SHOTS / "interop_export_table.png"))
     export.reject()
+
+
+def test_a_refused_export_gives_the_save_button_back(
+    qtbot: Any, parent: QWidget, view: AppContext, tmp_path: Path, boxes: list, monkeypatch
+) -> None:
+    """A refusal by the service ends in a dialog, and the export dialog stays usable:
+    the operator corrects the choice and saves again."""
+    real, calls = table_export.export_table, []
+
+    def refuse_once(*args: Any, **kwargs: Any) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValidationError("period", "no such operational period")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(table_export, "export_table", refuse_once)
+    out = tmp_path / "members.csv"
+    dialog = _export(parent, view, out, monkeypatch)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
+    assert "no such operational period" in boxes[0][1]
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: len(boxes) == 2, timeout=TIMEOUT)
+    assert out.is_file()

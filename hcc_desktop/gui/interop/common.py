@@ -99,6 +99,7 @@ def run_job(
     *,
     failed_title: str | None = None,
     writes: bool = False,
+    on_end: Callable[[], None] | None = None,
 ) -> Job:
     """Run `fn` off the GUI thread; `on_done` gets its result on the GUI thread. A
     refusal or an unexpected failure ends in a dialog instead. The services work in
@@ -106,7 +107,11 @@ def run_job(
 
     Reading jobs show the cancellable progress dialog. A job that `writes` shows
     none: its one transaction cannot be stopped halfway, and a Cancel that came
-    after the commit would claim "nothing written" falsely."""
+    after the commit would claim "nothing written" falsely.
+
+    `on_end` runs when the job ends without a result (refused, failed or cancelled):
+    the dialog that disabled its buttons for the run gives them back, so the operator
+    can correct the input and try again."""
 
     def work(progress: Progress) -> Any:
         progress.step(0, 1)
@@ -124,14 +129,24 @@ def run_job(
     )
     heading = failed_title or title.rstrip("…. ")
 
+    def ended() -> None:
+        if on_end is not None:
+            on_end()
+
     def finished(result: Any) -> None:
         if isinstance(result, Refusal):
+            ended()
             show_refusal(parent, heading, result.message)
         else:
             on_done(result)
 
+    def failed(message: str) -> None:
+        ended()
+        show_refusal(parent, heading, message)
+
     job.finished.connect(finished)
-    job.failed.connect(lambda msg: show_refusal(parent, heading, msg))
+    job.failed.connect(failed)
+    job.cancelled.connect(ended)
     return job
 
 

@@ -210,9 +210,8 @@ class HaveImportDialog(QDialog):
             self._done,
             failed_title=IMPORT_TITLE,
             writes=True,
+            on_end=lambda: self._busy(False),
         )
-        for sig in (self.job.failed, self.job.cancelled):
-            sig.connect(lambda *_: self._busy(False))
 
     def _busy(self, busy: bool) -> None:
         for button in self.buttons.buttons():

@@ -274,10 +274,10 @@ class TableImportDialog(QDialog):
                 )
 
         self.next_button.setEnabled(False)
-        self.job = run_job(self, "Checking rows…", work, self._show_preview,
-                           failed_title=TITLES[self.kind])  # fmt: skip
-        for sig in (self.job.failed, self.job.cancelled):
-            sig.connect(lambda *_: self.next_button.setEnabled(True))
+        self.job = run_job(
+            self, "Checking rows…", work, self._show_preview,
+            failed_title=TITLES[self.kind], on_end=lambda: self.next_button.setEnabled(True),
+        )  # fmt: skip
         self.job.finished.connect(lambda *_: self.next_button.setEnabled(True))
 
     def _show_preview(self, preview: MemberPreview | EEIPreview) -> None:
@@ -405,10 +405,9 @@ class TableImportDialog(QDialog):
         for button in (self.next_button, self.back_button, self.cancel_button):
             button.setEnabled(False)
         self.job = run_job(
-            self, "Importing…", work, self._done, failed_title=TITLES[self.kind], writes=True
-        )
-        for sig in (self.job.failed, self.job.cancelled):
-            sig.connect(lambda *_: self._import_ended())
+            self, "Importing…", work, self._done,
+            failed_title=TITLES[self.kind], writes=True, on_end=self._import_ended,
+        )  # fmt: skip
 
     def _import_ended(self) -> None:
         self.back_button.setEnabled(True)
@@ -599,9 +598,8 @@ class TableExportDialog(QDialog):
             self._done,
             failed_title=EXPORT_TITLE,
             writes=True,
+            on_end=lambda: self.save_button.setEnabled(True),
         )
-        for sig in (self.job.failed, self.job.cancelled):
-            sig.connect(lambda *_: self.save_button.setEnabled(True))
 
     def _done(self, result: tuple[int, Path]) -> None:
         count, out = result
