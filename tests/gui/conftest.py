@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -98,6 +98,25 @@ def main_window(qtbot: Any, ctx: AppContext) -> Iterator[Any]:
     window = open_window(qtbot, ctx)
     yield window
     close_window(window)
+
+
+@pytest.fixture
+def parent(qtbot: Any) -> Iterator[QWidget]:
+    """A window for dialogs to open on; the thread pool is drained afterwards so no
+    background job outlives the test's store."""
+    w = QWidget()
+    w.resize(1200, 800)
+    qtbot.addWidget(w)
+    yield w
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+@pytest.fixture
+def view(ctx: AppContext, scenario: Scenario) -> AppContext:
+    """The context with the scenario's incident and last period in view."""
+    ctx.set_incident(scenario.incident_id)
+    ctx.set_period(scenario.periods)
+    return ctx
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ file ends in a dialog that names the file and element, and the store is unchange
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from lxml import etree
-from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QDialog, QWidget
 
 from hcc_desktop.core.dump import dump_text
@@ -24,7 +22,6 @@ from hcc_desktop.gui.interop.alert_import import AlertImportDialog
 from hcc_desktop.gui.interop.cap_export_dialog import CapExportDialog
 from hcc_desktop.gui.interop.have_dialogs import HaveImportDialog
 from hcc_desktop.interop.cap_import import import_cap
-from tests.gui.builders import Scenario
 
 pytestmark = pytest.mark.gui
 
@@ -63,23 +60,6 @@ def cap_xml(
   <area><areaDesc>New Haven; Waterbury</areaDesc>{area}</area>
  </info>
 </alert>"""
-
-
-@pytest.fixture
-def parent(qtbot: Any) -> Iterator[QWidget]:
-    w = QWidget()
-    w.resize(1200, 800)
-    qtbot.addWidget(w)
-    yield w
-    QThreadPool.globalInstance().waitForDone(10_000)
-
-
-@pytest.fixture
-def view(ctx: AppContext, scenario: Scenario) -> AppContext:
-    """The context with the scenario's incident and last period in view."""
-    ctx.set_incident(scenario.incident_id)
-    ctx.set_period(scenario.periods)
-    return ctx
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ written, Cancel that writes nothing, and a bad file that ends in a dialog."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from lxml import etree
-from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
 
 from hcc_desktop.core.dump import dump_text
@@ -33,18 +31,9 @@ XNL = "urn:oasis:names:tc:ciq:xnl:3"
 
 
 @pytest.fixture
-def parent(qtbot: Any) -> Iterator[QWidget]:
-    w = QWidget()
-    qtbot.addWidget(w)
-    yield w
-    QThreadPool.globalInstance().waitForDone(10_000)
-
-
-@pytest.fixture
-def view(ctx: AppContext, scenario: Scenario) -> AppContext:
+def view(view: AppContext, scenario: Scenario) -> AppContext:
     """The scenario's incident in view, its last period's reports validated."""
-    ctx.set_incident(scenario.incident_id)
-    ctx.set_period(scenario.periods)
+    ctx = view
     ids = [
         r.id
         for r in eei.reports_for_period(

@@ -4,12 +4,11 @@ report refusals with line and reason; Cancel writes nothing) and tables to CSV/X
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from hcc_desktop.core.dump import dump_text
@@ -36,21 +35,6 @@ Windham Hospital,hospital,non-core,Willimantic,6226,,abc
 Masonicare,Long-term care,Non-core,Wallingford,06492,,
 Johnson Memorial Hospital,Hospital,Core,Stafford Springs,06076,,
 """
-
-
-@pytest.fixture
-def parent(qtbot: Any) -> Iterator[QWidget]:
-    w = QWidget()
-    qtbot.addWidget(w)
-    yield w
-    QThreadPool.globalInstance().waitForDone(10_000)
-
-
-@pytest.fixture
-def view(ctx: AppContext, scenario: Scenario) -> AppContext:
-    ctx.set_incident(scenario.incident_id)
-    ctx.set_period(scenario.periods)
-    return ctx
 
 
 @pytest.fixture
