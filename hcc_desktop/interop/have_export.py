@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import register_namespace
+from xml.sax.saxutils import escape
 
 from sqlalchemy import select
 
@@ -60,29 +61,18 @@ class HaveExport:
     skipped_unvalidated: int
 
 
+#: What ElementTree escapes in an attribute value beyond &, < and >.
+_ATTRIB_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+
+
 def _cdata(text: str) -> str:
     """Character data escaped as ElementTree escapes it (&, <, >)."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return escape(text)
 
 
 def _attrib(text: str) -> str:
     """An attribute value escaped as ElementTree escapes it."""
-    text = _cdata(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    return escape(text, _ATTRIB_ENTITIES)
 
 
 def _leaf(tag: str, text: str | None) -> str:
