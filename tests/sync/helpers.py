@@ -503,6 +503,21 @@ def craft(
     )
 
 
+def claim_site(parts: Parts, path: Path, site_id: str) -> Path:
+    """The same package, its signature record rewritten to claim `site_id` (the
+    signature itself untouched)."""
+    sig = parts.signature
+    sig["site_id"] = site_id
+    return write_zip(
+        path,
+        [
+            (fmt.MANIFEST, parts.manifest_bytes),
+            (fmt.CHANGES, parts.changes),
+            (fmt.SIGNATURE, json.dumps(sig).encode()),
+        ],
+    )
+
+
 @dataclass
 class RawMember:
     """A member for `raw_zip`: the bytes as stored (already compressed) and the header

@@ -39,6 +39,7 @@ from helpers import (
     Parts,
     RawMember,
     Station,
+    claim_site,
     craft,
     deflated_zeros,
     encode_lines,
@@ -252,16 +253,9 @@ def test_resigned_with_an_unknown_key(
     lines[0]["value"] = "Mallory Memorial"
     path = lines_package(base, ram_dir / "resigned.hccsync", lines, outsider)
     refuse(receiver, path, BadSignature, "a station cannot sign for another")
-    parts = read_parts(path)
-    sig = parts.signature
-    sig["site_id"] = base.manifest["origin"]["site_id"]  # and lies about whose it is
-    lying = write_zip(
-        ram_dir / "resigned-lying.hccsync",
-        [
-            (fmt.MANIFEST, parts.manifest_bytes),
-            (fmt.CHANGES, parts.changes),
-            (fmt.SIGNATURE, json.dumps(sig).encode()),
-        ],
+    # ... and lies about whose it is.
+    lying = claim_site(
+        read_parts(path), ram_dir / "resigned-lying.hccsync", base.manifest["origin"]["site_id"]
     )
     refuse(receiver, lying, BadSignature, "signature does not match: not signed by S0's key")
 
@@ -283,30 +277,14 @@ def test_trusted_key_claiming_another_stations_site(
     )  # fmt: skip
     # Same, but the signature record also claims S0's site id.
     parts = read_parts(path)
-    sig = parts.signature
-    sig["site_id"] = base.manifest["origin"]["site_id"]
-    forged = write_zip(
-        ram_dir / "claim2.hccsync",
-        [
-            (fmt.MANIFEST, parts.manifest_bytes),
-            (fmt.CHANGES, parts.changes),
-            (fmt.SIGNATURE, json.dumps(sig).encode()),
-        ],
-    )
+    forged = claim_site(parts, ram_dir / "claim2.hccsync", s0_site)
     refuse(receiver, forged, BadSignature, "not signed by S0's key")
     # And with S2's public key pasted into the origin: the receiver uses the key it
     # trusts for S0's site, not the one the package offers.
     manifest = parts.manifest
     manifest["origin"]["public_key"] = s2.store.identity.public_key_b64
     m_bytes = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
-    pasted = write_zip(
-        ram_dir / "claim3.hccsync",
-        [
-            (fmt.MANIFEST, m_bytes),
-            (fmt.CHANGES, parts.changes),
-            (fmt.SIGNATURE, sign_manifest(m_bytes, s2.store)),
-        ],
-    )
+    pasted = craft(parts, ram_dir / "claim3.hccsync", manifest_bytes=m_bytes, signer=s2.store)
     refuse(receiver, pasted, BadSignature, "a station cannot sign for another")
 
 
