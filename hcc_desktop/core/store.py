@@ -3,16 +3,21 @@
 `Store.writing()` is the one funnel for changes: a BEGIN IMMEDIATE transaction, a
 change set for undo and audit, a `Writer` for versions, the clock persisted in the same
 transaction, and after commit a broadcast of what changed to listeners (the GUI).
+
+`Store.atomic()` makes several service calls one transaction: a command that writes
+regions, members and an incident, or an incident and the "current incident" setting,
+commits all of it or none of it, even when the disk fills or the process dies part way.
 """
 
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -35,6 +40,9 @@ class Store:
         self.wall = wall
         self._write_engine = engine.execution_options(hcc_write=True)
         self.listeners: list[Listener] = []
+        # The transaction `atomic()` holds open, per thread: a GUI worker's write must
+        # never join a scope another thread opened.
+        self._scope = threading.local()
         self.identity: Identity
         self.station_name: str = ""
 
@@ -141,15 +149,53 @@ class Store:
 
     # ------------------------------------------------------------------ access
     def read(self) -> Session:
-        """A session for queries; use as a context manager."""
-        return Session(self.engine, expire_on_commit=False)
+        """A session for queries; use as a context manager. Inside `atomic()` it reads
+        through the open transaction, so a later step sees what an earlier one wrote."""
+        joined = self._joined_session()
+        return joined if joined is not None else Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One BEGIN IMMEDIATE transaction around several service calls.
+
+        Every `writing()`, `read()`, `set_setting()` and `local_session()` on this thread
+        joins it (each inner write in a SAVEPOINT, so a refused step that is caught and
+        handled leaves the rest intact). Nothing is committed before the block ends, and
+        listeners hear of the changes only after that commit. Nested scopes join the
+        outermost one.
+        """
+        if self._open_scope() is not None:
+            yield
+            return
+        pending: list[Changes] = []
+        with self._write_engine.connect() as conn, conn.begin():
+            self._scope.conn = conn
+            self._scope.pending = pending
+            try:
+                yield
+            finally:
+                self._scope.conn = None
+                self._scope.pending = None
+        for changes in pending:
+            self._notify(changes)
+
+    def _open_scope(self) -> Connection | None:
+        return getattr(self._scope, "conn", None)
+
+    def _joined_session(self) -> Session | None:
+        conn = self._open_scope()
+        if conn is None:
+            return None
+        return Session(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
 
     @contextmanager
     def writing(
         self, *, operator: str | None, summary: str, keep_empty: bool = False
     ) -> Iterator[Writer]:
         """All of a change or none of it; listeners hear about it after commit."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
+        joined = self._joined_session()
+        session = joined if joined is not None else self._own_session()
+        with session:
             with session.begin():
                 change = m.ChangeSet(at=from_ms(self.wall()), operator=operator, summary=summary)
                 session.add(change)
@@ -171,10 +217,23 @@ class Store:
                     clock_row = session.get_one(m.ClockState, 1)
                     clock_row.hlc = clock.last
             changes = writer.changes
-        if changes:
-            self.notify(changes)
+        if not changes:
+            return
+        if joined is not None:
+            self._scope.pending.append(changes)
+        else:
+            self._notify(changes)
 
     def notify(self, changes: Changes) -> None:
+        """Broadcast changes made outside `writing()` (the sync importer); inside an
+        `atomic()` scope they wait for its commit like every other change."""
+        pending = getattr(self._scope, "pending", None)
+        if pending is not None:
+            pending.append(changes)
+        else:
+            self._notify(changes)
+
+    def _notify(self, changes: Changes) -> None:
         for listener in list(self.listeners):
             listener(changes)
 
@@ -185,7 +244,7 @@ class Store:
             return row.value if row else None
 
     def set_setting(self, key: str, value: str | None) -> None:
-        with Session(self._write_engine) as s, s.begin():
+        with self.local_session() as s, s.begin():
             row = s.get(m.Setting, key)
             if row is None:
                 s.add(m.Setting(key=key, value=value))
@@ -194,5 +253,9 @@ class Store:
 
     def local_session(self) -> Session:
         """A writing session for local, unsynchronised tables (settings, operators,
-        stations, catalog)."""
+        stations, catalog); inside `atomic()` it joins the open transaction."""
+        joined = self._joined_session()
+        return joined if joined is not None else self._own_session()
+
+    def _own_session(self) -> Session:
         return Session(self._write_engine, expire_on_commit=False)

@@ -73,15 +73,18 @@ def seed_demo(store: Store, *, as_of: dt.date, actor: Actor | None = None) -> De
     run is a clear message instead of duplicates."""
     who = actor or DEMO_ACTOR
     demo = Demo.load(as_of)
-    _refuse_if_seeded(store, demo)
-    regions = _seed_regions(store, who, demo)
-    members, facilities = _seed_organizations(store, who, demo)
-    contacts = _seed_contacts(store, who, demo)
-    incident_id = _seed_incident(store, who, demo)
-    periods = _seed_periods(store, who, demo, incident_id)
-    entries = _seed_log(store, who, demo, incident_id)
-    reqs = _seed_requests(store, demo, incident_id)
-    reports = _seed_eei(store, who, demo, incident_id)
+    # One transaction: a full disk or a kill part way leaves the store as it was, not
+    # a coalition with regions and no members.
+    with store.atomic():
+        _refuse_if_seeded(store, demo)
+        regions = _seed_regions(store, who, demo)
+        members, facilities = _seed_organizations(store, who, demo)
+        contacts = _seed_contacts(store, who, demo)
+        incident_id = _seed_incident(store, who, demo)
+        periods = _seed_periods(store, who, demo, incident_id)
+        entries = _seed_log(store, who, demo, incident_id)
+        reqs = _seed_requests(store, demo, incident_id)
+        reports = _seed_eei(store, who, demo, incident_id)
     return DemoSummary(
         incident_id=incident_id,
         regions=regions,

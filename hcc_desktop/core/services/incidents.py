@@ -60,12 +60,13 @@ def create_incident(
         "deleted": False,
     }
     rid = record_id or uuid7(store.wall())
-    with store.writing(operator=actor.label, summary=f"New incident {name}") as w:
-        for region in region_ids or ():
-            get_live(w.session, m.Region, region, "region_ids")
-        w.put("incident", rid, values, new=record_id is None)
-    if make_current:
-        store.set_setting(CURRENT_KEY, rid)
+    with store.atomic():
+        with store.writing(operator=actor.label, summary=f"New incident {name}") as w:
+            for region in region_ids or ():
+                get_live(w.session, m.Region, region, "region_ids")
+            w.put("incident", rid, values, new=record_id is None)
+        if make_current:
+            store.set_setting(CURRENT_KEY, rid)
     return rid
 
 
