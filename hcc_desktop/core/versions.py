@@ -14,9 +14,9 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
@@ -28,9 +28,10 @@ UnitKey = tuple[str, str, str]  # entity, record id, unit
 CHUNK = 400  # bound parameters per IN (...) list, well under SQLite's limit
 RECOMPUTE_BATCH = 5000  # units merged at a time; bounds the memory of a large import
 
-VERSIONS = m.Version.__table__
-WINNERS = m.Winner.__table__
-CONFLICTS = m.Conflict.__table__
+# Declarative classes type `__table__` as a FromClause; a mapped class's is a Table.
+VERSIONS = cast(Table, m.Version.__table__)
+WINNERS = cast(Table, m.Winner.__table__)
+CONFLICTS = cast(Table, m.Conflict.__table__)
 
 
 def version_id(
@@ -79,10 +80,11 @@ def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
         return
     keys = list(rows[0])
     compiled = insert(table).compile(dialect=conn.dialect, column_keys=keys)
-    if compiled._bind_processors or not compiled.positional:
+    positions = compiled.positiontup  # set whenever the dialect is positional
+    if compiled._bind_processors or not compiled.positional or positions is None:
         conn.execute(insert(table), rows)
         return
-    order = [compiled.binds[name].key for name in compiled.positiontup]
+    order = [compiled.binds[name].key for name in positions]
     conn.exec_driver_sql(str(compiled), [tuple(row[k] for k in order) for row in rows])
 
 

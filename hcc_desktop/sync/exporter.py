@@ -91,11 +91,13 @@ def export_package(
                     digest.update(line)
                     size += len(line)
                     lines += 1
+            package_id = uuid7(store.wall())
+            created_at = from_ms(store.wall())
             manifest = {
                 "format": fmt.FORMAT,
                 "schema": migrations.head_revision(),
                 "app_version": __version__,
-                "package_id": uuid7(store.wall()),
+                "package_id": package_id,
                 "origin": {
                     "site_id": store.site_id,
                     "name": store.station_name,
@@ -103,7 +105,7 @@ def export_package(
                     "public_key": store.identity.public_key_b64,
                 },
                 "created_hlc": created_hlc,
-                "created_at": from_ms(store.wall()),
+                "created_at": created_at,
                 "vector": vector,
                 "against": against,
                 "members": {
@@ -122,8 +124,8 @@ def export_package(
         finally:
             if os.path.exists(tmp_changes):
                 os.unlink(tmp_changes)
-    record_export(store, for_site=peer_site, at=manifest["created_at"])
-    return ExportResult(out, manifest["package_id"], lines, against, out.stat().st_size)
+    record_export(store, for_site=peer_site, at=created_at)
+    return ExportResult(out, package_id, lines, against, out.stat().st_size)
 
 
 def _write_atomically(out: Path, manifest: bytes, changes: Path, signature: dict) -> None:

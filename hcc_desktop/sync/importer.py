@@ -38,7 +38,13 @@ from hcc_desktop.core.clock import HybridClock, stamp_in_bounds
 from hcc_desktop.core.station import fingerprint, site_id_for
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
-from hcc_desktop.core.versions import Changes, recompute_units, unit_clauses
+from hcc_desktop.core.versions import (
+    CONFLICTS,
+    VERSIONS,
+    Changes,
+    recompute_units,
+    unit_clauses,
+)
 from hcc_desktop.sync import format as fmt
 from hcc_desktop.sync.errors import (
     BadContainer,
@@ -252,7 +258,8 @@ def _check_signature(
         with contextlib.suppress(ValueError):
             shown = fingerprint(base64.b64decode(claimed_key, validate=True))
     station = _station(store, site) if isinstance(site, str) else None
-    name = origin.get("name") if isinstance(origin.get("name"), str) else "?"
+    claimed_name = origin.get("name")
+    name = claimed_name if isinstance(claimed_name, str) else "?"
     if len(name) > 60:  # not verified yet: whatever it says, keep the message readable
         name = name[:57] + "..."
     if station is None or not station.trusted or station.revoked or station.public_key is None:
@@ -342,15 +349,20 @@ def _check_format(manifest: dict[str, Any], label: str) -> None:
 
 
 def _declared(member: dict[str, Any], label: str) -> dict[str, Any]:
-    sha, size, lines = member.get("sha256"), member.get("size"), member.get("lines")
+    sha = member.get("sha256")
     if not (isinstance(sha, str) and len(sha) == 64):
         raise Malformed(label, "manifest.json: changes.ndjson sha256 missing")
-    for key, value in (("size", size), ("lines", lines)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise Malformed(label, f"manifest.json: changes.ndjson {key}: expected a count")
+    size, lines = _count(member, "size", label), _count(member, "lines", label)
     if size > fmt.MAX_MEMBER:
         raise TooLarge(label, f"changes.ndjson declares {size} bytes")
     return {"sha256": sha, "size": size, "lines": lines}
+
+
+def _count(member: dict[str, Any], key: str, label: str) -> int:
+    value = member.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise Malformed(label, f"manifest.json: changes.ndjson {key}: expected a count")
+    return value
 
 
 def _stream(zf: zipfile.ZipFile, declared: dict[str, Any], label: str) -> Iterator[bytes]:
@@ -466,7 +478,7 @@ def _apply_once(store: Store, checked: _Checked) -> ImportReport:
         if new_rows:
             conn = s.connection()
             for i in range(0, len(new_rows), 5000):
-                conn.execute(insert(m.Version.__table__), [r.row() for r in new_rows[i : i + 5000]])
+                conn.execute(insert(VERSIONS), [r.row() for r in new_rows[i : i + 5000]])
             clock.observe(max(r.hlc for r in new_rows))
             clock_row.hlc = clock.last
         keys = {(r.entity, r.record_id, r.unit) for r in new_rows}
@@ -510,7 +522,7 @@ def _new_rows(s: Session, rows: list[fmt.Line]) -> list[fmt.Line]:
 
 def _count_conflicts(s: Session, keys: set[tuple[str, str, str]]) -> int:
     """Open conflicts among the units this package touched."""
-    table = m.Conflict.__table__
+    table = CONFLICTS
     return sum(
         s.scalar(select(func.count()).select_from(table).where(where)) or 0
         for where in unit_clauses(table, keys)

@@ -90,8 +90,8 @@ def record_alerts(
             unknown = [r for r in alert.references if r not in known]
             existing = known_rows.get(aid)
             if aid in batch_ids or (existing is not None and not existing.deleted):
-                entry = batch_ids.get(aid) or (existing.log_entry_id if existing else None)
-                outcomes.append(AlertOutcome(aid, entry, True, known, unknown))
+                logged = batch_ids.get(aid) or (existing.log_entry_id if existing else None)
+                outcomes.append(AlertOutcome(aid, logged, True, known, unknown))
                 continue
             entry_id = uuid7(store.wall())
             entry = NewEntry(

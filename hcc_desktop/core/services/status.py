@@ -111,13 +111,14 @@ def facility_statuses(
         values = {code: v for code, (_, _, v) in slot.items()}
         status, reasons = classify(values)
         newest = max(slot.values(), key=lambda t: (t[0], t[1]))
-        until = values.get("EMS_TRAFFIC_EXPIRES") if status == "diversion" else None
+        expires = values.get("EMS_TRAFFIC_EXPIRES")  # a datetime element: stored as text
+        until = expires if status == "diversion" and isinstance(expires, str) else None
         out[org_id] = FacilityStatus(
             org_id,
             status,
             newest[1] or None,
             newest[0] or None,
             until,
-            reasons,  # type: ignore[arg-type]
+            reasons,
         )
     return out
