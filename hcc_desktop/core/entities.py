@@ -10,7 +10,9 @@ request at once agree, even though their timestamps differ.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
+
+from sqlalchemy import Table
 
 from hcc_desktop.core import models as m
 
@@ -37,8 +39,8 @@ class Entity:
     units: dict[str, Unit] = field(default_factory=dict)
 
     @property
-    def table(self) -> Any:
-        return self.model.__table__  # type: ignore[attr-defined]
+    def table(self) -> Table:
+        return cast(Table, self.model.__table__)
 
 
 def _fields(*names: str) -> dict[str, Unit]:

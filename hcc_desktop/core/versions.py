@@ -497,4 +497,4 @@ def rebuild(session: Session) -> None:
     keys = conn.execute(
         select(VERSIONS.c.entity, VERSIONS.c.record_id, VERSIONS.c.unit).distinct()
     ).all()
-    recompute_units(session, [tuple(k) for k in keys])  # type: ignore[misc]
+    recompute_units(session, [tuple(k) for k in keys])

@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -128,7 +129,7 @@ def export_package(
     return ExportResult(out, package_id, lines, against, out.stat().st_size)
 
 
-def _write_atomically(out: Path, manifest: bytes, changes: Path, signature: dict) -> None:
+def _write_atomically(out: Path, manifest: bytes, changes: Path, signature: dict[str, Any]) -> None:
     tmp = out.with_name(out.name + ".tmp")
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
