@@ -9,11 +9,16 @@ read from those elements. What could not be understood is said, not guessed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from xml.etree.ElementTree import Element
 
 from hcc_desktop.interop.xmlsafe import (
+    CUT,
+    MAX_XML,
     Fields,
     XmlRefused,
     child,
@@ -30,6 +35,32 @@ CAP_NAMESPACES = {
 }
 STATUSES = ("Actual", "Exercise", "System", "Test", "Draft")
 MSG_TYPES = ("Alert", "Update", "Cancel", "Ack", "Error")
+
+#: Characters of text kept per element. A real alert's description is a few KB; the
+#: store and every station it syncs to would otherwise carry a 50 MB one whole. The
+#: cut is said in the alert's warnings. Polygons are not cut (a cut polygon is a
+#: different area): theirs is a limit on points, below.
+TEXT_CAPS = {
+    "description": 64 * 1024,
+    "instruction": 64 * 1024,
+    "note": 64 * 1024,
+    "summary": 64 * 1024,
+    "content": 64 * 1024,
+    "references": 64 * 1024,
+    "polygon": MAX_XML,
+}
+#: Every other element (identifier, headline, event, ...): a line, not a document.
+TEXT_CAP = 4 * 1024
+#: Elements that identify an alert: cut, they would name another alert, so refused.
+KEY_ELEMENTS = ("identifier", "sender", "sent")
+#: Points per polygon. A National Weather Service polygon has at most a few hundred;
+#: ten thousand is room for any real warning area drawn in detail, while a polygon of
+#: 100,000 points is a broken or hostile file that would stall the map and the
+#: members test. Refused, naming the element and the limit, not silently thinned.
+MAX_POLYGON_POINTS = 10_000
+#: Points in all the polygons of one file (a feed of every alert in a country).
+MAX_FILE_POINTS = 250_000
+_CAP_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
 
 
 @dataclass
@@ -90,6 +121,10 @@ class CapAlert:
             "infos": [_info_dict(i) for i in self.infos],
         }
 
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.identifier, self.sender, self.sent)
+
 
 def _info_dict(info: Info) -> dict[str, Any]:
     out: dict[str, Any] = {k: v for k, v in vars(info).items() if k != "areas"}
@@ -105,23 +140,77 @@ def _info_dict(info: Info) -> dict[str, Any]:
     ]
     return out
 
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.identifier, self.sender, self.sent)
-
 
 def parse_cap_bytes(data: bytes, *, label: str) -> list[CapAlert]:
     """Every alert in a file: a bare alert, or a feed (Atom or RSS) of them."""
-    root = parse_xml(data, label=label)
+    root = parse_xml(data, label=label, text_caps=TEXT_CAPS, text_cap=TEXT_CAP)
     name = local(root.tag)
     if name == "alert":
-        return [_alert(root, label)]
-    if name == "feed":
-        return _feed(root, label, entry="entry")
-    if name in ("rss", "channel"):
+        alerts = [_alert(root, label)]
+    elif name == "feed":
+        alerts = _feed(root, label, entry="entry")
+    elif name in ("rss", "channel"):
         chan = child(root, "channel") if name == "rss" else root
-        return _feed(chan if chan is not None else root, label, entry="item")
-    raise XmlRefused(label, f"root element <{name}> is not a CAP alert or a feed of alerts")
+        alerts = _feed(chan if chan is not None else root, label, entry="item")
+    else:
+        raise XmlRefused(label, f"root element <{name}> is not a CAP alert or a feed of alerts")
+    points = sum(len(p) for a in alerts for i in a.infos for ar in i.areas for p in ar.polygons)
+    if points > MAX_FILE_POINTS:
+        raise XmlRefused(
+            label,
+            f"its polygons hold {points} points in all; at most {MAX_FILE_POINTS} are read "
+            "from one file",
+        )
+    return alerts
+
+
+def _cuts(el: Element, label: str, where: str) -> list[str]:
+    """What the capped parse cut inside `el`, as notes; a cut key element refuses."""
+    notes = []
+    for node in el.iter():
+        seen = node.get(CUT)
+        if seen is None:
+            continue
+        name = local(node.tag)
+        cap = TEXT_CAPS.get(name, TEXT_CAP)
+        if name in KEY_ELEMENTS:
+            raise XmlRefused(label, f"{where}: <{name}> is {seen} characters; at most {cap}")
+        notes.append(f"{where}: <{name}> of {seen} characters cut to its first {cap}")
+    return notes
+
+
+def check_time(raw: str | None) -> str | None:
+    """Why `raw` is not a CAP date and time with its zone, or None when it is one."""
+    if raw is None:
+        return None
+    if not _CAP_TIME.fullmatch(raw):
+        return f"{raw[:60]!r} is not a date and time like 2026-11-17T15:00:00-05:00"
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return f"{raw[:60]!r} is not a real date and time"
+    if moment.tzinfo is None:
+        return f"{raw[:60]!r} has no time zone (like -05:00), so the moment is unknown"
+    return None
+
+
+def _required_time(f: Fields, name: str, label: str, where: str) -> str:
+    value = _required(f, name, label, where)
+    problem = check_time(value)
+    if problem:
+        raise XmlRefused(label, f"{where}: <{name}> {problem}")
+    return value
+
+
+def _optional_time(f: Fields, name: str, where: str, warnings: list[str]) -> str | None:
+    """An optional time that cannot be read is left out, and the note says so: a
+    guessed expiry would keep an area on the map, or take it off, at the wrong time."""
+    value = f.text(name)
+    problem = check_time(value)
+    if problem:
+        warnings.append(f"{where}: <{name}> {problem}; ignored")
+        return None
+    return value
 
 
 def _required(el: Fields, name: str, label: str, where: str) -> str:
@@ -141,7 +230,7 @@ def _alert(el: Element, label: str, where: str = "alert") -> CapAlert:
     alert = CapAlert(
         identifier=_required(f, "identifier", label, where),
         sender=_required(f, "sender", label, where),
-        sent=_required(f, "sent", label, where),
+        sent=_required_time(f, "sent", label, where),
         status=_required(f, "status", label, where),
         msg_type=_required(f, "msgType", label, where),
         scope=f.text("scope"),
@@ -150,16 +239,17 @@ def _alert(el: Element, label: str, where: str = "alert") -> CapAlert:
         version=version or "?",
         warnings=warnings,
     )
+    alert.warnings.extend(_cuts(el, label, where))
     if alert.status not in STATUSES:
         alert.warnings.append(f"{where}: status {alert.status!r} is not a CAP status")
     if alert.msg_type not in MSG_TYPES:
         alert.warnings.append(f"{where}: msgType {alert.msg_type!r} is not a CAP message type")
     for i, info in enumerate(f.children("info"), start=1):
-        alert.infos.append(_info(info, label, f"{where} info {i}"))
+        alert.infos.append(_info(info, label, f"{where} info {i}", alert.warnings))
     return alert
 
 
-def _info(el: Element, label: str, where: str) -> Info:
+def _info(el: Element, label: str, where: str, warnings: list[str]) -> Info:
     f = Fields(el)
     info = Info(
         event=f.text("event") or "(no event given)",
@@ -171,9 +261,9 @@ def _info(el: Element, label: str, where: str) -> Info:
         description=f.text("description"),
         instruction=f.text("instruction"),
         sender_name=f.text("senderName"),
-        effective=f.text("effective"),
-        onset=f.text("onset"),
-        expires=f.text("expires"),
+        effective=_optional_time(f, "effective", where, warnings),
+        onset=_optional_time(f, "onset", where, warnings),
+        expires=_optional_time(f, "expires", where, warnings),
         language=f.text("language"),
         web=f.text("web"),
     )
@@ -198,9 +288,17 @@ def _area(el: Element, label: str, where: str) -> Area:
 
 
 def parse_polygon(raw: str, label: str, where: str) -> list[tuple[float, float]]:
-    """CAP polygons are space-separated "lat,lon" pairs, first equal to last."""
+    """CAP polygons are space-separated "lat,lon" pairs, first equal to last. Counted
+    before anything is parsed, so a polygon over the limit costs no time."""
+    pairs = raw.split()
+    if len(pairs) > MAX_POLYGON_POINTS:
+        raise XmlRefused(
+            label,
+            f"{where}: <polygon> has {len(pairs)} points; at most {MAX_POLYGON_POINTS} "
+            "are accepted (a real warning area has a few hundred)",
+        )
     points = []
-    for pair in raw.split():
+    for pair in pairs:
         try:
             lat_s, lon_s = pair.split(",")
             lat, lon = float(lat_s), float(lon_s)
@@ -258,6 +356,10 @@ def _summary_entry(item: Element, label: str, where: str) -> CapAlert:
     sent = sent or f.text("pubDate")
     if not ident or not sent:
         raise XmlRefused(label, f"{where}: no id or no time to identify the alert")
+    name = next(n for n in ("sent", "published", "updated", "pubDate") if f.text(n) == sent)
+    if check_time(sent) and not _rfc822(sent):
+        raise XmlRefused(label, f"{where}: <{name}> {check_time(sent)}")
+    warnings = _cuts(item, label, where)
     info = Info(
         event=f.text("event") or f.text("title") or "(no event given)",
         urgency=f.text("urgency"),
@@ -265,9 +367,9 @@ def _summary_entry(item: Element, label: str, where: str) -> CapAlert:
         certainty=f.text("certainty"),
         headline=f.text("title"),
         description=f.text("summary") or f.text("description"),
-        effective=f.text("effective"),
-        onset=f.text("onset"),
-        expires=f.text("expires"),
+        effective=_optional_time(f, "effective", where, warnings),
+        onset=_optional_time(f, "onset", where, warnings),
+        expires=_optional_time(f, "expires", where, warnings),
     )
     area = Area(description=f.text("areaDesc") or "")
     poly = f.text("polygon")
@@ -290,8 +392,16 @@ def _summary_entry(item: Element, label: str, where: str) -> CapAlert:
         scope=f.text("scope"),
         infos=[info],
         version="feed",
-        warnings=[f"{where}: read from the feed's summary, not a whole CAP alert"],
+        warnings=[f"{where}: read from the feed's summary, not a whole CAP alert", *warnings],
     )
+
+
+def _rfc822(raw: str) -> bool:
+    """RSS dates ("Tue, 17 Nov 2026 20:00:00 GMT") identify a summary entry too."""
+    try:
+        return parsedate_to_datetime(raw).tzinfo is not None
+    except (TypeError, ValueError, IndexError):
+        return False
 
 
 def _author(item: Element) -> str | None:

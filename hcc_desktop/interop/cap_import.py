@@ -168,7 +168,18 @@ def record_cap(
     new_incident: bool = False,
 ) -> CapImportResult:
     """Record every alert of a parsed file in one transaction: log entries in the
-    chosen incident, or a new incident opened from the first alert."""
+    chosen incident, or a new incident opened from the first alert (and made the
+    current one)."""
+    # One transaction for all of it: a new incident (made current) with none of its
+    # alerts, or the current incident switched and the alerts lost, cannot be left
+    # behind by a failure part way.
+    with store.atomic():
+        return _record(store, cap, actor, incident_id, new_incident)
+
+
+def _record(
+    store: Store, cap: CapFile, actor: Actor, incident_id: str | None, new_incident: bool
+) -> CapImportResult:
     parsed = cap.alerts
     created = False
     if new_incident:

@@ -7,9 +7,11 @@ given bytes so it honours both.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
@@ -17,6 +19,10 @@ from defusedxml import DefusedXmlException
 from hcc_desktop.core.errors import HccError
 
 MAX_XML = 50 * 1024 * 1024
+#: The attribute a capped parse puts on an element whose text it cut: the length the
+#: text had, so the reader can say what was cut (no file can carry it: "{}" is not a
+#: legal XML name).
+CUT = "{}cut-from"
 
 
 class XmlRefused(HccError):
@@ -38,13 +44,66 @@ def read_capped(path: Path, cap: int = MAX_XML) -> bytes:
     return path.read_bytes()
 
 
-def parse_xml(data: bytes, *, label: str) -> Element:
+class _CappedText:
+    """A parser target that keeps at most `caps[name]` (else `default`) characters of
+    each element's text and notes on the element (attribute CUT) how long it was: a
+    50 MB description would otherwise be held whole, then copied into the store."""
+
+    def __init__(self, caps: Mapping[str, int], default: int) -> None:
+        self._tb = TreeBuilder()
+        self._caps = caps
+        self._default = default
+        self._open: list[list[Any]] = []  # [limit, characters seen]
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        self._open.append([self._caps.get(local(tag), self._default), 0])
+        return self._tb.start(tag, attrs)
+
+    def data(self, chunk: str) -> None:
+        top = self._open[-1] if self._open else None
+        if top is not None:
+            limit, seen = top
+            top[1] = seen + len(chunk)
+            if seen + len(chunk) > limit:
+                chunk = chunk[: max(0, limit - seen)]
+        if chunk:
+            self._tb.data(chunk)
+
+    def end(self, tag: str) -> Element:
+        limit, seen = self._open.pop()
+        el = self._tb.end(tag)
+        if seen > limit:
+            el.set(CUT, str(seen))
+        return el
+
+    def close(self) -> Element:
+        return self._tb.close()
+
+
+def parse_xml(
+    data: bytes,
+    *,
+    label: str,
+    text_caps: Mapping[str, int] | None = None,
+    text_cap: int = MAX_XML,
+) -> Element:
     """Parse or refuse with the reason: DTDs and entities are refused outright (they
-    are how billion-laughs and external-entity attacks arrive)."""
+    are how billion-laughs and external-entity attacks arrive). With `text_caps`
+    (element name → characters; `text_cap` for the others) no element keeps more
+    text than that, and a cut element says so in its CUT attribute."""
     if len(data) > MAX_XML:
         raise XmlRefused(label, f"larger than {MAX_XML // 2**20} MiB")
     try:
-        return DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        if text_caps is None:
+            return DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        parser = DET.DefusedXMLParser(
+            target=_CappedText(text_caps, text_cap),
+            forbid_dtd=True,
+            forbid_entities=True,
+            forbid_external=True,
+        )
+        parser.feed(data)
+        return parser.close()
     except DefusedXmlException as exc:
         kind = type(exc).__name__
         reason = {
