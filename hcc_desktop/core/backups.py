@@ -263,24 +263,33 @@ def restore(store_path: Path, backup: Path, *, now: datetime | None = None) -> P
     problems = check_copy(backup)
     if problems:
         raise StoreError(f"{backup}: this backup is damaged too ({problems[0]}); choose another")
-    kept = None
-    if store_path.exists():
-        kept = _target(store_path, BEFORE_RESTORE, _now(now))
-        kept.parent.mkdir(parents=True, exist_ok=True)
+    # Every copy that needs disk space is made before anything is moved: a full disk
+    # then stops the restore with the store where it was. What follows is renames.
+    partial = store_path.with_name(store_path.name + ".restoring")
+    partial_key = key_path_for(partial)
+    key = key_path_for(store_path)
+    kept = _target(store_path, BEFORE_RESTORE, _now(now)) if store_path.exists() else None
+    try:
+        shutil.copy2(backup, partial)
+        if key_path_for(backup).exists():
+            shutil.copy2(key_path_for(backup), partial_key)
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            if key.exists():
+                shutil.copy2(key, key_path_for(kept))
+    except BaseException:
+        for left in (partial, partial_key, *((key_path_for(kept),) if kept else ())):
+            left.unlink(missing_ok=True)
+        raise
+    wal, shm = _side_files(store_path)
+    if kept is not None:
         os.replace(store_path, kept)
-        wal, shm = _side_files(store_path)
         if wal.exists():
             os.replace(wal, f"{kept}-wal")
-        shm.unlink(missing_ok=True)
-        key = key_path_for(store_path)
-        if key.exists():
-            shutil.copy2(key, key_path_for(kept))
-    for side in _side_files(store_path):  # a stale log beside the copy would corrupt it
+    for side in (wal, shm):  # a stale log beside the restored copy would corrupt it
         side.unlink(missing_ok=True)
-    partial = store_path.with_name(store_path.name + ".restoring")
-    shutil.copy2(backup, partial)
     os.replace(partial, store_path)
-    if key_path_for(backup).exists():
-        shutil.copy2(key_path_for(backup), key_path_for(store_path))
+    if partial_key.exists():
+        os.replace(partial_key, key)
     log.info("restored %s from %s (the replaced store is in %s)", store_path, backup, kept)
     return kept

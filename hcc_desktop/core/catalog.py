@@ -210,7 +210,8 @@ def sync_into_store(store: Store) -> None:
     cat = load_catalog()
     if store.get_setting("catalog_digest") == cat.digest:
         return
-    with store.local_session() as s, s.begin():
+    # The table and the digest that says it is current change together.
+    with store.atomic(), store.local_session() as s, s.begin():
         s.execute(delete(m.EEIElement))
         for pos, el in enumerate(cat.elements.values()):
             s.add(
@@ -230,4 +231,4 @@ def sync_into_store(store: Store) -> None:
                     position=pos,
                 )
             )
-    store.set_setting("catalog_digest", cat.digest)
+        store.set_setting("catalog_digest", cat.digest)

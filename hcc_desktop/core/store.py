@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -244,12 +244,17 @@ class Store:
             return row.value if row else None
 
     def set_setting(self, key: str, value: str | None) -> None:
+        self.set_settings({key: value})
+
+    def set_settings(self, values: Mapping[str, str | None]) -> None:
+        """Several settings in one transaction (a Preferences page saves whole)."""
         with self.local_session() as s, s.begin():
-            row = s.get(m.Setting, key)
-            if row is None:
-                s.add(m.Setting(key=key, value=value))
-            else:
-                row.value = value
+            for key, value in values.items():
+                row = s.get(m.Setting, key)
+                if row is None:
+                    s.add(m.Setting(key=key, value=value))
+                else:
+                    row.value = value
 
     def local_session(self) -> Session:
         """A writing session for local, unsynchronised tables (settings, operators,

@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.files import staged
 from hcc_desktop.core.ids import uuid7
 from hcc_desktop.core.services import alerts as alert_service
 from hcc_desktop.core.services import incidents
@@ -151,47 +152,48 @@ def export_cap(
     )
     status = "Exercise" if inc.exercise else adv.status
     out = Path(out)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(body)
-    tmp.replace(out)
-    alert_service.record_alert(
-        store,
-        actor=actor,
-        incident_id=inc.id,
-        alert=alert_service.AlertInput(
-            identifier=identifier,
-            sender=sender,
-            sent=sent,
-            status=status,
-            msg_type=adv.msg_type,
-            scope=adv.scope,
-            note=None,
-            references=adv.references,
-            infos=[
-                {
-                    "event": adv.event,
-                    "urgency": adv.urgency,
-                    "severity": adv.severity,
-                    "certainty": adv.certainty,
-                    "headline": adv.headline,
-                    "description": adv.description,
-                    "instruction": adv.instruction or None,
-                    "expires": cap_time(adv.expires) if adv.expires else None,
-                    "areas": [
-                        {
-                            "description": adv.area,
-                            "polygons": [],
-                            "circles": [list(c) for c in adv.circles],
-                            "geocodes": [list(g) for g in adv.geocodes],
-                        }
-                    ],
-                }
-            ],
-            source=out.name,
-            log_text=f"Issued CAP {adv.msg_type.lower()} ({status}): {adv.headline} — "
-            f"written to {out.name}",
-            priority="important",
-            direction="out",
-        ),
-    )
+    # The file appears only if the record of it commits, and the record only if the
+    # file could be written: an advisory sent but not logged cannot happen.
+    with staged(out) as tmp, store.atomic():
+        tmp.write_bytes(body)
+        alert_service.record_alert(
+            store,
+            actor=actor,
+            incident_id=inc.id,
+            alert=alert_service.AlertInput(
+                identifier=identifier,
+                sender=sender,
+                sent=sent,
+                status=status,
+                msg_type=adv.msg_type,
+                scope=adv.scope,
+                note=None,
+                references=adv.references,
+                infos=[
+                    {
+                        "event": adv.event,
+                        "urgency": adv.urgency,
+                        "severity": adv.severity,
+                        "certainty": adv.certainty,
+                        "headline": adv.headline,
+                        "description": adv.description,
+                        "instruction": adv.instruction or None,
+                        "expires": cap_time(adv.expires) if adv.expires else None,
+                        "areas": [
+                            {
+                                "description": adv.area,
+                                "polygons": [],
+                                "circles": [list(c) for c in adv.circles],
+                                "geocodes": [list(g) for g in adv.geocodes],
+                            }
+                        ],
+                    }
+                ],
+                source=out.name,
+                log_text=f"Issued CAP {adv.msg_type.lower()} ({status}): {adv.headline} — "
+                f"written to {out.name}",
+                priority="important",
+                direction="out",
+            ),
+        )
     return identifier

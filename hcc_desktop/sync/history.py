@@ -18,9 +18,8 @@ def export_key(site_id: str | None) -> str:
 
 
 def record_export(store: Store, *, for_site: str | None, at: str) -> None:
-    store.set_setting(export_key(None), at)
-    if for_site:
-        store.set_setting(export_key(for_site), at)
+    keys = [export_key(None), *([export_key(for_site)] if for_site else [])]
+    store.set_settings(dict.fromkeys(keys, at))
 
 
 @dataclass(frozen=True)

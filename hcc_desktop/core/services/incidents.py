@@ -25,9 +25,11 @@ from hcc_desktop.core.services.common import (
     resolve_prefix,
 )
 from hcc_desktop.core.store import Store
-from hcc_desktop.core.timeutil import from_ms, normalise, parse_iso, to_iso
+from hcc_desktop.core.timeutil import add_hours, from_ms, normalise, parse_iso, to_iso
 
 CURRENT_KEY = "current_incident"
+#: The longest operational period an operator may open in one step (a week).
+MAX_PERIOD_HOURS = 168
 
 
 def period_id(incident_id: str, number: int) -> str:
@@ -47,7 +49,12 @@ def create_incident(
     region_ids: list[str] | None = None,
     record_id: str | None = None,
     make_current: bool = True,
+    first_period_hours: float | None = None,
 ) -> str:
+    """A new incident, made current unless told otherwise. With `first_period_hours`
+    its first operational period starts with it, in the same transaction: an operator
+    whose period is refused must not be left with an incident that a second press of
+    Save would duplicate."""
     values: dict[str, Any] = {
         "name": require_text("name", name, max_len=200),
         "incident_type": require_choice("incident_type", incident_type, INCIDENT_TYPES),
@@ -65,6 +72,19 @@ def create_incident(
             for region in region_ids or ():
                 get_live(w.session, m.Region, region, "region_ids")
             w.put("incident", rid, values, new=record_id is None)
+        if first_period_hours is not None:
+            if not 0 < first_period_hours <= MAX_PERIOD_HOURS:
+                raise ValidationError(
+                    "first_period_hours", f"between 0 and {MAX_PERIOD_HOURS} hours"
+                )
+            start = values["started_at"]
+            add_period(
+                store,
+                actor=actor,
+                incident_id=rid,
+                starts_at=start,
+                ends_at=add_hours(start, first_period_hours),
+            )
         if make_current:
             store.set_setting(CURRENT_KEY, rid)
     return rid

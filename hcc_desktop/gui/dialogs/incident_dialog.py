@@ -24,7 +24,7 @@ from hcc_desktop.core.enums import INCIDENT_TYPES
 from hcc_desktop.core.services import incidents
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
-from hcc_desktop.core.timeutil import add_hours, to_iso
+from hcc_desktop.core.timeutil import to_iso
 from hcc_desktop.gui.dialogs.form import FormErrors, banner_label
 from hcc_desktop.gui.ops import try_op
 
@@ -75,6 +75,7 @@ class IncidentDialog(QDialog):
 
     def save(self) -> None:
         started = qt_to_iso(self.started.dateTime())
+        hours = self.hours.value() if self.first_period.isChecked() else None
         rid, err = try_op(
             lambda: incidents.create_incident(
                 self.store,
@@ -84,23 +85,11 @@ class IncidentDialog(QDialog):
                 exercise=self.exercise.isChecked(),
                 description=self.description.toPlainText(),
                 started_at=started,
+                first_period_hours=hours,
             )
         )
         if err is not None:
             self.errors.show(err)
             return
         self.incident_id = rid
-        if self.first_period.isChecked() and rid:
-            _, err = try_op(
-                lambda: incidents.add_period(
-                    self.store,
-                    actor=self.actor,
-                    incident_id=rid,
-                    starts_at=started,
-                    ends_at=add_hours(started, self.hours.value()),
-                )
-            )
-            if err is not None:
-                self.errors.show(err)
-                return
         self.accept()

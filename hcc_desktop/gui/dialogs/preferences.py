@@ -250,11 +250,15 @@ class PreferencesDialog(QDialog):
         if self.store is None:
             return
         folder = self.folder_edit.text().strip()
-        self.store.set_setting(FOLDER_SETTING, folder or None)
-        self.store.set_setting(INTERVAL_SETTING, str(self.minutes.value()))
+        self.store.set_settings(
+            {
+                FOLDER_SETTING: folder or None,
+                INTERVAL_SETTING: str(self.minutes.value()),
+                backups.KEEP_DAYS_SETTING: str(self.keep_days.value()),
+            }
+        )
         if folder_sync is not None:
             folder_sync.configure()  # rereads both settings and restarts its timer
-        self.store.set_setting(backups.KEEP_DAYS_SETTING, str(self.keep_days.value()))
 
 
 def open_preferences(window: Any) -> bool:

@@ -36,11 +36,13 @@ class FolderSync(QObject):
             return DEFAULT_MINUTES
 
     def configure(self, folder: Path | None = None, minutes: int | None = None) -> None:
-        store = self.ctx.store
+        changed: dict[str, str | None] = {}
         if folder is not None:
-            store.set_setting(FOLDER_SETTING, str(folder) if str(folder) else None)
+            changed[FOLDER_SETTING] = str(folder) if str(folder) else None
         if minutes is not None:
-            store.set_setting(INTERVAL_SETTING, str(minutes))
+            changed[INTERVAL_SETTING] = str(minutes)
+        if changed:
+            self.ctx.store.set_settings(changed)
         self.timer.stop()
         if self.folder:
             self.timer.start(self.minutes * 60_000)

@@ -1,0 +1,26 @@
+"""Files the program writes for people (packages, alerts, tables, PDFs) appear whole
+or not at all: written beside the target, flushed to disk, then renamed over it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A temporary path beside `out` to write to. When the block ends normally the
+    file is synced and renamed to `out`; when it raises, it is removed and `out` is
+    untouched. Work that must succeed with the file (recording it in the store) goes
+    inside the block, so a refusal there leaves no file behind either."""
+    out = Path(out)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
