@@ -8,7 +8,10 @@ import os
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "hcc_desktop"
@@ -138,3 +141,35 @@ def test_the_static_check_catches_an_import() -> None:
     rel = Path("hcc_desktop") / "core" / "sample.py"
     for source, bad in samples.items():
         assert bool(forbidden_imports(source, rel)) is bad, source
+
+
+def test_import_contracts_hold() -> None:
+    """The import-linter contracts in pyproject.toml (Qt-free parts, layers, which
+    package may use reportlab or openpyxl, who may import the CLI) on the source as it
+    is; the same check .ci/run makes with `lint-imports`."""
+    pytest.importorskip("importlinter")
+    script = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True))"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_qt_contract_names_what_these_tests_forbid() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    linter = config["tool"]["importlinter"]
+    assert linter["include_external_packages"] is True
+    (qt,) = [
+        c
+        for c in linter["contracts"]
+        if c["type"] == "forbidden" and "hcc_desktop.gui" in c["forbidden_modules"]
+    ]
+    assert set(qt["source_modules"]) == {f"hcc_desktop.{sub}" for sub in HEADLESS}
+    assert set(qt["forbidden_modules"]) == set(FORBIDDEN)
+    assert not qt.get("allow_indirect_imports", False)
+    assert not qt.get("ignore_imports")
