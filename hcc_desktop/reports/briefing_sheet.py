@@ -15,6 +15,7 @@ from reportlab.platypus import LongTable, Paragraph, Table, TableStyle
 
 from hcc_desktop.core.lifecycle import LABELS
 from hcc_desktop.reports.briefing_model import BriefingData
+from hcc_desktop.reports.fonts import printable
 from hcc_desktop.reports.styles import (
     BODY,
     CELL,
@@ -81,8 +82,10 @@ def listing(data: list[list[Any]], widths: Sequence[float]) -> Table:
     """A table of rows that may run over several pages, its header row repeated on
     each. reportlab's LongTable measures rows only until the page is full when it
     splits; a plain Table measures every remaining row again at every page break, so
-    a list of 500 facilities over 12 pages would be measured 12 times."""
-    return LongTable(data, colWidths=list(widths), repeatRows=1)
+    a list of 500 facilities over 12 pages would be measured 12 times. A row taller
+    than what is left of the page (a long log entry) is split inside the row rather
+    than refused with a LayoutError."""
+    return LongTable(data, colWidths=list(widths), repeatRows=1, splitInRow=1)
 
 
 def fill(widths: Sequence[float], total: float) -> list[float]:
@@ -116,7 +119,7 @@ def fit(text: object, width: float, style: ParagraphStyle = CELL) -> str | Parag
     a Paragraph's cost, which is most of what a 500-facility annex costs; the table
     style must then give the column the same font as `style` (grid() does for CELL and
     for the header row)."""
-    t = "" if text is None else str(text)
+    t = printable("" if text is None else str(text))
     if "\n" not in t and stringWidth(t, style.fontName, style.fontSize) <= width - PADDING:
         return t
     return Paragraph(esc(t), style)
@@ -134,6 +137,7 @@ def snug(texts: list[str], head: str, cap: float, style: ParagraphStyle = CELL) 
 
 def fit_lines(lines: list[str], width: float, style: ParagraphStyle = CELL) -> str | Paragraph:
     """Several short lines in one cell: a multi-line string when every line fits."""
+    lines = [printable(x) for x in lines]
     if all(stringWidth(x, style.fontName, style.fontSize) <= width - PADDING for x in lines):
         return "\n".join(lines)
     return Paragraph("<br/>".join(esc(x) for x in lines), style)

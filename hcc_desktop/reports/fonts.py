@@ -9,6 +9,7 @@ printer.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 from reportlab.lib.fonts import addMapping
@@ -57,3 +58,49 @@ def register_fonts() -> None:
     addMapping(COND, 1, 0, COND_BOLD)
     addMapping(COND, 0, 1, COND)
     addMapping(COND, 1, 1, COND_BOLD)
+
+
+#: The cuts that print stored text (the oblique one lacks Arabic, Hebrew and more, and
+#: italic is only used for the program's own notes).
+UPRIGHT = (SANS, SANS_BOLD, COND, COND_BOLD)
+#: Characters that draw nothing (variation selectors, joiners, marks of direction):
+#: left out when the fonts lack them, since there is nothing to show.
+_INVISIBLE = frozenset({"Cf"})
+_KEEP = frozenset("\n\r\t")
+
+
+class _Glyphs(dict[int, str | None]):
+    """Code point → what to print, filled on first sight (str.translate asks for every
+    character; the answer per code point never changes)."""
+
+    def __init__(self, covered: frozenset[int]) -> None:
+        super().__init__()
+        self.covered = covered
+
+    def __missing__(self, cp: int) -> str | None:
+        ch = chr(cp)
+        if cp in self.covered or ch in _KEEP:
+            out: str | None = ch
+        elif unicodedata.category(ch) in _INVISIBLE or 0xFE00 <= cp <= 0xFE0F:
+            out = None
+        else:
+            out = f"[U+{cp:04X}]"
+        self[cp] = out
+        return out
+
+
+@cache
+def _glyphs() -> _Glyphs:
+    register_fonts()
+    faces = [set(pdfmetrics.getFont(n).face.charToGlyph) for n in UPRIGHT]
+    return _Glyphs(frozenset(set.intersection(*faces)))
+
+
+def printable(text: str) -> str:
+    """`text` with every character the bundled fonts cannot draw (emoji, most CJK,
+    symbols DejaVu lacks) spelled as its code point, "🚑" as "[U+1F691]": a printed
+    empty box or a silently missing character could change what an entry says, a
+    code point at least shows that something was there and what."""
+    if text.isascii() and text.isprintable():
+        return text
+    return text.translate(_glyphs())

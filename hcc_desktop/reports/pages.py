@@ -24,7 +24,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from hcc_desktop.core.errors import ValidationError
-from hcc_desktop.reports.fonts import SANS, SANS_BOLD
+from hcc_desktop.reports.fonts import SANS, SANS_BOLD, printable
 from hcc_desktop.reports.styles import ALERT, INK, MUTED, RULE
 
 PAPERS: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
@@ -105,6 +105,7 @@ def _marking(c: rl_canvas.Canvas, text: str, x: float, y: float, *, alert: bool)
 def _fit(c: rl_canvas.Canvas, text: str, width: float) -> str:
     """Shorten a header line with an ellipsis rather than run it into the margin."""
     font, size = c._fontname, c._fontsize
+    text = printable(text)
     if c.stringWidth(text, font, size) <= width:
         return text
     while text and c.stringWidth(text + "…", font, size) > width:

@@ -15,7 +15,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, TableStyle
 
-from hcc_desktop.reports.fonts import COND, COND_BOLD, SANS, SANS_BOLD, SANS_ITALIC
+from hcc_desktop.reports.fonts import COND, COND_BOLD, SANS, SANS_BOLD, SANS_ITALIC, printable
 
 INK = colors.HexColor("#1b1f23")
 MUTED = colors.HexColor("#555b61")
@@ -95,8 +95,8 @@ MARKING = _style(
 
 def esc(text: object) -> str:
     """Stored text made safe for a Paragraph (which parses a small XML markup), line
-    breaks kept."""
-    return escape(str(text if text is not None else "")).replace("\n", "<br/>")
+    breaks kept, and characters the fonts lack spelled out (see `printable`)."""
+    return escape(printable(str(text if text is not None else ""))).replace("\n", "<br/>")
 
 
 def para(text: object, style: ParagraphStyle = CELL, *, markup: bool = False) -> Paragraph:

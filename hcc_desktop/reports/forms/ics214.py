@@ -25,7 +25,7 @@ from hcc_desktop.core.services import incidents, log, organizations
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
-from hcc_desktop.reports.fonts import SANS, SANS_BOLD, register_fonts
+from hcc_desktop.reports.fonts import SANS, SANS_BOLD, printable, register_fonts
 from hcc_desktop.reports.forms.layout import (
     BOX,
     FRAME_GAP,
@@ -267,7 +267,11 @@ def _activity(
     blanks = max(0, MIN_ACTIVITY_ROWS - len(entries))
     rows += [["", ""] for _ in range(blanks)]
     heights = [None] * (len(rows) - blanks) + [16.0] * blanks
-    t = Table(rows, colWidths=[date_w, width - date_w], repeatRows=2, rowHeights=heights)
+    # splitInRow: an entry longer than a page continues on the next one instead of
+    # stopping the form with a LayoutError.
+    t = Table(
+        rows, colWidths=[date_w, width - date_w], repeatRows=2, rowHeights=heights, splitInRow=1
+    )
     t.setStyle(
         form_style(
             [
@@ -320,6 +324,7 @@ def _block8(c: Canvas, who: Actor | None, when: str, page: int, total: int) -> N
 
 
 def _fit(c: Canvas, text: str, width: float) -> str:
+    text = printable(text)
     while text and c.stringWidth(text, SANS, 8) > width:
         text = text[:-1]
     return text
