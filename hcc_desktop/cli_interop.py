@@ -8,13 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from hcc_desktop.cli_commands import Context, emit
-from hcc_desktop.cli_format import short, show_time, table, to_json
+from hcc_desktop.cli_format import short, show_time, table, tail, to_json
 from hcc_desktop.core.services import alerts
 from hcc_desktop.interop.cap_export import Advisory, export_cap
 from hcc_desktop.interop.cap_import import import_cap
 from hcc_desktop.interop.eei_import import commit_eei, preview_eei
 from hcc_desktop.interop.have_export import export_have
-from hcc_desktop.interop.have_import import import_have
+from hcc_desktop.interop.have_import import (
+    HOW_MAPPED,
+    HOW_NEW,
+    NEW,
+    HavePreview,
+    commit_have,
+    find_hospital,
+    preview_have,
+)
 from hcc_desktop.interop.members_import import commit_members, preview_members, read_mapping_file
 from hcc_desktop.interop.table_export import KINDS, export_table
 
@@ -133,19 +141,61 @@ def cmd_export_have(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _have_choices(ctx: Context, args: argparse.Namespace, preview: HavePreview) -> dict[int, str]:
+    """--map NAME=MEMBER and --add-unmatched as choices for `commit_have`; a bad --map
+    is refused (naming the option and the value) before anything is written."""
+    from hcc_desktop.cli_commands import resolve_org
+    from hcc_desktop.core.errors import ValidationError
+
+    choices: dict[int, str] = {}
+    for raw in args.map or ():
+        hospital, sep, member = raw.rpartition("=")
+        if not sep or not hospital.strip() or not member.strip():
+            raise ValidationError(
+                "--map",
+                f"{raw!r}: expected NAME=MEMBER (the hospital's name or id in the file = "
+                "a member's id, short id or exact name)",
+            )
+        try:
+            index = find_hospital(preview, hospital)
+            org = resolve_org(ctx.store, member.strip(), "member")
+        except ValidationError as exc:
+            raise ValidationError("--map", f"{raw!r}: {exc.message}") from None
+        if index in choices:
+            name = preview.matches[index].hospital.name
+            raise ValidationError("--map", f"{raw!r}: {name} is mapped twice")
+        choices[index] = org.id
+    if args.add_unmatched:
+        for i, mt in enumerate(preview.matches):
+            if mt.organization_id is None and i not in choices:
+                choices[i] = NEW
+    return choices
+
+
 def cmd_import_have(ctx: Context, args: argparse.Namespace) -> int:
-    result = import_have(
-        ctx.store, Path(args.file), actor=ctx.actor, incident_id=args.incident, period=args.period
+    preview = preview_have(
+        ctx.store, Path(args.file), incident_id=args.incident, period=args.period
     )
+    choices = _have_choices(ctx, args, preview)
+    result = commit_have(ctx.store, preview, actor=ctx.actor, choices=choices)
     for mt in result.matches:
-        if mt.organization_id:
-            emit(f"matched ({mt.how}): {mt.hospital.name} → {mt.organization_name}")
+        h = mt.hospital
+        if mt.how == HOW_NEW:
+            emit(f"added as a new facility: {h.name} ({tail(mt.organization_id)})")
+        elif mt.how == HOW_MAPPED:
+            emit(f"mapped: {h.name} → {mt.organization_name} (remembered for later imports)")
+        elif mt.organization_id:
+            emit(f"matched ({mt.how}): {h.name} → {mt.organization_name}")
         else:
-            where = f" in {mt.hospital.town}" if mt.hospital.town else ""
-            emit(f"NOT matched: {mt.hospital.name}{where} — its values were not recorded")
+            where = f" in {h.town}" if h.town else ""
+            emit(
+                f"NOT matched: {h.name}{where} — its values were not recorded "
+                f'(--map "{h.name}=MEMBER" or --add-unmatched)'
+            )
+    added = f"; {len(result.added)} added as new facilities" if result.added else ""
     emit(
         f"{result.values} values recorded for period {result.period}, awaiting validation; "
-        f"{len(result.unmatched)} hospitals not matched"
+        f"{len(result.unmatched)} hospitals not matched{added}"
     )
     return 0
 
@@ -257,6 +307,17 @@ def register(sub: Any) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--incident", metavar="ID")
     p.add_argument("--period", type=int, metavar="N", help="default: the current period")
+    p.add_argument(
+        "--map",
+        action="append",
+        metavar="NAME=MEMBER",
+        help="record the hospital NAME (or id) of the file as this member, and remember it",
+    )
+    p.add_argument(
+        "--add-unmatched",
+        action="store_true",
+        help="add every hospital still unmatched as a new facility",
+    )
     p.set_defaults(handler=cmd_import_have)
 
     for name, handler, what in (

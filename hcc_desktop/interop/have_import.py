@@ -1,7 +1,10 @@
 """EDXL-HAVE 1.0 in: a bare `HospitalStatus` or one inside an EDXL-DE envelope.
 
-Hospitals are matched to facilities by the id this program writes, else by name,
-else by name words and location; the operator is shown what matched and what did not.
+Hospitals are matched to facilities by the id this program writes, else by a mapping
+the operator made before (see `ALIASES_SETTING`), else by the id a facility has in the
+other system (`external_key`), else by name, else by name words and location; the
+operator is shown what matched and what did not, and may map each unmatched hospital
+to a member, add it as a new facility or skip it (`commit_have`'s `choices`).
 Values are recorded as EEI reports marked with their source and left unvalidated, so
 the coalition still checks them. The whole file is checked first: one bad value
 refuses the file and names the hospital and element, and the store stays unchanged.
@@ -9,15 +12,17 @@ refuses the file and names the hospital and element, and the store stays unchang
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping as AnyMapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import load_catalog
 from hcc_desktop.core.errors import ValidationError
-from hcc_desktop.core.services import eei, incidents
+from hcc_desktop.core.services import eei, incidents, organizations
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.services.organizations import list_organizations
 from hcc_desktop.core.store import Store
@@ -40,6 +45,10 @@ class HaveHospital:
     town: str | None
     updated: str | None
     values: dict[str, object] = field(default_factory=dict)
+    #: Address parts from xpil:Address, kept to describe a facility added from the file.
+    address: str | None = None
+    state: str | None = None
+    zip: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,10 @@ class HaveImportResult:
     @property
     def unmatched(self) -> list[Match]:
         return [mt for mt in self.matches if mt.organization_id is None]
+
+    @property
+    def added(self) -> list[Match]:
+        return [mt for mt in self.matches if mt.how == HOW_NEW]
 
 
 def _find_status(root: Element, label: str) -> Element:
@@ -92,6 +105,17 @@ def _descend(el: Element, mp: Mapping) -> Element | None:
     return node
 
 
+def _address_part(hospital: Element, part: str, inner: str) -> str | None:
+    """The first xal `part` of a hospital's address, its `inner` texts joined."""
+    for node in hospital.iter():
+        if local(node.tag) == part:
+            text = " ".join(
+                " ".join((x.text or "").split()) for x in node.iter() if local(x.tag) == inner
+            ).strip()
+            return text or None
+    return None
+
+
 def parse_have(data: bytes, *, label: str) -> list[HaveHospital]:
     status = _find_status(parse_xml(data, label=label), label)
     maps = mappings(load_catalog())
@@ -117,22 +141,18 @@ def parse_have(data: bytes, *, label: str) -> list[HaveHospital]:
                 raise XmlRefused(
                     label, f"Hospital {i} ({name}): gml:pos is not 'lat lon'"
                 ) from None
-        town = next(
-            (
-                " ".join((x.text or "").split())
-                for n in h.iter()
-                if local(n.tag) == "Locality"
-                for x in n.iter()
-                if local(x.tag) == "NameElement"
-            ),
-            None,
-        )
+        town = _address_part(h, "Locality", "NameElement")
         updated = (
             (child(h, "LastUpdateTime").text or "").strip()
             if child(h, "LastUpdateTime") is not None
             else None
         )
-        hosp = HaveHospital(name or f"Hospital {i}", ref, lat, lon, town, updated or None)
+        hosp = HaveHospital(
+            name or f"Hospital {i}", ref, lat, lon, town, updated or None,
+            address=_address_part(h, "Thoroughfare", "NameElement"),
+            state=_address_part(h, "AdministrativeArea", "NameElement"),
+            zip=_address_part(h, "PostCode", "Identifier"),
+        )  # fmt: skip
         for mp in maps:
             node = _descend(h, mp)
             if node is not None and node.text and node.text.strip():
@@ -147,16 +167,97 @@ def _words(name: str) -> set[str]:
     return {w for w in _WORDS.findall(name.lower()) if w not in _NOISE}
 
 
-def match_hospitals(hospitals: list[HaveHospital], orgs: list[m.Organization]) -> list[Match]:
+#: Where the operator's mappings are remembered: one local setting holding JSON
+#: {"id:<id in the file>" or "name:<name in the file, folded>": organization id}.
+#:
+#: Why a local setting and not the member's `external_key`: that column is the
+#: member's one id in another system, already used by the demo and the members
+#: spreadsheet import to find a member again, so writing a HAVE id over it would break
+#: those matches; and one member may be known by different names and ids in several
+#: partner systems. A setting needs no schema change and lives in the store, so it is
+#: backed up with it. It is not synchronised: the station that receives a partner's
+#: feed is the one that needs it, and the values it records travel by sync as usual. A
+#: facility *added* from a file is different: its id in that system is exactly what
+#: `external_key` means, so it gets it (synchronised), and other stations match it too.
+ALIASES_SETTING = "have_aliases"
+
+#: Choices for a hospital besides an organization id (see `commit_have`).
+NEW = "new"
+SKIP = "skip"
+
+HOW_REMEMBERED = "remembered mapping"
+HOW_MAPPED = "mapped"
+HOW_NEW = "new facility"
+HOW_EXTERNAL = "id in the other system"
+
+#: Membership given to a facility added from a file: it reports to the coalition, but
+#: nobody has yet confirmed it as a core member.
+NEW_MEMBERSHIP = "non_core"
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def alias_keys(hospital: HaveHospital) -> list[str]:
+    """The keys a mapping of this hospital is remembered under: its id in the file
+    (the partner system's id, stable across renames) and its name (for files that
+    carry no id)."""
+    keys = [f"id:{hospital.ref_id.strip()}"] if hospital.ref_id and hospital.ref_id.strip() else []
+    return [*keys, f"name:{_fold(hospital.name)}"]
+
+
+def load_aliases(store: Store) -> dict[str, str]:
+    """The remembered mappings; an unreadable setting counts as none (it only saves
+    the operator choosing again)."""
+    raw = store.get_setting(ALIASES_SETTING)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+
+
+def _remember(store: Store, decided: list[Match]) -> None:
+    if not decided:
+        return
+    aliases = load_aliases(store)
+    for mt in decided:
+        for key in alias_keys(mt.hospital):
+            aliases[key] = str(mt.organization_id)
+    store.set_setting(ALIASES_SETTING, json.dumps(aliases, sort_keys=True, ensure_ascii=False))
+
+
+def match_hospitals(
+    hospitals: list[HaveHospital],
+    orgs: list[m.Organization],
+    aliases: AnyMapping[str, str] | None = None,
+) -> list[Match]:
     by_id = {o.id: o for o in orgs}
     by_name: dict[str, list[m.Organization]] = {}
+    by_key: dict[str, list[m.Organization]] = {}
     for o in orgs:
         by_name.setdefault((o.name or "").strip().lower(), []).append(o)
+        if o.external_key:
+            by_key.setdefault(o.external_key.strip().lower(), []).append(o)
+    aliases = aliases or {}
     out = []
     for h in hospitals:
         if h.ref_id and h.ref_id in by_id:
             o = by_id[h.ref_id]
             out.append(Match(h, o.id, o.name, "id"))
+            continue
+        remembered = next(
+            (by_id[aliases[k]] for k in alias_keys(h) if aliases.get(k) in by_id), None
+        )
+        if remembered is not None:
+            out.append(Match(h, remembered.id, remembered.name, HOW_REMEMBERED))
+            continue
+        keyed = by_key.get(h.ref_id.strip().lower(), []) if h.ref_id else []
+        if len(keyed) == 1:
+            out.append(Match(h, keyed[0].id, keyed[0].name, HOW_EXTERNAL))
             continue
         same = by_name.get(h.name.strip().lower(), [])
         if len(same) == 1:
@@ -181,6 +282,19 @@ def match_hospitals(hospitals: list[HaveHospital], orgs: list[m.Organization]) -
 
 
 @dataclass(frozen=True)
+class Member:
+    """A member the operator may map a hospital to (read with the preview, off the
+    GUI thread)."""
+
+    id: str
+    name: str
+    town: str | None
+    member_type: str | None
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True)
 class HavePreview:
     """A read and matched HAVE file, not yet recorded: the operator sees what matched
     and what did not before anything is written. Every value was already checked
@@ -192,6 +306,7 @@ class HavePreview:
     period: int
     matches: list[Match]
     reports: list[eei.FacilityReport]
+    members: tuple[Member, ...] = ()
 
     @property
     def values(self) -> int:
@@ -200,6 +315,46 @@ class HavePreview:
     @property
     def unmatched(self) -> list[Match]:
         return [mt for mt in self.matches if mt.organization_id is None]
+
+
+def suggestions(preview: HavePreview, index: int, limit: int = 5) -> list[Member]:
+    """Members likely to be hospital `index`: sharing a name word or within 10 km,
+    nearest first. Only a shortlist for the operator; never chosen automatically."""
+    h = preview.matches[index].hospital
+    want = _words(h.name)
+    scored = []
+    for mb in preview.members:
+        shared = len(want & _words(mb.name))
+        km = None
+        if None not in (h.lat, h.lon, mb.lat, mb.lon):
+            km = distance_km(h.lat, h.lon, mb.lat, mb.lon)  # type: ignore[arg-type]
+        if shared or (km is not None and km <= 10):
+            scored.append((-shared, km if km is not None else 1e9, mb.name, mb))
+    return [mb for *_, mb in sorted(scored, key=lambda t: t[:3])][:limit]
+
+
+def _facility_report(
+    h: HaveHospital, organization_id: str, period: int, label: str, name: str
+) -> eei.FacilityReport | None:
+    """The hospital's values as one facility report, each checked against the catalog
+    (a refusal names the file, hospital and element); None when it carries none."""
+    if not h.values:
+        return None
+    cat = load_catalog()
+    for code, raw in h.values.items():
+        try:
+            cat.element(code).coerce(raw)
+        except ValidationError as exc:
+            raise ValidationError(f"{label}: {h.name}: {exc.field}", exc.message) from None
+    at = normalise(f"{h.name}: LastUpdateTime", h.updated) if h.updated else None
+    return eei.FacilityReport(
+        organization_id=organization_id,
+        period=period,
+        values=h.values,
+        reported_at=at,
+        reporter=f"EDXL-HAVE {name}",
+        source=f"EDXL-HAVE {name}"[:300],
+    )
 
 
 def preview_have(
@@ -220,48 +375,161 @@ def preview_have(
         if chosen is None:
             raise ValidationError("period", "the incident has no operational period; add one first")
         period = int(chosen.number or 1)
-    orgs = [o for o in list_organizations(store)]
-    matches = match_hospitals(hospitals, orgs)
+    orgs = list(list_organizations(store))
+    matches = match_hospitals(hospitals, orgs, load_aliases(store))
     reports = []
-    cat = load_catalog()
     for mt in matches:
-        if mt.organization_id is None or not mt.hospital.values:
+        if mt.organization_id is None:
             continue
-        for code, raw in mt.hospital.values.items():
-            try:
-                cat.element(code).coerce(raw)
-            except ValidationError as exc:
-                raise ValidationError(
-                    f"{label}: {mt.hospital.name}: {exc.field}", exc.message
-                ) from None
-        at = None
-        if mt.hospital.updated:
-            at = normalise(f"{mt.hospital.name}: LastUpdateTime", mt.hospital.updated)
-        reports.append(
-            eei.FacilityReport(
-                organization_id=mt.organization_id,
-                period=period,
-                values=mt.hospital.values,
-                reported_at=at,
-                reporter=f"EDXL-HAVE {Path(path).name}",
-                source=f"EDXL-HAVE {Path(path).name}"[:300],
-            )
+        rep = _facility_report(mt.hospital, mt.organization_id, period, label, Path(path).name)
+        if rep is not None:
+            reports.append(rep)
+    members = tuple(Member(o.id, o.name or o.id, o.town, o.member_type, o.lat, o.lon) for o in orgs)
+    return HavePreview(label, Path(path).name, inc.id, period, matches, reports, members)
+
+
+def find_hospital(preview: HavePreview, ref: str) -> int:
+    """The index of the hospital `ref` names: its id in the file, else its name as in
+    the file (case and spacing aside). Refuses an unknown or ambiguous name."""
+    want = ref.strip()
+    for i, mt in enumerate(preview.matches):
+        if mt.hospital.ref_id and mt.hospital.ref_id.strip() == want:
+            return i
+    named = [i for i, mt in enumerate(preview.matches) if _fold(mt.hospital.name) == _fold(want)]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise ValidationError(
+            "hospital", f"{len(named)} hospitals in {preview.source} are named {ref!r}; give its id"
         )
-    return HavePreview(label, Path(path).name, inc.id, period, matches, reports)
+    names = ", ".join(mt.hospital.name for mt in preview.matches[:8])
+    more = ", ..." if len(preview.matches) > 8 else ""
+    raise ValidationError(
+        "hospital", f"no hospital named {ref!r} in {preview.source} (it has {names}{more})"
+    )
 
 
-def commit_have(store: Store, preview: HavePreview, *, actor: Actor) -> HaveImportResult:
-    """Record the matched hospitals' values as EEI reports awaiting validation, in one
-    transaction."""
-    if preview.reports:
-        try:
-            eei.submit_reports(
-                store, actor=actor, incident_id=preview.incident_id, reports=preview.reports
+def new_facility_fields(h: HaveHospital, source: str) -> dict[str, object]:
+    """A member made from what HAVE carries about a hospital. Parts our fields would
+    refuse (a state spelt out, a ZIP with text) are left out rather than refusing the
+    import: the operator completes the member later."""
+    fields: dict[str, object] = {
+        "name": h.name,
+        "member_type": "hospital",
+        "membership": NEW_MEMBERSHIP,
+        "facility_type": "hospital",
+        "town": h.town,
+        "address": h.address,
+        "lat": h.lat,
+        "lon": h.lon,
+        "source": source,
+        "notes": f"Added from {source}; membership and details to be confirmed.",
+    }
+    if h.state and len(h.state) == 2 and h.state.isalpha():
+        fields["state"] = h.state
+    if h.zip and re.fullmatch(r"\d{5}(-\d{4})?", h.zip):
+        fields["zip"] = h.zip
+    if h.ref_id and len(h.ref_id.strip()) <= 80:
+        fields["external_key"] = h.ref_id.strip()
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _reports(preview: HavePreview, matches: list[Match]) -> list[eei.FacilityReport]:
+    out = []
+    for mt in matches:
+        if mt.organization_id is None:
+            continue
+        rep = _facility_report(
+            mt.hospital, mt.organization_id, preview.period, preview.file, preview.source
+        )
+        if rep is not None:
+            out.append(rep)
+    return out
+
+
+def plan_matches(
+    preview: HavePreview, choices: AnyMapping[int, str], members: AnyMapping[str, str]
+) -> list[Match]:
+    """The matches after the operator's `choices` (see `commit_have`), checked against
+    `members` (id → name): an unknown member, or two hospitals that would report for
+    the same member, are refused. A hospital to add has how `HOW_NEW` and no id yet.
+    The preview dialog calls this to warn before the operator presses Record."""
+    final = list(preview.matches)
+    for i, choice in sorted(choices.items()):
+        if not 0 <= i < len(final):
+            raise ValidationError("hospital", f"no hospital {i + 1} in {preview.source}")
+        h = final[i].hospital
+        if choice == SKIP:
+            final[i] = Match(h, None, None, "")
+        elif choice == NEW:
+            final[i] = Match(h, None, h.name, HOW_NEW)
+        elif choice in members:
+            final[i] = Match(h, choice, members[choice], HOW_MAPPED)
+        else:
+            raise ValidationError(f"{preview.file}: {h.name}", f"unknown member {choice!r}")
+    seen: dict[str, HaveHospital] = {}
+    for mt in final:
+        if mt.organization_id is None:
+            continue
+        first = seen.setdefault(mt.organization_id, mt.hospital)
+        if first is not mt.hospital:
+            raise ValidationError(
+                f"{preview.file}: {mt.hospital.name}",
+                f"would report for {mt.organization_name}, as {first.name} does; "
+                "map one of them to another member or skip it",
             )
-        except ValidationError as exc:
-            raise ValidationError(f"{preview.file}: {exc.field}", exc.message) from None
+    return final
+
+
+def commit_have(
+    store: Store,
+    preview: HavePreview,
+    *,
+    actor: Actor,
+    choices: AnyMapping[int, str] | None = None,
+) -> HaveImportResult:
+    """Record the hospitals' values as EEI reports awaiting validation.
+
+    `choices` decides hospitals by their index in `preview.matches`: an organization
+    id (map it there, overriding any automatic match), `NEW` (add it as a new
+    facility) or `SKIP`. Mapped and added hospitals are remembered (`ALIASES_SETTING`)
+    so the next file from the same system matches without asking. New members,
+    remembered mappings and values are one transaction: all of it or none of it."""
+    choices = dict(choices or {})
+    with store.atomic():
+        live = {o.id: o.name or o.id for o in list_organizations(store)}
+        final = plan_matches(preview, choices, live)
+        adding = [i for i, mt in enumerate(final) if mt.how == HOW_NEW]
+        # Every value is checked before the first write.
+        for i in adding:
+            _facility_report(final[i].hospital, "", preview.period, preview.file, preview.source)
+        reports = _reports(preview, final)  # the hospitals to add have no id yet
+        if adding:
+            made = organizations.add_organizations(
+                store,
+                actor=actor,
+                members=[
+                    (None, new_facility_fields(final[i].hospital, f"EDXL-HAVE {preview.source}"))
+                    for i in adding
+                ],
+            )
+            for i, org_id in zip(adding, made, strict=True):
+                final[i] = replace(final[i], organization_id=org_id)
+            reports += _reports(preview, [final[i] for i in adding])
+        _remember(store, [mt for mt in final if mt.how in (HOW_MAPPED, HOW_NEW)])
+        if reports:
+            try:
+                eei.submit_reports(
+                    store, actor=actor, incident_id=preview.incident_id, reports=reports
+                )
+            except ValidationError as exc:
+                raise ValidationError(f"{preview.file}: {exc.field}", exc.message) from None
     return HaveImportResult(
-        preview.file, preview.incident_id, preview.period, preview.matches, preview.values
+        preview.file,
+        preview.incident_id,
+        preview.period,
+        final,
+        sum(len(r.values) for r in reports),
     )
 
 
@@ -272,6 +540,16 @@ def import_have(
     actor: Actor,
     incident_id: str | None = None,
     period: int | None = None,
+    mapping: AnyMapping[str, str] | None = None,
+    add_unmatched: bool = False,
 ) -> HaveImportResult:
+    """Preview and commit in one call. `mapping` maps hospitals (name or id in the
+    file) to organization ids; `add_unmatched` adds every hospital still unmatched as a
+    new facility."""
     preview = preview_have(store, path, incident_id=incident_id, period=period)
-    return commit_have(store, preview, actor=actor)
+    choices = {find_hospital(preview, ref): org_id for ref, org_id in (mapping or {}).items()}
+    if add_unmatched:
+        for i, mt in enumerate(preview.matches):
+            if mt.organization_id is None and i not in choices:
+                choices[i] = NEW
+    return commit_have(store, preview, actor=actor, choices=choices)

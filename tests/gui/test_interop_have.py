@@ -13,12 +13,18 @@ from lxml import etree
 from PySide6.QtWidgets import QWidget
 
 from hcc_desktop.core.dump import dump_text
-from hcc_desktop.core.services import eei
+from hcc_desktop.core.services import eei, organizations
 from hcc_desktop.gui import interop
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.interop import have_dialogs
-from hcc_desktop.gui.interop.have_dialogs import HaveExportDialog, HaveImportDialog
+from hcc_desktop.gui.interop.have_dialogs import (
+    NEW_TEXT,
+    SKIP_TEXT,
+    HaveExportDialog,
+    HaveImportDialog,
+)
 from hcc_desktop.interop.have_export import export_have
+from hcc_desktop.interop.have_import import preview_have
 from tests.gui.builders import Scenario
 
 pytestmark = pytest.mark.gui
@@ -99,17 +105,23 @@ def test_export_with_nothing_validated_is_refused(
 def _have_file(view: AppContext, tmp_path: Path) -> Path:
     """This store's export with one hospital renamed to a name nobody has (and its
     id dropped), so that one hospital cannot be matched."""
+    return _partner_file(view, tmp_path)[0]
+
+
+def _partner_file(view: AppContext, tmp_path: Path) -> tuple[Path, str]:
+    """`_have_file` and the id of the member the renamed hospital really is."""
     path = tmp_path / "partner.xml"
     export_have(view.store, path, incident_id=view.incident_id)
     doc = etree.parse(str(path))
-    names = doc.getroot().iter(f"{{{XNL}}}OrganisationName")
+    names = list(doc.getroot().iter(f"{{{XNL}}}OrganisationName"))
+    original = names[0].get(f"{{{XNL}}}ID")
     for n in names:
         for k in list(n.attrib):
             del n.attrib[k]  # match by name, as a partner's file would
     first = next(doc.getroot().iter(f"{{{XNL}}}NameElement"))
     first.text = "Nowhere General Hospital"
     doc.write(str(path), xml_declaration=True, encoding="UTF-8")
-    return path
+    return path, original
 
 
 def _open_have(qtbot: Any, parent: QWidget, ctx: AppContext, path: Path, monkeypatch) -> Any:
@@ -126,7 +138,7 @@ def test_import_have_shows_matches_then_records(
     dialog = _open_have(qtbot, parent, view, path, monkeypatch)
     assert dump_text(view.store) == before  # the preview writes nothing
     table = dialog.table
-    got = {table.item(r, 0).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    got = {table.item(r, 0).text(): table.item(r, 3).text() for r in range(table.rowCount())}
     assert got["Nowhere General Hospital"].startswith("NOT MATCHED")
     assert got["Waterbury Hospital"] == "Waterbury Hospital"
     assert "4 matched, 1 not matched" in dialog.summary.text()
@@ -170,6 +182,88 @@ def test_import_have_bad_file_gives_a_dialog(
     assert dump_text(view.store) == before
 
 
+def _unmatched_row(dialog: HaveImportDialog) -> int:
+    (row,) = dialog.combos
+    assert dialog.table.item(row, 0).text() == "Nowhere General Hospital"
+    return row
+
+
+def _recorded(ctx: AppContext, org_id: str) -> dict[str, object]:
+    return {
+        r.element_code: r.value
+        for r in eei.reports_for_period(ctx.store, incident_id=ctx.incident_id, period=ctx.period)
+        if r.organization_id == org_id and r.source == "EDXL-HAVE partner.xml"
+    }
+
+
+def test_import_have_maps_an_unmatched_hospital_to_a_member_and_remembers(
+    qtbot: Any, parent: QWidget, view: AppContext, tmp_path: Path, boxes: list, monkeypatch
+) -> None:
+    path, original = _partner_file(view, tmp_path)
+    dialog = _open_have(qtbot, parent, view, path, monkeypatch)
+    combo = dialog.combos[_unmatched_row(dialog)]
+    assert combo.currentText() == SKIP_TEXT and combo.isEditable()
+    name = next(mb.name for mb in dialog.preview.members if mb.id == original)
+    # Searchable: any part of a member's name finds it.
+    combo.completer().setCompletionPrefix(name.split()[0].lower())
+    assert combo.completer().completionCount() >= 1
+    assert combo.completer().currentCompletion().startswith(name.split()[0])
+    skipped = dialog.preview.values
+    combo.setCurrentIndex(combo.findData(original))
+    hospital = dialog.preview.matches[_unmatched_row(dialog)].hospital
+    values = skipped + len(hospital.values)
+    assert dialog.import_button.text() == f"Record {values} values"
+    assert "1 recorded as members, 0 added as new facilities, 0 skipped" in dialog.detail.text()
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
+    assert boxes[-1][0] == "Import EDXL-HAVE"
+    assert f"{values} values recorded" in boxes[-1][1]
+    assert "1 mapped to members and 0 added" in boxes[-1][1]
+    assert hospital.values and set(_recorded(view, original)) == set(hospital.values)
+    # The same file again: every hospital matches, the renamed one by the mapping.
+    boxes.clear()
+    again = preview_have(view.store, path, incident_id=view.incident_id, period=view.period)
+    assert not again.unmatched
+    assert again.matches[0].how == "remembered mapping"
+
+
+def test_import_have_adds_an_unmatched_hospital_as_a_new_facility(
+    qtbot: Any, parent: QWidget, view: AppContext, tmp_path: Path, boxes: list, monkeypatch
+) -> None:
+    dialog = _open_have(qtbot, parent, view, _have_file(view, tmp_path), monkeypatch)
+    combo = dialog.combos[_unmatched_row(dialog)]
+    combo.setCurrentIndex(combo.findText(NEW_TEXT))
+    assert "0 recorded as members, 1 added as new facilities" in dialog.detail.text()
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
+    assert "1 added as new facilities" in boxes[-1][1], boxes
+    (new,) = [
+        o for o in organizations.list_organizations(view.store)
+        if o.name == "Nowhere General Hospital"
+    ]  # fmt: skip
+    assert (new.member_type, new.source) == ("hospital", "EDXL-HAVE partner.xml")
+    assert new.lat is not None and new.town
+    assert _recorded(view, new.id)
+
+
+def test_import_have_refuses_two_hospitals_on_one_member_before_recording(
+    qtbot: Any, parent: QWidget, view: AppContext, tmp_path: Path, monkeypatch
+) -> None:
+    dialog = _open_have(qtbot, parent, view, _have_file(view, tmp_path), monkeypatch)
+    combo = dialog.combos[_unmatched_row(dialog)]
+    taken = next(mt for mt in dialog.preview.matches if mt.organization_id)
+    combo.setCurrentIndex(combo.findData(taken.organization_id))
+    assert not dialog.import_button.isEnabled()
+    assert dialog.problem.isVisibleTo(dialog)
+    assert f"would report for {taken.organization_name}" in dialog.problem.text()
+    dialog.skip_all.click()
+    assert combo.currentText() == SKIP_TEXT
+    assert dialog.import_button.isEnabled() and not dialog.problem.isVisibleTo(dialog)
+    dialog.add_all.click()
+    assert combo.currentText() == NEW_TEXT
+    dialog.reject()
+
+
 def test_screenshots(
     qtbot: Any, parent: QWidget, view: AppContext, tmp_path: Path, monkeypatch
 ) -> None:
@@ -181,4 +275,7 @@ def test_screenshots(
     dialog = _open_have(qtbot, parent, view, _have_file(view, tmp_path), monkeypatch)
     qtbot.waitExposed(dialog)
     assert dialog.grab().save(str(SHOTS / "interop_import_have.png"))
+    combo = dialog.combos[_unmatched_row(dialog)]
+    combo.setCurrentIndex(combo.findText(NEW_TEXT))
+    assert dialog.grab().save(str(SHOTS / "interop_import_have_new.png"))
     dialog.reject()
