@@ -142,11 +142,8 @@ def parse_have(data: bytes, *, label: str) -> list[HaveHospital]:
                     label, f"Hospital {i} ({name}): gml:pos is not 'lat lon'"
                 ) from None
         town = _address_part(h, "Locality", "NameElement")
-        updated = (
-            (child(h, "LastUpdateTime").text or "").strip()
-            if child(h, "LastUpdateTime") is not None
-            else None
-        )
+        stamp = child(h, "LastUpdateTime")
+        updated = (stamp.text or "").strip() if stamp is not None else None
         hosp = HaveHospital(
             name or f"Hospital {i}", ref, lat, lon, town, updated or None,
             address=_address_part(h, "Thoroughfare", "NameElement"),
