@@ -26,6 +26,7 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core import sqlite as sq
 from hcc_desktop.core.clock import HybridClock, WallClock, system_wall_ms
 from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.receiver import Receiver
 from hcc_desktop.core.station import Identity, create_key, key_path_for, load_identity
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import Changes, Writer
@@ -195,41 +196,50 @@ class Store:
         """All of a change or none of it; listeners hear about it after commit."""
         joined = self._joined_session()
         session = joined if joined is not None else self._own_session()
-        with session:
-            with session.begin():
-                change = m.ChangeSet(at=from_ms(self.wall()), operator=operator, summary=summary)
-                session.add(change)
-                session.flush()
+        with session, session.begin():
+            change = m.ChangeSet(at=from_ms(self.wall()), operator=operator, summary=summary)
+            session.add(change)
+            session.flush()
+            clock_row = session.get_one(m.ClockState, 1)
+            clock = HybridClock(clock_row.hlc, self.wall)
+            writer = Writer(
+                session,
+                site_id=self.site_id,
+                operator=operator,
+                clock=clock,
+                change_id=change.id,
+            )
+            yield writer
+            writer.flush()
+            if writer.version_count == 0 and not keep_empty:
+                session.delete(change)
+            else:
                 clock_row = session.get_one(m.ClockState, 1)
-                clock = HybridClock(clock_row.hlc, self.wall)
-                writer = Writer(
-                    session,
-                    site_id=self.site_id,
-                    operator=operator,
-                    clock=clock,
-                    change_id=change.id,
-                )
-                yield writer
-                writer.flush()
-                if writer.version_count == 0 and not keep_empty:
-                    session.delete(change)
-                else:
-                    clock_row = session.get_one(m.ClockState, 1)
-                    clock_row.hlc = clock.last
-            changes = writer.changes
+                clock_row.hlc = clock.last
+        self._broadcast(writer.changes, joined is not None)
+
+    @contextmanager
+    def receiving(self) -> Iterator[Receiver]:
+        """The funnel for changes made elsewhere (a package from another station): one
+        transaction in which versions are inserted as they came, the clock observes
+        them and their units are recomputed; listeners hear after commit, as for
+        `writing()`. The caller decides what to accept; this decides how it lands."""
+        joined = self._joined_session()
+        session = joined if joined is not None else self._own_session()
+        with session, session.begin():
+            clock_row = session.get_one(m.ClockState, 1)
+            receiver = Receiver(session, HybridClock(clock_row.hlc, self.wall))
+            yield receiver
+            if receiver.received:
+                clock_row.hlc = receiver.clock.last
+        self._broadcast(receiver.changes, joined is not None)
+
+    def _broadcast(self, changes: Changes, deferred: bool) -> None:
+        """Tell listeners, now or (inside `atomic()`) once the scope commits."""
         if not changes:
             return
-        if joined is not None:
+        if deferred:
             self._scope.pending.append(changes)
-        else:
-            self._notify(changes)
-
-    def notify(self, changes: Changes) -> None:
-        """Broadcast changes made outside `writing()` (the sync importer); inside an
-        `atomic()` scope they wait for its commit like every other change."""
-        pending = getattr(self._scope, "pending", None)
-        if pending is not None:
-            pending.append(changes)
         else:
             self._notify(changes)
 

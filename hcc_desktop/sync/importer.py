@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
@@ -34,15 +34,13 @@ from sqlalchemy.orm import Session
 
 from hcc_desktop.core import migrations
 from hcc_desktop.core import models as m
-from hcc_desktop.core.clock import HybridClock, stamp_in_bounds
+from hcc_desktop.core.clock import stamp_in_bounds
 from hcc_desktop.core.station import fingerprint, site_id_for
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import (
     CONFLICTS,
-    VERSIONS,
     Changes,
-    recompute_units,
     unit_clauses,
 )
 from hcc_desktop.sync import format as fmt
@@ -458,7 +456,8 @@ def _apply_once(store: Store, checked: _Checked) -> ImportReport:
     manifest = checked.manifest
     origin = manifest["origin"]
     package_id = manifest["package_id"]
-    with store.local_session() as s, s.begin():
+    with store.receiving() as rx:
+        s = rx.session
         done = s.get(m.ImportRecord, package_id)
         if done is not None:
             if done.sha256 != checked.sha256:
@@ -472,17 +471,9 @@ def _apply_once(store: Store, checked: _Checked) -> ImportReport:
                 len(checked.rows), 0, 0, True, Changes(),
             )  # fmt: skip
         new_rows = _new_rows(s, checked.rows)
-        clock_row = s.get_one(m.ClockState, 1)
-        clock = HybridClock(clock_row.hlc, store.wall)
-        warnings = sum(1 for r in new_rows if clock.is_far_future(r.hlc))
-        if new_rows:
-            conn = s.connection()
-            for i in range(0, len(new_rows), 5000):
-                conn.execute(insert(VERSIONS), [r.row() for r in new_rows[i : i + 5000]])
-            clock.observe(max(r.hlc for r in new_rows))
-            clock_row.hlc = clock.last
+        warnings = sum(1 for r in new_rows if rx.is_far_future(r.hlc))
         keys = {(r.entity, r.record_id, r.unit) for r in new_rows}
-        changes = recompute_units(s, keys)
+        changes = rx.apply(new_rows, keys)
         conflicts = _count_conflicts(s, keys)
         s.add(
             m.ImportRecord(
@@ -497,13 +488,10 @@ def _apply_once(store: Store, checked: _Checked) -> ImportReport:
             )
         )
         raise_peer_vector(s, origin["site_id"], manifest["vector"])
-    report = ImportReport(
+    return ImportReport(
         package_id, origin["site_id"], origin.get("name", "?"), len(new_rows),
         len(checked.rows) - len(new_rows), conflicts, warnings, False, changes,
     )  # fmt: skip
-    if changes:
-        store.notify(changes)
-    return report
 
 
 def _new_rows(s: Session, rows: list[fmt.Line]) -> list[fmt.Line]:
