@@ -15,9 +15,8 @@ from typing import Any, Protocol
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from hcc_desktop.core import models as m
 from hcc_desktop.core.clock import HybridClock
-from hcc_desktop.core.versions import Changes, UnitKey, recompute_units
+from hcc_desktop.core.versions import VERSIONS, Changes, UnitKey, recompute_units
 
 #: Rows per INSERT statement: large enough to amortise, small enough for SQLite's
 #: statement limits and a bounded parameter list.
@@ -54,7 +53,7 @@ class Receiver:
         if rows:
             conn = self.session.connection()
             for i in range(0, len(rows), BATCH):
-                conn.execute(insert(m.Version.__table__), [r.row() for r in rows[i : i + BATCH]])
+                conn.execute(insert(VERSIONS), [r.row() for r in rows[i : i + BATCH]])
             self.clock.observe(max(r.hlc for r in rows))
             self.received += len(rows)
         changed = recompute_units(self.session, keys)
