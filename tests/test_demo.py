@@ -28,7 +28,7 @@ from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import to_iso
 from hcc_desktop.demo import DemoSummary, seed_demo
-from hcc_desktop.demo.seed import Demo, StoryClock, org_id
+from hcc_desktop.demo.story import Demo, StoryClock, org_id
 from tests.conftest import ROOT, FakeWall, copy_store
 
 AS_OF = dt.date(2026, 11, 20)
@@ -470,9 +470,9 @@ def test_story_clock_fallback_matches_zoneinfo() -> None:
 def test_a_broken_scenario_is_refused_before_any_write(
     store: Store, actor: Actor, monkeypatch: pytest.MonkeyPatch, breakage: object
 ) -> None:
-    import hcc_desktop.demo.seed as seed
+    import hcc_desktop.demo.story as story
 
-    real = seed._load_json
+    real = story._load_json
 
     def broken(name: str) -> dict[str, object]:
         data = real(name)
@@ -480,7 +480,7 @@ def test_a_broken_scenario_is_refused_before_any_write(
             breakage(data)  # type: ignore[operator]
         return data
 
-    monkeypatch.setattr(seed, "_load_json", broken)
+    monkeypatch.setattr(story, "_load_json", broken)
     before = dump_text(store)
     with pytest.raises(ValidationError):
         seed_demo(store, as_of=AS_OF, actor=actor)
