@@ -2,12 +2,14 @@
 that carries selection and change-sets between panels.
 
 The store's listeners are called on the thread that wrote; `AppContext` re-emits them
-as a Qt signal, so panels always refresh on the GUI thread.
+as a Qt signal, so panels always refresh on the GUI thread: at once for a write made
+on the GUI thread, through an explicitly queued connection for one made by a worker
+(a package import), whatever kind of slot a panel connected.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -30,6 +32,8 @@ class AppContext(QObject):
     #: A package import finished (emitted on the GUI thread, after the store's own
     #: change broadcast), so views of sync history refresh even with nothing new.
     imported = Signal()
+    #: A change-set written on another thread, queued to this object's thread.
+    _changed_elsewhere = Signal(object)
 
     def __init__(self, store: Store, actor: Actor, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -38,10 +42,14 @@ class AppContext(QObject):
         self.incident_id: str | None = None
         self.period: int | None = None
         self.selected_member: str = ""
+        self._changed_elsewhere.connect(self.changed.emit, Qt.ConnectionType.QueuedConnection)
         store.listeners.append(self._relay)
 
     def _relay(self, changes: Changes) -> None:
-        self.changed.emit(changes)
+        if QThread.currentThread() == self.thread():
+            self.changed.emit(changes)
+        else:
+            self._changed_elsewhere.emit(changes)
 
     def select_member(self, org_id: str) -> None:
         if org_id != self.selected_member:

@@ -131,11 +131,19 @@ class PanelMarks:
         self.bar.setObjectName(f"{panel}ImportMarks")
         self.bar.button.clicked.connect(self.mark_seen)
 
-    def refresh(self) -> None:
-        since = seen_mark(self.store, self.panel)
-        self.fresh = fresh_records(self.store, self.entities, since)
+    def read(self) -> set[str]:
+        """The fresh ids, from the store; no Qt, so a panel's QueryOp reads them with
+        its rows."""
+        return fresh_records(self.store, self.entities, seen_mark(self.store, self.panel))
+
+    def show(self, fresh: set[str]) -> None:
+        """Hand `fresh` to the panel's model and count it in the bar (GUI thread)."""
+        self.fresh = fresh
         shown = self.apply(self.fresh)
         self.bar.set_count(len(self.fresh) if shown is None else shown)
+
+    def refresh(self) -> None:
+        self.show(self.read())
 
     def mark_seen(self) -> None:
         mark_seen(self.store, self.panel)

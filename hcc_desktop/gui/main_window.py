@@ -31,7 +31,7 @@ from hcc_desktop.gui.dialogs.operator_dialog import choose_operator
 from hcc_desktop.gui.dialogs.period_dialog import PeriodDialog
 from hcc_desktop.gui.drops import route_drop
 from hcc_desktop.gui.feature_bindings import bind_features
-from hcc_desktop.gui.ops import run_op
+from hcc_desktop.gui.operations import CollectionOp
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.eei_grid import EEIGridPanel
 from hcc_desktop.gui.panels.incident_log import IncidentLogPanel
@@ -206,9 +206,11 @@ class MainWindow(QMainWindow):
         action.setText(undo_text(last.summary) if last else "&Undo")
 
     def undo(self) -> None:
-        result = run_op(
-            self, "Nothing undone", lambda: undo.undo_last(self.ctx.store, actor=self.ctx.actor)
-        )
+        result = CollectionOp(
+            self,
+            lambda _p: undo.undo_last(self.ctx.store, actor=self.ctx.actor),
+            title="Nothing undone",
+        ).run_now()
         if result is not None:
             extra = f"; {result.skipped} later change(s) by others kept" if result.skipped else ""
             self.ctx.message.emit(f"Undone: {result.summary}{extra}")

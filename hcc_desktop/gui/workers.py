@@ -4,13 +4,14 @@ A job is a plain function `fn(progress) -> result` that reads the store (SQLite 
 mode lets it read while the GUI thread writes) and calls `progress.step(done, total)`
 now and then; `step` raises `Cancelled` once the operator pressed Cancel, so a job
 stops at its next step without any Qt in it. The result comes back on the GUI thread
-through a queued signal. Panels that reload keep the newest job only: a result from a
-job that was superseded is dropped (see `Loader`).
+through a queued signal. Callers do not use `Job` directly: gui.operations wraps it
+in QueryOp and CollectionOp (error dialogs, newest-wins reloads).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import traceback
 from collections.abc import Callable
@@ -20,6 +21,9 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from hcc_desktop.core.errors import HccError
+
+log = logging.getLogger(__name__)
 #: The dialog appears only for jobs that take longer than this (ms).
 PROGRESS_DELAY_MS = 600
 
@@ -31,7 +35,8 @@ class Cancelled(Exception):
 class Progress:
     """What a job sees of the GUI: a way to report progress and to learn of a cancel."""
 
-    def __init__(self, signals: _Signals) -> None:
+    def __init__(self, signals: _Signals | None = None) -> None:
+        """Without `signals` (work run on the GUI thread) steps report to no one."""
         self._signals = signals
         self._cancel = threading.Event()
 
@@ -45,6 +50,8 @@ class Progress:
     def step(self, done: int, total: int) -> None:
         if self._cancel.is_set():
             raise Cancelled
+        if self._signals is None:
+            return
         try:
             self._signals.progress.emit(done, total)
         except RuntimeError:  # the window that wanted the result is gone
@@ -55,7 +62,7 @@ class Progress:
 class _Signals(QObject):
     progress = Signal(int, int)
     finished = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # the exception itself: callers tell refusals from faults
     cancelled = Signal()
 
 
@@ -73,9 +80,9 @@ class _Runnable(QRunnable):
         except Cancelled:
             self._emit(self._signals.cancelled)
         except Exception as exc:  # reported to the GUI, which shows it
-            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            traceback.print_exc()
-            self._emit(self._signals.failed, detail)
+            if not isinstance(exc, HccError):  # a refusal is expected; a fault is logged
+                log.error("Background job failed", exc_info=exc)
+            self._emit(self._signals.failed, exc)
         else:
             if self._progress.cancelled:
                 self._emit(self._signals.cancelled)
@@ -90,7 +97,8 @@ class _Runnable(QRunnable):
 
 class Job(QObject):
     """One background run. `finished(result)`, `failed(message)` or `cancelled()` is
-    emitted exactly once, on the GUI thread."""
+    emitted exactly once, on the GUI thread; after `failed`, `error` holds the
+    exception."""
 
     finished = Signal(object)
     failed = Signal(str)
@@ -104,11 +112,13 @@ class Job(QObject):
         title: str = "",
         parent_widget: QWidget | None = None,
         show_progress: bool = True,
+        cancellable: bool = True,
     ) -> None:
         super().__init__(parent_widget)
         self._signals = _Signals()
         self.progress = Progress(self._signals)
         self.done = False
+        self.error: Exception | None = None
         self.dialog: QProgressDialog | None = None
         if show_progress:
             self.dialog = QProgressDialog(title or "Working…", "Cancel", 0, 0, parent_widget)
@@ -120,6 +130,8 @@ class Job(QObject):
             self.dialog.setAutoClose(False)
             self.dialog.setAutoReset(False)
             self.dialog.canceled.connect(self.cancel)
+            if not cancellable:  # a write past its point of no return: no false promise
+                self.dialog.setCancelButton(None)
             self.dialog.setValue(0)
         self._signals.progress.connect(self._on_progress)
         self._signals.finished.connect(self._on_finished)
@@ -147,52 +159,16 @@ class Job(QObject):
         self._close()
         self.finished.emit(result)
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, exc: Exception) -> None:
         self._close()
-        self.failed.emit(message)
+        self.error = exc
+        self.failed.emit(describe(exc))
 
     def _on_cancelled(self) -> None:
         self._close()
         self.cancelled.emit()
 
 
-class Loader(QObject):
-    """Runs a panel's reloads: a new request cancels the one in flight, and only the
-    newest result is delivered, so a fast incident switch never shows stale data."""
-
-    loaded = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, parent: QWidget, title: str, pool: QThreadPool | None = None) -> None:
-        super().__init__(parent)
-        self._pool = pool or QThreadPool.globalInstance()
-        self._parent = parent
-        self._title = title
-        self._job: Job | None = None
-
-    @property
-    def busy(self) -> bool:
-        return self._job is not None and not self._job.done
-
-    def start(self, fn: Callable[[Progress], Any], *, show_progress: bool = True) -> Job:
-        old = self._job
-        if old is not None and old.done:
-            old.deleteLater()
-        elif old is not None:
-            old.cancel()
-            for sig in (old.finished, old.failed, old.cancelled):
-                sig.disconnect()
-                sig.connect(old.deleteLater)
-        job = Job(
-            fn,
-            pool=self._pool,
-            title=self._title,
-            parent_widget=self._parent,
-            show_progress=show_progress,
-        )
-        job.finished.connect(self.loaded.emit)
-        job.failed.connect(self.failed.emit)
-        job.cancelled.connect(self.cancelled.emit)
-        self._job = job
-        return job
+def describe(exc: BaseException) -> str:
+    """`Type: message`, the one line a failed job reports."""
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

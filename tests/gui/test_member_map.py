@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, QPointF, Qt
 from PySide6.QtGui import QColor
 
 from hcc_desktop.core.services import eei, incidents, organizations
@@ -177,7 +178,16 @@ def panel(qtbot: Any, ctx: AppContext) -> MemberMapPanel:
     p.resize(900, 640)
     p.show()
     qtbot.waitExposed(p)
-    return p
+    return _settled(p)
+
+
+def _settled(panel: MemberMapPanel) -> MemberMapPanel:
+    """Wait for the map's read of the store, which runs off the GUI thread."""
+    deadline = time.monotonic() + 10
+    while not panel.is_loaded():
+        assert time.monotonic() < deadline, "the map did not finish loading"
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    return panel
 
 
 def _brush_of(panel: MemberMapPanel, org_id: str) -> str:
@@ -227,6 +237,7 @@ def test_colours_follow_the_latest_status(panel: MemberMapPanel, world: dict) ->
 
 def test_period_in_view_decides(panel: MemberMapPanel, ctx: AppContext, world: dict) -> None:
     ctx.set_period(1)
+    _settled(panel)
     assert _brush_of(panel, world["hartford"]) == _colour("open")
 
 
@@ -238,6 +249,7 @@ def test_members_outside_the_incident_are_not_expected(
         store, actor=actor, name="CT only", region_ids=[ct], make_current=False
     )
     ctx.set_incident(local)
+    _settled(panel)
     assert _brush_of(panel, world["baystate"]) == _colour(style.NOT_EXPECTED)  # in MA
     assert _brush_of(panel, world["yale"]) == _colour("not_reported")  # in CT, silent
     assert "outside the incident" in panel.tooltip_for(world["baystate"])
@@ -274,12 +286,14 @@ def test_new_report_recolours(
         period=2,
         values={"FACILITY_STATUS": "Evacuating"},
     )
+    _settled(panel)
     assert _brush_of(panel, world["baystate"]) == _colour("evacuating")
 
 
 def test_new_member_appears(panel: MemberMapPanel, store: Store, actor: Actor) -> None:
     new = _org(store, actor, name="Dialysis Centre", member_type="dialysis",
                membership="non_core", town="Waterbury", state="CT", lat=41.55, lon=-73.04)  # fmt: skip
+    _settled(panel)
     assert panel.marker_count() == 7
     assert _brush_of(panel, new) == _colour("not_reported")  # dialysis reports EEIs
     assert panel.type_filter.findData("dialysis") > 0
@@ -307,6 +321,7 @@ def test_filters_hide_markers(panel: MemberMapPanel, world: dict) -> None:
 def test_filters_survive_a_reload(panel: MemberMapPanel, world: dict) -> None:
     panel.type_filter.setCurrentIndex(panel.type_filter.findData("hospital"))
     panel.reload()
+    _settled(panel)
     assert panel.type_filter.currentData() == "hospital"
     assert panel.marker_count() == 3
 
@@ -404,6 +419,7 @@ def test_no_incident_in_view(qtbot: Any, store: Store, actor: Actor, world: dict
     ctx = AppContext(store, actor)
     p = MemberMapPanel(ctx)
     qtbot.addWidget(p)
+    _settled(p)
     assert p.marker_count() == 6
     assert _brush_of(p, world["hartford"]) == _colour("not_reported")
     assert "No incident in view" in p.tooltip_for(world["hartford"])
@@ -428,6 +444,7 @@ def test_demo_screenshot(qtbot: Any, store: Store, actor: Actor) -> None:
     p.resize(1100, 760)
     p.show()
     qtbot.waitExposed(p)
+    _settled(p)
     placed = [o for o in organizations.list_organizations(store) if o.lat is not None]
     assert p.marker_count() == len(placed)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -483,6 +500,7 @@ def test_alert_areas_are_drawn_with_legend_toggle_and_tooltip(
     assert panel.alert_headlines() == []
     assert "CAP alert areas" not in _legend_labels(panel)
     _alert(store, actor, world["incident"], tmp_path, "SURGE-1")
+    _settled(panel)
     assert panel.alert_headlines() == ["Storm Surge Warning for coastal New Haven"]
     assert panel.alerts_shown()
     assert "(1 in force)" in panel.alerts_button.toolTip()
@@ -514,8 +532,10 @@ def test_circles_and_county_geocodes_are_drawn(
     county = "<geocode><valueName>SAME</valueName><value>009003</value></geocode>"
     _alert(store, actor, world["incident"], tmp_path, "CNTY", area=county,
            headline="Flood Watch for Hartford County", severity="Moderate")  # fmt: skip
+    _settled(panel)
     _alert(store, actor, world["incident"], tmp_path, "CIRC",
            area="<circle>42.1210,-72.6040 5</circle>", headline="Chlorine leak")  # fmt: skip
+    _settled(panel)
     assert sorted(panel.alert_headlines()) == ["Chlorine leak", "Flood Watch for Hartford County"]
     hartford = panel.alerts_at(QPointF(-72.6790, 41.7546))
     assert [a.headline for a in hartford] == ["Flood Watch for Hartford County"]
@@ -529,12 +549,16 @@ def test_cancelled_expired_and_test_alerts_are_not_drawn(
 ) -> None:
     inc = world["incident"]
     _alert(store, actor, inc, tmp_path, "OLD", expires="2026-11-17T21:00:00-05:00")
+    _settled(panel)
     _alert(store, actor, inc, tmp_path, "DRILL", status="Test")
+    _settled(panel)
     assert panel.alert_headlines() == []
     _alert(store, actor, inc, tmp_path, "LIVE")
+    _settled(panel)
     assert len(panel.alert_headlines()) == 1
     _alert(store, actor, inc, tmp_path, "LIVE-CANCEL", msg_type="Cancel",
            references="w-nws.webmaster@noaa.gov,LIVE,2026-11-17T20:00:00-05:00")  # fmt: skip
+    _settled(panel)
     assert panel.alert_headlines() == []
 
 
@@ -542,10 +566,13 @@ def test_alerts_of_another_incident_are_not_drawn(
     panel: MemberMapPanel, ctx: AppContext, store: Store, actor: Actor, world: dict, tmp_path
 ) -> None:
     _alert(store, actor, world["incident"], tmp_path, "SURGE-1")
+    _settled(panel)
     other = incidents.create_incident(store, actor=actor, name="Other", make_current=False)
     ctx.set_incident(other)
+    _settled(panel)
     assert panel.alert_headlines() == []
     ctx.set_incident(world["incident"])
+    _settled(panel)
     assert len(panel.alert_headlines()) == 1
 
 
@@ -553,8 +580,10 @@ def test_screenshot_with_alert(
     panel: MemberMapPanel, store: Store, actor: Actor, world: dict, tmp_path: Path
 ) -> None:
     _alert(store, actor, world["incident"], tmp_path, "SURGE-1")
+    _settled(panel)
     county = "<geocode><valueName>SAME</valueName><value>009003</value></geocode>"
     _alert(store, actor, world["incident"], tmp_path, "CNTY", area=county,
            headline="Flood Watch for Hartford County", severity="Moderate")  # fmt: skip
+    _settled(panel)
     SHOTS.mkdir(parents=True, exist_ok=True)
     assert panel.grab().save(str(SHOTS / "map_alerts.png"))

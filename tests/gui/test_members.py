@@ -22,6 +22,11 @@ def _panel(window: Any) -> Any:
     return window.panels["membersDock"]
 
 
+def _settled(qtbot: Any, panel: Any) -> None:
+    """Wait for the panel's reads, which run off the GUI thread."""
+    qtbot.waitUntil(panel.is_loaded, timeout=10_000)
+
+
 def _row_of(panel: Any, org_id: str) -> int:
     return panel.proxy.mapFromSource(panel.model.index(panel.model.row_of(org_id), 0)).row()
 
@@ -70,9 +75,10 @@ def test_status_column_and_sorting(main_window: Any, scenario: Any) -> None:
     assert first is not None and first.id == scenario.facilities[2]
 
 
-def test_contacts_of_the_selected_member(main_window: Any, scenario: Any) -> None:
+def test_contacts_of_the_selected_member(qtbot: Any, main_window: Any, scenario: Any) -> None:
     panel = _panel(main_window)
     panel.view.selectRow(_row_of(panel, scenario.facilities[0]))
+    _settled(qtbot, panel)
     assert panel.contacts.rowCount() == 1
     assert panel.contacts.item(0, 0).text() == "Pat Morgan"
     assert panel.contacts.item(0, 4).text() == "24/7"
@@ -97,6 +103,7 @@ def test_member_form_shows_refusal_beside_the_field(qtbot: Any, main_window: Any
     assert dialog.org_id
     names = [o.name for o in organizations.list_organizations(ctx.store)]
     assert "Windham Community Memorial Hospital" in names
+    _settled(qtbot, _panel(main_window))
     assert _panel(main_window).model.row_of(dialog.org_id) >= 0
 
 
@@ -111,6 +118,7 @@ def test_edit_sends_only_changed_fields(qtbot: Any, main_window: Any, scenario: 
     assert dialog.changed_values() == {"phone_24_7": "(203) 555-0199"}
     dialog.save()
     panel = _panel(main_window)
+    _settled(qtbot, panel)
     row = panel.model.row_of(org.id)
     assert panel.model.index(row, mm.PHONE).data() == "(203) 555-0199"
 
@@ -119,6 +127,7 @@ def test_add_contact(qtbot: Any, main_window: Any, scenario: Any) -> None:
     ctx = main_window.ctx
     panel = _panel(main_window)
     panel.view.selectRow(_row_of(panel, scenario.facilities[1]))
+    _settled(qtbot, panel)
     dialog = ContactDialog(ctx.store, ctx.actor, scenario.facilities[1], "X", main_window)
     qtbot.addWidget(dialog)
     dialog.save()  # no name
@@ -127,5 +136,6 @@ def test_add_contact(qtbot: Any, main_window: Any, scenario: Any) -> None:
     dialog.is_24_7.setChecked(True)
     dialog.save()
     assert dialog.contact_id
+    _settled(qtbot, panel)
     assert panel.contacts.rowCount() == 1
     assert panel.contacts.item(0, 0).text() == "Sam Ortiz"

@@ -24,6 +24,11 @@ def _panel(window: Any) -> Any:
     return window.panels["resourceTrackerDock"]
 
 
+def _settled(qtbot: Any, panel: Any) -> None:
+    """Wait for the tracker's reads, which run off the GUI thread."""
+    qtbot.waitUntil(panel.is_loaded, timeout=10_000)
+
+
 def _status(window: Any, request_id: str) -> str:
     with window.ctx.store.read() as s:
         return requests.find_request(s, request_id).status
@@ -34,13 +39,16 @@ def test_request_walks_its_lifecycle_through_the_buttons(
 ) -> None:
     panel = _panel(main_window)
     panel.status_filter.setCurrentIndex(panel.status_filter.findData("all"))
+    _settled(qtbot, panel)
     rid = scenario.requests[2]  # submitted
     assert panel.select_request(rid)
+    _settled(qtbot, panel)
     for step in WALK:
         offered = set(panel.detail.buttons)
         assert offered == set(lifecycle.allowed_next(_status(main_window, rid)))
         assert step in offered
         panel.detail.buttons[step].click()
+        _settled(qtbot, panel)
         assert _status(main_window, rid) == step
         assert panel.current_id() == rid
     assert panel.detail.buttons == {}  # returned is the end of the road
@@ -55,6 +63,7 @@ def test_illegal_step_is_not_offered_and_refused(
     panel = _panel(main_window)
     rid = scenario.requests[2]
     panel.select_request(rid)
+    _settled(qtbot, panel)
     assert "delivered" not in panel.detail.buttons
     before = dump_text(main_window.ctx.store)
     assert panel.move(rid, "delivered") is False
@@ -68,11 +77,14 @@ def test_cancelling_asks_why(
     panel = _panel(main_window)
     rid = scenario.requests[2]
     panel.select_request(rid)
+    _settled(qtbot, panel)
     panel.detail.buttons["cancelled"].click()  # no answer given: nothing happens
     assert _status(main_window, rid) == "submitted"
     answers.append("Sourced locally by the hospital")
     panel.select_request(rid)
+    _settled(qtbot, panel)
     panel.detail.buttons["cancelled"].click()
+    _settled(qtbot, panel)
     steps = requests.status_history(main_window.ctx.store, request_id=rid)
     assert (steps[-1].status, steps[-1].note) == ("cancelled", "Sourced locally by the hospital")
     # Open requests only: the cancelled one left the list.
@@ -94,9 +106,11 @@ def test_overdue_requests_stand_out(qtbot: Any, main_window: Any, scenario: Any)
 def test_filters_by_status_and_priority(qtbot: Any, main_window: Any, scenario: Any) -> None:
     panel = _panel(main_window)
     panel.status_filter.setCurrentIndex(panel.status_filter.findData("approved"))
+    _settled(qtbot, panel)
     assert [r.id for r in panel.model.rows] == [scenario.requests[1]]
     panel.status_filter.setCurrentIndex(panel.status_filter.findData("open"))
     panel.priority_filter.setCurrentIndex(panel.priority_filter.findData("routine"))
+    _settled(qtbot, panel)
     assert [r.id for r in panel.model.rows] == [scenario.requests[2]]
 
 
@@ -122,4 +136,5 @@ def test_new_request_dialog_shows_refusals_in_place(
     with ctx.store.read() as s:
         made = requests.find_request(s, dialog.request_id)
     assert (made.resource_kind, made.quantity, made.status) == ("Oxygen cylinders", 40, "submitted")
+    _settled(qtbot, panel)
     assert panel.model.row_of(dialog.request_id) >= 0

@@ -12,8 +12,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from hcc_desktop.core.store import Store
-from hcc_desktop.gui import app
-from hcc_desktop.gui.workers import Loader, Progress
+from hcc_desktop.gui import app, operations
+from hcc_desktop.gui.operations import Progress, QueryOp
 
 pytestmark = pytest.mark.gui
 
@@ -59,30 +59,34 @@ def test_screenshot_of_a_bad_store_fails_clearly(
 
 
 @pytest.fixture
-def loader(qtbot: Any) -> Loader:
-    host = QWidget()
-    qtbot.addWidget(host)
-    return Loader(host, "Test job")
+def host(qtbot: Any) -> QWidget:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget
 
 
-def test_worker_delivers_the_result(qtbot: Any, loader: Loader) -> None:
+def test_worker_delivers_the_result(qtbot: Any, host: QWidget) -> None:
     main = threading.get_ident()
-    with qtbot.waitSignal(loader.loaded, timeout=5000) as got:
-        loader.start(lambda p: threading.get_ident())
-    assert got.args[0] != main  # it ran off the GUI thread
-    assert not loader.busy
+    got: list[int] = []
+    job = QueryOp(host, lambda p: threading.get_ident()).success(got.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    assert got[0] != main  # it ran off the GUI thread
+    assert job.done
 
 
-def test_worker_reports_failure(qtbot: Any, loader: Loader) -> None:
+def test_worker_reports_failure(qtbot: Any, host: QWidget) -> None:
     def boom(_p: Progress) -> None:
         raise RuntimeError("disk on fire")
 
-    with qtbot.waitSignal(loader.failed, timeout=5000) as got:
-        loader.start(boom)
+    failed: list[Exception] = []
+    job = QueryOp(host, boom).failure(failed.append).run_in_background()
+    with qtbot.waitSignal(job.failed, timeout=5000) as got:
+        pass
     assert "disk on fire" in got.args[0]
+    assert isinstance(failed[0], RuntimeError)
 
 
-def test_progress_dialog_cancels_the_job(qtbot: Any, loader: Loader) -> None:
+def test_progress_dialog_cancels_the_job(qtbot: Any, host: QWidget) -> None:
     started = threading.Event()
 
     def long(progress: Progress) -> int:
@@ -92,27 +96,29 @@ def test_progress_dialog_cancels_the_job(qtbot: Any, loader: Loader) -> None:
             threading.Event().wait(0.005)
         return 0
 
-    job = loader.start(long)
+    job = QueryOp(host, long).with_progress("Test job").run_in_background()
     assert job.dialog is not None
     started.wait(5)
-    with qtbot.waitSignal(loader.cancelled, timeout=5000):
+    with qtbot.waitSignal(job.cancelled, timeout=5000):
         job.dialog.findChild(QPushButton).click()  # the dialog's Cancel button
     assert job.done and job.dialog is None
 
 
-def test_a_newer_load_supersedes_the_older(qtbot: Any, loader: Loader) -> None:
+def test_a_newer_load_supersedes_the_older(qtbot: Any, host: QWidget) -> None:
     gate = threading.Event()
     results: list[str] = []
-    loader.loaded.connect(results.append)
 
     def slow(progress: Progress) -> str:
         gate.wait(5)
         progress.step(1, 1)
         return "old"
 
-    loader.start(slow, show_progress=False)
-    with qtbot.waitSignal(loader.loaded, timeout=5000):
-        loader.start(lambda p: "new", show_progress=False)
+    QueryOp(host, slow).supersede("load").success(results.append).run_in_background()
+    assert operations.busy(host, "load")
+    newer = QueryOp(host, lambda p: "new").supersede("load").success(results.append)
+    with qtbot.waitSignal(newer.run_in_background().finished, timeout=5000):
+        pass
     gate.set()
     qtbot.wait(100)
     assert results == ["new"]
+    assert not operations.busy(host, "load")

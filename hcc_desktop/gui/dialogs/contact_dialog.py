@@ -12,11 +12,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import organizations
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.gui.dialogs.form import FormErrors, banner_label
-from hcc_desktop.gui.ops import try_op
+from hcc_desktop.gui.operations import CollectionOp
 
 
 class ContactDialog(QDialog):
@@ -52,20 +53,25 @@ class ContactDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> None:
-        rid, err = try_op(
-            lambda: organizations.add_contact(
-                self.store,
-                actor=self.actor,
-                organization_id=self.org_id,
-                name=self.name.text(),
-                role=self.role.text(),
-                phone=self.phone.text(),
-                email=self.email.text(),
-                is_24_7=self.is_24_7.isChecked(),
+        rid = (
+            CollectionOp(
+                self,
+                lambda _p: organizations.add_contact(
+                    self.store,
+                    actor=self.actor,
+                    organization_id=self.org_id,
+                    name=self.name.text(),
+                    role=self.role.text(),
+                    phone=self.phone.text(),
+                    email=self.email.text(),
+                    is_24_7=self.is_24_7.isChecked(),
+                ),
+                title="Not saved",
             )
+            .failure(self.errors.show, only=ValidationError)
+            .run_now()
         )
-        if err is not None:
-            self.errors.show(err)
+        if rid is None:
             return
         self.contact_id = rid
         self.accept()

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from hcc_desktop.core.enums import INCIDENT_TYPES
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import incidents
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import to_iso
 from hcc_desktop.gui.dialogs.form import FormErrors, banner_label
-from hcc_desktop.gui.ops import try_op
+from hcc_desktop.gui.operations import CollectionOp
 
 
 def qt_to_iso(moment: QDateTime) -> str:
@@ -76,20 +77,25 @@ class IncidentDialog(QDialog):
     def save(self) -> None:
         started = qt_to_iso(self.started.dateTime())
         hours = self.hours.value() if self.first_period.isChecked() else None
-        rid, err = try_op(
-            lambda: incidents.create_incident(
-                self.store,
-                actor=self.actor,
-                name=self.name.text(),
-                incident_type=self.kind.currentData() or "other",
-                exercise=self.exercise.isChecked(),
-                description=self.description.toPlainText(),
-                started_at=started,
-                first_period_hours=hours,
+        rid = (
+            CollectionOp(
+                self,
+                lambda _p: incidents.create_incident(
+                    self.store,
+                    actor=self.actor,
+                    name=self.name.text(),
+                    incident_type=self.kind.currentData() or "other",
+                    exercise=self.exercise.isChecked(),
+                    description=self.description.toPlainText(),
+                    started_at=started,
+                    first_period_hours=hours,
+                ),
+                title="Not saved",
             )
+            .failure(self.errors.show, only=ValidationError)
+            .run_now()
         )
-        if err is not None:
-            self.errors.show(err)
+        if rid is None:
             return
         self.incident_id = rid
         self.accept()

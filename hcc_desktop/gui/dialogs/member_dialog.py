@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.enums import MEMBER_TYPES, MEMBERSHIPS
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import organizations
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.gui.dialogs.form import FormErrors, banner_label
-from hcc_desktop.gui.ops import try_op
+from hcc_desktop.gui.operations import CollectionOp, Progress
 
 TEXT_FIELDS = (
     ("short_name", "Short name:"),
@@ -158,25 +159,28 @@ class MemberDialog(QDialog):
         return {k: v for k, v in values.items() if _text(v) != _text(before[k])}
 
     def save(self) -> None:
+        """Write the changed fields; a refusal stays in the form, beside its field."""
         values = self.changed_values()
-        if self.org is None:
-            rid, err = try_op(
-                lambda: organizations.add_organization(self.store, actor=self.actor, **values)
-            )
-        elif not values:
+        if self.org is not None and not values:
             self.accept()
             return
-        else:
-            rid, err = try_op(
-                lambda: organizations.update_organization(
-                    self.store, actor=self.actor, org_id=self.org_id or "", **values
-                )
-            )
-        if err is not None:
-            self.errors.show(err)
-            return
-        if self.org is None:
-            self.org_id = rid  # type: ignore[assignment]
+        org_id = self.org_id or ""
+
+        def write(_progress: Progress) -> str:
+            if self.org is None:
+                return organizations.add_organization(self.store, actor=self.actor, **values)
+            organizations.update_organization(self.store, actor=self.actor, org_id=org_id, **values)
+            return org_id
+
+        (
+            CollectionOp(self, write, title="Not saved")
+            .success(self._saved)
+            .failure(self.errors.show, only=ValidationError)
+            .run_now()
+        )
+
+    def _saved(self, org_id: str) -> None:
+        self.org_id = org_id
         self.accept()
 
 

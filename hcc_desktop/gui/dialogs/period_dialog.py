@@ -14,13 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import incidents
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms, parse_iso
 from hcc_desktop.gui.dialogs.form import FormErrors, banner_label
 from hcc_desktop.gui.dialogs.incident_dialog import qt_to_iso
-from hcc_desktop.gui.ops import try_op
+from hcc_desktop.gui.operations import CollectionOp
 
 
 def _qt(iso: str) -> QDateTime:
@@ -74,19 +75,24 @@ class PeriodDialog(QDialog):
         self.resize(460, 300)
 
     def save(self) -> None:
-        number, err = try_op(
-            lambda: incidents.add_period(
-                self.store,
-                actor=self.actor,
-                incident_id=self.incident_id,
-                starts_at=qt_to_iso(self.starts.dateTime()),
-                ends_at=qt_to_iso(self.ends.dateTime()),
-                eei_due_at=qt_to_iso(self.due.dateTime()),
-                objectives=self.objectives.toPlainText(),
+        number = (
+            CollectionOp(
+                self,
+                lambda _p: incidents.add_period(
+                    self.store,
+                    actor=self.actor,
+                    incident_id=self.incident_id,
+                    starts_at=qt_to_iso(self.starts.dateTime()),
+                    ends_at=qt_to_iso(self.ends.dateTime()),
+                    eei_due_at=qt_to_iso(self.due.dateTime()),
+                    objectives=self.objectives.toPlainText(),
+                ),
+                title="Not saved",
             )
+            .failure(self.errors.show, only=ValidationError)
+            .run_now()
         )
-        if err is not None:
-            self.errors.show(err)
+        if number is None:
             return
         self.number = number
         self.accept()

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from hcc_desktop.core.enums import REQUEST_PRIORITIES
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import requests
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import to_iso
 from hcc_desktop.gui import fmt
 from hcc_desktop.gui.dialogs.form import FormErrors, banner_label
-from hcc_desktop.gui.ops import try_op
+from hcc_desktop.gui.operations import CollectionOp
 
 COMMON_KINDS = (
     "Generator fuel (diesel)",
@@ -150,13 +151,18 @@ class RequestDialog(QDialog):
 
     def save(self) -> None:
         values = self.values()
-        rid, err = try_op(
-            lambda: requests.create_request(
-                self.store, actor=self.actor, incident_id=self.incident_id, **values
+        rid = (
+            CollectionOp(
+                self,
+                lambda _p: requests.create_request(
+                    self.store, actor=self.actor, incident_id=self.incident_id, **values
+                ),
+                title="Not saved",
             )
+            .failure(self.errors.show, only=ValidationError)
+            .run_now()
         )
-        if err is not None:
-            self.errors.show(err)
+        if rid is None:
             return
         self.request_id = rid
         self.accept()

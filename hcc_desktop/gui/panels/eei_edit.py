@@ -16,7 +16,7 @@ from hcc_desktop.core.services import eei
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.models.eei_data import GridData
 from hcc_desktop.gui.models.eei_model import EEIGridModel
-from hcc_desktop.gui.ops import run_op, try_op
+from hcc_desktop.gui.operations import CollectionOp
 from hcc_desktop.gui.panels.eei_selection import selected_report_ids
 
 
@@ -28,17 +28,20 @@ def commit_value(
         value = load_catalog().element(code).coerce(text)
     except ValidationError as exc:
         return exc
-    _, error = try_op(
-        lambda: eei.set_values(
+    refused: list[ValidationError] = []
+    CollectionOp(
+        None,
+        lambda _p: eei.set_values(
             ctx.store,
             actor=ctx.actor,
             incident_id=grid.incident_id,
             organization_id=org_id,
             period=grid.period,
             values={code: value},
-        )
-    )
-    return error
+        ),
+        title="EEI value refused",
+    ).failure(refused.append, only=ValidationError).run_now()
+    return refused[0] if refused else None
 
 
 def validate_selection(
@@ -59,8 +62,8 @@ def validate_selection(
         )
         if not ok:
             return None
-    return run_op(
+    return CollectionOp(
         parent,
-        "EEI validation",
-        lambda: eei.validate(ctx.store, actor=ctx.actor, report_ids=ids, state=state, note=note),
-    )
+        lambda _p: eei.validate(ctx.store, actor=ctx.actor, report_ids=ids, state=state, note=note),
+        title="EEI validation",
+    ).run_now()

@@ -29,14 +29,13 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models.eei_data import cell_history, load_cells, load_grid
 from hcc_desktop.gui.models.eei_model import FIXED, EEIGridModel
-from hcc_desktop.gui.ops import refusal_text
+from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe, refusal_text
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.eei_edit import commit_value, validate_selection
 from hcc_desktop.gui.panels.eei_history import CellHistory
 from hcc_desktop.gui.panels.eei_selection import copy_text
 from hcc_desktop.gui.panels.eei_toolbar import EEIToolbar
 from hcc_desktop.gui.panels.eei_view import EEIGridView
-from hcc_desktop.gui.workers import Loader, Progress
 
 #: Past this many touched reports (a big import), reload instead of patching cells.
 PATCH_LIMIT = 2000
@@ -51,10 +50,6 @@ class EEIGridPanel(Panel):
         super().__init__(ctx, parent)
         self._loaded = False
         self.model = EEIGridModel(commit=self._commit)
-        self.loader = Loader(self, "Loading EEI grid")
-        self.loader.loaded.connect(self._on_loaded)
-        self.loader.failed.connect(self._on_failed)
-        self.loader.cancelled.connect(self._on_cancelled)
         self._build()
         self._reload_timer = QTimer(self, singleShot=True, interval=0)
         self._reload_timer.timeout.connect(self.reload)
@@ -100,7 +95,7 @@ class EEIGridPanel(Panel):
 
     # ------------------------------------------------------------ loading
     def is_loaded(self) -> bool:
-        return self._loaded and not self.loader.busy
+        return self._loaded and not busy(self, "reload")
 
     def reload(self) -> None:
         incident, period = self.ctx.incident_id, self.ctx.period
@@ -115,7 +110,15 @@ class EEIGridPanel(Panel):
             return load_grid(store, incident_id=incident, period=period, step=progress.step)
 
         self._loaded = False
-        self.loader.start(job)
+        (
+            QueryOp(self, job)
+            .supersede("reload")
+            .with_progress("Loading EEI grid")
+            .success(self._on_loaded)
+            .failure(self._on_failed)
+            .cancelled(self._on_cancelled)
+            .run_in_background()
+        )
 
     def _on_loaded(self, grid: Any) -> None:
         if grid.incident_id != self.ctx.incident_id or grid.period != self.ctx.period:
@@ -130,9 +133,9 @@ class EEIGridPanel(Panel):
         self.marks.refresh()
         self._loaded = True
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, exc: Exception) -> None:
         self._loaded = True
-        self.show_message(f"The EEI grid could not be loaded: {message}")
+        self.show_message(f"The EEI grid could not be loaded: {describe(exc)}")
 
     def _on_cancelled(self) -> None:
         self._loaded = True

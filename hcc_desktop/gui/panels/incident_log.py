@@ -29,7 +29,7 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.correction_dialog import CorrectionDialog
 from hcc_desktop.gui.models import log_rows as lr
 from hcc_desktop.gui.models.log_model import LogTableModel
-from hcc_desktop.gui.ops import run_op
+from hcc_desktop.gui.operations import CollectionOp
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.log_entry_bar import LogEntryBar
 from hcc_desktop.gui.panels.log_filters import LogFilterBar
@@ -168,10 +168,9 @@ class IncidentLogPanel(Panel):
         if not self.ctx.incident_id:
             self.ctx.message.emit("Open or create an incident first (Ctrl+Shift+N)")
             return
-        entry_id = run_op(
+        entry_id = CollectionOp(
             self,
-            "Log entry not saved",
-            lambda: log.add_entry(
+            lambda _p: log.add_entry(
                 self.ctx.store,
                 actor=self.ctx.actor,
                 incident_id=self.ctx.incident_id or "",
@@ -180,7 +179,8 @@ class IncidentLogPanel(Panel):
                 priority=priority,
                 organization_id=member or None,
             ),
-        )
+            title="Log entry not saved",
+        ).run_now()
         if entry_id:
             self.entry.accepted()
             self.ctx.message.emit(f"Logged {fmt.short_id(entry_id)}")
@@ -212,13 +212,13 @@ class IncidentLogPanel(Panel):
         if dialog.exec() != CorrectionDialog.DialogCode.Accepted:
             return
         text, reason = dialog.values()
-        new_id = run_op(
+        new_id = CollectionOp(
             self,
-            "Correction not saved",
-            lambda: log.correct_entry(
+            lambda _p: log.correct_entry(
                 self.ctx.store, actor=self.ctx.actor, entry_id=entry_id, text=text, reason=reason
             ),
-        )
+            title="Correction not saved",
+        ).run_now()
         if new_id:
             self.select_entry(new_id)
 
@@ -232,14 +232,14 @@ class IncidentLogPanel(Panel):
         )
         if not ok:
             return
-        done = run_op(
+        done = CollectionOp(
             self,
-            "Not nominated",
-            lambda: (
+            lambda _p: (
                 log.nominate(self.ctx.store, actor=self.ctx.actor, entry_id=entry_id, note=note)
                 or True
             ),
-        )
+            title="Not nominated",
+        ).run_now()
         if done:
             self.ctx.message.emit("Nominated as a significant event for the situation unit")
 
@@ -261,13 +261,13 @@ class IncidentLogPanel(Panel):
             note, ok = QInputDialog.getText(self, "Decline nomination", "Reason (optional)")
             if not ok:
                 return
-        run_op(
+        CollectionOp(
             self,
-            "Review not saved",
-            lambda: log.review(
+            lambda _p: log.review(
                 self.ctx.store, actor=self.ctx.actor, entry_id=entry_id, approve=approve, note=note
             ),
-        )
+            title="Review not saved",
+        ).run_now()
 
     # ------------------------------------------------------------ view events
     def _double_clicked(self, index: QModelIndex) -> None:

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -41,20 +39,18 @@ from PySide6.QtWidgets import (
 
 from hcc_desktop.core import basemap
 from hcc_desktop.core.enums import MEMBERSHIPS
-from hcc_desktop.core.services.alerts import list_alerts
-from hcc_desktop.core.services.eei import reporting_types
-from hcc_desktop.core.services.incidents import get_incident
-from hcc_desktop.core.services.organizations import list_organizations, list_regions
-from hcc_desktop.core.services.status import FacilityStatus, facility_statuses
+from hcc_desktop.core.services.status import FacilityStatus
 from hcc_desktop.core.timeutil import parse_iso
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.map import style
 from hcc_desktop.gui.map.alerts import GROUPS, AlertAreasItem, fill_brush, legend_pen
+from hcc_desktop.gui.map.data import MapData, MapMember, read_map
 from hcc_desktop.gui.map.layers import WATER, basemap_items
 from hcc_desktop.gui.map.legend import Entry, MapCaption, MapLegend
+from hcc_desktop.gui.operations import QueryOp, busy, describe
 from hcc_desktop.gui.panels.base import Panel
-from hcc_desktop.interop.areas import AlertShape, active_shapes
+from hcc_desktop.interop.areas import AlertShape
 
 #: Smallest extent "Fit coalition" zooms to, in degrees (one member alone: a town).
 MIN_FIT_SPAN = 0.25
@@ -69,22 +65,6 @@ Z_MARKERS = 10
 Z_RING = 20
 
 ALL = ""  # the combo boxes' "no filter" value
-
-
-@dataclass(frozen=True, slots=True)
-class MapMember:
-    """What the map needs of an organisation (read once per reload)."""
-
-    id: str
-    name: str
-    member_type: str
-    membership: str
-    region_id: str
-    town: str
-    state: str
-    lon: float
-    lat: float
-    reports: bool
 
 
 def local_time(iso: str | None) -> str:
@@ -301,7 +281,7 @@ class MemberMapPanel(Panel):
     # ---------------------------------------------------------------------- data
 
     def is_loaded(self) -> bool:
-        return self._loaded
+        return self._loaded and not busy(self, "reload")
 
     def on_changes(self, changes: Changes) -> None:
         self.reload()
@@ -310,40 +290,27 @@ class MemberMapPanel(Panel):
         self.reload()
 
     def reload(self) -> None:
-        """Read members, regions and statuses from the store, then redraw."""
-        store = self.ctx.store
-        reporting = set(reporting_types())
-        members: list[MapMember] = []
-        unplaced = 0
-        for org in list_organizations(store):
-            if org.lat is None or org.lon is None:
-                unplaced += 1
-                continue
-            members.append(
-                MapMember(
-                    id=org.id,
-                    name=org.name or "",
-                    member_type=org.member_type or "",
-                    membership=org.membership or "",
-                    region_id=org.region_id or "",
-                    town=org.town or "",
-                    state=org.state or "",
-                    lon=float(org.lon),
-                    lat=float(org.lat),
-                    reports=(org.member_type or "") in reporting,
-                )
-            )
-        self._incident_regions = None
-        if self.ctx.incident_id:
-            self._statuses = facility_statuses(
-                store, incident_id=self.ctx.incident_id, period=self.ctx.period
-            )
-            regions = get_incident(store, self.ctx.incident_id).region_ids
-            self._incident_regions = frozenset(regions) if regions else None
-        else:
-            self._statuses = {}
+        """Read members, statuses and alerts off the GUI thread, then redraw."""
+        store, incident, period = self.ctx.store, self.ctx.incident_id, self.ctx.period
+        self._loaded = False
+        (
+            QueryOp(self, lambda _p: read_map(store, incident_id=incident, period=period))
+            .supersede("reload")
+            .success(self._fill)
+            .failure(self._failed)
+            .run_in_background()
+        )
+
+    def _failed(self, exc: Exception) -> None:
+        self._loaded = True
+        self.ctx.message.emit(f"Member map not updated: {describe(exc)}")
+
+    def _fill(self, data: MapData) -> None:
+        members = data.members
+        self._statuses = data.statuses
+        self._incident_regions = data.incident_regions
         self._members = members
-        self._unplaced = unplaced
+        self._unplaced = data.unplaced
         self._index = {m.id: i for i, m in enumerate(members)}
         n = len(members)
         self._lon = np.fromiter((m.lon for m in members), dtype=float, count=n)
@@ -359,21 +326,12 @@ class MemberMapPanel(Panel):
             (style.STATUS_RANK[str(k)] for k in self._status_keys), dtype=int, count=n
         )
         self._brushes = _objects([style.status_brush(str(k)) for k in self._status_keys])
-        self._load_alerts()
-        self._fill_filters()
+        self._show_alerts(data.shapes)
+        self._fill_filters(data.regions)
         self.apply_filters()
         self._loaded = True
 
-    def _load_alerts(self) -> None:
-        """The incident's alerts still in force (not superseded, cancelled or expired
-        at the store's clock) as shapes; none without an incident in view."""
-        shapes: list[AlertShape] = []
-        if self.ctx.incident_id:
-            store = self.ctx.store
-            every = list_alerts(store)
-            mine = [a for a in every if a.incident_id == self.ctx.incident_id]
-            now = datetime.fromtimestamp(store.wall() / 1000, tz=UTC)
-            shapes = active_shapes(mine, now=now, every=every)
+    def _show_alerts(self, shapes: list[AlertShape]) -> None:
         self.alert_areas.set_shapes(shapes)
         n = len(shapes)
         # The count goes in the tooltip: a changing label would be elided first when
@@ -396,11 +354,10 @@ class MemberMapPanel(Panel):
             return style.NOT_EXPECTED
         return "not_reported"
 
-    def _fill_filters(self) -> None:
+    def _fill_filters(self, regions: list[tuple[str, str]]) -> None:
         """Offer the member types and regions that exist; keep what was chosen."""
         types = sorted({m.member_type for m in self._members}, key=style.type_label)
         _refill(self.type_filter, "All member types", [(t, style.type_label(t)) for t in types])
-        regions = [(r.id, r.name or r.key or r.id) for r in list_regions(self.ctx.store)]
         _refill(self.region_filter, "All regions", regions)
 
     # ------------------------------------------------------------------- drawing

@@ -8,6 +8,8 @@ duty officer finds the phone number of the hospital they just saw turn red.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hcc_desktop.core import models as m
 from hcc_desktop.core.enums import MEMBER_TYPES, MEMBERSHIPS
 from hcc_desktop.core.services import eei, organizations, status
 from hcc_desktop.core.versions import Changes
@@ -34,6 +37,7 @@ from hcc_desktop.gui.dialogs.contact_dialog import ContactDialog
 from hcc_desktop.gui.dialogs.member_dialog import MemberDialog
 from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models import members_model as mm
+from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe
 from hcc_desktop.gui.panels.base import Panel
 
 WIDTHS = {
@@ -45,6 +49,17 @@ WIDTHS = {
     mm.REGION: 170,
     mm.TOWN: 100,
 }
+
+
+@dataclass(frozen=True)
+class _Directory:
+    """One read of the directory, made off the GUI thread."""
+
+    orgs: list[m.Organization]
+    regions: dict[str, str]
+    statuses: dict[str, status.FacilityStatus]
+    expected: set[str]
+    fresh: set[str]
 
 
 class MembersPanel(Panel):
@@ -149,28 +164,50 @@ class MembersPanel(Panel):
 
     # ------------------------------------------------------------ loading
     def is_loaded(self) -> bool:
-        return self._loaded
+        return self._loaded and not busy(self, "reload") and not busy(self, "contacts")
 
     def reload(self) -> None:
-        store = self.ctx.store
-        orgs = organizations.list_organizations(store)
-        regions = {r.id: r.name or "" for r in organizations.list_regions(store)}
-        statuses = {}
-        expected: set[str] = set()
-        if self.ctx.incident_id:
-            statuses = status.facility_statuses(
-                store, incident_id=self.ctx.incident_id, period=self.ctx.period or None
+        """Read the directory off the GUI thread; the newest read fills the table."""
+        store, incident, period = self.ctx.store, self.ctx.incident_id, self.ctx.period
+        marks = self.marks
+
+        def read(_progress: Progress) -> _Directory:
+            statuses: dict[str, status.FacilityStatus] = {}
+            expected: set[str] = set()
+            if incident:
+                statuses = status.facility_statuses(
+                    store, incident_id=incident, period=period or None
+                )
+                expected = {o.id for o in eei.expected_facilities(store, incident_id=incident)}
+            return _Directory(
+                orgs=organizations.list_organizations(store),
+                regions={r.id: r.name or "" for r in organizations.list_regions(store)},
+                statuses=statuses,
+                expected=expected,
+                fresh=marks.read(),
             )
-            expected = {
-                o.id for o in eei.expected_facilities(store, incident_id=self.ctx.incident_id)
-            }
+
+        self._loaded = False
+        (
+            QueryOp(self, read, title="Members not loaded")
+            .supersede("reload")
+            .success(self._fill)
+            .failure(self._failed)
+            .run_in_background()
+        )
+
+    def _fill(self, d: _Directory) -> None:
         keep = self.ctx.selected_member
-        self.model.set_rows(orgs, regions, statuses, expected)
-        self.marks.refresh()
+        self.model.set_rows(d.orgs, d.regions, d.statuses, d.expected)
+        self.marks.show(d.fresh)
         self._filter()
         if keep:
             self.show_member(keep)
         self._loaded = True
+
+    def _failed(self, exc: Exception) -> None:
+        self._loaded = True
+        self.ctx.message.emit(f"Members not loaded: {describe(exc)}")
 
     def on_changes(self, changes: Changes) -> None:
         if changes.entities == {"contact"}:
@@ -222,8 +259,20 @@ class MembersPanel(Panel):
             self.ctx.select_member(org_id)
 
     def _show_contacts(self, org_id: str) -> None:
+        """Read the member's contacts off the GUI thread, then show them."""
+        store = self.ctx.store
+        if not org_id or self.model.row_of(org_id) < 0:
+            self._fill_contacts(org_id, [])
+            return
+        (
+            QueryOp(self, lambda _p: organizations.list_contacts(store, organization_id=org_id))
+            .supersede("contacts")
+            .success(lambda rows: self._fill_contacts(org_id, rows))
+            .run_in_background()
+        )
+
+    def _fill_contacts(self, org_id: str, rows: list[m.Contact]) -> None:
         o = self.model.org(self.model.row_of(org_id)) if org_id else None
-        rows = organizations.list_contacts(self.ctx.store, organization_id=org_id) if o else []
         self.contacts_title.setText(f"<b>Contacts</b> — {o.name}" if o else "<b>Contacts</b>")
         self.add_contact_button.setEnabled(o is not None)
         self.contacts.setRowCount(len(rows))

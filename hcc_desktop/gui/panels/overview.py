@@ -26,11 +26,11 @@ from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui import fmt
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.models.overview_data import Overview, load_overview
+from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.overview_charts import TrendCharts
 from hcc_desktop.gui.panels.overview_lists import OverviewLists
 from hcc_desktop.gui.panels.overview_tiles import Tile
-from hcc_desktop.gui.workers import Loader, Progress
 
 #: Changes arriving within this many ms are shown together.
 COALESCE_MS = 400
@@ -47,10 +47,6 @@ class OverviewPanel(Panel):
         super().__init__(ctx, parent)
         self._loaded = False
         self.data = Overview()
-        self.loader = Loader(self, "Updating the overview")
-        self.loader.loaded.connect(self._on_loaded)
-        self.loader.failed.connect(self._on_failed)
-        self.loader.cancelled.connect(lambda: setattr(self, "_loaded", True))
         self._build()
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.reload)
@@ -104,7 +100,7 @@ class OverviewPanel(Panel):
 
     # ------------------------------------------------------------ loading
     def is_loaded(self) -> bool:
-        return self._loaded and not self.loader.busy and not self._timer.isActive()
+        return self._loaded and not busy(self, "reload") and not self._timer.isActive()
 
     def _schedule(self, delay: int) -> None:
         if not self._timer.isActive():
@@ -124,11 +120,18 @@ class OverviewPanel(Panel):
             )
 
         self._loaded = False
-        self.loader.start(job, show_progress=False)
+        (
+            QueryOp(self, job)
+            .supersede("reload")
+            .success(self._on_loaded)
+            .failure(self._on_failed)
+            .cancelled(lambda: setattr(self, "_loaded", True))
+            .run_in_background()
+        )
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, exc: Exception) -> None:
         self._loaded = True
-        self.ctx.message.emit(f"Overview not updated: {message}")
+        self.ctx.message.emit(f"Overview not updated: {describe(exc)}")
 
     def _on_loaded(self, result: Any) -> None:
         incident, period, data = result

@@ -7,6 +7,8 @@ other step is one click, because the logistics desk moves dozens of requests an 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
@@ -36,7 +38,7 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.request_dialog import RequestDialog
 from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models import requests_model as rm
-from hcc_desktop.gui.ops import run_op
+from hcc_desktop.gui.operations import CollectionOp, Progress, QueryOp, busy, describe, drop
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.request_detail import VERBS, RequestDetail
 
@@ -52,6 +54,14 @@ WIDTHS = {
     rm.DELIVER: 150,
     rm.SUPPLIER: 120,
 }
+
+
+class _Requests(NamedTuple):
+    """One read of the tracker, made off the GUI thread."""
+
+    rows: list[m.ResourceRequest]
+    members: dict[str, str]
+    fresh: set[str]
 
 
 class ResourceTrackerPanel(Panel):
@@ -138,31 +148,52 @@ class ResourceTrackerPanel(Panel):
 
     # ------------------------------------------------------------ loading
     def is_loaded(self) -> bool:
-        return self._loaded
+        return self._loaded and not busy(self, "reload") and not busy(self, "detail")
 
     def reload(self) -> None:
+        """Read the requests the filters ask for off the GUI thread; the newest read
+        fills the table and keeps the selection."""
+        store, incident = self.ctx.store, self.ctx.incident_id
+        wanted = self.status_filter.currentData() or "open"
+        priority = self.priority_filter.currentData() or None
+        marks = self.marks
+
+        def read(_progress: Progress) -> _Requests:
+            rows: list[m.ResourceRequest] = []
+            if incident:
+                rows = requests.list_requests(
+                    store,
+                    incident_id=incident,
+                    status=None if wanted in ("open", "all") else wanted,
+                    priority=priority,
+                )
+                if wanted == "open":
+                    rows = [r for r in rows if r.status in lifecycle.OPEN]
+            members = {o.id: o.name or "" for o in organizations.list_organizations(store)}
+            return _Requests(rows, members, marks.read())
+
+        self._loaded = False
+        (
+            QueryOp(self, read, title="Requests not loaded")
+            .supersede("reload")
+            .success(self._fill)
+            .failure(self._failed)
+            .run_in_background()
+        )
+
+    def _fill(self, d: _Requests) -> None:
         keep = self.current_id()
-        self.members = {
-            o.id: o.name or "" for o in organizations.list_organizations(self.ctx.store)
-        }
-        rows = []
-        if self.ctx.incident_id:
-            wanted = self.status_filter.currentData() or "open"
-            status = None if wanted in ("open", "all") else wanted
-            rows = requests.list_requests(
-                self.ctx.store,
-                incident_id=self.ctx.incident_id,
-                status=status,
-                priority=self.priority_filter.currentData() or None,
-            )
-            if wanted == "open":
-                rows = [r for r in rows if r.status in lifecycle.OPEN]
-        self.model.set_rows(rows, self.members, self._now())
-        self.marks.refresh()
+        self.members = d.members
+        self.model.set_rows(d.rows, self.members, self._now())
+        self.marks.show(d.fresh)
         self._update_counts()
         if not self.select_request(keep):
             self._show_detail(None)
         self._loaded = True
+
+    def _failed(self, exc: Exception) -> None:
+        self._loaded = True
+        self.ctx.message.emit(f"Requests not loaded: {describe(exc)}")
 
     def _now(self) -> str:
         return from_ms(self.ctx.store.wall())
@@ -213,9 +244,15 @@ class ResourceTrackerPanel(Panel):
     def _show_detail(self, r: m.ResourceRequest | None) -> None:
         if r is None:
             self.detail.show_request(None, [], "")
+            drop(self, "detail")  # a history still being read is not for this selection
             return
-        steps = requests.status_history(self.ctx.store, request_id=r.id)
-        self.detail.show_request(r, steps, self.members.get(r.requester_org_id or "", ""))
+        store, requester = self.ctx.store, self.members.get(r.requester_org_id or "", "")
+        (
+            QueryOp(self, lambda _p: requests.status_history(store, request_id=r.id))
+            .supersede("detail")
+            .success(lambda steps: self.detail.show_request(r, steps, requester))
+            .run_in_background()
+        )
 
     # ------------------------------------------------------------ actions
     def new_request(self) -> None:
@@ -236,10 +273,9 @@ class ResourceTrackerPanel(Panel):
             note, ok = QInputDialog.getText(self, "Reason", f"Why is the request {label}?")
             if not ok:
                 return False
-        done = run_op(
+        done = CollectionOp(
             self,
-            "Status not changed",
-            lambda: (
+            lambda _p: (
                 requests.set_status(
                     self.ctx.store,
                     actor=self.ctx.actor,
@@ -249,7 +285,8 @@ class ResourceTrackerPanel(Panel):
                 )
                 or True
             ),
-        )
+            title="Status not changed",
+        ).run_now()
         if done:
             self.select_request(request_id)
             self.ctx.message.emit(f"Request moved to {lifecycle.LABELS.get(status, status)}")

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 from hcc_desktop.core.errors import HccError
 from hcc_desktop.core.services import incidents
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.operations import Progress
 from hcc_desktop.gui.reports import output
 from hcc_desktop.gui.reports.document_dialog import DocumentDialog
 from hcc_desktop.gui.settings import app_settings
-from hcc_desktop.gui.workers import Progress
 from hcc_desktop.reports.briefing import BriefingResult, build_briefing
 from hcc_desktop.reports.briefing_model import SECTIONS
 

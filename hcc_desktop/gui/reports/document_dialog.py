@@ -27,9 +27,9 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core.services import incidents
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.operations import Job, Progress
 from hcc_desktop.gui.reports import output
 from hcc_desktop.gui.reports.printing import how_printing_works
-from hcc_desktop.gui.workers import Job, Progress
 from hcc_desktop.reports.briefing_data import choose_period
 from hcc_desktop.reports.timefmt import Clock
 

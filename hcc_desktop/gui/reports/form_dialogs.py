@@ -19,9 +19,9 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core.errors import HccError
 from hcc_desktop.core.services import eei, incidents, requests
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.operations import Progress
 from hcc_desktop.gui.reports import output
 from hcc_desktop.gui.reports.document_dialog import DocumentDialog
-from hcc_desktop.gui.workers import Progress
 from hcc_desktop.reports.forms.hics251 import build_hics251
 from hcc_desktop.reports.forms.ics213rr import build_ics213rr
 from hcc_desktop.reports.forms.ics214 import FormResult, build_ics214

@@ -14,14 +14,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, QThreadPool, QUrl
+from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
+from hcc_desktop.gui import operations
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.operations import Job, Progress, QueryOp
 from hcc_desktop.gui.reports.printing import print_pdf
 from hcc_desktop.gui.settings import app_settings
-from hcc_desktop.gui.workers import Job, Progress
 from hcc_desktop.reports.fonts import register_fonts
 
 FOLDER_KEY = "reports/folder"
@@ -91,7 +92,6 @@ def run_document(
     """Run `work` off the GUI thread; when it is done, open the PDF and offer to print.
     A refusal or failure is shown in a message box and nothing is opened."""
     register_fonts()  # once, on this thread: font registration is not thread-safe
-    job = Job(work, pool=QThreadPool.globalInstance(), title=title, parent_widget=parent)
 
     def done(result: Any) -> None:
         remember_folder(path)
@@ -99,9 +99,15 @@ def run_document(
         ctx.message.emit(summary)
         job.result_box = deliver(parent, ctx, path, summary)
 
-    job.finished.connect(done)
-    job.failed.connect(lambda msg: _failed(parent, ctx, title, msg))
-    job.cancelled.connect(lambda: ctx.message.emit(f"{title.rstrip('…')}: cancelled"))
+    # A document only reads the store (the PDF is written beside it): a query.
+    job = (
+        QueryOp(parent, work)
+        .with_progress(title)
+        .success(done)
+        .failure(lambda exc: _failed(parent, ctx, title, operations.describe(exc)))
+        .cancelled(lambda: ctx.message.emit(f"{title.rstrip('…')}: cancelled"))
+        .run_in_background()
+    )
     return job
 
 

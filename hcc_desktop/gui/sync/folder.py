@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from hcc_desktop.gui.context import AppContext
-from hcc_desktop.gui.workers import Job
+from hcc_desktop.gui.operations import CollectionOp, Job, Progress, describe
 from hcc_desktop.sync.folder import FOLDER_SETTING, INTERVAL_SETTING, FolderResult, sync_folder
 
 DEFAULT_MINUTES = 10
@@ -53,12 +53,14 @@ class FolderSync(QObject):
             return None
         store = self.ctx.store
 
-        def work(progress: object) -> FolderResult:
+        def work(_progress: Progress) -> FolderResult:
             return sync_folder(store, folder)
 
-        self.job = Job(work, pool=QThreadPool.globalInstance(), show_progress=False)
-        self.job.finished.connect(
-            lambda r: self.ctx.message.emit(f"Shared folder {folder}: {r.summary()}")
+        # On a timer, unattended: the outcome goes to the status bar, never a dialog.
+        self.job = (
+            CollectionOp(None, work)
+            .success(lambda r: self.ctx.message.emit(f"Shared folder {folder}: {r.summary()}"))
+            .failure(lambda exc: self.ctx.message.emit(f"Shared folder: {describe(exc)}"))
+            .run_in_background()
         )
-        self.job.failed.connect(lambda msg: self.ctx.message.emit(f"Shared folder: {msg}"))
         return self.job

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from hcc_desktop.core import backups
 from hcc_desktop.core.errors import HccError
 from hcc_desktop.gui.context import AppContext
-from hcc_desktop.gui.workers import Job, Progress
+from hcc_desktop.gui.operations import CollectionOp, Job, Progress, describe
 from hcc_desktop.sync import exporter, importer, trust
 
 FILTER = "hcc-desktop packages (*.hccsync)"
@@ -85,10 +84,6 @@ def export_package(parent: QWidget, ctx: AppContext, *, path: Path | None = None
             store, target, for_station=for_site, progress=_adapt(progress)
         )
 
-    job = Job(
-        work, pool=QThreadPool.globalInstance(), title="Exporting package…", parent_widget=parent
-    )
-
     def done(result: exporter.ExportResult) -> None:
         kind = "full state" if result.against is None else "changes the other station lacks"
         ctx.message.emit(f"Exported {result.versions} versions to {result.path}")
@@ -99,9 +94,15 @@ def export_package(parent: QWidget, ctx: AppContext, *, path: Path | None = None
             "Carry it to the other station and import it there.",
         )
 
-    job.finished.connect(done)
-    job.failed.connect(lambda msg: QMessageBox.warning(parent, "Export failed", msg))
-    return job
+    # A write (the export is recorded for the Sync dock) that may stop at any step
+    # before the file is moved into place and the record written.
+    return (
+        CollectionOp(parent, work)
+        .with_progress("Exporting package…", cancellable=True)
+        .success(done)
+        .failure(lambda exc: QMessageBox.warning(parent, "Export failed", describe(exc)))
+        .run_in_background()
+    )
 
 
 def import_packages(
@@ -128,10 +129,6 @@ def import_packages(
                 outcome.append((path, str(exc), False))
         return outcome
 
-    job = Job(
-        work, pool=QThreadPool.globalInstance(), title="Importing package…", parent_widget=parent
-    )
-
     def done(outcome: list[tuple[Path, str, bool]]) -> None:
         lines = [("✔ " if ok else "✖ ") + f"{p.name}: {text}" for p, text, ok in outcome]
         refused = [o for o in outcome if not o[2]]
@@ -142,6 +139,12 @@ def import_packages(
         extra = "\n\nA refused package changed nothing in this store." if refused else ""
         box(parent, title, "\n".join(lines) + extra)
 
-    job.finished.connect(done)
-    job.failed.connect(lambda msg: QMessageBox.warning(parent, "Import failed", msg))
-    return job
+    # Cancel is honest here: each package is checked, then applied in one transaction,
+    # and a cancel between steps leaves the package unapplied.
+    return (
+        CollectionOp(parent, work)
+        .with_progress("Importing package…", cancellable=True)
+        .success(done)
+        .failure(lambda exc: QMessageBox.warning(parent, "Import failed", describe(exc)))
+        .run_in_background()
+    )

@@ -31,6 +31,7 @@ from hcc_desktop.core.errors import HccError
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.fmt import local
+from hcc_desktop.gui.operations import CollectionOp
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.sync import conflicts, history
 
@@ -149,12 +150,27 @@ class ConflictView(QWidget):
     def _resolve(
         self, c: conflicts.ConflictView, *, keep: str | None = None, value: Any = None
     ) -> None:
-        try:
-            conflicts.resolve(
-                self.ctx.store, actor=self.ctx.actor, conflict_id=c.id, keep=keep, value=value
+        done = (
+            CollectionOp(
+                self,
+                lambda _p: (
+                    conflicts.resolve(
+                        self.ctx.store,
+                        actor=self.ctx.actor,
+                        conflict_id=c.id,
+                        keep=keep,
+                        value=value,
+                    )
+                    or True
+                ),
             )
-        except HccError as exc:
-            QMessageBox.warning(self, "Conflict not resolved", str(exc))
+            .failure(
+                lambda exc: QMessageBox.warning(self, "Conflict not resolved", str(exc)),
+                only=HccError,
+            )
+            .run_now()
+        )
+        if not done:
             return
         self.ctx.message.emit(f"Conflict on {c.label} resolved; export a package to share it")
         self.load()
