@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog, QPushButton
 
-from hcc_desktop.cli_commands import resolve_org
+from hcc_desktop.cli.context import resolve_org
 from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import incidents, requests
 from hcc_desktop.core.store import Store

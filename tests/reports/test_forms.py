@@ -160,7 +160,7 @@ def test_ics213rr_unknown_request_names_the_field(demo_store: Store, tmp_path: P
 def test_hics251_fills_mapped_rows_and_marks_protected_values(
     demo_store: Store, tmp_path: Path
 ) -> None:
-    from hcc_desktop.cli_commands import resolve_org
+    from hcc_desktop.cli.context import resolve_org
 
     griffin = resolve_org(demo_store, "Griffin Hospital", "facility")
     out = tmp_path / "251.pdf"

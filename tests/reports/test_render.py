@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hcc_desktop.cli_commands import resolve_org
+from hcc_desktop.cli.context import resolve_org
 from hcc_desktop.core.store import Store
 from hcc_desktop.reports import build_briefing, build_hics251, build_ics213rr, build_ics214
 from tests.reports.conftest import BUNDLED_FONTS, NOW, ZONE, shown_fonts

@@ -62,7 +62,7 @@ def emit(text: str) -> None:
 
 def resolve_ref(store: Store, model: type[Any], ref: str, field: str) -> Any:
     """A record by its full id, or by the first or the last characters of it (at least
-    6): tables show the last eight (`cli_format.tail`), other tools the first."""
+    6): tables show the last eight (`fmt.tail`), other tools the first."""
     ref = ref.strip()
     table: Any = model
     with store.read() as s:

@@ -10,8 +10,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from hcc_desktop.cli_commands import Context, Unavailable, emit, optional_choice
-from hcc_desktop.cli_format import member_dict, one_line, table, tail, to_json
+from hcc_desktop.cli.context import Context, Unavailable, emit, optional_choice
+from hcc_desktop.cli.fmt import member_dict, one_line, table, tail, to_json
+from hcc_desktop.cli.registry import Commands
 from hcc_desktop.core import sqlite as sq
 from hcc_desktop.core.check import check_store
 from hcc_desktop.core.dump import dump_text
@@ -167,3 +168,22 @@ def cmd_members_list(ctx: Context, args: argparse.Namespace) -> int:
     emit(table(("ID", "NAME", "TYPE", "MEMBERSHIP", "REGION", "TOWN", "ST", "BEDS"), rows))
     emit(f"{len(orgs)} members")
     return 0
+
+
+def register(cmds: Commands) -> None:
+    """The store itself: init, seed-demo, undo, dump, check, backup; and `members list`."""
+    p = cmds.command("init", cmd_init, "create (or open) the store; show the station", create=True)
+    p.add_argument("--station", metavar="NAME", help="name of this station (workstation)")
+    p = cmds.command("seed-demo", cmd_seed_demo, "load the demo coalition", create=True)
+    p.add_argument("--as-of", metavar="DATE", help="the demo's 'today' (default: today)")
+    cmds.command("undo", cmd_undo, "undo the operator's last change")
+    p = cmds.command("dump", cmd_dump, "canonical dump of all synchronised data")
+    p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    cmds.command("check", cmd_check, "integrity, schema revision and counts", json=True)
+    p = cmds.command("backup", cmd_backup, "consistent copy of the store and its key")
+    p.add_argument("out", metavar="OUT", help="new file for the copy (OUT.key gets the key)")
+
+    members = cmds.group("members", "coalition members and facilities")
+    p = members.command("list", cmd_members_list, "list members", json=True)
+    p.add_argument("--type", metavar="T", help="member type, e.g. hospital")
+    p.add_argument("--region", metavar="KEY", help="region key, e.g. ct or ma-1")

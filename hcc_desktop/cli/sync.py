@@ -9,8 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hcc_desktop.cli_commands import Context, emit
-from hcc_desktop.cli_format import short, show_time, table, to_json
+from hcc_desktop.cli.context import Context, emit
+from hcc_desktop.cli.fmt import short, show_time, table, to_json
+from hcc_desktop.cli.registry import Commands
 from hcc_desktop.core import backups
 from hcc_desktop.sync import conflicts, exporter, importer, trust
 
@@ -134,43 +135,29 @@ def cmd_conflicts_resolve(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any) -> None:
-    """Add the sync commands to the CLI's subparsers."""
-    st = sub.add_parser("station", help="this station's identity and the stations it trusts")
-    st_sub = st.add_subparsers(dest="station_command", required=True, metavar="COMMAND")
-    st_sub.add_parser("show", help="name, site id and fingerprint").set_defaults(
-        handler=cmd_station_show
-    )
-    p = st_sub.add_parser("export-key", help="write this station's public key file")
+def register(cmds: Commands) -> None:
+    """Station identity and trust, packages, conflicts."""
+    st = cmds.group("station", "this station's identity and the stations it trusts")
+    st.command("show", cmd_station_show, "name, site id and fingerprint")
+    p = st.command("export-key", cmd_station_export_key, "write this station's public key file")
     p.add_argument("out", metavar="OUT")
-    p.set_defaults(handler=cmd_station_export_key)
-    p = st_sub.add_parser("trust", help="trust another station's public key file")
+    p = st.command("trust", cmd_station_trust, "trust another station's public key file")
     p.add_argument("file", metavar="FILE")
-    p.set_defaults(handler=cmd_station_trust)
-    p = st_sub.add_parser("list", help="stations known here")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_station_list)
-    p = st_sub.add_parser("revoke", help="stop accepting a station's packages")
+    st.command("list", cmd_station_list, "stations known here", json=True)
+    p = st.command("revoke", cmd_station_revoke, "stop accepting a station's packages")
     p.add_argument("name", metavar="NAME")
-    p.set_defaults(handler=cmd_station_revoke)
 
-    p = sub.add_parser("export", help="write a signed package file for other stations")
+    p = cmds.command("export", cmd_export, "write a signed package file for other stations")
     p.add_argument("out", metavar="OUT.hccsync")
     p.add_argument("--for", dest="for_station", metavar="STATION",
                    help="only what that station's last known state lacks")  # fmt: skip
-    p.set_defaults(handler=cmd_export)
-    p = sub.add_parser("import", help="check and import a package file")
+    p = cmds.command("import", cmd_import, "check and import a package file")
     p.add_argument("file", metavar="FILE.hccsync")
-    p.set_defaults(handler=cmd_import)
 
-    c = sub.add_parser("conflicts", help="values two stations changed at once")
-    c_sub = c.add_subparsers(dest="conflicts_command", required=True, metavar="COMMAND")
-    p = c_sub.add_parser("list", help="open conflicts with both values")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_conflicts_list)
-    p = c_sub.add_parser("resolve", help="keep one value or enter another")
+    c = cmds.group("conflicts", "values two stations changed at once")
+    c.command("list", cmd_conflicts_list, "open conflicts with both values", json=True)
+    p = c.command("resolve", cmd_conflicts_resolve, "keep one value or enter another")
     p.add_argument("id", metavar="ID")
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--keep", metavar="VERSION")
     g.add_argument("--value", metavar="VALUE")
-    p.set_defaults(handler=cmd_conflicts_resolve)

@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Iterable
 from typing import Any
 
-from hcc_desktop.cli_commands import (
+from hcc_desktop.cli.context import (
     Context,
     UsageError,
     emit,
@@ -17,7 +17,7 @@ from hcc_desktop.cli_commands import (
     resolve_org,
     resolve_ref,
 )
-from hcc_desktop.cli_format import (
+from hcc_desktop.cli.fmt import (
     STATE_LEGEND,
     eei_cell_dict,
     element_dict,
@@ -30,6 +30,7 @@ from hcc_desktop.cli_format import (
     to_json,
     user_time,
 )
+from hcc_desktop.cli.registry import Commands, incident_option, positive
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import Catalog, load_catalog
 from hcc_desktop.core.errors import ValidationError
@@ -226,3 +227,40 @@ def cmd_eei_timeliness(ctx: Context, args: argparse.Namespace) -> int:
     emit(table(("ID", "FACILITY", "REPORTED"), [(tail(i), names.get(i, ""), st) for i, st in per]))
     emit(timeliness_line(tl))
     return 0
+
+
+def register(cmds: Commands) -> None:
+    """`eei ...`."""
+    ee = cmds.group("eei", "essential elements of information")
+    p = ee.command("set", cmd_eei_set, "record a facility's EEI values for a period")
+    p.add_argument("--org", metavar="ORG", required=True, help="the facility")
+    p.add_argument("--period", metavar="N", type=positive, required=True)
+    p.add_argument("values", metavar="CODE=VALUE", nargs="+")
+    incident_option(p)
+    p.add_argument("--comment", metavar="TEXT")
+    p.add_argument("--at", metavar="TIME", help="when reported (default: now)")
+    p = ee.command("validate", cmd_eei_validate, "validate, question or reject reports")
+    p.add_argument("--report", metavar="ID", nargs="+", action="extend", help="report ids")
+    p.add_argument("--org", metavar="ORG", help="all of this facility's reports in --period")
+    p.add_argument("--period", metavar="N", type=positive)
+    p.add_argument("--element", metavar="CODE", help="only this element (with --org)")
+    p.add_argument(
+        "--state",
+        metavar="S",
+        default="validated",
+        help="validated, questioned, rejected, reported",
+    )
+    p.add_argument("--note", metavar="TEXT", help="required when questioning or rejecting")
+    incident_option(p)
+    p = ee.command("grid", cmd_eei_grid, "facilities x elements for a period", json=True)
+    incident_option(p)
+    p.add_argument("--period", metavar="N", type=positive, help="default: the current one")
+    p.add_argument(
+        "--elements",
+        metavar="CODE,...",
+        help="columns (default: headline elements; 'all': every reported one)",
+    )
+    ee.command("elements", cmd_eei_elements, "the EEI catalog", json=True)
+    p = ee.command("timeliness", cmd_eei_timeliness, "on time, late, missing", json=True)
+    incident_option(p)
+    p.add_argument("--period", metavar="N", type=positive, help="default: the current one")

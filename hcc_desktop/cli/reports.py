@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
-from hcc_desktop.cli_commands import Context, emit, resolve_org
+from hcc_desktop.cli.context import Context, emit, resolve_org
+from hcc_desktop.cli.registry import Commands, positive
 from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.reports.briefing import build_briefing
 from hcc_desktop.reports.briefing_model import SECTIONS
@@ -20,12 +20,6 @@ from hcc_desktop.reports.forms.ics213rr import build_ics213rr
 from hcc_desktop.reports.forms.ics214 import build_ics214
 
 MAX_SUMMARY = 20_000
-
-
-def _positive(text: str) -> int:
-    if text.isdigit() and int(text) > 0:
-        return int(text)
-    raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}")
 
 
 def _pages(n: int) -> str:
@@ -127,18 +121,18 @@ def cmd_form_hics251(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any) -> None:
-    """Add `briefing` and `form ...` to the CLI's subparsers (the handler is `handler`,
-    as for the sync commands)."""
-    p = sub.add_parser(
+def register(cmds: Commands) -> None:
+    """`briefing` and `form ...`."""
+    p = cmds.command(
         "briefing",
-        help="write the situation briefing PDF for an operational period",
+        cmd_briefing,
+        "write the situation briefing PDF for an operational period",
         description="Write the situation briefing for an operational period as a PDF: "
         "status, beds, map, trends, open requests, significant events, EEI timeliness.",
     )
     p.add_argument("out", metavar="OUT.pdf")
     p.add_argument("--incident", metavar="ID", help="incident id (default: the current one)")
-    p.add_argument("--period", metavar="N", type=_positive, help="default: the current period")
+    p.add_argument("--period", metavar="N", type=positive, help="default: the current period")
     p.add_argument(
         "--public", action="store_true", help="leave out every protected (sensitive) EEI"
     )
@@ -151,14 +145,19 @@ def register(sub: Any) -> None:
         metavar="S,...",
         help=f"only these sections, of: {', '.join(SECTIONS)}",
     )
-    p.set_defaults(handler=cmd_briefing)
 
-    f = sub.add_parser("form", help="ICS 214, ICS 213 RR and HICS 251 forms filled from the store")
-    f_sub = f.add_subparsers(dest="form_command", required=True, metavar="FORM")
-    p = f_sub.add_parser("ics214", help="ICS 214 activity log of an operator or of everyone")
+    f = cmds.group("form", "ICS 214, ICS 213 RR and HICS 251 forms filled from the store")
+    # Its --operator chooses whose entries; the acting operator does not matter here.
+    p = f.command(
+        "ics214",
+        cmd_form_ics214,
+        "ICS 214 activity log of an operator or of everyone",
+        global_options=False,
+    )
+    p.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS, help="the store file")
     p.add_argument("out", metavar="OUT.pdf")
     p.add_argument("--incident", metavar="ID", help="incident id (default: the current one)")
-    p.add_argument("--period", metavar="N", type=_positive, help="default: the whole incident")
+    p.add_argument("--period", metavar="N", type=positive, help="default: the whole incident")
     p.add_argument(
         "--operator",
         dest="log_operator",
@@ -166,18 +165,15 @@ def register(sub: Any) -> None:
         help="only this operator's entries (default: everyone, as a unit log)",
     )
     p.add_argument("--a4", action="store_true", help="A4 paper (default: US letter)")
-    p.set_defaults(handler=cmd_form_ics214)
 
-    p = f_sub.add_parser("ics213rr", help="ICS 213 RR of one resource request")
+    p = f.command("ics213rr", cmd_form_ics213rr, "ICS 213 RR of one resource request")
     p.add_argument("request", metavar="REQUEST", help="request number, id or id prefix")
     p.add_argument("out", metavar="OUT.pdf")
     p.add_argument("--a4", action="store_true", help="A4 paper (default: US letter)")
-    p.set_defaults(handler=cmd_form_ics213rr)
 
-    p = f_sub.add_parser("hics251", help="HICS 251 facility system status of one facility")
+    p = f.command("hics251", cmd_form_hics251, "HICS 251 facility system status of one facility")
     p.add_argument("facility", metavar="FACILITY", help="id, short name, key or exact name")
     p.add_argument("out", metavar="OUT.pdf")
     p.add_argument("--incident", metavar="ID", help="incident id (default: the current one)")
-    p.add_argument("--period", metavar="N", type=_positive, help="default: the current period")
+    p.add_argument("--period", metavar="N", type=positive, help="default: the current period")
     p.add_argument("--a4", action="store_true", help="A4 paper (default: US letter)")
-    p.set_defaults(handler=cmd_form_hics251)

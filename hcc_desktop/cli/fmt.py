@@ -1,7 +1,7 @@
 """Output of the headless CLI: aligned text tables for people, JSON for scripts, and
 local times with the zone for both readers of a stored UTC time.
 
-Kept apart from `cli.py` so the command handlers read as "call a service, show the
+Kept apart from the command modules so the command handlers read as "call a service, show the
 result", and so the GUI-free formatting can be reused by other text reports.
 """
 
@@ -100,7 +100,7 @@ def tail(record_id: str | None) -> str:
     """The last characters: how tables show record ids. A UUIDv7 begins with its
     creation time, so records made in the same minute share their first eight
     characters; the last eight are random. Commands accept either end
-    (`cli_commands.resolve_ref`)."""
+    (`context.resolve_ref`)."""
     return (record_id or "")[-SHORT_ID:]
 
 

@@ -7,8 +7,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from hcc_desktop.cli_commands import Context, emit
-from hcc_desktop.cli_format import short, show_time, table, tail, to_json
+from hcc_desktop.cli.context import Context, emit
+from hcc_desktop.cli.fmt import short, show_time, table, tail, to_json
+from hcc_desktop.cli.registry import Commands
 from hcc_desktop.core.services import alerts
 from hcc_desktop.interop.cap_export import Advisory, export_cap
 from hcc_desktop.interop.cap_import import import_cap
@@ -144,7 +145,7 @@ def cmd_export_have(ctx: Context, args: argparse.Namespace) -> int:
 def _have_choices(ctx: Context, args: argparse.Namespace, preview: HavePreview) -> dict[int, str]:
     """--map NAME=MEMBER and --add-unmatched as choices for `commit_have`; a bad --map
     is refused (naming the option and the value) before anything is written."""
-    from hcc_desktop.cli_commands import resolve_org
+    from hcc_desktop.cli.context import resolve_org
     from hcc_desktop.core.errors import ValidationError
 
     choices: dict[int, str] = {}
@@ -266,15 +267,19 @@ def cmd_export_table(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any) -> None:
-    p = sub.add_parser("import-cap", help="import a CAP alert file or an Atom/RSS feed of alerts")
+def register(cmds: Commands) -> None:
+    """CAP, EDXL-HAVE and spreadsheets in and out; the alerts list."""
+    p = cmds.command(
+        "import-cap", cmd_import_cap, "import a CAP alert file or an Atom/RSS feed of alerts"
+    )
     p.add_argument("file", metavar="FILE")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--incident", metavar="ID", help="log it in this incident (default: current)")
     g.add_argument("--new-incident", action="store_true", help="open a new incident from it")
-    p.set_defaults(handler=cmd_import_cap)
 
-    p = sub.add_parser("export-cap", help="issue a coalition advisory as a CAP 1.2 alert file")
+    p = cmds.command(
+        "export-cap", cmd_export_cap, "issue a coalition advisory as a CAP 1.2 alert file"
+    )
     p.add_argument("out", metavar="OUT.xml")
     p.add_argument("--headline", required=True)
     p.add_argument("--description", required=True)
@@ -294,16 +299,18 @@ def register(sub: Any) -> None:
     p.add_argument("--expires", metavar="TIME")
     p.add_argument("--contact")
     p.add_argument("--incident", metavar="ID")
-    p.set_defaults(handler=cmd_export_cap)
 
-    p = sub.add_parser("export-have", help="write facilities' validated EEIs as EDXL-HAVE 1.0")
+    p = cmds.command(
+        "export-have", cmd_export_have, "write facilities' validated EEIs as EDXL-HAVE 1.0"
+    )
     p.add_argument("out", metavar="OUT.xml")
     p.add_argument("--incident", metavar="ID")
     p.add_argument("--period", type=int, metavar="N", help="latest values up to this period")
     p.add_argument("--envelope", action="store_true", help="wrap in an EDXL-DE 1.0 envelope")
-    p.set_defaults(handler=cmd_export_have)
 
-    p = sub.add_parser("import-have", help="read EDXL-HAVE hospital status as EEI reports")
+    p = cmds.command(
+        "import-have", cmd_import_have, "read EDXL-HAVE hospital status as EEI reports"
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--incident", metavar="ID")
     p.add_argument("--period", type=int, metavar="N", help="default: the current period")
@@ -318,13 +325,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="add every hospital still unmatched as a new facility",
     )
-    p.set_defaults(handler=cmd_import_have)
 
     for name, handler, what in (
         ("import-members", cmd_import_members, "members and facilities"),
         ("import-eei", cmd_import_eei, "EEI reports"),
     ):
-        p = sub.add_parser(name, help=f"import {what} from CSV or XLSX (preview, then import)")
+        p = cmds.command(name, handler, f"import {what} from CSV or XLSX (preview, then import)")
         p.add_argument("file", metavar="FILE")
         if name == "import-members":
             p.add_argument("--map", metavar="MAP", help="JSON or field=Column lines")
@@ -333,21 +339,16 @@ def register(sub: Any) -> None:
             p.add_argument("--period", type=int, metavar="N", help="when the file has no period")
         p.add_argument("--dry-run", action="store_true", help="show the preview only")
         p.add_argument("--skip-bad", action="store_true", help="import the accepted rows only")
-        p.set_defaults(handler=handler)
 
-    p = sub.add_parser(
-        "export-table", help="write a table (members, eei, log, requests) as CSV/XLSX"
+    p = cmds.command(
+        "export-table", cmd_export_table, "write a table (members, eei, log, requests) as CSV/XLSX"
     )
     p.add_argument("kind", choices=KINDS)
     p.add_argument("out", metavar="OUT.csv|OUT.xlsx")
     p.add_argument("--incident", metavar="ID")
     p.add_argument("--period", type=int, metavar="N")
     p.add_argument("--public", action="store_true", help="leave sensitive EEIs out")
-    p.set_defaults(handler=cmd_export_table)
 
-    a = sub.add_parser("alerts", help="CAP alerts received and issued")
-    a_sub = a.add_subparsers(dest="alerts_command", required=True, metavar="COMMAND")
-    p = a_sub.add_parser("list", help="alerts, oldest first")
+    a = cmds.group("alerts", "CAP alerts received and issued")
+    p = a.command("list", cmd_alerts_list, "alerts, oldest first", json=True)
     p.add_argument("--incident", metavar="ID")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_alerts_list)

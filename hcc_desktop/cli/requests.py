@@ -1,0 +1,159 @@
+"""CLI commands for resource requests (ICS 213 RR) and their lifecycle."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from hcc_desktop.cli.context import (
+    Context,
+    emit,
+    incident_of,
+    optional_choice,
+    org_names,
+    resolve_org,
+    resolve_request,
+)
+from hcc_desktop.cli.fmt import (
+    number,
+    one_line,
+    request_dict,
+    show_time,
+    table,
+    tail,
+    to_json,
+    user_time,
+)
+from hcc_desktop.cli.registry import Commands, incident_option
+from hcc_desktop.core import lifecycle
+from hcc_desktop.core.enums import (
+    REQUEST_PRIORITIES,
+)
+from hcc_desktop.core.services import requests
+
+# ------------------------------------------------------------------ requests
+
+
+def cmd_requests_add(ctx: Context, args: argparse.Namespace) -> int:
+    inc = incident_of(ctx, args)
+    requester = resolve_org(ctx.store, args.requester, "requester") if args.requester else None
+    fields: dict[str, Any] = {
+        "needed_by": user_time(args.needed_by),
+        "deliver_to": args.deliver_to,
+        "resource_type": args.resource_type,
+        "description": args.description,
+    }
+    if requester is not None:
+        fields["requester_org_id"] = requester.id
+    rid = requests.create_request(
+        ctx.store,
+        actor=ctx.actor,
+        incident_id=inc.id,
+        resource_kind=args.kind,
+        quantity=args.quantity,
+        unit=args.unit,
+        priority=args.priority,
+        status=(args.status or "").strip().lower(),
+        **{k: v for k, v in fields.items() if v is not None},
+    )
+    with ctx.store.read() as s:
+        req = requests.find_request(s, rid)
+    emit(
+        f"Request {req.number} ({tail(rid)}) {req.status}: {number(req.quantity)} {req.unit} "
+        f"{req.resource_kind}"
+    )
+    return 0
+
+
+REQUEST_HEADERS = (
+    "NUMBER", "ID", "STATUS", "PRIORITY", "QTY", "UNIT", "RESOURCE", "REQUESTER", "NEEDED BY",
+)  # fmt: skip
+
+
+def cmd_requests_list(ctx: Context, args: argparse.Namespace) -> int:
+    inc = incident_of(ctx, args)
+    status = optional_choice("status", args.status, lifecycle.STATUSES)
+    prio = optional_choice("priority", args.priority, REQUEST_PRIORITIES)
+    found = requests.list_requests(ctx.store, incident_id=inc.id, status=status, priority=prio)
+    now = ctx.now()
+    names = org_names(ctx.store)
+    if args.json:
+        emit(to_json([request_dict(r, names, requests.is_overdue(r, now)) for r in found]))
+        return 0
+    rows = [
+        (
+            r.number,
+            tail(r.id),
+            lifecycle.LABELS.get(r.status or "", r.status),
+            r.priority,
+            number(r.quantity),
+            r.unit,
+            one_line(r.resource_kind, 40),
+            one_line(names.get(r.requester_org_id or "", ""), 30),
+            show_time(r.needed_by) + ("  OVERDUE" if requests.is_overdue(r, now) else ""),
+        )
+        for r in found
+    ]
+    emit(table(REQUEST_HEADERS, rows, right={4}))
+    emit(f"{len(found)} requests in {inc.name}")
+    return 0
+
+
+def cmd_requests_set_status(ctx: Context, args: argparse.Namespace) -> int:
+    before = resolve_request(ctx.store, args.ref)
+    requests.set_status(
+        ctx.store,
+        actor=ctx.actor,
+        request_id=before.id,
+        status=args.status,
+        note=args.note or "",
+        at=user_time(args.at),
+    )
+    with ctx.store.read() as s:
+        after = requests.find_request(s, before.id)
+    emit(f"{after.number}: {before.status} -> {after.status}")
+    return 0
+
+
+def cmd_requests_history(ctx: Context, args: argparse.Namespace) -> int:
+    req = resolve_request(ctx.store, args.ref)
+    steps = requests.status_history(ctx.store, request_id=req.id)
+    if args.json:
+        emit(
+            to_json(
+                [{"status": st.status, "at": st.at, "by": st.by, "note": st.note} for st in steps]
+            )
+        )
+        return 0
+    emit(f"{req.number} ({tail(req.id)}): {number(req.quantity)} {req.unit} {req.resource_kind}")
+    rows = [(show_time(st.at), st.status, st.by, one_line(st.note)) for st in steps]
+    emit(table(("WHEN", "STATUS", "BY", "NOTE"), rows))
+    return 0
+
+
+def register(cmds: Commands) -> None:
+    """`requests ...`."""
+    rq = cmds.group("requests", "resource requests (ICS 213RR)")
+    p = rq.command("add", cmd_requests_add, "record a resource request")
+    p.add_argument("--kind", metavar="K", required=True, help="what is asked for")
+    p.add_argument("--quantity", metavar="Q", required=True)
+    p.add_argument("--unit", metavar="U", default="each")
+    p.add_argument("--priority", metavar="P", default="routine", help="urgent, routine, low")
+    p.add_argument("--needed-by", metavar="TIME")
+    p.add_argument("--requester", metavar="ORG", help="requesting member (id, short name, key)")
+    p.add_argument("--deliver-to", metavar="PLACE")
+    p.add_argument("--type", dest="resource_type", metavar="TYPE", help="NIMS type, if any")
+    p.add_argument("--description", metavar="TEXT")
+    p.add_argument("--status", metavar="S", default="submitted", help="draft or submitted")
+    incident_option(p)
+    p = rq.command("list", cmd_requests_list, "list resource requests", json=True)
+    incident_option(p)
+    p.add_argument("--status", metavar="S")
+    p.add_argument("--priority", metavar="P")
+    p = rq.command("set-status", cmd_requests_set_status, "move a request one step on")
+    p.add_argument("ref", metavar="REF", help="request number, id or id prefix")
+    p.add_argument("status", metavar="STATUS")
+    p.add_argument("--note", metavar="TEXT")
+    p.add_argument("--at", metavar="TIME", help="when it happened (default: now)")
+    p = rq.command("history", cmd_requests_history, "status history of a request", json=True)
+    p.add_argument("ref", metavar="REF")
