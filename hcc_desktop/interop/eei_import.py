@@ -1,7 +1,8 @@
 """EEI reports from another reporting system's spreadsheet: one row per facility ×
 element × period ("long"), or one row per facility with a column per element
 ("wide"). Every row is previewed as accepted or refused with its line and reason; only
-what the operator keeps is recorded, as reports awaiting validation."""
+what the operator keeps is recorded, as reports awaiting validation, in one
+transaction: all the rows kept or none."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.services.organizations import list_organizations
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import normalise
-from hcc_desktop.interop.tabular import TableRefused, read_table
+from hcc_desktop.interop.tabular import Progress, TableRefused, open_table
 
 FACILITY_COLUMNS = (
     "facility",
@@ -126,88 +127,97 @@ def preview_eei(
     incident_id: str | None = None,
     period: int | None = None,
     columns: dict[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> EEIPreview:
     """Every row accepted or refused with its reason; writes nothing. `columns`
-    (role → header, see COLUMN_ROLES) overrides the guess from the header."""
-    table = read_table(Path(path))
+    (role → header, see COLUMN_ROLES) overrides the guess from the header. The file
+    is read a row at a time; a row the reader refused (a formula cell in an XLSX)
+    is one refused row with the reader's reason."""
     inc = incidents.resolve_incident(store, incident_id)
     periods = {p.number for p in incidents.list_periods(store, incident_id=inc.id)}
     facilities = _facility_index(store)
     elements = _element_index()
-    cols = guess_columns(table.headers) if columns is None else dict(columns)
-    unknown = [r for r in cols if r not in COLUMN_ROLES]
-    if unknown:
-        raise TableRefused(table.file, f"{unknown[0]!r} is not an EEI column role")
-    missing = [c for c in cols.values() if c not in table.headers]
-    if missing:
-        raise TableRefused(table.file, f"column {missing[0]!r} is not in the header")
-    fac_col = cols.get("facility")
-    if fac_col is None:
-        raise TableRefused(table.file, "no facility column (facility, name, hospital or id)")
-    el_col = cols.get("element")
-    val_col = cols.get("value")
-    per_col = cols.get("period")
-    time_col = cols.get("reported_at")
-    note_col = cols.get("comment")
-    layout = "long" if el_col and val_col else "wide"
-    used = {c for c in (fac_col, el_col, val_col, per_col, time_col, note_col) if c}
-    wide_cols = [h for h in table.headers if h and h not in used]
-    if layout == "wide":
-        unknown = [h for h in wide_cols if _norm(h) not in elements]
-        if len(unknown) == len(wide_cols):
-            raise TableRefused(table.file, "no column names an EEI element (code or label)")
-    rows: list[EEIRow] = []
-    for line, cells in table.rows:
-        fac_text = cells.get(fac_col, "")
-        org = facilities.get(_norm(fac_text))
-        base_error = None if org is not None else f"facility: unknown facility {fac_text!r}"
-        per_raw = cells.get(per_col, "") if per_col else ""
-        row_period = period
-        if per_raw:
-            try:
-                row_period = int(float(per_raw))
-            except ValueError:
-                base_error = base_error or f"period: expected a number, got {per_raw!r}"
-        if row_period is None and not base_error:
-            base_error = "period: no period column and no --period given"
-        elif row_period not in periods and not base_error:
-            base_error = f"period: {row_period} is not an operational period of this incident"
-        at = None
-        if time_col and cells.get(time_col):
-            try:
-                at = normalise("reported_at", cells[time_col])
-            except ValidationError as exc:
-                base_error = base_error or f"reported_at: {exc.message}"
-        pairs = (
-            [(cells.get(el_col, ""), cells.get(val_col, ""))] if layout == "long"
-            else [(h, cells.get(h, "")) for h in wide_cols if cells.get(h, "") != ""]
-        )  # fmt: skip
-        for el_text, raw in pairs:
-            el = elements.get(_norm(el_text))
-            error = base_error
-            value: Any = raw
-            if error is None and el is None:
-                error = f"element: unknown EEI element {el_text!r}"
-            if error is None and el is not None:
+    with open_table(Path(path), progress=progress) as table:
+        cols = guess_columns(table.headers) if columns is None else dict(columns)
+        unknown = [r for r in cols if r not in COLUMN_ROLES]
+        if unknown:
+            raise TableRefused(table.file, f"{unknown[0]!r} is not an EEI column role")
+        missing = [c for c in cols.values() if c not in table.headers]
+        if missing:
+            raise TableRefused(table.file, f"column {missing[0]!r} is not in the header")
+        fac_col = cols.get("facility")
+        if fac_col is None:
+            raise TableRefused(table.file, "no facility column (facility, name, hospital or id)")
+        el_col = cols.get("element")
+        val_col = cols.get("value")
+        per_col = cols.get("period")
+        time_col = cols.get("reported_at")
+        note_col = cols.get("comment")
+        layout = "long" if el_col and val_col else "wide"
+        used = {c for c in (fac_col, el_col, val_col, per_col, time_col, note_col) if c}
+        wide_cols = [h for h in table.headers if h and h not in used]
+        if layout == "wide":
+            unknown = [h for h in wide_cols if _norm(h) not in elements]
+            if len(unknown) == len(wide_cols):
+                raise TableRefused(table.file, "no column names an EEI element (code or label)")
+        rows: list[EEIRow] = []
+        for line, cells in table.rows:
+            fac_text = cells.get(fac_col, "")
+            reason = table.refused.get(line)
+            if reason is not None:
+                rows.append(EEIRow(line, None, fac_text, "", period, "", None, None, reason))
+                continue
+            org = facilities.get(_norm(fac_text))
+            base_error = None if org is not None else f"facility: unknown facility {fac_text!r}"
+            per_raw = cells.get(per_col, "") if per_col else ""
+            row_period = period
+            if per_raw:
                 try:
-                    value = el.coerce(raw)
-                    if el.reported_by and org.member_type not in el.reported_by:
-                        error = f"element: {el.code} is not reported by {org.member_type} members"
+                    row_period = int(float(per_raw))
+                except ValueError:
+                    base_error = base_error or f"period: expected a number, got {per_raw!r}"
+            if row_period is None and not base_error:
+                base_error = "period: no period column and no --period given"
+            elif row_period not in periods and not base_error:
+                base_error = f"period: {row_period} is not an operational period of this incident"
+            at = None
+            if time_col and cells.get(time_col):
+                try:
+                    at = normalise("reported_at", cells[time_col])
                 except ValidationError as exc:
-                    error = f"{exc.field}: {exc.message}"
-            rows.append(
-                EEIRow(
-                    line,
-                    org.id if org else None,
-                    fac_text,
-                    el.code if el else el_text,
-                    row_period,
-                    value,
-                    at,
-                    cells.get(note_col) if note_col else None,
-                    error,
+                    base_error = base_error or f"reported_at: {exc.message}"
+            pairs = (
+                [(cells.get(el_col, ""), cells.get(val_col, ""))] if layout == "long"
+                else [(h, cells.get(h, "")) for h in wide_cols if cells.get(h, "") != ""]
+            )  # fmt: skip
+            for el_text, raw in pairs:
+                el = elements.get(_norm(el_text))
+                error = base_error
+                value: Any = raw
+                if error is None and el is None:
+                    error = f"element: unknown EEI element {el_text!r}"
+                if error is None and el is not None:
+                    try:
+                        value = el.coerce(raw)
+                        if el.reported_by and org.member_type not in el.reported_by:
+                            error = (
+                                f"element: {el.code} is not reported by {org.member_type} members"
+                            )
+                    except ValidationError as exc:
+                        error = f"{exc.field}: {exc.message}"
+                rows.append(
+                    EEIRow(
+                        line,
+                        org.id if org else None,
+                        fac_text,
+                        el.code if el else el_text,
+                        row_period,
+                        value,
+                        at,
+                        cells.get(note_col) if note_col else None,
+                        error,
+                    )
                 )
-            )
     _check_rules(store, inc.id, rows)
     return EEIPreview(table.file, layout, inc.id, rows)
 
@@ -242,10 +252,23 @@ def _check_rules(store: Store, incident_id: str, rows: list[EEIRow]) -> None:
                     )
 
 
+#: Reports per write inside the import's one transaction: progress between them, and
+#: one batch's objects freed before the next.
+BATCH = 200
+
+
 def commit_eei(
-    store: Store, preview: EEIPreview, *, actor: Actor, source: str, lines: set[int] | None = None
+    store: Store,
+    preview: EEIPreview,
+    *,
+    actor: Actor,
+    source: str,
+    lines: set[int] | None = None,
+    progress: Progress | None = None,
+    batch: int = BATCH,
 ) -> int:
-    """Record the accepted rows (only `lines`, when given) in one transaction."""
+    """Record the accepted rows (only `lines`, when given): all of them or none, in
+    one transaction however many batches it takes. `progress(rows done, rows)`."""
     chosen = [r for r in preview.accepted if lines is None or r.line in lines]
     if not chosen:
         raise ValidationError("rows", "no accepted rows to import")
@@ -258,5 +281,12 @@ def commit_eei(
         eei.FacilityReport(org, per, values, comment=comment, reported_at=at, source=source)
         for (org, per, at, comment), values in grouped.items()
     ]
-    eei.submit_reports(store, actor=actor, incident_id=preview.incident_id, reports=reports)
+    done = 0
+    with store.atomic():
+        for start in range(0, len(reports), batch):
+            part = reports[start : start + batch]
+            eei.submit_reports(store, actor=actor, incident_id=preview.incident_id, reports=part)
+            done += sum(len(r.values) for r in part)
+            if progress is not None:
+                progress(done, len(chosen))
     return len(chosen)

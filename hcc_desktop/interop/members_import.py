@@ -2,7 +2,7 @@
 its line and reason), then import only the accepted rows the operator keeps.
 
 Nothing is written until `commit_members`; cancelling after the preview changes
-nothing."""
+nothing, and the import itself is one transaction: all the chosen rows or none."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import organizations
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
-from hcc_desktop.interop.tabular import Table, TableRefused, read_table
+from hcc_desktop.interop.tabular import Progress, TableRefused, open_table
 
 #: Our field → header spellings seen in members' own lists (compared without case,
 #: spaces or punctuation).
@@ -144,49 +144,98 @@ def _row_values(
 
 
 def preview_members(
-    store: Store, path: Path, *, mapping: dict[str, str] | None = None
+    store: Store,
+    path: Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> MemberPreview:
-    table: Table = read_table(Path(path))
-    mapping = mapping or auto_mapping(table.headers)
-    missing = [c for c in mapping.values() if c not in table.headers]
-    if missing:
-        raise TableRefused(table.file, f"column {missing[0]!r} is not in the header")
-    if "name" not in mapping:
-        raise TableRefused(table.file, "no column for the member's name; give a mapping")
+    """Every row accepted or refused with its reason; writes nothing. The file is
+    read a row at a time, so only the preview's own rows stay in memory. A second
+    row for the same member (same name or same external id) is refused: the import
+    would otherwise apply one of them silently."""
     regions: dict[str, str] = {}
     for r in organizations.list_regions(store):
         regions[_norm(r.key or "")] = r.id
         regions[_norm(r.name or "")] = r.id
     existing = {(o.name or "").strip().lower() for o in organizations.list_organizations(store)}
-    rows = []
-    with store.read() as s:
+    rows: list[RowResult] = []
+    names: dict[str, int] = {}
+    keys: dict[str, int] = {}
+    with open_table(Path(path), progress=progress) as table, store.read() as s:
+        mapping = mapping or auto_mapping(table.headers)
+        missing = [c for c in mapping.values() if c not in table.headers]
+        if missing:
+            raise TableRefused(table.file, f"column {missing[0]!r} is not in the header")
+        if "name" not in mapping:
+            raise TableRefused(table.file, "no column for the member's name; give a mapping")
         for line, cells in table.rows:
+            reason = table.refused.get(line)
+            if reason is not None:
+                rows.append(RowResult(line, {}, reason))
+                continue
             try:
                 values = _row_values(cells, mapping, regions)
-                creating = str(values.get("name", "")).strip().lower() not in existing
-                organizations.clean_fields(s, values, creating=creating)
+                name = str(values.get("name", "")).strip().lower()
+                organizations.clean_fields(s, values, creating=name not in existing)
+                _refuse_repeat("name", name, line, names)
+                _refuse_repeat("external_key", values.get("external_key"), line, keys)
                 rows.append(RowResult(line, values))
             except ValidationError as exc:
                 rows.append(RowResult(line, {}, f"{exc.field}: {exc.message}"))
-    return MemberPreview(table.file, table.headers, mapping, rows)
+        return MemberPreview(table.file, table.headers, mapping, rows)
+
+
+def _refuse_repeat(field: str, value: Any, line: int, seen: dict[str, int]) -> None:
+    if not value:
+        return
+    key = str(value).strip().lower()
+    if key in seen:
+        raise ValidationError(field, f"the same member as line {seen[key]}")
+    seen[key] = line
+
+
+#: Rows per write inside the import's one transaction: progress between them, and
+#: the objects of one batch freed before the next, so a long list stays small. Each
+#: write looks up the members so far, so a long list takes at most ~40 writes.
+BATCH = 500
+MAX_WRITES = 40
 
 
 def commit_members(
-    store: Store, preview: MemberPreview, *, actor: Actor, lines: set[int] | None = None
+    store: Store,
+    preview: MemberPreview,
+    *,
+    actor: Actor,
+    lines: set[int] | None = None,
+    progress: Progress | None = None,
+    batch: int | None = None,
 ) -> organizations.UpsertOutcome:
-    """Import the accepted rows (only `lines`, when given)."""
+    """Import the accepted rows (only `lines`, when given): all of them or none, in
+    one transaction however many batches it takes. `progress(rows done, rows)`."""
     chosen = [r for r in preview.accepted if lines is None or r.line in lines]
     if not chosen:
         raise ValidationError("rows", "no accepted rows to import")
-    try:
-        return organizations.upsert_organizations(
-            store, actor=actor, rows=[r.values for r in chosen]
-        )
-    except ValidationError as exc:
-        match = re.match(r"row (\d+): (.*)", exc.field)
-        if match:
-            line = chosen[int(match.group(1)) - 1].line
-            raise ValidationError(
-                f"{preview.file}: line {line}: {match.group(2)}", exc.message
-            ) from None
-        raise
+    batch = batch or max(BATCH, -(-len(chosen) // MAX_WRITES))
+    outcome = organizations.UpsertOutcome([], [], [])
+    with store.atomic():
+        for start in range(0, len(chosen), batch):
+            part = chosen[start : start + batch]
+            try:
+                done = organizations.upsert_organizations(
+                    store, actor=actor, rows=[r.values for r in part]
+                )
+            except ValidationError as exc:
+                match = re.match(r"row (\d+): (.*)", exc.field)
+                if match:
+                    line = part[int(match.group(1)) - 1].line
+                    raise ValidationError(
+                        f"{preview.file}: line {line}: {match.group(2)}", exc.message
+                    ) from None
+                raise
+            outcome.created.extend(done.created)
+            outcome.updated.extend(done.updated)
+            outcome.unchanged.extend(done.unchanged)
+            if progress is not None:
+                progress(start + len(part), len(chosen))
+    return outcome

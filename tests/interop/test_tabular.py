@@ -178,7 +178,7 @@ def test_exports_round_trip(store, actor, eei_world, tmp_path) -> None:
         for suffix in (".csv", ".xlsx"):
             out = tmp_path / f"{kind}{suffix}"
             export_table(store, kind, out, incident_id=eei_world["inc"], period=1)
-            table = read_table(out)
+            table = read_table(out, rows_required=False)  # the log may be empty
             assert table.headers
     grid = read_table(tmp_path / "eei.csv")
     (row,) = [cells for _, cells in grid.rows]

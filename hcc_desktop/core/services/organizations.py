@@ -234,9 +234,16 @@ def upsert_organizations(
     updated: list[str] = []
     unchanged: list[str] = []
     with store.writing(operator=actor.label, summary=f"Import {len(rows)} members") as w:
-        existing = list(w.session.scalars(select(m.Organization)))
-        by_key = {o.external_key: o for o in existing if o.external_key and not o.deleted}
-        by_name = {(o.name or "").strip().lower(): o for o in existing if not o.deleted}
+        # Ids, names and keys only: whole objects for every member made a large
+        # import (a batch of many inside one transaction) hold them all each time.
+        existing = w.session.execute(
+            select(m.Organization.id, m.Organization.name, m.Organization.external_key).where(
+                m.Organization.deleted.is_not(True)
+            )
+        ).all()
+        by_key = {key: oid for oid, _, key in existing if key}
+        by_name = {(name or "").strip().lower(): oid for oid, name, _ in existing}
+        del existing
         planned: list[tuple[str | None, dict[str, Any]]] = []
         seen: dict[str, int] = {}
         for i, row in enumerate(rows, start=1):
@@ -251,7 +258,7 @@ def upsert_organizations(
                 values = _clean(w.session, row, creating=target is None)
             except ValidationError as exc:
                 raise ValidationError(f"row {i}: {exc.field}", exc.message) from None
-            planned.append((target.id if target else None, values))
+            planned.append((target, values))
         for target_id, values in planned:
             if target_id is None:
                 _fill_coordinates(values)
