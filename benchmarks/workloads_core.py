@@ -28,6 +28,7 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core.entities import ENTITIES
 from hcc_desktop.core.enums import LOG_CATEGORIES, LOG_PRIORITIES
 from hcc_desktop.core.ids import uuid7
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.services.incidents import create_incident
 from hcc_desktop.core.services.log import NewEntry, add_entries
@@ -138,7 +139,7 @@ def _batches(items: Sequence[NewEntry], size: int) -> Iterator[Sequence[NewEntry
 
 def _open_store(path: Path) -> tuple[Store, str]:
     """A fresh store with one incident that started before every entry."""
-    store = Store.open(path, station_name=STATION)
+    store = open_store(path, station_name=STATION)
     incident = create_incident(
         store,
         actor=ACTOR,
@@ -181,7 +182,7 @@ def store_pragmas(store: Store) -> dict[str, Any]:
 
 def probe_pragmas(tmpdir: Path) -> dict[str, Any]:
     path = tmpdir / "probe.sqlite"
-    store = Store.open(path, station_name=STATION)
+    store = open_store(path, station_name=STATION)
     try:
         return store_pragmas(store)
     finally:

@@ -55,6 +55,7 @@ from hcc_desktop.core import basemap
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import load_catalog
 from hcc_desktop.core.enums import LOG_CATEGORIES, LOG_PRIORITIES
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import eei, incidents, organizations
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.services.log import NewEntry, add_entries
@@ -160,7 +161,7 @@ def _cache_dir(ctx: Context) -> Path:
 
 def _new_store(path: Path) -> tuple[Store, str]:
     """A store with one exercise incident and its first operational period."""
-    store = Store.open(path, station_name=STATION)
+    store = open_store(path, station_name=STATION)
     incident = incidents.create_incident(
         store,
         actor=ACTOR,
@@ -442,7 +443,7 @@ def log_child(path: str, incident: str) -> None:
     from hcc_desktop.gui.panels.incident_log import IncidentLogPanel
 
     _app()
-    store = Store.open(path)
+    store = open_store(path)
     context = AppContext(store, ACTOR)
     context.incident_id = incident
     gc.collect()
@@ -617,7 +618,7 @@ from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.main_window import MainWindow
-store = Store.open(sys.argv[1])
+store = open_store(sys.argv[1])
 ctx = AppContext(store, Actor("Bench Operator", "Situation Unit"))
 window = MainWindow(ctx, settings.app_settings(), restore_layout=False)
 window.resize({WINDOW_SIZE[0]}, {WINDOW_SIZE[1]})
@@ -684,7 +685,7 @@ def gui_startup(ctx: Context) -> Result:
     from hcc_desktop.demo.seed import seed_demo
 
     path = ctx.tmpdir / "demo.sqlite"
-    with Store.open(path, station_name=STATION) as store:
+    with open_store(path, station_name=STATION) as store:
         summary = seed_demo(store, as_of=dt.date(2026, 11, 18))
     # One untimed start of each first, so both find Python's and Qt's files in the OS
     # cache: the comparison is of the work, not of which side read the disk first.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from xml.etree.ElementTree import Element, SubElement, fromstring, tostring
 
 from benchmarks.registry import Context, Result, stopwatch, workload
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import eei, incidents, organizations
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -48,7 +49,7 @@ def _feed(n: int) -> bytes:
 
 
 def _store(ctx: Context, name: str) -> Store:
-    return Store.open(ctx.tmpdir / f"{name}.sqlite", station_name="Bench")
+    return open_store(ctx.tmpdir / f"{name}.sqlite", station_name="Bench")
 
 
 @workload(

@@ -28,6 +28,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 from benchmarks.registry import Context, Lap, Result, stopwatch, workload
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import eei, incidents, log, organizations, requests
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.services.eei import FacilityReport
@@ -86,7 +87,7 @@ def _values(rng: random.Random, period: int, troubled: bool) -> dict[str, Any]:
 def build_incident(path: Path, *, facilities: int, entries: int) -> tuple[Store, str, str]:
     """A store holding the large incident; returns (store, incident id, 'now')."""
     rng = random.Random(SEED)
-    store = Store.open(path, station_name=STATION)
+    store = open_store(path, station_name=STATION)
     regions = [
         organizations.add_region(store, actor=ACTOR, key=f"r{i}", name=f"Region {i + 1}")
         for i in range(REGIONS)

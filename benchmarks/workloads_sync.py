@@ -33,6 +33,7 @@ from benchmarks.workloads_core import (
     store_pragmas,
 )
 from hcc_desktop.core import models as m
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.log import add_entries
 from hcc_desktop.core.store import Store
@@ -64,7 +65,7 @@ def _copy(src: Path, dst: Path) -> Path:
 def _trusting_pair(tmpdir: Path, sender: Store, name: str) -> Path:
     """A new, closed receiver store that trusts `sender` (and is trusted by it)."""
     path = tmpdir / f"{name}.sqlite"
-    receiver = Store.open(path, station_name=name)
+    receiver = open_store(path, station_name=name)
     trust.export_key(sender, tmpdir / "sender.pub")
     trust.export_key(receiver, tmpdir / f"{name}.pub")
     trust.trust(receiver, tmpdir / "sender.pub")
@@ -139,7 +140,7 @@ def sync_import(ctx: Context) -> Result:
 
     def ours() -> Lap:
         path = _copy(full.receiver, ctx.tmpdir / f"import-{next(trials)}.sqlite")
-        store = Store.open(path)
+        store = open_store(path)
         try:
             with stopwatch() as lap:
                 report = importer.import_package(store, full.package)
@@ -253,7 +254,7 @@ def sync_reimport(ctx: Context) -> Result:
     agains: list[Lap] = []
     for _ in range(ctx.repeat):
         path = _copy(full.receiver, ctx.tmpdir / f"reimport-{next(trials)}.sqlite")
-        store = Store.open(path)
+        store = open_store(path)
         try:
             with stopwatch() as first:
                 importer.import_package(store, full.package)
@@ -327,7 +328,7 @@ def sync_import_scaling(ctx: Context) -> Result:
     """The cost of an import must follow the package, not the store: a coalition's
     store grows all season while each day's packages stay small."""
     members = max(10, ctx.rows(EDITS) // len(FIELDS))
-    sender = Store.open(ctx.tmpdir / "editor.sqlite", station_name="Editor")
+    sender = open_store(ctx.tmpdir / "editor.sqlite", station_name="Editor")
     ids = orgs.add_organizations(
         sender,
         actor=ACTOR,
@@ -339,7 +340,7 @@ def sync_import_scaling(ctx: Context) -> Result:
     base = _trusting_pair(ctx.tmpdir, sender, "peer")
     created = ctx.tmpdir / "created.hccsync"
     exporter.export_package(sender, created)
-    peer = Store.open(base)
+    peer = open_store(base)
     importer.import_package(peer, created)
     back = ctx.tmpdir / "back.hccsync"
     exporter.export_package(peer, back)  # so the editor knows what the peer holds
@@ -356,7 +357,7 @@ def sync_import_scaling(ctx: Context) -> Result:
     small = _copy(base, ctx.tmpdir / "small.sqlite")
     large = _copy(base, ctx.tmpdir / "large.sqlite")
     for path, n in ((small, small_n), (large, large_n)):
-        with Store.open(path) as st:
+        with open_store(path) as st:
             importer.import_package(st, created)
         _filler(path, n - have, seed=7 if path is small else 8)
     trials = iter(range(1, 1_000_000))
@@ -365,7 +366,7 @@ def sync_import_scaling(ctx: Context) -> Result:
     def trial(template: Path, label: str) -> Callable[[], Lap]:
         def run() -> Lap:
             path = _copy(template, ctx.tmpdir / f"{label}-{next(trials)}.sqlite")
-            store = Store.open(path)
+            store = open_store(path)
             try:
                 with stopwatch() as lap:
                     counts[label] = importer.import_package(store, delta).new
@@ -407,7 +408,7 @@ def peak_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 from hcc_desktop.core.store import Store
 from hcc_desktop.sync import importer
-store = Store.open(Path(sys.argv[1]))
+store = open_store(Path(sys.argv[1]))
 before = peak_kib()
 report = importer.import_package(store, Path(sys.argv[2]))
 after = peak_kib()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from hcc_desktop import __version__, logs
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor
 
 T = TypeVar("T")
@@ -53,10 +54,9 @@ def _check(condition: bool, message: str) -> None:
 def run_steps(work: Path) -> str:
     """Every step in `work` (a scratch folder); the summary line. Raises StepFailed."""
     from hcc_desktop.core import backups
-    from hcc_desktop.core.store import Store
 
     a_path, b_path = work / "station-a.sqlite", work / "station-b.sqlite"
-    store = _step("open store", lambda: Store.open(a_path, station_name="Self-test hub"))
+    store = _step("open store", lambda: open_store(a_path, station_name="Self-test hub"))
     try:
 
         def seed() -> Any:
@@ -95,7 +95,7 @@ def run_steps(work: Path) -> str:
     def join() -> Any:
         from hcc_desktop.sync import importer, trust
 
-        with Store.open(b_path, station_name="Self-test station") as other:
+        with open_store(b_path, station_name="Self-test station") as other:
             trust.trust(other, work / "hub.hcckey")
             report = importer.import_package(other, package.path)
             _check(report.new == package.versions, f"imported {report.new} of {package.versions}")

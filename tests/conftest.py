@@ -13,6 +13,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 
@@ -55,7 +56,7 @@ def copy_store(src: Path, dst: Path) -> Path:
 @pytest.fixture(scope="session")
 def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "store.sqlite"
-    Store.open(path, station_name="Test Station", wall=FakeWall()).close()
+    open_store(path, station_name="Test Station", wall=FakeWall()).close()
     return path
 
 
@@ -71,7 +72,7 @@ def store_path(template_store: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(store_path: Path, wall: FakeWall) -> Iterator[Store]:
-    s = Store.open(store_path, wall=wall)
+    s = open_store(store_path, wall=wall)
     yield s
     s.close()
 

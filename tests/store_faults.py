@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.store import Store
 from tests.conftest import copy_store
 
@@ -74,7 +75,7 @@ def fault_points(total: int, most: int = 12) -> list[int]:
 
 @contextmanager
 def opened(path: Path, wall: Any = None) -> Iterator[Store]:
-    store = Store.open(path, wall=wall)
+    store = open_store(path, wall=wall)
     try:
         yield store
     finally:

@@ -23,6 +23,7 @@ import pytest
 from hcc_desktop.core import backups, catalog
 from hcc_desktop.core import models as m
 from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import incidents
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.common import Actor
@@ -45,7 +46,7 @@ def work(tmp_path: Path) -> Path:
 @pytest.fixture
 def with_incident(template_store: Path, tmp_path: Path) -> Path:
     path = copy_store(template_store, tmp_path / "incident.sqlite")
-    with Store.open(path, wall=FakeWall()) as store:
+    with open_store(path, wall=FakeWall()) as store:
         incidents.create_incident(
             store, actor=ANN, name="Ice storm", started_at="2026-11-18T08:00:00Z",
             first_period_hours=12,
@@ -59,7 +60,7 @@ def with_incident(template_store: Path, tmp_path: Path) -> Path:
 def test_atomic_commits_once_and_tells_listeners_after(template_store: Path, work: Path) -> None:
     copy_store(template_store, work)
     heard: list[object] = []
-    with Store.open(work, wall=FakeWall()) as store:
+    with open_store(work, wall=FakeWall()) as store:
         store.listeners.append(heard.append)
         with store.atomic():
             orgs.add_region(store, actor=ANN, name="North", key="N")
@@ -80,7 +81,7 @@ def test_atomic_rolls_back_everything_on_error(template_store: Path, work: Path)
     copy_store(template_store, work)
     before = snapshot(work)
     heard: list[object] = []
-    with Store.open(work, wall=FakeWall()) as store:
+    with open_store(work, wall=FakeWall()) as store:
         store.listeners.append(heard.append)
         with pytest.raises(RuntimeError), store.atomic():
             orgs.add_region(store, actor=ANN, name="North", key="N")
@@ -96,7 +97,7 @@ def test_a_refused_step_caught_inside_keeps_the_rest(template_store: Path, work:
     """Each inner write is a savepoint: a service refusal handled by the caller does not
     poison the steps around it."""
     copy_store(template_store, work)
-    with Store.open(work, wall=FakeWall()) as store:
+    with open_store(work, wall=FakeWall()) as store:
         with store.atomic():
             orgs.add_region(store, actor=ANN, name="North", key="N")
             with pytest.raises(ValidationError):
@@ -125,7 +126,7 @@ def test_new_incident_with_its_period_and_current_is_all_or_nothing(
         )  # fmt: skip
 
     assert_all_or_nothing(template_store, work, make, wall=FakeWall())
-    with Store.open(work, wall=FakeWall()) as store:
+    with open_store(work, wall=FakeWall()) as store:
         make(store)
         inc = incidents.current_incident(store)
         assert inc is not None and inc.name == "Ice storm"
@@ -141,7 +142,7 @@ def test_a_refused_first_period_leaves_no_incident(template_store: Path, work: P
     refused; pressing Save again made a second one."""
     copy_store(template_store, work)
     before = snapshot(work)
-    with Store.open(work, wall=FakeWall()) as store:
+    with open_store(work, wall=FakeWall()) as store:
         with pytest.raises(ValidationError) as err:
             incidents.create_incident(store, actor=ANN, name="Ice storm", first_period_hours=10_000)
         assert err.value.field == "first_period_hours"
@@ -149,8 +150,8 @@ def test_a_refused_first_period_leaves_no_incident(template_store: Path, work: P
 
 
 def test_conflict_resolution_is_all_or_nothing(tmp_path: Path) -> None:
-    a = Store.open(tmp_path / "a.sqlite", station_name="State EOC", wall=FakeWall())
-    b = Store.open(tmp_path / "b.sqlite", station_name="Region 1", wall=FakeWall())
+    a = open_store(tmp_path / "a.sqlite", station_name="State EOC", wall=FakeWall())
+    b = open_store(tmp_path / "b.sqlite", station_name="Region 1", wall=FakeWall())
     for s, t in ((a, b), (b, a)):
         trust.export_key(t, tmp_path / f"{t.site_id}.json")
         trust.trust(s, tmp_path / f"{t.site_id}.json")
@@ -173,14 +174,14 @@ def test_conflict_resolution_is_all_or_nothing(tmp_path: Path) -> None:
         conflicts.resolve(store, actor=ANN, conflict_id=open_conflict.id, value="860-333-3333")
 
     assert_all_or_nothing(tmp_path / "b.sqlite", tmp_path / "work.sqlite", resolve)
-    with Store.open(tmp_path / "work.sqlite") as store:
+    with open_store(tmp_path / "work.sqlite") as store:
         resolve(store)
         assert conflicts.list_conflicts(store) == []
 
 
 def test_export_record_is_all_or_nothing(tmp_path: Path) -> None:
-    a = Store.open(tmp_path / "a.sqlite", station_name="State EOC", wall=FakeWall())
-    b = Store.open(tmp_path / "b.sqlite", station_name="Region 1", wall=FakeWall())
+    a = open_store(tmp_path / "a.sqlite", station_name="State EOC", wall=FakeWall())
+    b = open_store(tmp_path / "b.sqlite", station_name="Region 1", wall=FakeWall())
     trust.export_key(b, tmp_path / "b.json")
     trust.trust(a, tmp_path / "b.json")
     b.close()
@@ -227,7 +228,7 @@ def test_cap_advisory_file_and_record_together(with_incident: Path, tmp_path: Pa
     copy_store(with_incident, tmp_path / "work.sqlite")
     from tests.store_faults import DiskFull
 
-    with Store.open(tmp_path / "work.sqlite", wall=FakeWall()) as store:
+    with open_store(tmp_path / "work.sqlite", wall=FakeWall()) as store:
         DiskFull(store, fail_at=1)
         with pytest.raises(Exception, match="disk is full"):
             export_cap(store, out, adv, actor=ANN)
@@ -256,7 +257,7 @@ def test_restore_that_runs_out_of_space_leaves_the_store(
     template_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store_path = copy_store(template_store, tmp_path / "store.sqlite")
-    with Store.open(store_path, wall=FakeWall()) as store:
+    with open_store(store_path, wall=FakeWall()) as store:
         orgs.add_region(store, actor=ANN, name="North", key="N")
         backup = backups.make_backup(store.engine, store.path, backups.MANUAL)
         orgs.add_region(store, actor=ANN, name="South", key="S")
@@ -271,7 +272,7 @@ def test_restore_that_runs_out_of_space_leaves_the_store(
         assert after == before, f"copy {fail_at} failing changed the store's folder"
     kept = backups.restore(store_path, backup)
     assert kept is not None and kept.exists()
-    with Store.open(store_path, wall=FakeWall()) as store:
+    with open_store(store_path, wall=FakeWall()) as store:
         assert [r.name for r in orgs.list_regions(store)] == ["North"]
 
 
@@ -312,7 +313,7 @@ def test_seed_demo_on_a_full_disk_leaves_the_store_as_it_was(
         assert str(store) in done.stderr
         assert "Traceback" not in done.stderr
         assert snapshot(store) == before
-        with Store.open(store) as reopened:
+        with open_store(store) as reopened:
             assert reopened.read().query(m.Region).count() == 0
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)

@@ -12,9 +12,9 @@ from sqlalchemy import text
 
 from hcc_desktop.core import backups, migrations
 from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.services.incidents import create_incident
-from hcc_desktop.core.store import Store
 from tests.conftest import FakeWall, copy_store
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -35,7 +35,7 @@ def _log_count(path: Path) -> int:
 
 
 def test_daily_makes_one_copy_per_day_with_the_key(store_path: Path) -> None:
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         first = backups.daily(s, now=T0)
         again = backups.daily(s, now=T0 + timedelta(hours=3))
         next_day = backups.daily(s, now=T0 + timedelta(days=1))
@@ -51,7 +51,7 @@ def test_daily_makes_one_copy_per_day_with_the_key(store_path: Path) -> None:
 
 
 def test_prune_keeps_recent_copies_and_one_per_day(store_path: Path) -> None:
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         for day in range(30):
             for hour in (8, 20):
                 at = T0 - timedelta(days=day, hours=hour)
@@ -69,14 +69,14 @@ def test_prune_keeps_recent_copies_and_one_per_day(store_path: Path) -> None:
 
 
 def test_prune_never_deletes_the_newest_even_when_old(store_path: Path) -> None:
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         old = backups.make_backup(s.engine, s.path, backups.DAILY, now=T0 - timedelta(days=90))
     assert backups.prune(store_path, days=7, recent=1, now=T0) == []
     assert old.exists()
 
 
 def test_keep_days_comes_from_the_store_setting(store_path: Path) -> None:
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         assert backups.keep_days(s) == backups.KEEP_DAYS
         s.set_setting(backups.KEEP_DAYS_SETTING, "3")
         assert backups.keep_days(s) == 3
@@ -85,7 +85,7 @@ def test_keep_days_comes_from_the_store_setting(store_path: Path) -> None:
 
 
 def test_restore_replaces_a_damaged_store_and_keeps_it(store_path: Path) -> None:
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         copy = backups.make_backup(s.engine, s.path, backups.MANUAL, now=T0)
         create_incident(s, actor=ACTOR, name="After the backup")
     before = _log_count(copy)
@@ -95,7 +95,7 @@ def test_restore_replaces_a_damaged_store_and_keeps_it(store_path: Path) -> None
     assert kept is not None and kept.exists() and "before-restore" in kept.name
     assert kept.read_bytes().startswith(b"SQLite format 3")
     assert Path(f"{kept}.key").exists()
-    with Store.open(store_path, wall=FakeWall()) as s, s.read() as session:
+    with open_store(store_path, wall=FakeWall()) as s, s.read() as session:
         assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     assert _log_count(store_path) == before
     reasons = {b.reason for b in backups.list_backups(store_path)}
@@ -113,12 +113,12 @@ def test_restore_refuses_a_damaged_backup(store_path: Path, tmp_path: Path) -> N
 
 
 def test_restore_brings_back_the_key_when_it_was_lost(store_path: Path) -> None:
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         copy = backups.make_backup(s.engine, s.path, backups.MANUAL, now=T0)
         site = s.site_id
     Path(f"{store_path}.key").unlink()
     backups.restore(store_path, copy, now=T0)
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         assert s.site_id == site
 
 
@@ -139,13 +139,7 @@ def test_migration_is_preceded_by_a_backup(
     monkeypatch.setattr(
         "alembic.command.upgrade", lambda cfg, rev: applied.append(rev), raising=True
     )
-    from hcc_desktop.core import sqlite as sq
-
-    engine = sq.make_engine(store_path)
-    try:
-        assert migrations.upgrade(engine, label=str(store_path)) is True
-    finally:
-        engine.dispose()
+    open_store(store_path).close()
     assert applied == ["head"]
     assert [b.reason for b in backups.list_backups(store_path)] == ["migration"]
 
@@ -156,10 +150,10 @@ def test_newer_store_is_refused_with_its_own_error(store_path: Path) -> None:
     conn.commit()
     conn.close()
     with pytest.raises(migrations.NewerStoreError, match="newer"):
-        Store.open(store_path)
+        open_store(store_path)
     assert backups.list_backups(store_path) == []
 
 
 def test_a_new_store_is_not_backed_up(tmp_path: Path) -> None:
-    Store.open(tmp_path / "new.sqlite", wall=FakeWall()).close()
+    open_store(tmp_path / "new.sqlite", wall=FakeWall()).close()
     assert backups.list_backups(tmp_path / "new.sqlite") == []

@@ -20,9 +20,9 @@ import pytest
 
 from hcc_desktop import cli
 from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.common import Actor
-from hcc_desktop.core.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SETUP = Actor("Setup Script", "Planning")
@@ -68,7 +68,7 @@ def run(
 def coalition(store_path: Path, wall: Any) -> dict[str, str]:
     """A small coalition made through the services: a region, two hospitals and a
     health district; what the CLI commands then work on."""
-    with Store.open(store_path, wall=wall) as s:
+    with open_store(store_path, wall=wall) as s:
         ct = orgs.add_region(s, actor=SETUP, key="ct", name="Connecticut HCC", kind="coalition")
         ma = orgs.add_region(s, actor=SETUP, key="ma-1", name="Region 1 HMCC")
         ynhh = orgs.add_organization(
@@ -148,7 +148,7 @@ def test_init_prints_station_site_and_fingerprint(run: Run, tmp_path: Path) -> N
     assert "Station:     State EOC" in r.out
     found = FINGERPRINT.search(r.out)
     assert found
-    with Store.open(path) as s:
+    with open_store(path) as s:
         assert found.group(1) == s.identity.fingerprint
         assert f"Site id:     {s.site_id}" in r.out
         assert s.station_name == "State EOC"
@@ -223,7 +223,7 @@ def test_backup_opens_as_the_same_station_with_the_same_data(
     assert Path(f"{out}.key").exists()
     before = dump(run)
     assert dump(lambda *a: run(*a, store=out)) == before  # type: ignore[arg-type]
-    with Store.open(out, create=False) as copy:
+    with open_store(out, create=False) as copy:
         assert copy.station_name == "Test Station"
         assert dump_text(copy) == before
     refused(run("backup", str(out)), str(out))

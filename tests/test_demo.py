@@ -23,6 +23,7 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core.check import check_store
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import eei, incidents, log, requests
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -46,7 +47,7 @@ def local(day: dt.date, hour: int, minute: int = 0) -> str:
 def seeded(template_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store seeded once for the module (station 'Test Station', fixed wall clock)."""
     path = copy_store(template_store, tmp_path_factory.mktemp("demo") / "seeded.sqlite")
-    with Store.open(path, wall=FakeWall()) as s:
+    with open_store(path, wall=FakeWall()) as s:
         summary = seed_demo(s, as_of=AS_OF, actor=SEEDER)
     (path.parent / "summary.json").write_text(json.dumps(summary.__dict__))
     return path
@@ -54,7 +55,7 @@ def seeded(template_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 @pytest.fixture(scope="module")
 def demo(seeded: Path) -> Iterator[Store]:
-    s = Store.open(seeded, wall=FakeWall())
+    s = open_store(seeded, wall=FakeWall())
     yield s
     s.close()
 
@@ -358,7 +359,7 @@ def test_late_reports_arrive_after_the_due_time(demo: Store, incident_id: str) -
 
 
 def test_same_date_gives_the_same_data_at_another_station(demo: Store, tmp_path: Path) -> None:
-    other = Store.open(tmp_path / "other.sqlite", station_name="Region 2 EOC", wall=FakeWall())
+    other = open_store(tmp_path / "other.sqlite", station_name="Region 2 EOC", wall=FakeWall())
     try:
         assert other.station_name != demo.station_name
         seed_demo(other, as_of=AS_OF)
@@ -383,7 +384,7 @@ def test_seeding_twice_is_refused_and_changes_nothing(
     seeded: Path, tmp_path: Path, wall: FakeWall, actor: Actor
 ) -> None:
     path = copy_store(seeded, tmp_path / "again.sqlite")
-    with Store.open(path, wall=wall) as s:
+    with open_store(path, wall=wall) as s:
         before = dump_text(s)
         with pytest.raises(ValidationError) as err:
             seed_demo(s, as_of=AS_OF, actor=actor)

@@ -22,6 +22,7 @@ from hcc_desktop.core.check import check_store
 from hcc_desktop.core.clock import unpack
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.station import (
@@ -50,7 +51,7 @@ def add_member(store: Store, name: str = "Hartford Hospital") -> str:
 
 @pytest.fixture
 def fresh(tmp_path: Path, wall) -> Iterator[Store]:
-    store = Store.open(tmp_path / "new" / "store.sqlite", station_name="Fresh", wall=wall)
+    store = open_store(tmp_path / "new" / "store.sqlite", station_name="Fresh", wall=wall)
     yield store
     store.close()
 
@@ -86,7 +87,7 @@ def test_reopen_is_a_no_op_and_keeps_the_data(fresh: Store, wall) -> None:
     site = fresh.site_id
     assert migrations.upgrade(fresh.engine, label=str(path)) is False
     fresh.close()
-    again = Store.open(path, wall=wall)
+    again = open_store(path, wall=wall)
     try:
         assert migrations.current_revision(again.engine) == migrations.head_revision()
         assert migrations.upgrade(again.engine, label=str(path)) is False
@@ -100,9 +101,9 @@ def test_reopen_is_a_no_op_and_keeps_the_data(fresh: Store, wall) -> None:
 
 
 def test_reopen_with_another_name_renames_the_station(store_path: Path, wall) -> None:
-    with Store.open(store_path, wall=wall, station_name="EOC North") as store:
+    with open_store(store_path, wall=wall, station_name="EOC North") as store:
         assert store.station_name == "EOC North"
-    with Store.open(store_path, wall=wall) as store:
+    with open_store(store_path, wall=wall) as store:
         assert store.station_name == "EOC North"
 
 
@@ -112,7 +113,7 @@ def test_store_of_a_newer_schema_is_refused(store_path: Path, wall) -> None:
         raw.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     raw.close()
     with pytest.raises(StoreError) as info:
-        Store.open(store_path, wall=wall)
+        open_store(store_path, wall=wall)
     message = str(info.value)
     assert "newer" in message
     assert str(store_path) in message
@@ -130,7 +131,7 @@ def test_non_sqlite_file_is_refused_naming_it(tmp_path: Path, wall) -> None:
     content = b"Shift notes, not a database.\n" * 10
     path.write_bytes(content)
     with pytest.raises(StoreError) as info:
-        Store.open(path, wall=wall)
+        open_store(path, wall=wall)
     assert str(path) in str(info.value)
     assert "not an SQLite file" in str(info.value)
     assert path.read_bytes() == content
@@ -140,7 +141,7 @@ def test_non_sqlite_file_is_refused_naming_it(tmp_path: Path, wall) -> None:
 def test_missing_store_without_create_is_refused(tmp_path: Path, wall) -> None:
     path = tmp_path / "nowhere.sqlite"
     with pytest.raises(StoreError) as info:
-        Store.open(path, wall=wall, create=False)
+        open_store(path, wall=wall, create=False)
     assert str(path) in str(info.value)
     assert not path.exists()
 
@@ -176,7 +177,7 @@ def test_online_backup_is_an_identical_store(store: Store, tmp_path: Path, wall)
     target = tmp_path / "backup.sqlite"
     sq.online_backup(store.engine, target)
     shutil.copy2(key_path_for(store.path), key_path_for(target))
-    with Store.open(target, wall=wall) as copy:
+    with open_store(target, wall=wall) as copy:
         assert dump_text(copy) == dump_text(store)
 
 
@@ -294,13 +295,13 @@ def test_two_stores_have_two_identities(fresh: Store, store: Store) -> None:
 def test_key_of_another_station_is_refused(tmp_path: Path, wall) -> None:
     a = tmp_path / "a" / "store.sqlite"
     b = tmp_path / "b" / "store.sqlite"
-    Store.open(a, station_name="A", wall=wall).close()
-    Store.open(b, station_name="B", wall=wall).close()
+    open_store(a, station_name="A", wall=wall).close()
+    open_store(b, station_name="B", wall=wall).close()
     a_site = load_identity(key_path_for(a)).site_id
     b_site = load_identity(key_path_for(b)).site_id
     os.replace(key_path_for(b), key_path_for(a))
     with pytest.raises(StoreError) as info:
-        Store.open(a, wall=wall)
+        open_store(a, wall=wall)
     message = str(info.value)
     assert str(key_path_for(a)) in message
     assert "another station" in message
@@ -310,5 +311,5 @@ def test_key_of_another_station_is_refused(tmp_path: Path, wall) -> None:
 def test_missing_key_file_is_refused_with_a_message(store_path: Path, wall) -> None:
     key_path_for(store_path).unlink()
     with pytest.raises(StoreError) as info:
-        Store.open(store_path, wall=wall)
+        open_store(store_path, wall=wall)
     assert str(key_path_for(store_path)) in str(info.value)

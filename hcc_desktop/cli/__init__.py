@@ -24,8 +24,8 @@ from hcc_desktop.cli.parser import build_parser
 from hcc_desktop.cli.registry import PROG
 from hcc_desktop.core.clock import WallClock
 from hcc_desktop.core.errors import HccError
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor, require_text
-from hcc_desktop.core.store import Store
 from hcc_desktop.paths import default_store_path
 
 OPERATOR_ENV = "HCC_OPERATOR"
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         station = getattr(args, "station", None)
         ctx = c.Context(
             actor,
-            lambda: Store.open(
+            lambda: open_store(
                 path, wall=WALL, station_name=station, create=getattr(args, "create", False)
             ),
         )

@@ -3,13 +3,15 @@
 Opening a store that is already current must be cheap (every CLI call does it), so the
 revision is read with plain SQL and compared with the revisions found in db/versions;
 Alembic itself is imported only when there is something to apply. Before anything is
-applied to a store that already has data, a backup is made (see core/backups.py): a
-schema rewritten in place is the one change an operator cannot undo otherwise.
+applied to a store that already has data, the opener's `before` hook runs (it makes a
+backup, see core/opening.py): a schema rewritten in place is the one change an operator
+cannot undo otherwise.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,8 +67,10 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: Engine, *, label: str) -> bool:
-    """Apply pending migrations; returns True when something was applied."""
+def upgrade(engine: Engine, *, label: str, before: Callable[[], object] | None = None) -> bool:
+    """Apply pending migrations; returns True when something was applied. `before` runs
+    first when a store that already has a schema is about to change (the opener makes
+    its backup there)."""
     current = current_revision(engine)
     if current is not None and current not in known_revisions():
         raise NewerStoreError(
@@ -76,11 +80,8 @@ def upgrade(engine: Engine, *, label: str) -> bool:
         )
     if current == head_revision():
         return False
-    store_path = _file_of(engine)
-    if current is not None and store_path is not None:
-        from hcc_desktop.core import backups
-
-        backups.before_migration(engine, store_path)
+    if current is not None and before is not None and _file_of(engine) is not None:
+        before()
     from alembic import command
     from alembic.config import Config
 

@@ -11,23 +11,18 @@ commits all of it or none of it, even when the disk fills or the process dies pa
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from hcc_desktop.core import migrations
 from hcc_desktop.core import models as m
-from hcc_desktop.core import sqlite as sq
-from hcc_desktop.core.clock import HybridClock, WallClock, system_wall_ms
-from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.clock import HybridClock, WallClock
 from hcc_desktop.core.receiver import Receiver
-from hcc_desktop.core.station import Identity, create_key, key_path_for, load_identity
+from hcc_desktop.core.station import Identity
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import Changes, Writer
 
@@ -35,62 +30,23 @@ Listener = Callable[[Changes], None]
 
 
 class Store:
-    def __init__(self, path: Path, engine: Engine, wall: WallClock) -> None:
+    """An open store. Made by `core.opening.open_store`, which migrates the file, takes
+    the station's identity and mirrors the catalog first; this class only reads and
+    writes, so it depends on nothing that opening needs."""
+
+    def __init__(
+        self, path: Path, engine: Engine, wall: WallClock, identity: Identity, station_name: str
+    ) -> None:
         self.path = path
         self.engine = engine
         self.wall = wall
+        self.identity = identity
+        self.station_name = station_name
         self._write_engine = engine.execution_options(hcc_write=True)
         self.listeners: list[Listener] = []
         # The transaction `atomic()` holds open, per thread: a GUI worker's write must
         # never join a scope another thread opened.
         self._scope = threading.local()
-        self.identity: Identity
-        self.station_name: str = ""
-
-    # ------------------------------------------------------------------ opening
-    @classmethod
-    def open(
-        cls,
-        path: Path | str,
-        *,
-        wall: WallClock | None = None,
-        station_name: str | None = None,
-        create: bool = True,
-    ) -> Store:
-        """Open (creating and migrating as needed) the store at `path`.
-
-        Raises StoreError with a message for a person: not a store, newer schema,
-        locked, corrupt.
-        """
-        path = Path(path)
-        if not path.exists():
-            if not create:
-                raise StoreError(f"{path}: no store here")
-            path.parent.mkdir(parents=True, exist_ok=True)
-        elif path.stat().st_size > 0 and not sq.is_sqlite_file(path):
-            raise StoreError(f"{path}: not an hcc-desktop store (not an SQLite file)")
-        engine = sq.make_engine(path)
-        try:
-            migrations.upgrade(engine, label=str(path))
-        except OperationalError as exc:
-            engine.dispose()
-            raise StoreError(f"{path}: cannot open the store ({exc.orig})") from exc
-        except DatabaseError as exc:
-            engine.dispose()
-            raise StoreError(f"{path}: the store file is damaged ({exc.orig})") from exc
-        except StoreError:
-            engine.dispose()
-            raise
-        store = cls(path, engine, wall or system_wall_ms)
-        try:
-            store._ensure_station(station_name)
-        except BaseException:
-            engine.dispose()  # an open handle would keep the file locked on Windows
-            raise
-        from hcc_desktop.core import catalog
-
-        catalog.sync_into_store(store)
-        return store
 
     def close(self) -> None:
         self.engine.dispose()
@@ -100,49 +56,6 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _ensure_station(self, name: str | None) -> None:
-        key_file = key_path_for(self.path)
-        with self.read() as s:
-            me = s.scalars(select(m.Station).where(m.Station.is_self)).first()
-            if me is not None:
-                if not key_file.exists():
-                    raise StoreError(
-                        f"{key_file}: this station's private key is missing; restore it from "
-                        "the backup made with the store (without it the station cannot sign "
-                        "packages)"
-                    )
-                self.identity = load_identity(key_file)
-                if self.identity.site_id != me.site_id:
-                    raise StoreError(
-                        f"{key_file}: this key belongs to another station "
-                        f"(site {self.identity.site_id}, the store says {me.site_id})"
-                    )
-                self.station_name = me.name
-                if name and name != me.name:
-                    self._rename_station(name)
-                return
-        self.identity = load_identity(key_file) if key_file.exists() else create_key(key_file)
-        self.station_name = name or socket.gethostname() or "station"
-        with Session(self._write_engine) as s, s.begin():
-            s.add(
-                m.Station(
-                    site_id=self.identity.site_id,
-                    name=self.station_name,
-                    public_key=self.identity.public_key_b64,
-                    fingerprint=self.identity.fingerprint,
-                    is_self=True,
-                    trusted=True,
-                    added_at=from_ms(self.wall()),
-                )
-            )
-            if s.get(m.ClockState, 1) is None:
-                s.add(m.ClockState(id=1, hlc=0))
-
-    def _rename_station(self, name: str) -> None:
-        with Session(self._write_engine) as s, s.begin():
-            s.get_one(m.Station, self.identity.site_id).name = name
-        self.station_name = name
 
     @property
     def site_id(self) -> str:

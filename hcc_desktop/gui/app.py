@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from hcc_desktop.core import backups
 from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 
@@ -110,7 +111,7 @@ def _screenshot(store_path: Path, out: Path, size: tuple[int, int]) -> int:
     from hcc_desktop.gui.screenshot import capture
 
     try:
-        store = Store.open(store_path)
+        store = open_store(store_path)
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.gui import qtcheck
@@ -46,7 +47,7 @@ def settings_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def scenario_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Scenario]:
     path = tmp_path_factory.mktemp("scenario") / "store.sqlite"
-    with Store.open(path, station_name="State EOC", wall=FakeWall()) as s:
+    with open_store(path, station_name="State EOC", wall=FakeWall()) as s:
         scenario = build(s, Actor("Dana Reyes", "Situation Unit Leader"))
     return path, scenario
 
@@ -63,7 +64,7 @@ def populated_path(scenario_template: tuple[Path, Scenario], tmp_path: Path) -> 
 
 @pytest.fixture
 def populated(populated_path: Path, wall: FakeWall) -> Iterator[Store]:
-    s = Store.open(populated_path, wall=wall)
+    s = open_store(populated_path, wall=wall)
     yield s
     s.close()
 

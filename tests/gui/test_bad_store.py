@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from hcc_desktop import logs
 from hcc_desktop.core import backups
-from hcc_desktop.core.store import Store
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.gui import app as gui_app
 from hcc_desktop.gui.settings import app_settings, set_application_names
 from hcc_desktop.gui.startup import dialogs, probe, session
@@ -151,7 +151,7 @@ def test_read_only_store(
 def test_corrupt_store_restores_the_newest_backup(
     qtbot: Any, shown: Shown, store_path: Path, restore_newest: list[int]
 ) -> None:
-    with Store.open(store_path) as s:
+    with open_store(store_path) as s:
         backups.make_backup(s.engine, s.path, backups.DAILY)
     _damage(store_path)
     shown.answers = [Action.RESTORE]
@@ -272,7 +272,7 @@ def test_restore_from_the_running_window_reopens_the_store(
     in the same process and for the same operator."""
     monkeypatch.setenv(logs.LOG_DIR_ENV, str(tmp_path / "logs"))
     monkeypatch.setenv(gui_app.OPERATOR_ENV, "Dana Reyes")
-    with Store.open(store_path) as s:
+    with open_store(store_path) as s:
         backups.make_backup(s.engine, s.path, backups.MANUAL)
     runs: list[str] = []
 

@@ -12,8 +12,8 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from hcc_desktop.core import dump
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor
-from hcc_desktop.core.store import Store
 from hcc_desktop.gui.actions import MENUS, ActionId, MenuId
 from hcc_desktop.sync import exporter, trust
 from tests.conftest import FakeWall
@@ -47,7 +47,7 @@ def test_export_package_from_the_menu_writes_a_signed_package(
 def _peer_package(main_window: Any, tmp_path: Path) -> Path:
     """A package from another station that this window's store trusts."""
     other_path = tmp_path / "region.sqlite"
-    with Store.open(other_path, station_name="Region 2 HCC", wall=FakeWall()) as other:
+    with open_store(other_path, station_name="Region 2 HCC", wall=FakeWall()) as other:
         from hcc_desktop.core.services import organizations
 
         organizations.add_organization(
@@ -131,7 +131,7 @@ def test_back_up_now_makes_a_copy_that_opens_as_a_store(
     assert boxes and boxes[-1][0] == "Backup made", boxes
     copy = Path(boxes[-1][1].split("\n", 1)[1])
     assert copy.exists()
-    with Store.open(copy) as restored:
+    with open_store(copy) as restored:
         assert dump.dump_text(restored) == dump.dump_text(main_window.ctx.store)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from hcc_desktop.core import backups
 from hcc_desktop.core import models as m
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.gui import app as gui_app
@@ -63,7 +64,7 @@ def hub(template_store: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
 
     tmp_path = tmp_path_factory.mktemp("hub")
     path = copy_store(template_store, tmp_path / "hub.sqlite")
-    with Store.open(path, station_name="State EOC hub") as s:
+    with open_store(path, station_name="State EOC hub") as s:
         seed_demo(s, as_of=dt.date(2026, 11, 20))
         trust.export_key(s, tmp_path / "hub.hcckey")
         result = exporter.export_package(s, tmp_path / "hub.hccsync")
@@ -187,7 +188,7 @@ def test_run_with_no_store_shows_the_welcome_then_the_window(
     monkeypatch.setattr(QApplication, "exec", staticmethod(app_exec))
     assert gui_app.run(path, ["hcc-desktop"]) == 0
     assert welcomed == [path] and path.exists() and titles
-    with Store.open(path) as store:
+    with open_store(path) as store:
         assert store.station_name == "Region 2 HCC"
         known = remembered_operators(app_settings(), store.site_id)
     assert known == [Actor("Dana Reyes", "Duty Officer")]
@@ -209,7 +210,7 @@ def test_preferences_are_saved_where_their_readers_look(
     path = copy_store(template_store, tmp_path / "s.sqlite")
     shared = tmp_path / "shared"
     shared.mkdir()
-    with Store.open(path) as store:
+    with open_store(path) as store:
         dialog = PreferencesDialog(store)
         qtbot.addWidget(dialog)
         dialog.folder_edit.setText(str(shared))
@@ -238,7 +239,7 @@ def test_preferences_refuse_an_unknown_zone_and_a_missing_folder(
     qtbot: Any, template_store: Path, tmp_path: Path
 ) -> None:
     path = copy_store(template_store, tmp_path / "s.sqlite")
-    with Store.open(path) as store:
+    with open_store(path) as store:
         dialog = PreferencesDialog(store)
         qtbot.addWidget(dialog)
         dialog.zone.setEditText("Mars/Olympus_Mons")

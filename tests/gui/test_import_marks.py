@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from hcc_desktop.core import lifecycle
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import eei, organizations, requests
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -24,7 +25,7 @@ def _peer_edits(store: Store, scenario: Any, tmp: Path) -> Path:
     """A second station that got this store's state, changed one member, one request
     and one EEI value, and sent a package back."""
     peer_path = tmp / "peer.sqlite"
-    with Store.open(peer_path, station_name="Region 2 HCC", wall=FakeWall()) as peer:
+    with open_store(peer_path, station_name="Region 2 HCC", wall=FakeWall()) as peer:
         for a, b, name in ((store, peer, "main"), (peer, store, "peer")):
             key = tmp / f"{name}.hcckey"
             trust.export_key(a, key)

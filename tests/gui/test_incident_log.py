@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import log
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -136,7 +137,7 @@ def test_imported_entries_are_highlighted_until_read(
     here: Store = main_window.ctx.store
     panel = _panel(main_window)
     panel.mark_seen()
-    there = Store.open(tmp_path / "region.sqlite", station_name="Region 1", wall=FakeWall())
+    there = open_store(tmp_path / "region.sqlite", station_name="Region 1", wall=FakeWall())
     try:
         for a, b in ((here, there), (there, here)):
             trust.export_key(b, tmp_path / f"{b.site_id}.json")

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from hcc_desktop.core.store import Store
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.gui import app, operations
 from hcc_desktop.gui.operations import Progress, QueryOp
 
@@ -41,7 +41,7 @@ def test_screenshot_of_a_populated_store(qtbot: Any, populated_path: Path, tmp_p
 
 
 def test_screenshot_of_an_empty_store(qtbot: Any, tmp_path: Path) -> None:
-    Store.open(tmp_path / "empty.sqlite", station_name="New station").close()
+    open_store(tmp_path / "empty.sqlite", station_name="New station").close()
     out = tmp_path / "empty.png"
     assert app.run(tmp_path / "empty.sqlite", screenshot=out) == 0
     assert QImage(str(out)).width() == app.DEFAULT_SIZE[0]

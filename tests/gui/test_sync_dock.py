@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -23,8 +24,8 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def pair(tmp_path: Path):
-    a = Store.open(tmp_path / "a.sqlite", station_name="State EOC", wall=FakeWall())
-    b = Store.open(tmp_path / "b.sqlite", station_name="Region 1", wall=FakeWall())
+    a = open_store(tmp_path / "a.sqlite", station_name="State EOC", wall=FakeWall())
+    b = open_store(tmp_path / "b.sqlite", station_name="Region 1", wall=FakeWall())
     for s, t in ((a, b), (b, a)):
         trust.export_key(t, tmp_path / f"{t.site_id}.json")
         trust.trust(s, tmp_path / f"{t.site_id}.json")
@@ -132,8 +133,8 @@ def test_export_through_gui_writes_package(qtbot, pair, tmp_path, boxes) -> None
 
 
 def test_stations_dialog_shows_fingerprint_and_trusts(qtbot, tmp_path) -> None:
-    a = Store.open(tmp_path / "a.sqlite", station_name="State EOC", wall=FakeWall())
-    c = Store.open(tmp_path / "c.sqlite", station_name="Region 2", wall=FakeWall())
+    a = open_store(tmp_path / "a.sqlite", station_name="State EOC", wall=FakeWall())
+    c = open_store(tmp_path / "c.sqlite", station_name="Region 2", wall=FakeWall())
     trust.export_key(c, tmp_path / "c.json")
     ctx = AppContext(a, Actor("Ann", "Duty Officer"))
     dialog = StationsDialog(ctx)

@@ -11,6 +11,7 @@ import pytest
 
 from hcc_desktop import cli
 from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import alerts, incidents
 from hcc_desktop.core.store import Store
 from hcc_desktop.interop.cap import MAX_FILE_POINTS, MAX_POLYGON_POINTS, TEXT_CAPS
@@ -57,14 +58,14 @@ def test_file_over_the_cap_is_refused_naming_file_and_limit(
     big.write_text(_alert())
     with big.open("r+b") as fh:  # sparse: the size check comes before any read
         fh.truncate(MAX_XML + 1)
-    with Store.open(store_path) as store:
+    with open_store(store_path) as store:
         before = dump_text(store)
         with pytest.raises(XmlRefused, match=r"huge\.cap: .*at most 50 MiB"):
             read_cap(store, big)
     code, said = _cli(store_path, "import-cap", str(big), "--new-incident", capsys=capsys)
     assert code == 1
     assert "huge.cap" in said and "50 MiB" in said
-    with Store.open(store_path) as store:
+    with open_store(store_path) as store:
         assert dump_text(store) == before
 
 
@@ -145,12 +146,12 @@ def test_bad_sent_is_refused_naming_the_element(
 ) -> None:
     path = tmp_path / "dates.cap"
     path.write_text(_alert(sent=sent))
-    with Store.open(store_path) as store:
+    with open_store(store_path) as store:
         before = dump_text(store)
     code, said = _cli(store_path, "import-cap", str(path), "--new-incident", capsys=capsys)
     assert code == 1
     assert "dates.cap: alert: <sent>" in said and why in said and sent in said
-    with Store.open(store_path) as store:
+    with open_store(store_path) as store:
         assert dump_text(store) == before
 
 
@@ -200,7 +201,7 @@ def test_polygon_of_100k_points_is_refused_quickly(
 ) -> None:
     path = tmp_path / "poly.cap"
     path.write_text(_alert(polygon=_ring(100_000)))
-    with Store.open(store_path) as store:
+    with open_store(store_path) as store:
         before = dump_text(store)
     start = time.perf_counter()
     code, said = _cli(store_path, "import-cap", str(path), "--new-incident", capsys=capsys)
@@ -208,7 +209,7 @@ def test_polygon_of_100k_points_is_refused_quickly(
     assert code == 1
     assert "poly.cap: alert info 1: <polygon> has 100000 points" in said
     assert f"at most {MAX_POLYGON_POINTS}" in said
-    with Store.open(store_path) as store:
+    with open_store(store_path) as store:
         assert dump_text(store) == before
 
 
@@ -262,7 +263,7 @@ def test_new_incident_import_is_all_or_nothing(store_path: Path, tmp_path: Path,
 def test_record_cap_into_incident_is_all_or_nothing(
     store_path: Path, tmp_path: Path, actor
 ) -> None:
-    with Store.open(store_path) as s:
+    with open_store(store_path) as s:
         inc = incidents.create_incident(s, actor=actor, name="Flood", incident_type="flood")
     path = _three_alerts(tmp_path)
 
@@ -273,7 +274,7 @@ def test_record_cap_into_incident_is_all_or_nothing(
 
 
 def test_record_alerts_is_all_or_nothing(store_path: Path, tmp_path: Path, actor) -> None:
-    with Store.open(store_path) as s:
+    with open_store(store_path) as s:
         inc = incidents.create_incident(s, actor=actor, name="Flood", incident_type="flood")
     inputs = [
         alerts.AlertInput(

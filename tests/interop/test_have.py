@@ -10,6 +10,7 @@ from lxml import etree
 
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import eei, incidents, organizations
 from hcc_desktop.core.store import Store
 from hcc_desktop.interop.have_export import export_have
@@ -149,7 +150,7 @@ def test_nothing_validated_is_refused(store, actor, tmp_path) -> None:
 def test_round_trip_into_another_store(store, actor, world, tmp_path, envelope) -> None:
     out = tmp_path / "have.xml"
     export_have(store, out, incident_id=world["inc"], envelope=envelope)
-    other = Store.open(tmp_path / "other.sqlite", station_name="Region 1", wall=FakeWall())
+    other = open_store(tmp_path / "other.sqlite", station_name="Region 1", wall=FakeWall())
     try:
         w2 = _world(other, actor)
         result = import_have(other, out, actor=actor, incident_id=w2["inc"], period=1)

@@ -17,6 +17,7 @@ from lxml import etree
 from hcc_desktop import cli
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import eei, organizations
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -53,7 +54,7 @@ def world(store_path: Path, actor: Actor, tmp_path: Path) -> dict[str, Any]:
     """A closed store with two members and an incident (Hartford's values validated),
     and a foreign document: the export of Hartford's values under another system's
     names and ids, plus a second hospital in Springfield, MA."""
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         w: dict[str, Any] = _world(s, actor)
         ids = eei.set_values(
             s, actor=actor, incident_id=w["inc"], organization_id=w["hh"], period=1,
@@ -96,7 +97,7 @@ def foreign_have(ours: Path, out: Path, *, ids: bool = True, campus: str = CAMPU
 
 @pytest.fixture
 def opened(store_path: Path, wall: FakeWall) -> Iterator[Store]:
-    s = Store.open(store_path, wall=wall)
+    s = open_store(store_path, wall=wall)
     yield s
     s.close()
 
@@ -127,7 +128,7 @@ def _import(run: Run, world: dict[str, Any], *extra: str) -> tuple[int, str, str
 
 
 def _values(store_path: Path, inc: str, org_id: str) -> dict[str, object]:
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         return {
             r.element_code: r.value
             for r in eei.reports_for_period(s, incident_id=inc, period=1)
@@ -156,7 +157,7 @@ def test_map_records_values_and_remembers(world: dict[str, Any], store_path: Pat
     assert f"NOT matched: {ELSEWHERE} in Springfield" in out
     assert f"{len(VALUES)} values recorded" in out and "1 hospitals not matched" in out
     assert _values(store_path, world["inc"], world["hh"]) == VALUES
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         aliases = json.loads(s.get_setting(ALIASES_SETTING) or "{}")
     assert aliases == {"id:EMR-0042": world["hh"], f"name:{CAMPUS.lower()}": world["hh"]}
 
@@ -183,7 +184,7 @@ def test_add_unmatched_adds_a_facility_with_what_have_carries(
     assert code == 0, err
     assert f"added as a new facility: {ELSEWHERE}" in out
     assert "0 hospitals not matched; 1 added as new facilities" in out
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         (new,) = [o for o in organizations.list_organizations(s) if o.name == ELSEWHERE]
     got = {k: getattr(new, k) for k in (
         "member_type", "membership", "address", "town", "state", "zip", "lat", "lon",
@@ -203,21 +204,21 @@ def test_reimport_and_later_documents_match_by_the_remembered_mapping(
     world: dict[str, Any], store_path: Path, run: Run, tmp_path: Path
 ) -> None:
     assert _import(run, world, "--map", f"{CAMPUS}=Hartford Hospital", "--add-unmatched")[0] == 0
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         before = dump_text(s)
     code, out, _ = _import(run, world)  # the same document, no options
     assert code == 0
     assert f"matched (remembered mapping): {CAMPUS} → Hartford Hospital" in out
     assert f"matched (remembered mapping): {ELSEWHERE} → {ELSEWHERE}" in out
     assert "0 hospitals not matched" in out
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         assert dump_text(s) == before  # the same values again change nothing
     # A later file of the same system: the hospital renamed, its id the same ...
     renamed = foreign_have(tmp_path / "ours.xml", tmp_path / "later.xml", campus="CRC Main")
     # ... and one from a feed that sends names only.
     no_ids = foreign_have(tmp_path / "ours.xml", tmp_path / "names.xml", ids=False)
     for doc in (renamed, no_ids):
-        with Store.open(store_path, wall=FakeWall()) as s:
+        with open_store(store_path, wall=FakeWall()) as s:
             preview = preview_have(s, doc, incident_id=world["inc"], period=1)
         assert [(mt.organization_name, mt.how) for mt in preview.matches] == [
             ("Hartford Hospital", HOW_REMEMBERED),
@@ -230,7 +231,7 @@ def test_added_facility_matches_by_its_id_in_the_other_system_without_the_settin
 ) -> None:
     """The member added from the file carries the partner's id (synchronised), so a
     station that has the member but not this station's local mapping matches it too."""
-    with Store.open(store_path, wall=FakeWall()) as s:
+    with open_store(store_path, wall=FakeWall()) as s:
         import_have(s, world["path"], actor=actor, incident_id=world["inc"], period=1,
                     add_unmatched=True)  # fmt: skip
         s.set_setting(ALIASES_SETTING, None)

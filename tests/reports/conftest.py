@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 
@@ -29,7 +30,7 @@ DUTY_OFFICER = Actor("Marisol Ortega", "Duty Officer")
 def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     demo = pytest.importorskip("hcc_desktop.demo", reason="the demo data set is not built yet")
     path = tmp_path_factory.mktemp("demo") / "store.sqlite"
-    with Store.open(path, station_name="CTDPH-EOC-01") as store:
+    with open_store(path, station_name="CTDPH-EOC-01") as store:
         demo.seed_demo(store, as_of=AS_OF)
     return path
 
@@ -37,7 +38,7 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_store(demo_path: Path) -> Iterator[Store]:
     """Shared by every report test: they only read."""
-    store = Store.open(demo_path)
+    store = open_store(demo_path)
     yield store
     store.close()
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog, QPushBu
 
 from hcc_desktop.cli.context import resolve_org
 from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import incidents, requests
-from hcc_desktop.core.store import Store
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.reports import (
     briefing_dialog,
@@ -41,7 +41,7 @@ JOB_TIMEOUT_MS = 60_000
 @pytest.fixture
 def ctx(demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:
     monkeypatch.setenv(SETTINGS_ENV, str(tmp_path / "settings"))
-    store = Store.open(demo_path)
+    store = open_store(demo_path)
     context = AppContext(store, DUTY_OFFICER)
     inc = incidents.current_incident(store)
     assert inc is not None

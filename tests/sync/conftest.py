@@ -23,7 +23,7 @@ from helpers import (
 )
 
 from hcc_desktop.core import migrations
-from hcc_desktop.core.store import Store
+from hcc_desktop.core.opening import open_store
 
 
 def _ram_base() -> Path | None:
@@ -75,7 +75,7 @@ def pool(ram_root: Path) -> dict[str, Path]:
     directory = ram_root / "station-pool"
     paths = build_pool(directory, POOL_NAMES, seed="pool")
     write_seeded_key(directory / f"{OUTSIDER}.sqlite", f"pool/{OUTSIDER}")
-    outsider = Store.open(directory / f"{OUTSIDER}.sqlite", station_name=OUTSIDER)
+    outsider = open_store(directory / f"{OUTSIDER}.sqlite", station_name=OUTSIDER)
     paths[OUTSIDER] = outsider.path
     outsider.close()
     return paths

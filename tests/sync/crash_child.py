@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from hcc_desktop.core import migrations  # noqa: E402
-from hcc_desktop.core.store import Store  # noqa: E402
+from hcc_desktop.core.opening import open_store  # noqa: E402
 from hcc_desktop.sync import exporter, importer  # noqa: E402
 
 # As in tests/sync/conftest.py: the answer cannot change within a process.
@@ -81,7 +81,7 @@ def child(cmd: dict[str, Any], report_fd: int) -> None:
     zipfile.ZipFile.writestr = _wrap(steps, zipfile.ZipFile.writestr)  # type: ignore[method-assign]
     zipfile.ZipFile.write = _wrap(steps, zipfile.ZipFile.write)  # type: ignore[method-assign]
     wall_ms = int(cmd["wall"])
-    store = Store.open(Path(cmd["store"]), wall=lambda: wall_ms)
+    store = open_store(Path(cmd["store"]), wall=lambda: wall_ms)
     steps.armed = True
 
     def progress(done: int, total: int) -> bool:

@@ -44,6 +44,7 @@ from hcc_desktop.core import ids
 from hcc_desktop.core import models as m
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.entities import ENTITIES
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.station import key_path_for, load_private_key
 from hcc_desktop.core.store import Store
@@ -106,7 +107,7 @@ def build_pool(
         for n in names:
             write_seeded_key(directory / f"{n}.sqlite", f"{seed}/{n}")
     stores = {
-        n: Store.open(directory / f"{n}.sqlite", station_name=n, wall=FakeWall()) for n in names
+        n: open_store(directory / f"{n}.sqlite", station_name=n, wall=FakeWall()) for n in names
     }
     for n, s in stores.items():
         trust.export_key(s, directory / f"{n}.pub.json")
@@ -131,7 +132,7 @@ class Station:
 
     def restart(self) -> None:
         self.store.close()
-        self.store = Store.open(self.path, wall=self.wall)
+        self.store = open_store(self.path, wall=self.wall)
 
     def close(self) -> None:
         self.store.close()
@@ -142,7 +143,7 @@ def station_from(template: Path, dest: Path, *, wall_ms: int = START_MS) -> Stat
     dest.mkdir(parents=True, exist_ok=True)
     path = copy_store(template, dest / template.name)
     wall = FakeWall(wall_ms)
-    store = Store.open(path, wall=wall)
+    store = open_store(path, wall=wall)
     return Station(store.station_name, path, wall, store)
 
 
@@ -150,7 +151,7 @@ def fresh_station(directory: Path, name: str, *, wall_ms: int = START_MS) -> Sta
     """A really new store (its own new key), for tests about keys and trust."""
     directory.mkdir(parents=True, exist_ok=True)
     wall = FakeWall(wall_ms)
-    store = Store.open(directory / f"{name}.sqlite", station_name=name, wall=wall)
+    store = open_store(directory / f"{name}.sqlite", station_name=name, wall=wall)
     return Station(name, store.path, wall, store)
 
 

@@ -41,6 +41,7 @@ from helpers import (
 
 from hcc_desktop.core.check import check_store
 from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.store import Store
 from hcc_desktop.sync import importer
@@ -133,7 +134,7 @@ def scene(pool: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Sc
     reference = disk / "reference" / "S1.sqlite"
     reference.parent.mkdir()
     copy_files(s1.path, reference)
-    with Store.open(reference, wall=FakeWall(TRIAL_WALL)) as ref:
+    with open_store(reference, wall=FakeWall(TRIAL_WALL)) as ref:
         report = importer.import_package(ref, package)
         assert report.conflicts == 1 and report.new > 6 * MEMBERS
         after_dump, after_ids = dump_text(ref), version_ids(ref)
@@ -181,13 +182,13 @@ def test_kill_9_during_import(server: ForkServer, scene: Scene, tmp_path: Path) 
     dry = _fresh(scene.receiver, tmp_path / "dry")
     run = server.run(op="import", store=str(dry), package=str(scene.package))
     assert not run["killed"] and run["code"] == 0 and run["steps"], run
-    with Store.open(dry, wall=FakeWall(TRIAL_WALL)) as st:
+    with open_store(dry, wall=FakeWall(TRIAL_WALL)) as st:
         assert dump_text(st) == scene.after_dump  # the child imports as the test does
     outcomes: Counter[str] = Counter()
     for i, kill in enumerate(_plan(rng, IMPORT_TRIALS, run["steps"], run["seconds"])):
         path = _fresh(scene.receiver, tmp_path / f"trial-{i}")
         result = server.run(op="import", store=str(path), package=str(scene.package), **kill)
-        with Store.open(path, wall=FakeWall(TRIAL_WALL)) as st:
+        with open_store(path, wall=FakeWall(TRIAL_WALL)) as st:
             report = check_store(st)
             assert report.ok, (i, kill, report.integrity, report.problems)
             dump, ids, logged = dump_text(st), version_ids(st), _imported(st, scene.package_id)
@@ -221,7 +222,7 @@ def test_kill_9_during_export(
     assert not run["killed"] and run["code"] == 0 and run["steps"], run
     old_bytes = scene.package.read_bytes()
     outcomes: Counter[str] = Counter()
-    with Store.open(verifier_path, wall=FakeWall(TRIAL_WALL)) as verifier:
+    with open_store(verifier_path, wall=FakeWall(TRIAL_WALL)) as verifier:
         assert {x["id"] for x in read_parts(out).lines} == scene.sender_ids
         for i, kill in enumerate(_plan(rng, EXPORT_TRIALS, run["steps"], run["seconds"])):
             path = _fresh(scene.sender, tmp_path / f"trial-{i}")
@@ -241,7 +242,7 @@ def test_kill_9_during_export(
                 checked = importer.check_package(verifier, out)  # raises if damaged
                 assert {r.id for r in checked.rows} == scene.sender_ids, (i, kill)
                 outcomes["complete"] += 1
-            with Store.open(path, wall=FakeWall(TRIAL_WALL)) as st:
+            with open_store(path, wall=FakeWall(TRIAL_WALL)) as st:
                 report = check_store(st)
                 assert report.ok, (i, kill, report.integrity, report.problems)
                 assert dump_text(st) == scene.sender_dump

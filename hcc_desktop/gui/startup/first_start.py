@@ -18,6 +18,7 @@ from pathlib import Path
 
 from hcc_desktop.core import backups
 from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.station import key_path_for
 from hcc_desktop.core.store import Store
@@ -77,7 +78,7 @@ def create(plan: Plan, *, progress: Progress | None = None) -> Outcome:
     """Carry out the plan; returns the open store. Raises HccError (nothing left on disk)
     when the demo cannot be seeded or the hub's key or package is refused."""
     check(plan)
-    store = Store.open(plan.path, station_name=plan.station.strip())
+    store = open_store(plan.path, station_name=plan.station.strip())
     try:
         if plan.start is Start.DEMO:
             from hcc_desktop.demo import seed_demo

@@ -28,7 +28,7 @@ class Kind(StrEnum):
     NEWER = "newer"  # written by a newer program (unknown schema revision)
     NOT_STORE = "not-store"  # some other file
     KEY_MISSING = "key-missing"  # the store is fine, its station key is gone
-    OTHER = "other"  # any other refusal from Store.open
+    OTHER = "other"  # any other refusal from open_store
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def diagnose(path: Path, *, check_integrity: bool = True) -> Problem | None:
 
 
 def classify(exc: StoreError, path: Path) -> Problem:
-    """A refusal from Store.open as a Problem, for what the probe could not foresee
+    """A refusal from open_store as a Problem, for what the probe could not foresee
     (a lock taken between probe and open, a key of another station)."""
     text = str(exc)
     if isinstance(exc, NewerStoreError):

@@ -28,7 +28,7 @@ from PySide6.QtCore import QLockFile, QSettings
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from sqlalchemy import event
 
-from hcc_desktop.core import backups
+from hcc_desktop.core import backups, opening
 from hcc_desktop.core.errors import StoreError
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.station import key_path_for
@@ -163,7 +163,7 @@ def open_read_only(path: Path) -> Session:
         key = key_path_for(path)
         if key.exists():
             shutil.copy2(key, key_path_for(copy))
-        store = Store.open(copy, create=False)
+        store = opening.open_store(copy, create=False)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -175,7 +175,7 @@ def open_read_only(path: Path) -> Session:
 
 
 def _open_writable(path: Path, lock: QLockFile | None) -> Session:
-    store = Store.open(path)
+    store = opening.open_store(path)
     session = Session(store, path, lock=lock)
     try:
         backups.daily(store)
