@@ -32,7 +32,7 @@ from hcc_desktop.demo.seed import seed_demo
 from hcc_desktop.interop.cap_export import Advisory, export_cap
 from hcc_desktop.sync import conflicts, exporter, history, importer, trust
 from tests.conftest import FakeWall, copy_store
-from tests.store_faults import assert_all_or_nothing, snapshot
+from tests.store_faults import DiskFull, assert_all_or_nothing, snapshot
 
 ANN = Actor("Ann Duty", "Duty Officer")
 AS_OF = dt.date(2026, 11, 18)
@@ -226,8 +226,6 @@ def test_cap_advisory_file_and_record_together(with_incident: Path, tmp_path: Pa
     # A failed record leaves no file: the disk fills at the record's first write.
     out.unlink(missing_ok=True)
     copy_store(with_incident, tmp_path / "work.sqlite")
-    from tests.store_faults import DiskFull
-
     with open_store(tmp_path / "work.sqlite", wall=FakeWall()) as store:
         DiskFull(store, fail_at=1)
         with pytest.raises(Exception, match="disk is full"):
@@ -317,3 +315,23 @@ def test_seed_demo_on_a_full_disk_leaves_the_store_as_it_was(
             assert reopened.read().query(m.Region).count() == 0
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_a_package_appears_only_with_its_sent_record(template_store: Path, tmp_path: Path) -> None:
+    """Export writes the package and records it as sent together: a refused record
+    leaves no package file (and no half-written one) beside the store."""
+    store_path = copy_store(template_store, tmp_path / "store.sqlite")
+    out = tmp_path / "out" / "pkg.hccsync"
+    out.parent.mkdir()
+    with open_store(store_path, wall=FakeWall()) as store:
+        orgs.add_region(store, actor=ANN, name="North", key="N")
+        before = snapshot(store_path)
+        fault = DiskFull(store, fail_at=1)
+        with pytest.raises(Exception, match="disk is full"):
+            exporter.export_package(store, out)
+        fault.remove()
+        assert list(out.parent.iterdir()) == []
+        assert snapshot(store_path) == before
+        exporter.export_package(store, out)
+        assert out.exists()
+        assert history.station_summaries(store)

@@ -22,5 +22,18 @@ def staged(out: Path) -> Iterator[Path]:
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, out)
+        _sync_folder(out.parent)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows has no directory handles to
+    sync and orders renames on its own."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder if str(folder) else ".", os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -11,7 +11,6 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from hcc_desktop import __version__
 from hcc_desktop.core import migrations
 from hcc_desktop.core import models as m
 from hcc_desktop.core.clock import HybridClock
+from hcc_desktop.core.files import staged
 from hcc_desktop.core.ids import canonical_json, uuid7
 from hcc_desktop.core.station import key_path_for, load_private_key
 from hcc_desktop.core.store import Store
@@ -121,29 +121,15 @@ def export_package(
                 "site_id": store.site_id,
                 "sig": base64.b64encode(key.sign(manifest_bytes)).decode("ascii"),
             }
-            _write_atomically(out, manifest_bytes, Path(tmp_changes), signature)
+            # The package appears only once "sent" is recorded, and the record only if
+            # the package could be written (core/files.staged).
+            with staged(out) as tmp, store.atomic():
+                with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                    zf.writestr(fmt.MANIFEST, manifest_bytes)
+                    zf.write(tmp_changes, fmt.CHANGES)
+                    zf.writestr(fmt.SIGNATURE, canonical_json(signature).encode("utf-8"))
+                record_export(store, for_site=peer_site, at=created_at)
         finally:
             if os.path.exists(tmp_changes):
                 os.unlink(tmp_changes)
-    record_export(store, for_site=peer_site, at=created_at)
     return ExportResult(out, package_id, lines, against, out.stat().st_size)
-
-
-def _write_atomically(out: Path, manifest: bytes, changes: Path, signature: dict[str, Any]) -> None:
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr(fmt.MANIFEST, manifest)
-            zf.write(changes, fmt.CHANGES)
-            zf.writestr(fmt.SIGNATURE, canonical_json(signature).encode("utf-8"))
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-        dir_fd = os.open(out.parent if str(out.parent) else ".", os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
