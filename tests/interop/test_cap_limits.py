@@ -309,7 +309,7 @@ def test_cli_new_incident_is_all_or_nothing(
     monkeypatch.setenv("HCC_OPERATOR", "Dana Reyes")
 
     def writer(s: Store) -> object:
-        monkeypatch.setattr(cli.Store, "open", lambda *a, **k: _Unclosed(s))
+        monkeypatch.setattr(cli, "open_store", lambda *a, **k: _Unclosed(s))
         code = cli.main(["--store", str(s.path), "import-cap", str(path), "--new-incident"])
         if code != 0:
             raise RuntimeError(f"exit {code}")
