@@ -62,7 +62,7 @@ def run_steps(work: Path) -> str:
         def seed() -> Any:
             from hcc_desktop.demo import seed_demo
 
-            return seed_demo(store, as_of=dt.date.today(), actor=ACTOR)
+            return seed_demo(store, as_of=dt.datetime.now().astimezone(), actor=ACTOR)
 
         demo = _step("seed demo", seed)
 

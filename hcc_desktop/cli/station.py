@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from hcc_desktop.cli.context import Context, Unavailable, emit, optional_choice
@@ -41,8 +41,25 @@ DEMO_COUNTS = (
 )  # fmt: skip
 
 
+def _demo_moment(text: str | None) -> date | datetime:
+    """`--as-of`: a date (the whole story of that day, reproducible) or a local time
+    (the story as far as it has happened then); by default, now."""
+    if not text:
+        return datetime.now().astimezone()
+    if len(text.strip()) == 10:
+        return parse_date("as_of", text.strip())
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(
+            "as_of",
+            f"expected a date like 2026-11-23 or a time like 2026-11-23T13:40, got {text!r}",
+        ) from None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
 def cmd_seed_demo(ctx: Context, args: argparse.Namespace) -> int:
-    as_of = parse_date("as_of", args.as_of) if args.as_of else date.today()
+    as_of = _demo_moment(args.as_of)
     try:
         from hcc_desktop.demo import seed_demo
     except ImportError as exc:
@@ -51,7 +68,12 @@ def cmd_seed_demo(ctx: Context, args: argparse.Namespace) -> int:
         raise
     summary = seed_demo(ctx.store, as_of=as_of, actor=ctx.actor)
     counts = {name: getattr(summary, name, "?") for name in DEMO_COUNTS}
-    emit(f"Demo coalition as of {as_of.isoformat()} loaded into {ctx.store.path}:")
+    when = (
+        as_of.strftime("%Y-%m-%d %H:%M %Z").strip()
+        if isinstance(as_of, datetime)
+        else f"the evening of {as_of.isoformat()}"
+    )
+    emit(f"Demo coalition as of {when} loaded into {ctx.store.path}:")
     emit(", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items()))
     inc_id = getattr(summary, "incident_id", None)
     if inc_id:
@@ -175,7 +197,13 @@ def register(cmds: Commands) -> None:
     p = cmds.command("init", cmd_init, "create (or open) the store; show the station", create=True)
     p.add_argument("--station", metavar="NAME", help="name of this station (workstation)")
     p = cmds.command("seed-demo", cmd_seed_demo, "load the demo coalition", create=True)
-    p.add_argument("--as-of", metavar="DATE", help="the demo's 'today' (default: today)")
+    p.add_argument(
+        "--as-of",
+        metavar="WHEN",
+        help="a date (the whole story of that day, the same store every time) or a local "
+        "time like 2026-11-23T13:40 (the story as far as it has happened then); "
+        "default: now",
+    )
     cmds.command("undo", cmd_undo, "undo the operator's last change")
     p = cmds.command("dump", cmd_dump, "canonical dump of all synchronised data")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")

@@ -30,7 +30,7 @@ from hcc_desktop.core.services import eei, incidents, log, organizations, reques
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.services.log import NewEntry
 from hcc_desktop.core.store import Store
-from hcc_desktop.core.timeutil import add_hours
+from hcc_desktop.core.timeutil import add_hours, to_iso
 from hcc_desktop.demo.eei_plan import EEIPlan, plan_eei
 from hcc_desktop.demo.story import Demo, demo_periods, org_id
 
@@ -53,12 +53,22 @@ class DemoSummary:
     periods: int
 
 
-def seed_demo(store: Store, *, as_of: dt.date, actor: Actor | None = None) -> DemoSummary:
-    """Load the demo coalition and the hurricane exercise as it stands on the evening of
-    `as_of`. Refuses (field "store") when the store already holds the demo, so a second
-    run is a clear message instead of duplicates."""
+def seed_demo(
+    store: Store, *, as_of: dt.date | dt.datetime, actor: Actor | None = None
+) -> DemoSummary:
+    """Load the demo coalition and the hurricane exercise.
+
+    A date gives the whole story as it stands on the evening of that day (its 'now'): a
+    fixed, reproducible store. A moment (datetime; naive means this machine's time)
+    gives the story of that day as far as it has happened by then: the operational
+    period running at that moment is the current one, everything already reported lies
+    in the past, and what is still due (late reports, later steps, later periods) has
+    not happened yet, so on time, late and overdue mean what they say on screen.
+
+    Refuses (field "store") when the store already holds the demo, so a second run is a
+    clear message instead of duplicates."""
     who = actor or DEMO_ACTOR
-    demo = Demo.load(as_of)
+    demo, cut = _story_until(as_of)
     eei_plan = plan_eei(demo)
     # One transaction: a full disk or a kill part way leaves the store as it was, not
     # a coalition with regions and no members.
@@ -68,10 +78,10 @@ def seed_demo(store: Store, *, as_of: dt.date, actor: Actor | None = None) -> De
         members, facilities = _seed_organizations(store, who, demo)
         contacts = _seed_contacts(store, who, demo)
         incident_id = _seed_incident(store, who, demo)
-        periods = _seed_periods(store, who, demo, incident_id)
-        entries = _seed_log(store, who, demo, incident_id)
-        reqs = _seed_requests(store, demo, incident_id)
-        reports = _seed_eei(store, who, demo, eei_plan, incident_id)
+        periods = _seed_periods(store, who, demo, incident_id, cut)
+        entries = _seed_log(store, who, demo, incident_id, cut)
+        reqs = _seed_requests(store, demo, incident_id, cut)
+        reports = _seed_eei(store, who, demo, eei_plan, incident_id, cut)
     return DemoSummary(
         incident_id=incident_id,
         regions=regions,
@@ -83,6 +93,17 @@ def seed_demo(store: Store, *, as_of: dt.date, actor: Actor | None = None) -> De
         eei_reports=reports,
         periods=periods,
     )
+
+
+def _story_until(as_of: dt.date | dt.datetime) -> tuple[Demo, str]:
+    """The story for `as_of` and the moment (stored form) it is cut at."""
+    if not isinstance(as_of, dt.datetime):
+        demo = Demo.load(as_of)
+        return demo, demo.now
+    day = Demo.load(as_of.date()).clock.day_of(as_of)
+    demo = Demo.load(day)
+    moment = as_of if as_of.tzinfo else as_of.astimezone()
+    return demo, min(to_iso(moment), demo.now)
 
 
 def _refuse_if_seeded(store: Store, demo: Demo) -> None:
@@ -213,9 +234,10 @@ def _seed_incident(store: Store, actor: Actor, demo: Demo) -> str:
     )
 
 
-def _seed_periods(store: Store, actor: Actor, demo: Demo, incident_id: str) -> int:
-    plan = demo_periods(demo)
-    for p, objectives in zip(plan, demo.incident["periods"], strict=True):
+def _seed_periods(store: Store, actor: Actor, demo: Demo, incident_id: str, cut: str) -> int:
+    """The periods begun by `cut` (the last of them is running)."""
+    plan = [p for p in demo_periods(demo) if p.starts_at <= cut]
+    for p, objectives in zip(plan, demo.incident["periods"], strict=False):
         incidents.add_period(
             store,
             actor=actor,
@@ -232,15 +254,22 @@ def _seed_periods(store: Store, actor: Actor, demo: Demo, incident_id: str) -> i
 # --------------------------------------------------------------------- log
 
 
-def _seed_log(store: Store, actor: Actor, demo: Demo, incident_id: str) -> int:
-    entries = [_new_entry(demo, e) for e in demo.scenario["log"]]
+def _seed_log(store: Store, actor: Actor, demo: Demo, incident_id: str, cut: str) -> int:
+    written = [e for e in demo.scenario["log"] if demo.clock.at(e["at"]) <= cut]
+    entries = [_new_entry(demo, e) for e in written]
     log.add_entries(store, actor=actor, incident_id=incident_id, entries=entries)
-    for e in demo.scenario["log"]:
+    for e in written:
         if e.get("significant"):
-            _significance(store, demo, demo.entry_id(e["key"]), e["significant"])
-    for c in demo.scenario["corrections"]:
+            _significance(store, demo, demo.entry_id(e["key"]), e["significant"], cut)
+    kept = {e["key"] for e in written}
+    corrections = [
+        c
+        for c in demo.scenario["corrections"]
+        if c["corrects"] in kept and demo.clock.at(c["at"]) <= cut
+    ]
+    for c in corrections:
         _correct(store, demo, c)
-    return len(entries) + len(demo.scenario["corrections"])
+    return len(entries) + len(corrections)
 
 
 def _new_entry(demo: Demo, e: Mapping[str, Any]) -> NewEntry:
@@ -257,8 +286,13 @@ def _new_entry(demo: Demo, e: Mapping[str, Any]) -> NewEntry:
     )
 
 
-def _significance(store: Store, demo: Demo, entry_id: str, sig: Mapping[str, Any]) -> None:
-    """Nominated by one person, reviewed (approved or declined) by the situation unit."""
+def _significance(
+    store: Store, demo: Demo, entry_id: str, sig: Mapping[str, Any], cut: str
+) -> None:
+    """Nominated by one person, reviewed (approved or declined) by the situation unit;
+    each step only once it has happened by `cut`."""
+    if demo.clock.at(sig["at"]) > cut:
+        return
     by = demo.person(sig["by"])
     log.nominate(
         store,
@@ -268,7 +302,7 @@ def _significance(store: Store, demo: Demo, entry_id: str, sig: Mapping[str, Any
         at=demo.clock.at(sig["at"]),
     )
     review = sig.get("review")
-    if review:
+    if review and demo.clock.at(review["at"]) <= cut:
         log.review(
             store,
             actor=demo.person(review["by"]).actor,
@@ -306,13 +340,16 @@ def _deliver_to(demo: Demo, key: str) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _seed_requests(store: Store, demo: Demo, incident_id: str) -> int:
-    for spec in demo.scenario["requests"]:
-        _seed_request(store, demo, incident_id, spec)
-    return len(demo.scenario["requests"])
+def _seed_requests(store: Store, demo: Demo, incident_id: str, cut: str) -> int:
+    made = [s for s in demo.scenario["requests"] if demo.clock.at(s["created"]["at"]) <= cut]
+    for spec in made:
+        _seed_request(store, demo, incident_id, spec, cut)
+    return len(made)
 
 
-def _seed_request(store: Store, demo: Demo, incident_id: str, spec: Mapping[str, Any]) -> str:
+def _seed_request(
+    store: Store, demo: Demo, incident_id: str, spec: Mapping[str, Any], cut: str
+) -> str:
     """Create the request as its requester did, then walk it through the lifecycle step
     by step as the logistics staff did, each step at its scenario time. The supplier
     and order number are filled in when the resource is committed, as on the board."""
@@ -341,6 +378,8 @@ def _seed_request(store: Store, demo: Demo, incident_id: str, spec: Mapping[str,
         notes=spec.get("notes"),
     )
     for step in spec["steps"]:
+        if demo.clock.at(step["at"]) > cut:
+            break
         who = demo.person(step["by"]).actor
         if step["status"] == "committed" and (spec.get("supplier") or spec.get("order_number")):
             requests.update_request(
@@ -364,20 +403,29 @@ def _seed_request(store: Store, demo: Demo, incident_id: str, spec: Mapping[str,
 # --------------------------------------------------------------------- EEI
 
 
-def _seed_eei(store: Store, actor: Actor, demo: Demo, plan: EEIPlan, incident_id: str) -> int:
-    made = 0
-    for _, batch in sorted(plan.batches.items()):
-        ids = eei.submit_reports(store, actor=actor, incident_id=incident_id, reports=batch)
-        made += len(ids)
-    due = {p.number: p.eei_due_at for p in demo_periods(demo)}
+def _seed_eei(
+    store: Store, actor: Actor, demo: Demo, plan: EEIPlan, incident_id: str, cut: str
+) -> int:
+    """The reports handed in by `cut`, and the reviews made of them by then."""
+    due = {p.number: p.eei_due_at for p in demo_periods(demo) if p.starts_at <= cut}
+    submitted: set[str] = set()
+    for period, batch in sorted(plan.batches.items()):
+        arrived = [r for r in batch if period in due and (r.reported_at or "") <= cut]
+        if arrived:
+            ids = eei.submit_reports(store, actor=actor, incident_id=incident_id, reports=arrived)
+            submitted.update(ids)
     for review in plan.reviews:
+        # Reviewed an hour and a half after the due time, once the late reports are in.
+        at = add_hours(due[review.period], 1.5) if review.period in due else None
+        report_ids = tuple(r for r in review.report_ids if r in submitted)
+        if at is None or at > cut or not report_ids:
+            continue
         eei.validate(
             store,
             actor=demo.person(review.by).actor,
-            report_ids=review.report_ids,
+            report_ids=report_ids,
             state=review.state,
             note=review.note,
-            # Reviewed an hour and a half after the due time, once the late reports are in.
-            at=add_hours(due[review.period], 1.5),
+            at=at,
         )
-    return made
+    return len(submitted)

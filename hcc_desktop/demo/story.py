@@ -85,6 +85,14 @@ class StoryClock:
         day = self.as_of + dt.timedelta(days=days)
         return dt.datetime(day.year, day.month, day.day, hour, minute)
 
+    def day_of(self, moment: dt.datetime) -> dt.date:
+        """The story's day (in its zone) of a moment, naive meaning this machine's time."""
+        aware = moment if moment.tzinfo else moment.astimezone()
+        if self.zone is not None:
+            return aware.astimezone(self.zone).date()
+        naive_utc = aware.astimezone(dt.UTC).replace(tzinfo=None)
+        return (naive_utc + _us_eastern_offset(naive_utc)).date()
+
     def utc(self, local: dt.datetime) -> dt.datetime:
         if self.zone is not None:
             return local.replace(tzinfo=self.zone).astimezone(dt.UTC)
@@ -176,6 +184,11 @@ class Demo:
         return self.scenario["incident"]
 
     @property
+    def now(self) -> str:
+        """The moment the story ends (its 'now': the evening of `as_of`)."""
+        return self.clock.at(self.scenario["now"])
+
+    @property
     def incident_id(self) -> str:
         return natural_id("incident", "demo", self.incident["key"])
 
@@ -193,6 +206,7 @@ class Demo:
     # -------------------------------------------------------------- checks
     def check(self) -> None:
         """Resolve every name and time the scenario uses, before the first write."""
+        self.clock.at(self.scenario["now"])
         for alias in self.scenario["places"]:
             self.key(alias)
         entry_keys: set[str] = set()

@@ -83,7 +83,7 @@ def create(plan: Plan, *, progress: Progress | None = None) -> Outcome:
         if plan.start is Start.DEMO:
             from hcc_desktop.demo import seed_demo
 
-            seed_demo(store, as_of=dt.date.today(), actor=plan.actor)
+            seed_demo(store, as_of=dt.datetime.now().astimezone(), actor=plan.actor)
             summary = "Demo coalition loaded (Hurricane Calder exercise)"
         elif plan.start is Start.JOIN:
             from hcc_desktop.sync import importer, trust
