@@ -4,6 +4,7 @@ field, and the store byte-for-byte as it was."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -23,6 +24,7 @@ from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.common import Actor
+from hcc_desktop.sync import trust
 
 ROOT = Path(__file__).resolve().parents[1]
 SETUP = Actor("Setup Script", "Planning")
@@ -654,6 +656,105 @@ def test_python_m_hcc_desktop_members_list(
         coalition["baystate"],
         coalition["bbhd"],
     }
+
+
+class _Terminal(io.StringIO):
+    """Stdin as a person at a terminal: what they will type, and isatty() true."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def other_key(tmp_path: Path) -> tuple[Path, str]:
+    """The public-key file of another station, and its fingerprint."""
+    with open_store(tmp_path / "region.sqlite", station_name="Region 2 HCC") as other:
+        key = tmp_path / "region-2.hcckey"
+        trust.export_key(other, key)
+        return key, other.identity.fingerprint
+
+
+def _trusted(store_path: Path) -> list[str]:
+    with open_store(store_path, create=False) as s:
+        return [st.name for st in trust.list_stations(s) if st.trusted and not st.is_self]
+
+
+def _shows_fingerprint(out: str, fingerprint: str) -> None:
+    """The key's fingerprint on a line of its own, in the GUI's groups of four."""
+    lines = [line.strip() for line in out.splitlines()]
+    assert "  ".join(fingerprint.split()) in lines, out
+
+
+def test_station_trust_asks_and_trusts_on_yes(
+    run: Run, store_path: Path, other_key: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, fingerprint = other_key
+    monkeypatch.setattr(sys, "stdin", _Terminal("y\n"))
+    r = run("station", "trust", str(key))
+    assert r.code == 0, r.err
+    _shows_fingerprint(r.out, fingerprint)
+    assert "Does the other station's screen show exactly this fingerprint? [y/N]" in r.out
+    assert "Trusted Region 2 HCC" in r.out and f"Fingerprint: {fingerprint}" in r.out
+    assert _trusted(store_path) == ["Region 2 HCC"]
+
+
+@pytest.mark.parametrize("answer", ["n\n", "\n", "maybe\n", ""])
+def test_station_trust_anything_but_yes_trusts_nothing(
+    run: Run,
+    store_path: Path,
+    other_key: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+) -> None:
+    key, fingerprint = other_key
+    before = dump(run)
+    monkeypatch.setattr(sys, "stdin", _Terminal(answer))
+    r = run("station", "trust", str(key))
+    refused(r, str(key))
+    assert "not confirmed" in r.err
+    _shows_fingerprint(r.out, fingerprint)
+    assert _trusted(store_path) == []
+    assert dump(run) == before
+
+
+def test_station_trust_without_a_terminal_needs_yes(
+    run: Run, store_path: Path, other_key: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, fingerprint = other_key
+    before = dump(run)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))  # a pipe: nobody to ask
+    r = run("station", "trust", str(key))
+    refused(r, str(key))
+    assert "compare the fingerprint" in r.err and "--yes" in r.err
+    _shows_fingerprint(r.out, fingerprint)
+    assert _trusted(store_path) == []
+    assert dump(run) == before
+
+
+def test_station_trust_yes_skips_the_question(
+    run: Run, store_path: Path, other_key: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key, fingerprint = other_key
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    r = run("station", "trust", str(key), "--yes")
+    assert r.code == 0, r.err
+    assert "[y/N]" not in r.out
+    _shows_fingerprint(r.out, fingerprint)
+    assert _trusted(store_path) == ["Region 2 HCC"]
+
+
+def test_station_trust_refuses_own_key_and_a_bad_file_before_asking(
+    run: Run, store_path: Path, tmp_path: Path
+) -> None:
+    own = tmp_path / "own.hcckey"
+    assert run("station", "export-key", str(own)).code == 0
+    r = run("station", "trust", str(own), "--yes")
+    refused(r, str(own))
+    assert "own key" in r.err and "[y/N]" not in r.out
+    junk = tmp_path / "junk.hcckey"
+    junk.write_text("not a key\n")
+    refused(run("station", "trust", str(junk), "--yes"), str(junk))
+    assert _trusted(store_path) == []
 
 
 # ------------------------------------------------------------------ demo

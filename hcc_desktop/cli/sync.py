@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from hcc_desktop.cli.context import Context, emit
 from hcc_desktop.cli.fmt import short, show_time, table, to_json
 from hcc_desktop.cli.registry import Commands
 from hcc_desktop.core import backups
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.sync import conflicts, exporter, importer, trust
 
 
@@ -33,8 +35,58 @@ def cmd_station_export_key(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+CONFIRM_QUESTION = "Does the other station's screen show exactly this fingerprint? [y/N] "
+
+
+def _stdin_is_terminal() -> bool:
+    """Whether a person can answer; a script's pipe or a closed stdin cannot."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _show_fingerprint(kf: trust.KeyFile, path: Path) -> None:
+    """The fingerprint set apart and in the GUI's groups of four, so the operator can
+    read it aloud group by group and compare it with the other station's screen."""
+    emit(f"Station:     {kf.name} (site {kf.site_id})")
+    emit(f"Key file:    {path}")
+    emit("")
+    emit("    " + "  ".join(kf.fingerprint.split()))
+    emit("")
+    emit("Compare it with the other station's screen (`hcc-desktop station show` there,")
+    emit("or File -> Stations and trust) before trusting: a wrong key lets anyone sign")
+    emit("packages in that station's name.")
+
+
+def _confirmed() -> bool:
+    """y/N on the terminal; anything but yes (or end of input) is no."""
+    try:
+        answer = input(CONFIRM_QUESTION)
+    except EOFError:
+        emit("")
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
 def cmd_station_trust(ctx: Context, args: argparse.Namespace) -> int:
-    st = trust.trust(ctx.store, Path(args.file))
+    path = Path(args.file)
+    kf = trust.read_key_file(path)
+    if kf.site_id == ctx.store.site_id:
+        raise ValidationError(str(path), "this is this station's own key")
+    _show_fingerprint(kf, path)
+    if not args.yes:
+        if not _stdin_is_terminal():
+            raise ValidationError(
+                str(path),
+                "not trusted: no terminal to confirm on; compare the fingerprint above with "
+                "the other station's screen, then run again with --yes",
+            )
+        if not _confirmed():
+            raise ValidationError(
+                str(path), "not trusted: the fingerprint was not confirmed as matching"
+            )
+    st = trust.trust(ctx.store, path)
     emit(f"Trusted {st.name} (site {st.site_id})")
     emit(f"Fingerprint: {st.fingerprint}")
     return 0
@@ -141,8 +193,20 @@ def register(cmds: Commands) -> None:
     st.command("show", cmd_station_show, "name, site id and fingerprint")
     p = st.command("export-key", cmd_station_export_key, "write this station's public key file")
     p.add_argument("out", metavar="OUT")
-    p = st.command("trust", cmd_station_trust, "trust another station's public key file")
+    p = st.command(
+        "trust",
+        cmd_station_trust,
+        "trust another station's public key file",
+        description="Show the key file's fingerprint and ask whether the other station's "
+        "screen shows the same (y/N); only then trust it. Without a terminal, refused "
+        "unless --yes.",
+    )
     p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="the fingerprint was compared already (for scripts): trust without asking",
+    )
     st.command("list", cmd_station_list, "stations known here", json=True)
     p = st.command("revoke", cmd_station_revoke, "stop accepting a station's packages")
     p.add_argument("name", metavar="NAME")

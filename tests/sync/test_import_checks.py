@@ -300,7 +300,7 @@ def test_key_file_claiming_another_site_is_not_trusted(
     body["site_id"] = sender.store.site_id
     key_file.write_text(json.dumps(body))
     before = trust.list_stations(receiver.store)
-    res = run_cli("--store", str(receiver.path), "station", "trust", str(key_file))
+    res = run_cli("--store", str(receiver.path), "station", "trust", str(key_file), "--yes")
     assert res.code == 1, res
     assert f"{key_file}: site_id" in res.err and "does not belong to this key" in res.err
     assert trust.list_stations(receiver.store) == before

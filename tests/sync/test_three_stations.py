@@ -67,7 +67,7 @@ def test_three_stations_converge_and_resolve_the_one_conflict(tmp_path: Path) ->
     for n in nodes:
         for other in nodes:
             if other is not n:
-                out = n("station", "trust", str(keys / f"{other.name}.pub")).out
+                out = n("station", "trust", str(keys / f"{other.name}.pub"), "--yes").out
                 # What the operator reads back over the phone must match the other screen.
                 assert f"Trusted {other.name}" in out and prints[other.name] in out
         listed = n.json("station", "list")
