@@ -19,10 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, func, select
-from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.schema import CreateIndex, CreateTable
 
 from benchmarks.registry import Context, Lap, Result, stopwatch, workload
+from benchmarks.shared import (
+    insert_sql,
+    probe_pragmas,
+    q,
+    raw_connect,
+    remove_store,
+    store_pragmas,
+    table_ddl,
+    timed_write,
+)
 from hcc_desktop.core import dump as core_dump
 from hcc_desktop.core import models as m
 from hcc_desktop.core.entities import ENTITIES
@@ -119,16 +127,6 @@ def _baseline_rows(entries: Sequence[NewEntry], incident_id: str) -> list[tuple[
     return rows
 
 
-def _q(name: str) -> str:
-    """Quote an SQL identifier: some columns are SQL keywords (alerts.references)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _insert_sql(table: str, columns: Sequence[str]) -> str:
-    cols = ", ".join(_q(c) for c in columns)
-    return f"INSERT INTO {_q(table)} ({cols}) VALUES ({', '.join('?' * len(columns))})"
-
-
 def _batches(items: Sequence[NewEntry], size: int) -> Iterator[Sequence[NewEntry]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -149,63 +147,6 @@ def _open_store(path: Path) -> tuple[Store, str]:
         started_at=to_iso(INCIDENT_START),
     )
     return store, incident
-
-
-def _remove(path: Path) -> None:
-    """Delete a database and its companions (-wal, -shm, .key) so trials stay fresh and
-    the temporary directory stays small."""
-    for p in path.parent.glob(path.name + "*"):
-        p.unlink()
-
-
-#: Connection settings that change what reads and writes cost. They are read from a live
-#: store, so the baselines follow hcc_desktop.core.sqlite when it changes (a bigger page
-#: cache for the store must not make the store look faster than SQLite "for free").
-_PRAGMAS = (
-    "page_size",  # first: it only takes effect on a database that is still empty
-    "journal_mode",
-    "synchronous",
-    "cache_size",
-    "temp_store",
-    "mmap_size",
-    "wal_autocheckpoint",
-    "foreign_keys",
-    "busy_timeout",
-)
-
-
-def store_pragmas(store: Store) -> dict[str, Any]:
-    """The pragmas a store's connections run with (hcc_desktop.core.sqlite)."""
-    with store.engine.connect() as conn:
-        return {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in _PRAGMAS}
-
-
-def probe_pragmas(tmpdir: Path) -> dict[str, Any]:
-    path = tmpdir / "probe.sqlite"
-    store = open_store(path, station_name=STATION)
-    try:
-        return store_pragmas(store)
-    finally:
-        store.close()
-        _remove(path)
-
-
-def _raw_connect(path: Path, pragmas: dict[str, Any]) -> sqlite3.Connection:
-    """A plain sqlite3 connection in autocommit mode with the store's pragmas, so both
-    sides pay for the same journal, the same fsyncs and the same page cache."""
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    for name, value in pragmas.items():
-        conn.execute(f"PRAGMA {name}={value}")
-    return conn
-
-
-def _log_table_ddl() -> list[str]:
-    """CREATE TABLE/INDEX of log_entries from the model itself, so the baseline table
-    keeps the store's columns, primary key and index when the schema changes."""
-    dialect = sqlite_dialect.dialect()
-    ddl = [str(CreateTable(LOG_TABLE).compile(dialect=dialect))]
-    ddl += [str(CreateIndex(ix).compile(dialect=dialect)) for ix in LOG_TABLE.indexes]
-    return ddl
 
 
 def _count_log(store: Store, incident_id: str) -> int:
@@ -263,7 +204,7 @@ def _extract_floor(path: Path) -> tuple[dict[str, str], list[_FloorBatch]]:
                 (batch.winners if table == "winners" else batch.log_rows).append(row[:-1])
     finally:
         conn.close()
-    return {t: _insert_sql(t, cols) for t, cols in sql.items()}, list(by_change.values())
+    return {t: insert_sql(t, cols) for t, cols in sql.items()}, list(by_change.values())
 
 
 @workload(
@@ -288,8 +229,8 @@ def log_write(ctx: Context) -> Result:
     entries = _entries(n)
     rows = _baseline_rows(entries, incident_id=str(uuid7()))
     pragmas = probe_pragmas(ctx.tmpdir)
-    insert_sql = _insert_sql(LOG_TABLE.name, LOG_COLUMNS)
-    ddl = _log_table_ddl()
+    insert = insert_sql(LOG_TABLE.name, LOG_COLUMNS)
+    ddl = table_ddl(LOG_TABLE)
     counts: dict[str, int] = {}
     floor: list[_FloorBatch] = []
     floor_sql: dict[str, str] = {}
@@ -310,31 +251,19 @@ def log_write(ctx: Context) -> Result:
                 floor.extend(batches)
         finally:
             store.close()
-            _remove(path)
+            remove_store(path)
         return lap
 
     def baseline() -> Lap:
         path = ctx.tmpdir / "log_write_baseline.sqlite"
-        conn = _raw_connect(path, pragmas)
-        try:
-            for stmt in ddl:
-                conn.execute(stmt)
-            with stopwatch() as lap:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.executemany(insert_sql, rows)
-                conn.execute("COMMIT")
-            counts["baseline_rows"] = conn.execute(
-                f"SELECT count(*) FROM {LOG_TABLE.name}"
-            ).fetchone()[0]
-        finally:
-            conn.close()
-            _remove(path)
+        lap, stored = timed_write(path, pragmas, ddl, [(insert, rows)])
+        counts["baseline_rows"] = len(stored[LOG_TABLE.name])
         return lap
 
     def schema_floor() -> Lap:
         path = ctx.tmpdir / "log_write_floor.sqlite"
         _open_store(path)[0].close()  # same starting state as the service's store
-        conn = _raw_connect(path, pragmas)
+        conn = raw_connect(path, pragmas)
         try:
             with stopwatch() as lap:
                 for b in floor:
@@ -350,7 +279,7 @@ def log_write(ctx: Context) -> Result:
             ).fetchone()[0]
         finally:
             conn.close()
-            _remove(path)
+            remove_store(path)
         return lap
 
     value, base, least = ctx.interleave(service, baseline, schema_floor)
@@ -394,7 +323,7 @@ def _dump_plan() -> list[tuple[str, str, list[str], list[tuple[int, Any]]]]:
                 decoders.append((i, bool))
             elif isinstance(c.type, JSON):
                 decoders.append((i, json.loads))
-        sql = f"SELECT {', '.join(_q(c.name) for c in cols)} FROM {_q(table.name)} ORDER BY id"
+        sql = f"SELECT {', '.join(q(c.name) for c in cols)} FROM {q(table.name)} ORDER BY id"
         plan.append((name, sql, [c.name for c in cols], decoders))
     return plan
 
@@ -446,7 +375,7 @@ def dump(ctx: Context) -> Result:
         for chunk in _batches(_entries(n), BATCH):
             add_entries(store, actor=ACTOR, incident_id=incident, entries=chunk)
         plan = _dump_plan()
-        raw = _raw_connect(path, store_pragmas(store))
+        raw = raw_connect(path, store_pragmas(store))
         try:
 
             def service() -> Lap:
@@ -462,14 +391,12 @@ def dump(ctx: Context) -> Result:
                 return lap
 
             value, base = ctx.compare(service, baseline)
-            rows = sum(
-                raw.execute(f"SELECT count(*) FROM {_q(t)}").fetchone()[0] for t in _tables()
-            )
+            rows = sum(raw.execute(f"SELECT count(*) FROM {q(t)}").fetchone()[0] for t in _tables())
         finally:
             raw.close()
     finally:
         store.close()
-        _remove(path)
+        remove_store(path)
     return Result.from_laps(
         value,
         base,

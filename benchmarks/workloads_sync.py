@@ -8,36 +8,39 @@ benchmarks/README.md. Sizes follow `--scale`; goals are set for 1.0.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
-import shutil
 import sqlite3
 import subprocess
 import sys
+import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from benchmarks.registry import Context, Lap, Result, stopwatch, workload
-from benchmarks.workloads_core import (
-    ACTOR,
-    BATCH,
-    _batches,
-    _entries,
-    _insert_sql,
-    _open_store,
-    _raw_connect,
-    _remove,
+from benchmarks.shared import (
+    copy_store,
+    insert_sql,
+    raw_connect,
+    remove_store,
     store_pragmas,
+    table_ddl,
+    timed_write,
 )
+from benchmarks.workloads_core import ACTOR, BATCH, _batches, _entries, _open_store
+from hcc_desktop.core import backups
 from hcc_desktop.core import models as m
 from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.log import add_entries
 from hcc_desktop.core.store import Store
 from hcc_desktop.sync import exporter, importer, trust
+from hcc_desktop.sync import format as fmt
 
 #: Sizes the goals were set for (issue 4); --scale multiplies them.
 PACKAGE_CHANGES = 100_000
@@ -53,19 +56,16 @@ VERSION_COLUMNS = ("id", "entity", "record_id", "unit", "value", "hlc", "site_id
                    "parent_id", "operator", "resolves")  # fmt: skip
 
 
-def _copy(src: Path, dst: Path) -> Path:
-    """A working copy of a closed store and its key."""
-    _remove(dst)
-    for suffix in ("", ".key"):
-        if Path(str(src) + suffix).exists():
-            shutil.copyfile(str(src) + suffix, str(dst) + suffix)
-    return dst
-
-
-def _trusting_pair(tmpdir: Path, sender: Store, name: str) -> Path:
-    """A new, closed receiver store that trusts `sender` (and is trusted by it)."""
+def _trusting_pair(tmpdir: Path, sender: Store, name: str, *, demo: bool = False) -> Path:
+    """A new, closed receiver store that trusts `sender` (and is trusted by it). With
+    `demo`, the receiver holds the demo coalition first: a station in use, whose
+    backup before the import copies a realistic store, not an empty file."""
     path = tmpdir / f"{name}.sqlite"
     receiver = open_store(path, station_name=name)
+    if demo:
+        from hcc_desktop.demo.seed import seed_demo
+
+        seed_demo(receiver, as_of=dt.date(2026, 11, 18))
     trust.export_key(sender, tmpdir / "sender.pub")
     trust.export_key(receiver, tmpdir / f"{name}.pub")
     trust.trust(receiver, tmpdir / "sender.pub")
@@ -77,7 +77,7 @@ def _trusting_pair(tmpdir: Path, sender: Store, name: str) -> Path:
 @dataclass
 class _Full:
     """A sender store of `n` log entries (one version each), its full package and a
-    closed empty receiver that trusts it."""
+    closed receiver that trusts it and holds the demo coalition."""
 
     sender: Store
     package: Path
@@ -91,7 +91,7 @@ def _full_package(ctx: Context) -> _Full:
     sender, incident = _open_store(ctx.tmpdir / "sender.sqlite")
     for chunk in _batches(_entries(n), BATCH):
         add_entries(sender, actor=ACTOR, incident_id=incident, entries=chunk)
-    receiver = _trusting_pair(ctx.tmpdir, sender, "receiver")
+    receiver = _trusting_pair(ctx.tmpdir, sender, "receiver", demo=True)
     package = ctx.tmpdir / "full.hccsync"
     versions = exporter.export_package(sender, package).versions
     return _Full(sender, package, receiver, n, versions)
@@ -105,99 +105,152 @@ def _count(path: Path, table: str) -> int:
         conn.close()
 
 
-def _package_rows(store: Store) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[str]]:
+LOG_TABLE = m.LogEntry.__table__
+#: The plain versions table of the import baseline: the package's columns, a primary key.
+_PLAIN_VERSIONS = (
+    "CREATE TABLE versions (id TEXT PRIMARY KEY, entity TEXT, record_id TEXT, unit TEXT, "
+    "value TEXT, hlc INTEGER, site_id TEXT, parent_id TEXT, operator TEXT, resolves TEXT)"
+)
+
+
+def _package_rows(store: Store) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """What the import ends up writing, already made: version rows and log rows (all
-    columns) for the baseline."""
-    log_cols = [c.name for c in m.LogEntry.__table__.columns]
+    columns) for the baseline, ordered by id as `fetch_all` reads them back."""
     with store.read() as s:
         conn = s.connection()
         versions = [
             tuple(r)
             for r in conn.exec_driver_sql(
-                f"SELECT {', '.join(VERSION_COLUMNS)} FROM versions ORDER BY seq"
+                f"SELECT {', '.join(VERSION_COLUMNS)} FROM versions ORDER BY id"
             )
         ]
-        logs = [tuple(r) for r in conn.exec_driver_sql("SELECT * FROM log_entries")]
-    return versions, logs, log_cols
+        logs = [tuple(r) for r in conn.exec_driver_sql("SELECT * FROM log_entries ORDER BY id")]
+    return versions, logs
+
+
+def _received(path: Path, site_id: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The sender's versions and their log rows as the receiver stored them."""
+    conn = sqlite3.connect(str(path))
+    try:
+        versions = conn.execute(
+            f"SELECT {', '.join(VERSION_COLUMNS)} FROM versions WHERE site_id = ? ORDER BY id",
+            (site_id,),
+        ).fetchall()
+        logs = conn.execute(
+            "SELECT * FROM log_entries WHERE id IN (SELECT record_id FROM versions "
+            "WHERE site_id = ? AND entity = 'log_entry') ORDER BY id",
+            (site_id,),
+        ).fetchall()
+    finally:
+        conn.close()
+    return versions, logs
+
+
+def _backup_then_import(store: Store, package: Path) -> tuple[Lap, float, importer.ImportReport]:
+    """What an operator waits for (File -> Import package, `hcc-desktop import`): the
+    backup before the import, then the import. Returns the lap and the backup's share."""
+    with stopwatch() as lap:
+        began = time.perf_counter()
+        backups.before_import(store)
+        backup_s = time.perf_counter() - began
+        report = importer.import_package(store, package)
+    return lap, backup_s, report
+
+
+def _seconds_of(best: Lap, parts: list[tuple[Lap, float]]) -> float:
+    """The backup share of the lap that was kept as the best."""
+    return round(next(b for lap, b in parts if lap is best), 6)
 
 
 @workload(
     "sync_import",
     goal=4.0,
     description=(
-        "import of a full package of 100k changes into an empty store vs sqlite3 "
-        "executemany of the same rows into plain tables in one transaction"
+        "backup + import of a full package of 100k changes into a station holding the demo "
+        "coalition vs sqlite3 backup + executemany of the same rows in one transaction"
     ),
 )
 def sync_import(ctx: Context) -> Result:
     """The first exchange with a new station carries the whole store; it must cost a
-    small multiple of writing the rows."""
+    small multiple of copying the store and writing the rows."""
     full = _full_package(ctx)
-    versions, logs, log_cols = _package_rows(full.sender)
+    versions, logs = _package_rows(full.sender)
     pragmas = store_pragmas(full.sender)
+    site = full.sender.site_id
     trials = iter(range(1, 1_000_000))
-    counts: dict[str, int] = {}
+    seen: dict[str, Any] = {}
+    parts: list[tuple[Lap, float]] = []
 
     def ours() -> Lap:
-        path = _copy(full.receiver, ctx.tmpdir / f"import-{next(trials)}.sqlite")
+        path = copy_store(full.receiver, ctx.tmpdir / f"import-{next(trials)}.sqlite")
         store = open_store(path)
         try:
-            with stopwatch() as lap:
-                report = importer.import_package(store, full.package)
-            counts["imported"] = report.new
+            lap, backup_s, report = _backup_then_import(store, full.package)
+            parts.append((lap, backup_s))
+            seen["imported"] = report.new
         finally:
             store.close()
-            _remove(path)
+        seen["ours"] = _received(path, site)
+        remove_store(path)
         return lap
 
     def baseline() -> Lap:
-        path = ctx.tmpdir / "baseline.sqlite"
-        conn = _raw_connect(path, pragmas)
+        receiver = copy_store(full.receiver, ctx.tmpdir / "baseline-receiver.sqlite")
         try:
-            conn.execute(
-                "CREATE TABLE versions (id TEXT PRIMARY KEY, entity TEXT, record_id TEXT, "
-                "unit TEXT, value TEXT, hlc INTEGER, site_id TEXT, parent_id TEXT, "
-                "operator TEXT, resolves TEXT)"
+            lap, stored = timed_write(
+                ctx.tmpdir / "baseline.sqlite",
+                pragmas,
+                [_PLAIN_VERSIONS, *table_ddl(LOG_TABLE)],
+                [
+                    (insert_sql("versions", VERSION_COLUMNS), versions),
+                    (insert_sql(LOG_TABLE.name, [c.name for c in LOG_TABLE.columns]), logs),
+                ],
+                backup_of=receiver,
             )
-            conn.execute(f"CREATE TABLE log_entries ({', '.join(log_cols)}, PRIMARY KEY (id))")
-            with stopwatch() as lap:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.executemany(_insert_sql("versions", VERSION_COLUMNS), versions)
-                conn.executemany(_insert_sql("log_entries", log_cols), logs)
-                conn.execute("COMMIT")
-            counts["baseline"] = conn.execute("SELECT count(*) FROM versions").fetchone()[0]
         finally:
-            conn.close()
-            _remove(path)
+            remove_store(receiver)
+        seen["baseline"] = (stored["versions"], stored[LOG_TABLE.name])
         return lap
 
     try:
         value, base = ctx.compare(ours, baseline)
     finally:
         full.sender.close()
-    if counts["imported"] != len(versions) or counts["baseline"] != len(versions):
-        raise AssertionError(f"expected {len(versions)} versions on each side, got {counts}")
+    if seen["imported"] != len(versions) or seen["ours"] != seen["baseline"]:
+        raise AssertionError(
+            f"the import stored {len(seen['ours'][0])} versions and {len(seen['ours'][1])} "
+            f"log rows, the baseline {len(seen['baseline'][0])} and {len(seen['baseline'][1])}"
+            " (or their contents differ)"
+        )
     return Result.from_laps(
         value, base, changes=len(versions), package_bytes=full.package.stat().st_size,
+        receiver_bytes_before=full.receiver.stat().st_size,
+        value_backup_seconds=_seconds_of(value, parts), same_rows=True,
         us_per_change=round(value.seconds / len(versions) * 1e6, 2),
     )  # fmt: skip
+
+
+def _package_lines(package: Path) -> list[bytes]:
+    with zipfile.ZipFile(package) as zf:
+        return zf.read(fmt.CHANGES).splitlines(keepends=True)
 
 
 @workload(
     "sync_export",
     goal=2.0,
     description=(
-        "export of a full package (100k changes) vs raw SELECT of the versions written "
-        "as NDJSON with the standard library"
+        "export of a full package (100k changes) vs raw SELECT of the version rows "
+        "written as the stored bytes to a plain file, fsynced"
     ),
 )
 def sync_export(ctx: Context) -> Result:
     """Exports run on a timer in shared-folder mode; they must cost about what reading
-    and writing the rows costs."""
+    the rows and writing their bytes costs."""
     full = _full_package(ctx)
     pragmas = store_pragmas(full.sender)
     out = ctx.tmpdir / "export.hccsync"
-    raw_out = ctx.tmpdir / "raw.ndjson"
+    raw_out = ctx.tmpdir / "raw.tsv"
+    columns = ", ".join(VERSION_COLUMNS)
     sizes: dict[str, int] = {}
 
     def ours() -> Lap:
@@ -207,69 +260,76 @@ def sync_export(ctx: Context) -> Result:
         return lap
 
     def baseline() -> Lap:
-        conn = _raw_connect(full.sender.path, pragmas)
+        # The stored text as it is, one row a line: no JSON decoding or encoding.
+        conn = raw_connect(full.sender.path, pragmas)
         try:
             with stopwatch() as lap, raw_out.open("w", encoding="utf-8") as fh:
-                rows = conn.execute(
-                    f"SELECT {', '.join(VERSION_COLUMNS)} FROM versions ORDER BY seq"
-                )
-                lines = 0
-                for row in rows:
-                    body = dict(zip(VERSION_COLUMNS, row, strict=True))
-                    body["value"] = json.loads(body["value"])
-                    fh.write(json.dumps(body, sort_keys=True, separators=(",", ":")))
-                    fh.write("\n")
-                    lines += 1
+                rows = conn.execute(f"SELECT {columns} FROM versions ORDER BY seq")
+                fh.writelines("\t".join(map(str, row)) + "\n" for row in rows)
                 fh.flush()
                 os.fsync(fh.fileno())
-            sizes["baseline"] = lines
         finally:
             conn.close()
         return lap
 
     try:
         value, base = ctx.compare(ours, baseline)
+        # The same stored bytes: each package line carries, in the same order, the
+        # stored value text the baseline wrote.
+        conn = raw_connect(full.sender.path, pragmas)
+        try:
+            values = [r[0] for r in conn.execute("SELECT value FROM versions ORDER BY seq")]
+        finally:
+            conn.close()
     finally:
         full.sender.close()
-    if sizes["versions"] != sizes["baseline"]:
-        raise AssertionError(f"exported {sizes}")
+    lines = _package_lines(out)
+    with raw_out.open(encoding="utf-8") as fh:
+        raw_lines = sum(1 for _ in fh)
+    same = len(lines) == len(values) == raw_lines and all(
+        line.endswith(f',"value":{v}}}\n'.encode()) for line, v in zip(lines, values, strict=True)
+    )
+    if not same or sizes["versions"] != len(values):
+        raise AssertionError(f"exported {sizes['versions']} lines, {len(values)} stored")
     return Result.from_laps(
         value, base, changes=sizes["versions"], package_bytes=out.stat().st_size,
-        ndjson_bytes=raw_out.stat().st_size,
+        baseline_bytes=raw_out.stat().st_size, same_values=same,
     )  # fmt: skip
 
 
 @workload(
     "sync_reimport",
     goal=0.05,
-    description="re-import of the same 100k-change package vs its first import",
+    description="backup + re-import of the same 100k-change package vs backup + its first import",
 )
 def sync_reimport(ctx: Context) -> Result:
     """Shared-folder mode and careful operators import the same file again and again;
-    recognising it must cost a small fraction of importing it."""
+    recognising it must cost a small fraction of importing it. Both sides take the
+    backup the command line and the GUI take before every import."""
     full = _full_package(ctx)
     full.sender.close()
     trials = iter(range(1, 1_000_000))
-    firsts: list[Lap] = []
-    agains: list[Lap] = []
+    firsts: list[tuple[Lap, float]] = []
+    agains: list[tuple[Lap, float]] = []
     for _ in range(ctx.repeat):
-        path = _copy(full.receiver, ctx.tmpdir / f"reimport-{next(trials)}.sqlite")
+        path = copy_store(full.receiver, ctx.tmpdir / f"reimport-{next(trials)}.sqlite")
         store = open_store(path)
         try:
-            with stopwatch() as first:
-                importer.import_package(store, full.package)
-            with stopwatch() as again:
-                report = importer.import_package(store, full.package)
+            first, first_backup, _ = _backup_then_import(store, full.package)
+            again, again_backup, report = _backup_then_import(store, full.package)
             if not report.already_imported:
                 raise AssertionError("the second import was not recognised")
         finally:
             store.close()
-            _remove(path)
-        firsts.append(first)
-        agains.append(again)
-    best = min(agains, key=lambda lap: lap.seconds)
-    first_best = min(firsts, key=lambda lap: lap.seconds)
-    return Result.from_laps(best, first_best, changes=full.versions)
+            remove_store(path)
+        firsts.append((first, first_backup))
+        agains.append((again, again_backup))
+    best = min(agains, key=lambda p: p[0].seconds)
+    first_best = min(firsts, key=lambda p: p[0].seconds)
+    return Result.from_laps(
+        best[0], first_best[0], changes=full.versions,
+        value_backup_seconds=round(best[1], 6), baseline_backup_seconds=round(first_best[1], 6),
+    )  # fmt: skip
 
 
 def _filler(path: Path, n: int, seed: int) -> None:
@@ -354,25 +414,28 @@ def sync_import_scaling(ctx: Context) -> Result:
     sender.close()
     small_n = max(ctx.rows(SMALL_STORE), have)
     large_n = max(ctx.rows(LARGE_STORE), small_n * 2)
-    small = _copy(base, ctx.tmpdir / "small.sqlite")
-    large = _copy(base, ctx.tmpdir / "large.sqlite")
+    small = copy_store(base, ctx.tmpdir / "small.sqlite")
+    large = copy_store(base, ctx.tmpdir / "large.sqlite")
     for path, n in ((small, small_n), (large, large_n)):
         with open_store(path) as st:
             importer.import_package(st, created)
         _filler(path, n - have, seed=7 if path is small else 8)
     trials = iter(range(1, 1_000_000))
     counts: dict[str, int] = {}
+    parts: list[tuple[Lap, float]] = []
 
     def trial(template: Path, label: str) -> Callable[[], Lap]:
         def run() -> Lap:
-            path = _copy(template, ctx.tmpdir / f"{label}-{next(trials)}.sqlite")
+            # copy_store syncs the copy: its writeback is not charged to the import.
+            path = copy_store(template, ctx.tmpdir / f"{label}-{next(trials)}.sqlite")
             store = open_store(path)
             try:
-                with stopwatch() as lap:
-                    counts[label] = importer.import_package(store, delta).new
+                lap, backup_s, report = _backup_then_import(store, delta)
+                parts.append((lap, backup_s))
+                counts[label] = report.new
             finally:
                 store.close()
-                _remove(path)
+                remove_store(path)
             return lap
 
         return run
@@ -380,10 +443,17 @@ def sync_import_scaling(ctx: Context) -> Result:
     value, base_lap = ctx.compare(trial(large, "large"), trial(small, "small"))
     if not counts["large"] == counts["small"] == edits:
         raise AssertionError(f"expected {edits} new versions on each side, got {counts}")
+    value_backup, base_backup = _seconds_of(value, parts), _seconds_of(base_lap, parts)
     return Result.from_laps(
         value, base_lap, edits=edits, members=len(ids),
         large_store_versions=_count(large, "versions"),
         small_store_versions=_count(small, "versions"),
+        large_store_bytes=large.stat().st_size, small_store_bytes=small.stat().st_size,
+        value_backup_seconds=value_backup, baseline_backup_seconds=base_backup,
+        # The import alone, without the backup that grows with the store by nature.
+        ratio_import_only=round(
+            (value.seconds - value_backup) / (base_lap.seconds - base_backup), 3
+        ),
     )  # fmt: skip
 
 
@@ -406,10 +476,12 @@ def peak_kib():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-from hcc_desktop.core.store import Store
+from hcc_desktop.core import backups
+from hcc_desktop.core.opening import open_store
 from hcc_desktop.sync import importer
 store = open_store(Path(sys.argv[1]))
 before = peak_kib()
+backups.before_import(store)
 report = importer.import_package(store, Path(sys.argv[2]))
 after = peak_kib()
 store.close()
@@ -433,14 +505,14 @@ def sync_import_memory(ctx: Context) -> Result:
     full.sender.close()
     peaks, opened = [], []
     for i in range(ctx.repeat):
-        path = _copy(full.receiver, ctx.tmpdir / f"memory-{i}.sqlite")
+        path = copy_store(full.receiver, ctx.tmpdir / f"memory-{i}.sqlite")
         try:
             out = subprocess.run(
                 [sys.executable, "-c", _MEMORY_CHILD, str(path), str(full.package)],
                 capture_output=True, text=True, check=True, cwd=ROOT,
             ).stdout.split()  # fmt: skip
         finally:
-            _remove(path)
+            remove_store(path)
         before_kb, after_kb, new = (int(x) for x in out)
         if new != full.versions:
             raise AssertionError(f"imported {new} changes, expected {full.versions}")
