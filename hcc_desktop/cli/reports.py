@@ -13,6 +13,7 @@ from pathlib import Path
 from hcc_desktop.cli.context import Context, emit, resolve_org
 from hcc_desktop.cli.registry import Commands, positive
 from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.paper import A4, LETTER, default_paper
 from hcc_desktop.reports.briefing import build_briefing
 from hcc_desktop.reports.briefing_model import SECTIONS
 from hcc_desktop.reports.forms.hics251 import build_hics251
@@ -27,7 +28,24 @@ def _pages(n: int) -> str:
 
 
 def _paper(args: argparse.Namespace) -> str:
-    return "a4" if getattr(args, "a4", False) else "letter"
+    """`--a4` or `--letter` if given, else the locale's paper (`core.paper`)."""
+    return getattr(args, "paper", None) or default_paper()
+
+
+def _paper_options(p: argparse.ArgumentParser) -> None:
+    """`--a4` / `--letter`, one or neither; neither means the locale's paper."""
+    g = p.add_mutually_exclusive_group()
+    g.add_argument(
+        "--a4",
+        dest="paper",
+        action="store_const",
+        const=A4,
+        help="A4 paper (default: from the locale: Letter in the US, Canada, Mexico, "
+        f"the Philippines and a few more, else A4; here {default_paper()})",
+    )
+    g.add_argument(
+        "--letter", dest="paper", action="store_const", const=LETTER, help="US Letter paper"
+    )
 
 
 def _summary(args: argparse.Namespace) -> str:
@@ -136,7 +154,7 @@ def register(cmds: Commands) -> None:
     p.add_argument(
         "--public", action="store_true", help="leave out every protected (sensitive) EEI"
     )
-    p.add_argument("--a4", action="store_true", help="A4 paper (default: US letter)")
+    _paper_options(p)
     g = p.add_mutually_exclusive_group()
     g.add_argument("--summary", metavar="TEXT", help="the situation summary")
     g.add_argument("--summary-file", metavar="F", help="read the situation summary from F")
@@ -164,16 +182,16 @@ def register(cmds: Commands) -> None:
         metavar="NAME",
         help="only this operator's entries (default: everyone, as a unit log)",
     )
-    p.add_argument("--a4", action="store_true", help="A4 paper (default: US letter)")
+    _paper_options(p)
 
     p = f.command("ics213rr", cmd_form_ics213rr, "ICS 213 RR of one resource request")
     p.add_argument("request", metavar="REQUEST", help="request number, id or id prefix")
     p.add_argument("out", metavar="OUT.pdf")
-    p.add_argument("--a4", action="store_true", help="A4 paper (default: US letter)")
+    _paper_options(p)
 
     p = f.command("hics251", cmd_form_hics251, "HICS 251 facility system status of one facility")
     p.add_argument("facility", metavar="FACILITY", help="id, short name, key or exact name")
     p.add_argument("out", metavar="OUT.pdf")
     p.add_argument("--incident", metavar="ID", help="incident id (default: the current one)")
     p.add_argument("--period", metavar="N", type=positive, help="default: the current period")
-    p.add_argument("--a4", action="store_true", help="A4 paper (default: US letter)")
+    _paper_options(p)

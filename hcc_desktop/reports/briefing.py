@@ -77,7 +77,7 @@ def build_briefing(
     period: int | None = None,
     summary_text: str = "",
     public: bool = False,
-    paper: str = "letter",
+    paper: str | None = None,
     sections: Iterable[str] | None = None,
     prepared_by: Actor | None = None,
     progress: Progress | None = None,
@@ -91,7 +91,8 @@ def build_briefing(
     so on the cover; otherwise, when any protected value is printed, every page carries
     the sensitivity marking. `now` (stored UTC text) is the moment the briefing is
     prepared and against which requests are overdue; `zone` the time zone printed
-    (default: this station's). Refusals name the field (incident, period, paper,
+    (default: this station's); `paper` 'letter' or 'a4' (default: the locale's, see
+    `core.paper.default_paper`). Refusals name the field (incident, period, paper,
     sections, out); a cancelled or failed build leaves `out` untouched.
     """
     chosen = _sections(sections)

@@ -24,6 +24,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.paper import resolve_paper
 from hcc_desktop.reports.fonts import SANS, SANS_BOLD, printable
 from hcc_desktop.reports.styles import ALERT, INK, MUTED, RULE
 
@@ -42,9 +43,11 @@ class Cancelled(Exception):
     """The operator cancelled the document; nothing was written."""
 
 
-def page_size(paper: str) -> tuple[float, float]:
+def page_size(paper: str | None) -> tuple[float, float]:
+    """The page for `paper` ('letter' or 'a4'); None is the locale's default
+    (`core.paper.default_paper`: Letter in the US and its neighbours, else A4)."""
     try:
-        return PAPERS[paper.lower()]
+        return PAPERS[resolve_paper(paper).lower()]
     except KeyError:
         raise ValidationError(
             "paper", f"expected one of {', '.join(PAPERS)}, got {paper!r}"

@@ -211,13 +211,14 @@ def build_hics251(
     incident_id: str | None = None,
     period: int | None = None,
     prepared_by: Actor | None = None,
-    paper: str = "letter",
+    paper: str | None = None,
     progress: Progress | None = None,
     now: str | None = None,
     zone: tzinfo | None = None,
 ) -> FormResult:
     """Write the HICS 251 of one facility for `period` (default: the current one).
-    Refuses, naming the field, an unknown facility, incident or period."""
+    Refuses, naming the field, an unknown facility, incident or period. Paper: the
+    locale's unless given."""
     size = page_size(paper)
     check_out(Path(out))
     register_fonts()

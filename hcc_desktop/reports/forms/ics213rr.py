@@ -60,13 +60,13 @@ def build_ics213rr(
     *,
     request: str,
     prepared_by: Actor | None = None,
-    paper: str = "letter",
+    paper: str | None = None,
     progress: Progress | None = None,
     now: str | None = None,
     zone: tzinfo | None = None,
 ) -> FormResult:
     """Write the ICS 213 RR of `request` (its number, id or id prefix); an unknown one is
-    refused naming the field "request"."""
+    refused naming the field "request". Paper: the locale's unless given."""
     size = page_size(paper)
     check_out(Path(out))
     register_fonts()

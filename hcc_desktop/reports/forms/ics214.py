@@ -76,14 +76,14 @@ def build_ics214(
     operator: str | None = None,
     prepared_by: Actor | None = None,
     home_agency: str = "",
-    paper: str = "letter",
+    paper: str | None = None,
     progress: Progress | None = None,
     now: str | None = None,
     zone: tzinfo | None = None,
 ) -> FormResult:
     """Write an ICS 214 for `operator` (all operators when None) over `period` (the
     whole incident when None). Refuses, naming the field, an unknown incident, period
-    or an operator with no entries."""
+    or an operator with no entries. Paper: the locale's unless given."""
     size = page_size(paper)
     check_out(Path(out))
     register_fonts()
