@@ -2,8 +2,9 @@
 
 Ids are enum members (napari's MenuId, Spyder's action registry), so no widget invents
 a string and no two actions can silently share a shortcut: `check_shortcuts` is run by
-the tests. Panels never create their own QActions; the main window binds each id to a
-panel method. An EOC operator works from the keyboard, so every action has a shortcut.
+the tests. Panels never create their own QActions; each panel names the methods its
+ids run (Panel.ACTIONS) and the main window binds them. An EOC operator works from
+the keyboard, so every action has a shortcut.
 """
 
 from __future__ import annotations
@@ -160,16 +161,6 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 SPECS: dict[ActionId, ActionSpec] = {s.id: s for s in ACTIONS}
 
-#: Dock objectName → the View action that shows it.
-DOCK_ACTIONS: dict[str, ActionId] = {
-    "memberMapDock": ActionId.SHOW_MAP,
-    "membersDock": ActionId.SHOW_MEMBERS,
-    "incidentLogDock": ActionId.SHOW_LOG,
-    "resourceTrackerDock": ActionId.SHOW_REQUESTS,
-    "eeiGridDock": ActionId.SHOW_EEI,
-    "syncDock": ActionId.SHOW_SYNC,
-}
-
 SEP = None
 Id = ActionId
 MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
@@ -280,6 +271,8 @@ class ActionRegistry(QObject):
         super().__init__(window)
         self._window = window
         self._actions: dict[ActionId, QAction] = {}
+        #: Ids in the order they were bound (the tests check each is bound once).
+        self.bound: list[ActionId] = []
         for spec in ACTIONS:
             action = QAction(spec.text, window)
             action.setObjectName(spec.id.value)
@@ -302,6 +295,7 @@ class ActionRegistry(QObject):
         return iter(self._actions.items())
 
     def bind(self, action_id: ActionId, slot: Callable[[], object]) -> None:
+        self.bound.append(action_id)
         self._actions[action_id].triggered.connect(lambda _checked=False: slot())
 
     def attach(self, action_id: ActionId, widget: QWidget) -> None:

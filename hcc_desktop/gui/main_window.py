@@ -3,13 +3,17 @@ that can float, tab, close and come back from the View menu, menus and shortcuts
 from the action registry, and the operator, station and store in the status bar.
 
 The window wires; it decides nothing. Panels load and refresh themselves from the
-context's signals, and every change goes through a core service.
+context's signals, and every change goes through a core service. The docks come from
+one list (gui.panels.registry.PANELS) and each panel declares its own actions, so
+nothing here names a panel's dock or methods; the window's own actions are the
+WINDOW_ACTIONS table below, and the File/Interchange features gui.feature_bindings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
@@ -23,44 +27,45 @@ from PySide6.QtWidgets import (
 
 from hcc_desktop.core.services import undo
 from hcc_desktop.gui import layout
-from hcc_desktop.gui.actions import DOCK_ACTIONS, ActionId, ActionRegistry
-from hcc_desktop.gui.bindings import bind_actions
+from hcc_desktop.gui.actions import SPECS, ActionId, ActionRegistry
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.dialogs.help_dialog import ShortcutsDialog
 from hcc_desktop.gui.dialogs.incident_dialog import IncidentDialog
 from hcc_desktop.gui.dialogs.operator_dialog import choose_operator
 from hcc_desktop.gui.dialogs.period_dialog import PeriodDialog
 from hcc_desktop.gui.drops import route_drop
-from hcc_desktop.gui.feature_bindings import bind_features
+from hcc_desktop.gui.feature_bindings import bind_features, guarded
 from hcc_desktop.gui.operations import CollectionOp
 from hcc_desktop.gui.panels.base import Panel
-from hcc_desktop.gui.panels.eei_grid import EEIGridPanel
-from hcc_desktop.gui.panels.incident_log import IncidentLogPanel
-from hcc_desktop.gui.panels.members import MembersPanel
 from hcc_desktop.gui.panels.overview import OverviewPanel
+from hcc_desktop.gui.panels.registry import PANELS
 from hcc_desktop.gui.panels.resource_tracker import ResourceTrackerPanel
 from hcc_desktop.gui.status_bar import StatusBar
 from hcc_desktop.gui.switchers import Switchers
+from hcc_desktop.gui.sync.folder import FolderSync
 
-if TYPE_CHECKING:
-    from hcc_desktop.gui.sync.folder import FolderSync
+P = TypeVar("P", bound=Panel)
 
-
-def dock_panel_classes() -> list[type[Panel]]:
-    """The dock panels. The member map and the sync dock are built separately and may be
-    absent from a build; their docks are added when their modules import."""
-    optional: list[type[Panel]] = []
-    try:
-        from hcc_desktop.gui.panels.member_map import MemberMapPanel
-    except ImportError:
-        pass
-    else:
-        optional.append(MemberMapPanel)
-    core: list[type[Panel]] = [MembersPanel, IncidentLogPanel, ResourceTrackerPanel, EEIGridPanel]
-    try:
-        from hcc_desktop.gui.sync.panel import SyncPanel
-    except ImportError:
-        return [*optional, *core]
-    return [*optional, *core, SyncPanel]
+#: The window's own actions: id → name of a MainWindow method (no arguments).
+WINDOW_ACTIONS: dict[ActionId, str] = {
+    ActionId.CHANGE_OPERATOR: "change_operator",
+    ActionId.QUIT: "close",
+    ActionId.UNDO: "undo",
+    ActionId.REFRESH: "reload_all",
+    ActionId.SWITCH_INCIDENT: "switch_incident",
+    ActionId.NEW_INCIDENT: "new_incident",
+    ActionId.NEW_PERIOD: "new_period",
+    ActionId.PREV_PERIOD: "previous_period",
+    ActionId.NEXT_PERIOD: "next_period",
+    ActionId.STATIONS: "open_stations",
+    ActionId.SYNC_FOLDER_NOW: "sync_folder_now",
+    ActionId.RESET_LAYOUT: "reset_layout",
+    ActionId.FULL_SCREEN: "toggle_full_screen",
+    ActionId.SHORTCUTS: "show_shortcuts",
+    ActionId.ABOUT: "about",
+}
+#: Window actions that open a feature: a failure is a dialog, never a lost click.
+GUARDED = {ActionId.STATIONS: "Stations", ActionId.SYNC_FOLDER_NOW: "Shared folder"}
 
 
 def undo_text(summary: str) -> str:
@@ -96,12 +101,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.overview)
         self.panels: dict[str, Panel] = {}
         self.docks: dict[str, QDockWidget] = {}
-        for cls in dock_panel_classes():
+        for cls in PANELS:
             self._add_dock(cls(ctx))
         self.status = StatusBar(ctx, self)
         self.setStatusBar(self.status)
-        self.folder_sync = _folder_sync(ctx, self)
-        bind_actions(self)
+        self.folder_sync = FolderSync(ctx, self)
+        self._bind_actions()
         bind_features(self)
         self.setAcceptDrops(True)
         ctx.changed.connect(self._on_changes)
@@ -129,12 +134,45 @@ class MainWindow(QMainWindow):
         )
         self.panels[panel.DOCK_NAME] = panel
         self.docks[panel.DOCK_NAME] = dock
-        action_id = DOCK_ACTIONS.get(panel.DOCK_NAME)
-        if action_id is not None:
-            action = self.actions_[action_id]
+        if panel.VIEW_ACTION is not None:
+            action = self.actions_[panel.VIEW_ACTION]
             dock.visibilityChanged.connect(
                 lambda _v, a=action, d=dock: a.setChecked(not d.isHidden())
             )
+
+    def panel(self, cls: type[P]) -> P | None:
+        """The window's panel of class `cls` (None if this window has none)."""
+        return next((p for p in self.panels.values() if isinstance(p, cls)), None)
+
+    def _bind_actions(self) -> None:
+        """Bind the window's own actions, then each panel's: a panel command first
+        brings its dock forward, so a shortcut pressed while the dock is closed or
+        tabbed away still does what it says where the operator sees it. An action
+        scoped to a panel (Ctrl+C in the grid) only fires there, so it needs no
+        bringing forward."""
+        a = self.actions_
+        for action_id, name in WINDOW_ACTIONS.items():
+            slot: Callable[[], object] = getattr(self, name)
+            if action_id in GUARDED:
+                slot = guarded(self, GUARDED[action_id], slot)
+            a.bind(action_id, slot)
+        for dock_name, panel in self.panels.items():
+            if panel.VIEW_ACTION is not None:
+                a.bind(panel.VIEW_ACTION, lambda n=dock_name: self.toggle_dock(n))
+            for action_id, name in panel.ACTIONS.items():
+                method: Callable[[], object] = getattr(panel, name)
+                if SPECS[action_id].scope == dock_name:
+                    a.bind(action_id, method)
+                    a.attach(action_id, panel.scope_widget())
+                else:
+                    a.bind(action_id, self._via(dock_name, method))
+
+    def _via(self, dock_name: str, fn: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            self.show_dock(dock_name)
+            fn()
+
+        return run
 
     def toggle_dock(self, name: str) -> None:
         """Show and raise a closed or buried dock; hide one that is already in front."""
@@ -149,7 +187,7 @@ class MainWindow(QMainWindow):
             dock.raise_()
         else:
             dock.hide()
-        action_id = DOCK_ACTIONS.get(name)
+        action_id = self.panels[name].VIEW_ACTION
         if action_id is not None:
             self.actions_[action_id].setChecked(not dock.isHidden())
 
@@ -236,11 +274,22 @@ class MainWindow(QMainWindow):
         if actor is not None:
             self.ctx.set_actor(actor)
 
+    def switch_incident(self) -> None:
+        self.switchers.open_incident_list()
+
+    def previous_period(self) -> None:
+        self.switchers.step_period(-1)
+
+    def next_period(self) -> None:
+        self.switchers.step_period(+1)
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.actions_, self).exec()
+
     def selected_request(self) -> str | None:
         """The request selected in the resource tracker (the ICS 213RR default)."""
-        panel = self.panels.get("resourceTrackerDock")
-        current = getattr(panel, "current_id", None)
-        return (current() or None) if callable(current) else None
+        tracker = self.panel(ResourceTrackerPanel)
+        return (tracker.current_id() or None) if tracker is not None else None
 
     def open_stations(self) -> None:
         from hcc_desktop.gui.sync.stations import StationsDialog
@@ -248,7 +297,7 @@ class MainWindow(QMainWindow):
         StationsDialog(self.ctx, self).exec()
 
     def sync_folder_now(self) -> None:
-        if self.folder_sync is None or self.folder_sync.folder is None:
+        if self.folder_sync.folder is None:
             QMessageBox.information(
                 self,
                 "No shared folder",
@@ -282,17 +331,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.save_layout_on_close:
             self.save_layout()
-        if self.folder_sync is not None:
-            self.folder_sync.timer.stop()
+        self.folder_sync.timer.stop()
         QThreadPool.globalInstance().waitForDone(10_000)
         super().closeEvent(event)
-
-
-def _folder_sync(ctx: AppContext, window: MainWindow) -> FolderSync | None:
-    """The shared-folder timer, when this build has sync (it starts only if a folder is
-    set in the preferences)."""
-    try:
-        from hcc_desktop.gui.sync.folder import FolderSync
-    except ImportError:
-        return None
-    return FolderSync(ctx, window)

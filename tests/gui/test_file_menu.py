@@ -88,8 +88,9 @@ def test_dropping_an_unknown_file_says_so_and_changes_nothing(
     main_window: Any, tmp_path: Path, boxes: list[tuple[str, str]], monkeypatch
 ) -> None:
     import hcc_desktop.gui.drops as drops
+    import hcc_desktop.gui.interop as interop
 
-    monkeypatch.setattr(drops, "feature", lambda *_a: lambda *_b, **_k: False)
+    monkeypatch.setattr(interop, "handle_drop", lambda *_a, **_k: False)
     before = dump.dump_text(main_window.ctx.store)
     stray = tmp_path / "notes.docx"
     stray.write_bytes(b"PK\x03\x04")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QMenu
 from hcc_desktop.core.services import incidents, log
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.gui import layout
-from hcc_desktop.gui.actions import ACTIONS, DOCK_ACTIONS, MENUS, ActionId, check_shortcuts
+from hcc_desktop.gui.actions import ACTIONS, MENUS, ActionId, check_shortcuts
 from hcc_desktop.gui.dialogs.incident_dialog import IncidentDialog
 from hcc_desktop.gui.dialogs.operator_dialog import OperatorDialog
 from hcc_desktop.gui.dialogs.period_dialog import PeriodDialog
@@ -34,7 +34,7 @@ DOCKS = (
 
 def _view_action(window: Any, dock: str) -> Any:
     menu = window.menuBar().findChild(QMenu, "menu.view")
-    wanted = DOCK_ACTIONS[dock].value
+    wanted = window.panels[dock].VIEW_ACTION.value
     return next(a for a in menu.actions() if a.objectName() == wanted)
 
 

@@ -1,12 +1,20 @@
 """The shape every dock panel shares (after Spyder's plugins): a title, a stable
 objectName for its dock, its actions, and one `on_changes` method that refreshes only
-what the change-set touched."""
+what the change-set touched.
+
+A panel declares itself as data, so the main window needs no panel-specific code:
+`ACTIONS` maps the registry's action ids to the panel's own zero-argument methods, and
+`VIEW_ACTION` is the View menu action that shows its dock. The window binds them all
+(gui.main_window), bringing the dock forward before a panel command runs."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from PySide6.QtWidgets import QWidget
 
 from hcc_desktop.core.versions import Changes
+from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 
 
@@ -17,6 +25,10 @@ class Panel(QWidget):
     DOCK_NAME: str = ""
     #: Entities whose changes this panel shows; others are ignored cheaply.
     WATCHES: frozenset[str] = frozenset()
+    #: Action id → name of the method (no arguments) that carries it out.
+    ACTIONS: ClassVar[dict[ActionId, str]] = {}
+    #: The View menu action that shows (or hides) this panel's dock.
+    VIEW_ACTION: ClassVar[ActionId | None] = None
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +46,10 @@ class Panel(QWidget):
 
     def reload(self) -> None:
         """Load (again) from the store for the incident and period in view."""
+
+    def scope_widget(self) -> QWidget:
+        """Where an action scoped to this panel (ActionSpec.scope) takes its shortcut."""
+        return self
 
     def is_loaded(self) -> bool:
         """True once the panel shows data (screenshot mode waits for every panel)."""

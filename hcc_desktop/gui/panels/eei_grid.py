@@ -9,7 +9,7 @@ rules), and a refusal is shown in place and in a message box.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -25,6 +25,7 @@ from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import status
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui import fmt
+from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models.eei_data import cell_history, load_cells, load_grid
@@ -45,6 +46,14 @@ class EEIGridPanel(Panel):
     TITLE = "EEI grid"
     DOCK_NAME = "eeiGridDock"
     WATCHES = frozenset({"eei_report", "organization", "incident", "period"})
+    VIEW_ACTION = ActionId.SHOW_EEI
+    ACTIONS: ClassVar[dict[ActionId, str]] = {
+        ActionId.EEI_VALIDATE: "validate",
+        ActionId.EEI_QUESTION: "question",
+        ActionId.EEI_REJECT: "reject",
+        ActionId.EEI_HISTORY: "toggle_history",
+        ActionId.EEI_COPY: "copy_selection",
+    }
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -294,6 +303,19 @@ class EEIGridPanel(Panel):
         changed = validate_selection(self, self.ctx, self.view, self.model, state)
         if changed is not None:
             self.ctx.message.emit(f"{changed} EEI value(s) {state}")
+
+    def validate(self) -> None:
+        self.set_validation("validated")
+
+    def question(self) -> None:
+        self.set_validation("questioned")
+
+    def reject(self) -> None:
+        self.set_validation("rejected")
+
+    def scope_widget(self) -> QWidget:
+        """Ctrl+C copies from the grid itself, not from the find box above it."""
+        return self.view
 
     def copy_selection(self) -> None:
         text = copy_text(self.view, self.model)

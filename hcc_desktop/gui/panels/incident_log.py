@@ -8,6 +8,8 @@ EOC "what did the other stations log while I was on the phone" is the first ques
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +27,7 @@ from hcc_desktop.core.services import incidents, log, organizations
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui import fmt
+from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.correction_dialog import CorrectionDialog
 from hcc_desktop.gui.models import log_rows as lr
@@ -41,6 +44,15 @@ class IncidentLogPanel(Panel):
     TITLE = "Incident log"
     DOCK_NAME = "incidentLogDock"
     WATCHES = frozenset({"log_entry", "organization", "period"})
+    VIEW_ACTION = ActionId.SHOW_LOG
+    ACTIONS: ClassVar[dict[ActionId, str]] = {
+        ActionId.LOG_ENTRY: "focus_entry",
+        ActionId.LOG_FIND: "focus_filter",
+        ActionId.LOG_CORRECT: "correct_selected",
+        ActionId.LOG_NOMINATE: "nominate_selected",
+        ActionId.LOG_REVIEW: "show_review",
+        ActionId.LOG_MARK_READ: "mark_seen",
+    }
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -42,6 +42,7 @@ from hcc_desktop.core.enums import MEMBERSHIPS
 from hcc_desktop.core.services.status import FacilityStatus
 from hcc_desktop.core.timeutil import parse_iso
 from hcc_desktop.core.versions import Changes
+from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.map import style
 from hcc_desktop.gui.map.alerts import GROUPS, AlertAreasItem, fill_brush, legend_pen
@@ -116,6 +117,7 @@ class MemberMapPanel(Panel):
     TITLE = "Member map"
     DOCK_NAME = "memberMapDock"
     WATCHES = frozenset({"organization", "eei_report", "region", "alert"})
+    VIEW_ACTION = ActionId.SHOW_MAP
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

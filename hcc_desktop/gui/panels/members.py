@@ -9,6 +9,7 @@ duty officer finds the phone number of the hospital they just saw turn red.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -32,6 +33,7 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core.enums import MEMBER_TYPES, MEMBERSHIPS
 from hcc_desktop.core.services import eei, organizations, status
 from hcc_desktop.core.versions import Changes
+from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.contact_dialog import ContactDialog
 from hcc_desktop.gui.dialogs.member_dialog import MemberDialog
@@ -66,6 +68,13 @@ class MembersPanel(Panel):
     TITLE = "Members"
     DOCK_NAME = "membersDock"
     WATCHES = frozenset({"organization", "region", "contact", "eei_report"})
+    VIEW_ACTION = ActionId.SHOW_MEMBERS
+    ACTIONS: ClassVar[dict[ActionId, str]] = {
+        ActionId.NEW_MEMBER: "new_member",
+        ActionId.EDIT_MEMBER: "edit_member",
+        ActionId.ADD_CONTACT: "add_contact",
+        ActionId.FIND_MEMBER: "focus_find",
+    }
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

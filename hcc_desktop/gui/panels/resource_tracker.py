@@ -7,7 +7,7 @@ other step is one click, because the logistics desk moves dozens of requests an 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QCursor
@@ -34,6 +34,7 @@ from hcc_desktop.core.services import organizations, requests
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui import fmt
+from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.request_dialog import RequestDialog
 from hcc_desktop.gui.import_marks import PanelMarks
@@ -68,6 +69,11 @@ class ResourceTrackerPanel(Panel):
     TITLE = "Resource tracker"
     DOCK_NAME = "resourceTrackerDock"
     WATCHES = frozenset({"request", "organization"})
+    VIEW_ACTION = ActionId.SHOW_REQUESTS
+    ACTIONS: ClassVar[dict[ActionId, str]] = {
+        ActionId.NEW_REQUEST: "new_request",
+        ActionId.REQUEST_STATUS: "status_menu",
+    }
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from hcc_desktop.core.errors import HccError
 from hcc_desktop.core.versions import Changes
+from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.fmt import local
 from hcc_desktop.gui.operations import CollectionOp
@@ -180,6 +181,7 @@ class SyncPanel(Panel):
     TITLE = "Sync"
     DOCK_NAME = "syncDock"
     WATCHES = frozenset()  # any change may come from an import: reload on every change
+    VIEW_ACTION = ActionId.SHOW_SYNC
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

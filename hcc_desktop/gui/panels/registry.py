@@ -1,0 +1,22 @@
+"""The dock panels of the main window, in the order their docks are made. The window
+loops over this list; each class declares its dock, title, watched entities and
+actions (gui.panels.base.Panel), so adding a panel is one line here."""
+
+from __future__ import annotations
+
+from hcc_desktop.gui.panels.base import Panel
+from hcc_desktop.gui.panels.eei_grid import EEIGridPanel
+from hcc_desktop.gui.panels.incident_log import IncidentLogPanel
+from hcc_desktop.gui.panels.member_map import MemberMapPanel
+from hcc_desktop.gui.panels.members import MembersPanel
+from hcc_desktop.gui.panels.resource_tracker import ResourceTrackerPanel
+from hcc_desktop.gui.sync.panel import SyncPanel
+
+PANELS: tuple[type[Panel], ...] = (
+    MemberMapPanel,
+    MembersPanel,
+    IncidentLogPanel,
+    ResourceTrackerPanel,
+    EEIGridPanel,
+    SyncPanel,
+)
