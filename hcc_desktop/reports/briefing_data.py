@@ -31,6 +31,7 @@ from hcc_desktop.reports.briefing_model import (
     BriefingData,
     EventRow,
     Facility,
+    MapKeyRow,
     Marker,
     ProtectedRow,
     Reporting,
@@ -105,8 +106,7 @@ def collect(
     troubled, limited, counts = _status_rows(
         facilities, statuses, latest, sensitive, clock, public=public
     )
-    for i, row in enumerate(troubled, start=1):
-        row.map_number = i
+    map_key = _number_markers(troubled, limited, facilities, statuses)
 
     region_of = {oid: orgs[oid].region_id for oid in orgs}
     beds, by_region, trends, annex = _bed_figures(
@@ -161,9 +161,10 @@ def collect(
         reporting=reporting,
         trends=trends,
         protected=[] if public else _protected(facilities, latest, sensitive, cat, clock),
-        markers=_markers(orgs, inc, facilities, statuses, troubled),
+        markers=_markers(orgs, inc, facilities, statuses, map_key),
         annex=annex,
         sensitive_codes=sensitive,
+        map_key=map_key,
     )
 
 
@@ -476,14 +477,42 @@ def _notable(cat: Catalog, code: str, value: Any) -> bool:
     return False
 
 
+def _number_markers(
+    troubled: list[StatusRow],
+    limited: list[StatusRow],
+    facilities: dict[str, Facility],
+    statuses: dict[str, status.FacilityStatus],
+) -> list[MapKeyRow]:
+    """Number every facility that is not open, in the order the briefing lists them:
+    closed, evacuating and on diversion, then limited, then never reported. Open ones
+    stay plain dots, so a map of 200 members carries only the numbers that matter."""
+    unreported = sorted(
+        (
+            f
+            for oid, f in facilities.items()
+            if (statuses[oid].status if oid in statuses else "not_reported") == "not_reported"
+        ),
+        key=lambda f: f.name.lower(),
+    )
+    key: list[MapKeyRow] = []
+    for row in [*troubled, *limited]:
+        row.map_number = len(key) + 1
+        located = row.facility.lat is not None and row.facility.lon is not None
+        key.append(MapKeyRow(row.map_number, row.facility, row.status, located))
+    for f in unreported:
+        located = f.lat is not None and f.lon is not None
+        key.append(MapKeyRow(len(key) + 1, f, "not_reported", located))
+    return key
+
+
 def _markers(
     orgs: dict[str, m.Organization],
     inc: m.Incident,
     facilities: dict[str, Facility],
     statuses: dict[str, status.FacilityStatus],
-    troubled: list[StatusRow],
+    map_key: list[MapKeyRow],
 ) -> list[Marker]:
-    numbers = {r.facility.id: r.map_number for r in troubled}
+    numbers = {r.facility.id: r.number for r in map_key}
     regions = set(inc.region_ids or ())
     out = []
     for oid, o in orgs.items():

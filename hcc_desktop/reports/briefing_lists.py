@@ -29,6 +29,7 @@ from hcc_desktop.reports.briefing_sheet import (
     two_up,
     whole,
 )
+from hcc_desktop.reports.keep import captioned
 from hcc_desktop.reports.styles import (
     ALERT,
     ALERT_BG,
@@ -95,8 +96,7 @@ def requests(s: Sheet) -> list[Flowable]:
                 style.add("BACKGROUND", (0, i), (-1, i), ALERT_BG)
     t = listing(data, widths)
     t.setStyle(style)
-    out.append(t)
-    return out
+    return captioned(out, t)
 
 
 def events(s: Sheet) -> list[Flowable]:
@@ -127,8 +127,8 @@ def events(s: Sheet) -> list[Flowable]:
         )
     t = listing(data, widths)
     t.setStyle(grid(rows=len(data)))
-    out += [
-        t,
+    out = [
+        *captioned(out, t),
         Paragraph(
             "Events nominated in the log and approved by the situation unit. Window: from "
             "the start of the previous operational period to the end of this one.",
@@ -156,20 +156,17 @@ def reporting(s: Sheet) -> list[Flowable]:
         )
     )
     if r.late:
-        out.append(Paragraph("Reported late", H3))
         widths = fill([0, 1.6, 1.4], s.width)
         data: list[list[Any]] = [["Facility", "Town", "First report"]]
         data += [[fit(f.name, widths[0]), fit(f.town, widths[1]), c.short(at)] for f, at in r.late]
         t = listing(data, widths)
         t.setStyle(grid(rows=len(data)))
-        out.append(t)
-    out.append(Paragraph(f"Facilities that have not reported in period {d.number}", H3))
+        out += captioned([Paragraph("Reported late", H3)], t)
+    heading = Paragraph(f"Facilities that have not reported in period {d.number}", H3)
     if not r.missing:
-        out.append(Paragraph("Every expected facility has reported.", NOTE))
-        return out
+        return [*out, heading, Paragraph("Every expected facility has reported.", NOTE)]
     cells = [(f.name, f.town, f"period {last}" if last else "never") for f, last in r.missing]
-    out.append(two_up(s, cells, ("Facility", "Town", "Last report")))
-    return out
+    return out + captioned([heading], two_up(s, cells, ("Facility", "Town", "Last report")))
 
 
 def protected(s: Sheet) -> list[Flowable]:
@@ -197,8 +194,8 @@ def protected(s: Sheet) -> list[Flowable]:
         )
     t = listing(data, fill([1.9, 0.95, 0, 1.0], s.width))
     t.setStyle(grid(rows=len(data)))
-    out += [
-        t,
+    out = [
+        *captioned(out, t),
         Paragraph(
             "Security, fatality management, IT and cyber status, staffing shortages and "
             "diversion reasons, where a facility reports something other than normal.",
@@ -212,10 +209,7 @@ def annex(s: Sheet) -> list[Flowable]:
     d, c = s.d, s.clock
     if not d.annex:
         return []
-    out: list[Flowable] = [
-        PageBreak(),
-        Paragraph("Annex: every facility expected to report", H2),
-    ]
+    out: list[Flowable] = [Paragraph("Annex: every facility expected to report", H2)]
     multi_region = len({r.facility.region for r in d.annex}) > 1
     head = ["Facility", "Town", "Region", "", "Status", "Beds avail.", "Staffed", "ICU avail.",
             "Last report"]  # fmt: skip
@@ -251,8 +245,9 @@ def annex(s: Sheet) -> list[Flowable]:
     # and a style command per row would cost more than the rows themselves.
     status_strip(style, strip, [r.status for r in d.annex], skip=("open",))
     t.setStyle(style)
-    out += [
-        t,
+    out = [
+        PageBreak(),
+        *captioned(out, t),
         Paragraph(
             f"Beds: this period's report only (blank when the facility has not reported in "
             f"period {d.number}). Status: the latest report up to this period.",

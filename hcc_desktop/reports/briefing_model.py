@@ -130,6 +130,17 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class MapKeyRow:
+    """One numbered marker of the member map: the number printed beside the dot, and
+    the facility it names (`located` False: numbered in the tables, not on the map)."""
+
+    number: int
+    facility: Facility
+    status: str
+    located: bool
+
+
+@dataclass(frozen=True)
 class AnnexRow:
     facility: Facility
     status: str
@@ -168,6 +179,8 @@ class BriefingData:
     markers: list[Marker]
     annex: list[AnnexRow]
     sensitive_codes: frozenset[str]
+    #: Every facility that is not open, numbered on the map and in the status tables.
+    map_key: list[MapKeyRow] = field(default_factory=list)
 
     @property
     def number(self) -> int | None:

@@ -56,12 +56,19 @@ def boxed(s: Sheet, markup: str, bg: colors.Color, border: colors.Color) -> Tabl
     return t
 
 
-def two_up(s: Sheet, cells: list[tuple[str, str, str]], head: tuple[str, str, str]) -> Table:
-    """A long list of short rows in two columns side by side, to save paper."""
+def two_up(
+    s: Sheet,
+    cells: list[tuple[str, str, str]],
+    head: tuple[str, str, str],
+    shares: tuple[float, float, float] = (0.55, 0.25, 0.2),
+) -> Table:
+    """A long list of short rows in two columns side by side, to save paper; `shares`
+    divides each half among its three columns."""
     half = (len(cells) + 1) // 2
     left, right = cells[:half], cells[half:]
     col = (s.width - 8) / 2
-    widths = [col * 0.55, col * 0.25, col * 0.2, 8, col * 0.55, col * 0.25, col * 0.2]
+    one = [col * x for x in shares]
+    widths = [*one, 8, *one]
     data: list[list[Any]] = [
         [fit(h, w, CELL_HEAD) for h, w in zip((*head, "", *head), widths, strict=True)]
     ]

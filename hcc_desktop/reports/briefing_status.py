@@ -27,8 +27,10 @@ from hcc_desktop.reports.briefing_sheet import (
     listing,
     signed,
     status_hex,
+    two_up,
     whole,
 )
+from hcc_desktop.reports.keep import captioned
 from hcc_desktop.reports.mapview import MemberMap
 from hcc_desktop.reports.styles import (
     BODY,
@@ -82,25 +84,25 @@ def status(s: Sheet) -> list[Flowable]:
         colWidths=[s.width / (len(STATUSES) + 1)] * (len(STATUSES) + 1),
     )
     t.setStyle(grid(zebra=False))
-    out += [
-        t,
+    out = [
+        *captioned(out, t),
         Paragraph(
             "Each facility's status from its latest report up to this period (a status "
             f"stands until reported again); {d.reporting_this_period} of {expected} "
             "facilities reported in this period.",
             NOTE,
         ),
-        Paragraph("Closed, evacuating or on EMS diversion", H3),
     ]
+    heading = Paragraph("Closed, evacuating or on EMS diversion", H3)
     if d.troubled:
-        out.append(status_table(s, d.troubled, numbered=True))
+        out += captioned([heading], status_table(s, d.troubled, numbered=True))
     else:
-        out.append(Paragraph("No facility is closed, evacuating or on diversion.", NOTE))
-    out.append(Paragraph("Operating with limitations", H3))
+        out += [heading, Paragraph("No facility is closed, evacuating or on diversion.", NOTE)]
+    heading = Paragraph("Operating with limitations", H3)
     if d.limited:
-        out.append(status_table(s, d.limited, numbered=False))
+        out += captioned([heading], status_table(s, d.limited, numbered=True))
     else:
-        out.append(Paragraph("No facility reports limitations.", NOTE))
+        out += [heading, Paragraph("No facility reports limitations.", NOTE)]
     return out
 
 
@@ -144,8 +146,10 @@ def member_map(s: Sheet) -> list[Flowable]:
         entry = f"{esc(label)} ({counts.get(key, 0)})".replace(" ", "&nbsp;")
         legend_bits.append(f'<font color="{colour}" size="10">{mark}</font>&nbsp;{entry}')
     note = (
-        "Numbers on the map are those of the table of facilities closed, evacuating or on "
-        "diversion. Members placed at their ZIP code's centre where no address was surveyed."
+        "Numbered: every facility that is not open (closed, evacuating, on diversion, "
+        "limited or not reported), with the numbers of the facility status tables; the key "
+        "below names them. Open facilities and members that do not report EEIs are not "
+        "numbered. Members placed at their ZIP code's centre where no address was surveyed."
     )
     if not d.markers:
         note = "No member of this incident's regions has a location to show. " + note
@@ -157,7 +161,24 @@ def member_map(s: Sheet) -> list[Flowable]:
         Spacer(1, 2),
         Paragraph(note, NOTE),
     ]
-    return [CondPageBreak(height + 60), *block]
+    return [CondPageBreak(height + 60), *block, *map_key(s)]
+
+
+def map_key(s: Sheet) -> list[Flowable]:
+    """The numbered markers by number, two columns side by side: each numbered dot
+    can be named without turning back to the status tables."""
+    if not s.d.map_key:
+        return []
+    cells = [
+        (
+            str(k.number),
+            k.facility.name if k.located else f"{k.facility.name} (not on the map: no location)",
+            STATUSES[k.status],
+        )
+        for k in s.d.map_key
+    ]
+    table = two_up(s, cells, ("No.", "Facility", "Status"), shares=(0.1, 0.65, 0.25))
+    return captioned([Paragraph("Key to the numbers on the map", H3)], table)
 
 
 def beds(s: Sheet) -> list[Flowable]:
@@ -167,7 +188,7 @@ def beds(s: Sheet) -> list[Flowable]:
         out.append(Paragraph("No bed counts were reported for this period.", NOTE))
         return out
     prev = d.previous.number if d.previous else None
-    out.append(bed_table(s, d.beds, "Bed type", prev, total_last=True))
+    out = captioned(out, bed_table(s, d.beds, "Bed type", prev, total_last=True))
     note = (
         f"Sums over the facilities that reported in period {d.number}; a facility that "
         "did not report is not counted (see EEI reporting). Values the situation unit "
@@ -180,8 +201,10 @@ def beds(s: Sheet) -> list[Flowable]:
         )
     out.append(Paragraph(note, NOTE))
     if len(d.beds_by_region) > 1:
-        out.append(Paragraph("Total inpatient beds by region", H3))
-        out.append(bed_table(s, d.beds_by_region, "Region", prev, total_last=False))
+        out += captioned(
+            [Paragraph("Total inpatient beds by region", H3)],
+            bed_table(s, d.beds_by_region, "Region", prev, total_last=False),
+        )
     elif d.beds_by_region:
         out.append(
             Paragraph(
@@ -237,14 +260,16 @@ def trends(s: Sheet) -> list[Flowable]:
         out.append(Paragraph("No operational periods yet: nothing to chart.", NOTE))
         return out
     w = (s.width - 12) / 3
+    titles = ("Inpatient beds available", "Adult ICU beds available", charts.STATUS_TITLE)
+    rows = max(len(charts.title_lines(t, w)) for t in titles)  # plots level side by side
     drawings = [
         charts.line_chart(
-            d.trends, [p.beds_available for p in d.trends], "Inpatient beds available", w
+            d.trends, [p.beds_available for p in d.trends], titles[0], w, title_rows=rows
         ),
         charts.line_chart(
-            d.trends, [p.icu_available for p in d.trends], "Adult ICU beds available", w
+            d.trends, [p.icu_available for p in d.trends], titles[1], w, title_rows=rows
         ),
-        charts.status_chart(d.trends, w),
+        charts.status_chart(d.trends, w, title_rows=rows),
     ]
     t = Table([drawings], colWidths=[w + 4] * 3)
     t.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))

@@ -15,12 +15,15 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, Group, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
+from reportlab.lib.utils import simpleSplit
 
 from hcc_desktop.reports.briefing_model import TrendPoint
 from hcc_desktop.reports.fonts import SANS, SANS_BOLD
 from hcc_desktop.reports.styles import ACCENT, INK, MUTED, RULE, STATUS_COLOURS
 
 TITLE_SIZE = 8
+TITLE_LEADING = 9.5
+STATUS_TITLE = "Facilities on diversion / closed or evacuating"
 LABEL_SIZE = 6.5
 #: Room left of the value axis (its labels and the rotated axis caption) and below
 #: the category axis (two lines of category labels and the axis caption).
@@ -64,12 +67,26 @@ def _categories(points: Sequence[TrendPoint]) -> list[str]:
     return [f"P{p.period}\n{p.reporting} rep." for p in points]
 
 
-def _frame(width: float, height: float, title: str, unit: str) -> Drawing:
-    """The drawing with its title, and both axes captioned: the value axis with its
+def title_lines(title: str, width: float) -> list[str]:
+    """The title broken into lines no wider than the chart: the last chart of a row
+    ends at the page's right margin, and a title drawn past it is cut off."""
+    return simpleSplit(title, SANS_BOLD, TITLE_SIZE, width) or [title]
+
+
+def _head(rows: int) -> float:
+    """Height of a title of `rows` lines above the plot."""
+    return TITLE_SIZE + (rows - 1) * TITLE_LEADING
+
+
+def _frame(width: float, height: float, title: str, unit: str, rows: int) -> Drawing:
+    """The drawing with its title (wrapped, in `rows` lines' room so that charts side
+    by side keep their plots level), and both axes captioned: the value axis with its
     unit, the category axis with what its two label lines are."""
     d = Drawing(width, height)
-    d.add(String(0, height - TITLE_SIZE, title, fontName=SANS_BOLD, fontSize=TITLE_SIZE))
-    plot_middle_y = BOTTOM + (height - BOTTOM - TITLE_SIZE - 16) / 2
+    for i, line in enumerate(title_lines(title, width)):
+        y = height - TITLE_SIZE - i * TITLE_LEADING
+        d.add(String(0, y, line, fontName=SANS_BOLD, fontSize=TITLE_SIZE))
+    plot_middle_y = BOTTOM + (height - BOTTOM - _head(rows) - 16) / 2
     caption = Group(
         String(0, 0, unit, fontName=SANS, fontSize=LABEL_SIZE, fillColor=MUTED, textAnchor="middle")
     )
@@ -89,9 +106,11 @@ def _frame(width: float, height: float, title: str, unit: str) -> Drawing:
     return d
 
 
-def _place(chart: HorizontalLineChart | VerticalBarChart, width: float, height: float) -> None:
+def _place(
+    chart: HorizontalLineChart | VerticalBarChart, width: float, height: float, rows: int
+) -> None:
     chart.x, chart.y = LEFT, BOTTOM
-    chart.width, chart.height = width - LEFT - 10, height - BOTTOM - TITLE_SIZE - 16
+    chart.width, chart.height = width - LEFT - 10, height - BOTTOM - _head(rows) - 16
 
 
 def line_chart(
@@ -100,11 +119,15 @@ def line_chart(
     title: str,
     width: float,
     unit: str = "beds available",
+    *,
+    title_rows: int = 1,
 ) -> Drawing:
+    """`title_rows`: room for at least that many title lines (see `title_lines`)."""
     height = width * 0.68
-    d = _frame(width, height, title, unit)
+    rows = max(title_rows, len(title_lines(title, width)))
+    d = _frame(width, height, title, unit, rows)
     chart = HorizontalLineChart()
-    _place(chart, width, height)
+    _place(chart, width, height, rows)
     data = [v if v is not None else None for v in values]
     chart.data = [tuple(data)]
     top, step = _nice_top(max((v for v in data if v is not None), default=0))
@@ -123,12 +146,13 @@ def line_chart(
     return d
 
 
-def status_chart(points: Sequence[TrendPoint], width: float) -> Drawing:
+def status_chart(points: Sequence[TrendPoint], width: float, *, title_rows: int = 1) -> Drawing:
     """Facilities on diversion, and closed or evacuating, per period."""
     height = width * 0.68
-    d = _frame(width, height, "Facilities on diversion / closed or evacuating", "facilities")
+    rows = max(title_rows, len(title_lines(STATUS_TITLE, width)))
+    d = _frame(width, height, STATUS_TITLE, "facilities", rows)
     chart = VerticalBarChart()
-    _place(chart, width, height)
+    _place(chart, width, height, rows)
     chart.data = [
         tuple(p.diversion for p in points),
         tuple(p.closed_or_evacuating for p in points),
@@ -147,7 +171,7 @@ def status_chart(points: Sequence[TrendPoint], width: float) -> Drawing:
     chart.barLabels.fontSize = LABEL_SIZE
     chart.barLabels.nudge = 5
     d.add(chart)
-    legend_y = height - TITLE_SIZE - 9
+    legend_y = height - _head(rows) - 9
     for i, (label, key) in enumerate((("diversion", "diversion"), ("closed/evac.", "closed"))):
         x = width - 110 + i * 52
         d.add(_swatch(x, legend_y, STATUS_COLOURS[key]))

@@ -1,6 +1,7 @@
 """The member map on paper: state and county outlines from the same basemap the GUI
 draws (hcc_desktop.core.basemap), members as markers coloured by facility status, the
-troubled ones numbered to match the briefing's table, and a scale bar.
+facilities that are not open numbered to match the briefing's tables and its
+key, and a scale bar.
 
 Drawn straight onto the canvas (not as reportlab graphics shapes) so the outlines can
 be clipped to the map frame: New York and Maine reach far beyond Connecticut's page.
@@ -30,6 +31,9 @@ STATE = colors.HexColor("#5f6b75")
 STATE_NAME = colors.HexColor("#8a939b")
 KM_PER_DEGREE = 111.32
 KM_PER_MILE = 1.609344
+#: The number beside a marker: font size and the height of its box.
+LABEL_SIZE = 7
+LABEL_HEIGHT = 9.0
 
 
 class MemberMap(Flowable):
@@ -161,7 +165,6 @@ class MemberMap(Flowable):
         and a colour change per marker; for 500 members the dots write a tenth of the
         numbers, and the PDF specification defines the round-capped degenerate
         segment as exactly a filled circle."""
-        c = self.canv
         if not self.markers:
             return
         lon = np.array([k.lon for k in self.markers])
@@ -169,30 +172,38 @@ class MemberMap(Flowable):
         xs, ys = self._project(lon, lat)
         points = list(zip(self.markers, xs.tolist(), ys.tolist(), strict=True))
         dots = [(k, x, y) for k, x, y in points if k.status != "non_reporting"]
+        # Open dots, then members that do not report, then the numbered (not open)
+        # facilities on top: nothing that matters is hidden under a quieter marker.
+        self._draw_dots([(k, x, y) for k, x, y in dots if not k.number], 3.2)
+        self._draw_diamonds([(k, x, y) for k, x, y in points if k.status == "non_reporting"])
+        self._draw_dots([(k, x, y) for k, x, y in dots if k.number], 4.2)
+        self._draw_numbers([(k, x, y) for k, x, y in points if k.number])
+
+    def _draw_dots(self, group: Sequence[tuple[Marker, float, float]], radius: float) -> None:
+        if not group:
+            return
+        c = self.canv
         c.saveState()
         c.setLineCap(1)
-        for radius, numbered in ((3.2, False), (4.2, True)):
-            group = [(k, x, y) for k, x, y in dots if bool(k.number) == numbered]
-            if not group:
-                continue
-            c.setStrokeColor(INK)
-            c.setLineWidth(2 * radius + 1)
-            self._dots(group)
-            c.setLineWidth(2 * radius)
-            by_status: dict[str, list[tuple[Marker, float, float]]] = {}
-            for item in group:
-                by_status.setdefault(item[0].status, []).append(item)
-            for key, items in by_status.items():
-                c.setStrokeColor(colors.HexColor(STATUS_COLOURS.get(key, "#9e9e9e")))
-                self._dots(items)
+        c.setStrokeColor(INK)
+        c.setLineWidth(2 * radius + 1)
+        self._dots(group)
+        c.setLineWidth(2 * radius)
+        by_status: dict[str, list[tuple[Marker, float, float]]] = {}
+        for item in group:
+            by_status.setdefault(item[0].status, []).append(item)
+        for key, items in by_status.items():
+            c.setStrokeColor(colors.HexColor(STATUS_COLOURS.get(key, "#9e9e9e")))
+            self._dots(items)
         c.restoreState()
+
+    def _draw_diamonds(self, group: Sequence[tuple[Marker, float, float]]) -> None:
+        c = self.canv
         c.setStrokeColor(INK)
         c.setLineWidth(0.5)
         c.setFillColor(colors.HexColor(STATUS_COLOURS["non_reporting"]))
-        for k, x, y in points:
-            if k.status != "non_reporting":
-                continue
-            r = 2.8
+        r = 2.8
+        for _, x, y in group:
             p = c.beginPath()
             p.moveTo(x, y + r)
             p.lineTo(x + r, y)
@@ -200,18 +211,70 @@ class MemberMap(Flowable):
             p.lineTo(x - r, y)
             p.close()
             c.drawPath(p, stroke=1, fill=1)
-        c.setFont(SANS_BOLD, 7)
-        for k, x, y in points:
-            if not k.number:
-                continue
+
+    def _draw_numbers(self, numbered: Sequence[tuple[Marker, float, float]]) -> None:
+        """Each number in a small white box beside its dot, on the first side (of eight)
+        where it covers no other number and no numbered dot, and stays inside the frame:
+        in a cluster of troubled hospitals every number stays readable. A leader line
+        joins a box pushed further out to its dot."""
+        c = self.canv
+        c.setFont(SANS_BOLD, LABEL_SIZE)
+        dots = [(x, y) for _, x, y in numbered]
+        placed: list[tuple[float, float, float, float]] = []
+        for k, x, y in sorted(numbered, key=lambda item: item[0].number or 0):
             text = str(k.number)
-            w = c.stringWidth(text, SANS_BOLD, 7) + 3
+            w = c.stringWidth(text, SANS_BOLD, LABEL_SIZE) + 3
+            box = self._label_box(x, y, w, placed, dots)
+            placed.append(box)
+            bx, by, bw, bh = box
+            near = bx <= x + 5 and bx + bw >= x - 5 and by <= y + 5 and by + bh >= y - 5
+            if not near:
+                c.setStrokeColor(INK)
+                c.setLineWidth(0.4)
+                c.line(x, y, min(max(x, bx), bx + bw), min(max(y, by), by + bh))
             c.setFillColor(colors.white)
             c.setStrokeColor(INK)
             c.setLineWidth(0.4)
-            c.roundRect(x + 4, y + 2.5, w, 9, 1.5, stroke=1, fill=1)
+            c.roundRect(bx, by, bw, bh, 1.5, stroke=1, fill=1)
             c.setFillColor(INK)
-            c.drawCentredString(x + 4 + w / 2, y + 4.6, text)
+            c.drawCentredString(bx + bw / 2, by + 2.1, text)
+
+    def _label_box(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        placed: Sequence[tuple[float, float, float, float]],
+        dots: Sequence[tuple[float, float]],
+    ) -> tuple[float, float, float, float]:
+        """(x, y, width, height) of a number's box: the candidate around the dot that
+        overlaps least (other boxes count more than dots), nearest first on ties."""
+        h = LABEL_HEIGHT
+        candidates = []
+        for reach in (1.0, 2.2):
+            dx, dy = 4 * reach, 2.5 * reach
+            candidates += [
+                (x + dx, y + dy), (x - dx - w, y + dy), (x + dx, y - dy - h),
+                (x - dx - w, y - dy - h), (x - w / 2, y + 4 * reach),
+                (x - w / 2, y - 4 * reach - h), (x + 5 * reach, y - h / 2),
+                (x - 5 * reach - w, y - h / 2),
+            ]  # fmt: skip
+
+        def cost(bx: float, by: float) -> float:
+            inside = bx >= 0 and by >= 0 and bx + w <= self.width and by + h <= self.height
+            hits = sum(
+                1
+                for px, py, pw, ph in placed
+                if bx < px + pw and px < bx + w and by < py + ph and py < by + h
+            )
+            covered = sum(
+                1 for qx, qy in dots if bx - 3 < qx < bx + w + 3 and by - 3 < qy < by + h + 3
+            )
+            return (0 if inside else 100) + 10 * hits + covered
+
+        best = min(range(len(candidates)), key=lambda i: (cost(*candidates[i]), i))
+        bx, by = candidates[best]
+        return bx, by, w, h
 
     def _dots(self, items: Sequence[tuple[Marker, float, float]]) -> None:
         path = self.canv.beginPath()

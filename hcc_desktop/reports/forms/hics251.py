@@ -340,7 +340,12 @@ def _systems(values: dict[str, Latest], clock: Clock, width: float) -> Table:
     for group, systems in SYSTEMS:
         r = len(rows)
         rows.append([Paragraph(f"<b>{esc(group.upper())}</b>", SMALL), "", "", "", "", ""])
-        extra += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), HEAD_BG)]
+        # A group's caption row never ends a page: it goes over with its first system.
+        extra += [
+            ("SPAN", (0, r), (-1, r)),
+            ("BACKGROUND", (0, r), (-1, r), HEAD_BG),
+            ("NOSPLIT", (0, r), (-1, r + 1)),
+        ]
         for system in systems:
             reading = system.mapper(values) if system.mapper else None
             marks = ["", "", "", ""]
