@@ -765,7 +765,8 @@ def test_seed_demo_lists_the_coalition_and_hospitals(run: Run, tmp_path: Path) -
     path = tmp_path / "demo.sqlite"
     r = run("seed-demo", "--as-of", "2026-11-20", store=path)
     assert r.code == 0, r.err
-    assert "17 members, 175 facilities" in r.out
+    # The 17 of the published member list and the 6 the preparedness year adds.
+    assert "23 members, 175 facilities" in r.out
     refused(run("seed-demo", store=path), "store")  # a second time: a message, no duplicates
     members = run("members", "list", "--json", store=path).json()
     demo = json.loads((ROOT / "resources/demo/coalition.json").read_text("utf-8"))

@@ -36,6 +36,8 @@ AS_OF = dt.date(2026, 11, 20)
 NY = ZoneInfo("America/New_York")
 COALITION = json.loads((ROOT / "resources/demo/coalition.json").read_text("utf-8"))
 SCENARIO = json.loads((ROOT / "resources/demo/scenario.json").read_text("utf-8"))
+PREPAREDNESS = json.loads((ROOT / "resources/demo/preparedness.json").read_text("utf-8"))
+MEMBERS = 17 + len(PREPAREDNESS["members"])  # the published list and the demo's additions
 SEEDER = Actor("Dana Reyes", "Situation Unit Leader")
 
 
@@ -79,13 +81,13 @@ def test_summary_counts_what_was_loaded(demo: Store, summary: DemoSummary) -> No
     assert (len(ct), len(ma)) == (41, 136)
     twins = [f for f in COALITION["facilities"] if f["member_key"]]
     assert summary.regions == 7
-    assert summary.members == 17
+    assert summary.members == MEMBERS
     assert summary.facilities == 41 + 136 - len(twins)
     assert summary.periods == 4
     assert summary.requests == len(SCENARIO["requests"])
     assert 60 <= summary.log_entries <= 120
     report = check_store(demo)
-    assert report.counts["organization"] == 17 + summary.facilities
+    assert report.counts["organization"] == MEMBERS + summary.facilities
     assert report.counts["log_entry"] == summary.log_entries
     assert report.counts["eei_report"] == summary.eei_reports
     assert report.counts["contact"] == summary.contacts > 0

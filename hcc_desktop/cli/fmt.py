@@ -159,6 +159,8 @@ def member_dict(org: m.Organization, region_keys: Mapping[str, str]) -> dict[str
         "short_name": org.short_name,
         "member_type": org.member_type,
         "membership": org.membership,
+        "joined_on": org.joined_on,
+        "left_on": org.left_on,
         "region": region_keys.get(org.region_id or ""),
         "parent_id": org.parent_id,
         "facility_type": org.facility_type,
@@ -170,6 +172,7 @@ def member_dict(org: m.Organization, region_keys: Mapping[str, str]) -> dict[str
         "lat": org.lat,
         "lon": org.lon,
         "beds": org.beds,
+        "phone_24_7": org.phone_24_7,
         "external_key": org.external_key,
     }
 

@@ -9,12 +9,23 @@ from pathlib import Path
 from types import ModuleType
 
 from hcc_desktop import __version__
-from hcc_desktop.cli import eei, incident, interop, log, reports, requests, station, sync
+from hcc_desktop.cli import (
+    eei,
+    incident,
+    interop,
+    log,
+    members,
+    reports,
+    requests,
+    station,
+    sync,
+)
 from hcc_desktop.cli.registry import EPILOG, PROG, Commands, global_options, size
 
 #: Every command module, in the order their commands appear in `--help`.
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     station,
+    members,
     incident,
     log,
     requests,

@@ -1,6 +1,6 @@
 """CLI commands about the store and the station as a whole (init, seed-demo, undo,
-dump, check, backup) and the member list: each calls one core function and shows
-its result."""
+dump, check, backup): each calls one core function and shows its result. Members and
+contacts have their own module (cli/members.py)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from hcc_desktop.cli.context import Context, Unavailable, emit, optional_choice
-from hcc_desktop.cli.fmt import member_dict, one_line, table, tail, to_json
+from hcc_desktop.cli.context import Context, Unavailable, emit
+from hcc_desktop.cli.fmt import table, to_json
 from hcc_desktop.cli.registry import Commands
 from hcc_desktop.core import sqlite as sq
 from hcc_desktop.core.check import check_store
 from hcc_desktop.core.dump import dump_text
-from hcc_desktop.core.enums import MEMBER_TYPES
 from hcc_desktop.core.errors import ValidationError
-from hcc_desktop.core.services import organizations, undo
+from hcc_desktop.core.services import undo
 from hcc_desktop.core.station import key_path_for
 from hcc_desktop.core.timeutil import parse_date
 
@@ -151,49 +150,8 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-# ------------------------------------------------------------------ members
-
-
-def cmd_members_list(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    orgs = organizations.list_organizations(store)
-    regions = organizations.list_regions(store)
-    keys = {r.id: r.key or "" for r in regions}
-    wanted = optional_choice("type", args.type, MEMBER_TYPES)
-    if wanted:
-        orgs = [o for o in orgs if o.member_type == wanted]
-    if args.region:
-        by_key = {(r.key or "").lower(): r for r in regions}
-        region = by_key.get(args.region.strip().lower())
-        if region is None:
-            raise ValidationError(
-                "region",
-                f"expected one of {', '.join(sorted(k for k in by_key if k))}; got {args.region!r}",
-            )
-        orgs = [o for o in orgs if o.region_id == region.id]
-    if args.json:
-        emit(to_json([member_dict(o, keys) for o in orgs]))
-        return 0
-    rows = [
-        (
-            tail(o.id),
-            one_line(o.name, 60),
-            o.member_type,
-            o.membership,
-            keys.get(o.region_id or "", ""),
-            o.town,
-            o.state,
-            o.beds,
-        )
-        for o in orgs
-    ]
-    emit(table(("ID", "NAME", "TYPE", "MEMBERSHIP", "REGION", "TOWN", "ST", "BEDS"), rows))
-    emit(f"{len(orgs)} members")
-    return 0
-
-
 def register(cmds: Commands) -> None:
-    """The store itself: init, seed-demo, undo, dump, check, backup; and `members list`."""
+    """The store itself: init, seed-demo, undo, dump, check, backup."""
     p = cmds.command("init", cmd_init, "create (or open) the store; show the station", create=True)
     p.add_argument("--station", metavar="NAME", help="name of this station (workstation)")
     p = cmds.command("seed-demo", cmd_seed_demo, "load the demo coalition", create=True)
@@ -210,8 +168,3 @@ def register(cmds: Commands) -> None:
     cmds.command("check", cmd_check, "integrity, schema revision and counts", json=True)
     p = cmds.command("backup", cmd_backup, "consistent copy of the store and its key")
     p.add_argument("out", metavar="OUT", help="new file for the copy (OUT.key gets the key)")
-
-    members = cmds.group("members", "coalition members and facilities")
-    p = members.command("list", cmd_members_list, "list members", json=True)
-    p.add_argument("--type", metavar="T", help="member type, e.g. hospital")
-    p.add_argument("--region", metavar="KEY", help="region key, e.g. ct or ma-1")

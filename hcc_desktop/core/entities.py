@@ -25,8 +25,19 @@ class Unit:
     compare: tuple[str, ...] = ()
     #: Domain column that records the winning version id of this unit.
     version_column: str | None = None
+    #: For a group that began as a single field (an organization's `membership` before
+    #: it carried its dates): older versions hold a bare value, which is this column's.
+    scalar_column: str | None = None
+
+    def normalise(self, value: Any) -> Any:
+        """A group's value as a dict; a bare value of a former field unit becomes the
+        dict it means, so old and new versions read and compare alike."""
+        if self.group and self.scalar_column and not isinstance(value, dict):
+            return {} if value is None else {self.scalar_column: value}
+        return value
 
     def comparable(self, value: Any) -> Any:
+        value = self.normalise(value)
         if self.group and self.compare and isinstance(value, dict):
             return {k: value.get(k) for k in self.compare}
         return value
@@ -58,18 +69,31 @@ ENTITIES: dict[str, Entity] = {
         Entity(
             "organization",
             m.Organization,
-            _fields(
-                "external_key", "name", "short_name", "member_type", "membership",
-                "region_id", "parent_id", "facility_type", "address", "town", "state",
-                "zip", "county", "lat", "lon", "coords_source", "phone", "phone_24_7",
-                "email", "beds", "trauma_level", "helipad", "notes", "source",
-                "merged_into", "deleted",
-            ),
+            {
+                **_fields(
+                    "external_key", "name", "short_name", "member_type", "region_id",
+                    "parent_id", "facility_type", "address", "town", "state", "zip",
+                    "county", "lat", "lon", "coords_source", "phone", "phone_24_7", "email",
+                    "beds", "trauma_level", "helipad", "notes", "source", "merged_into",
+                    "deleted",
+                ),
+                # Status and its dates change together (a lapse sets the left date, a
+                # return clears it): merged per field, two stations could show "core,
+                # left 2025-06-30". Versions from before the dates hold the bare status.
+                **_group(
+                    "membership",
+                    ("membership", "joined_on", "left_on"),
+                    scalar_column="membership",
+                ),
+            },
         ),
         Entity(
             "contact",
             m.Contact,
-            _fields("organization_id", "name", "role", "phone", "email", "is_24_7", "deleted"),
+            _fields(
+                "organization_id", "name", "role", "phone", "phone_24_7", "email", "is_24_7",
+                "deleted",
+            ),
         ),
         Entity(
             "incident",

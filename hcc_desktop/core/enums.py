@@ -23,12 +23,34 @@ MEMBER_TYPES: dict[str, str] = {
     "association": "Professional association",
     "education": "Educational body",
     "coalition_partner": "Coalition partner group",
+    # Added with the membership register (issue 14): the other disciplines coalitions
+    # list as members. New keys only: stores and packages keep the ones above.
+    "esf8_partner": "ESF-8 partner",
+    "hospice": "Hospice",
+    "ambulatory_surgery": "Ambulatory surgery centre",
+    "fire_rescue": "Fire and rescue",
+    "law_enforcement": "Law enforcement",
+    "medical_examiner": "Medical examiner / coroner",
+    "volunteer_organization": "Volunteer or faith-based organisation",
 }
+
+#: The member types HPP counts as core coalition members (performance measure 4):
+#: acute care hospitals, EMS, emergency management and public health.
+CORE_MEMBER_TYPES: tuple[str, ...] = (
+    "hospital",
+    "ems",
+    "emergency_management",
+    "local_public_health",
+)
 
 MEMBERSHIPS: dict[str, str] = {
     "core": "Core",
     "non_core": "Non-core",
     "guest": "Guest",
+    # Issue 14: before joining and after leaving. `lapsed` is the one status that
+    # carries a left date.
+    "prospective": "Prospective",
+    "lapsed": "Lapsed",
 }
 
 INCIDENT_TYPES: dict[str, str] = {

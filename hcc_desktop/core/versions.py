@@ -96,6 +96,7 @@ def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 def columns_for(unit: Unit, value: Any) -> dict[str, Any]:
     """Domain columns a unit's value sets."""
     if unit.group:
+        value = unit.normalise(value)
         data = value if isinstance(value, dict) else {}
         return {c: data.get(c) for c in unit.columns}
     return {unit.name: value}

@@ -136,6 +136,7 @@ def _seed_regions(store: Store, actor: Actor, demo: Demo) -> int:
 
 
 _COMMON = ("name", "member_type", "membership", "address", "town", "state", "zip", "county")
+_TERM = ("joined_on", "left_on", "phone_24_7")
 _FROM_FACILITY = ("facility_type", "phone", "beds", "trauma_level", "helipad", "address", "zip")
 
 
@@ -161,7 +162,9 @@ def _member_values(demo: Demo, key: str) -> dict[str, Any]:
             if values.get(name) is None:
                 values[name] = twin.get(name)
         values["source"] = f"{row.get('source')}; HIFLD row ID {twin['source_id']}"
+    values.update({k: row[k] for k in _TERM if row.get(k)})
     values.update(demo.scenario["members"].get(key, {}))
+    values.update(demo.preparedness["membership"].get(key, {}))
     return values
 
 
@@ -198,7 +201,8 @@ def _seed_organizations(store: Store, actor: Actor, demo: Demo) -> tuple[int, in
 
 
 def _seed_contacts(store: Store, actor: Actor, demo: Demo) -> int:
-    for c in demo.scenario["contacts"]:
+    people = [*demo.scenario["contacts"], *demo.preparedness["contacts"]]
+    for c in people:
         key = demo.key(c["org"])
         organizations.add_contact(
             store,
@@ -209,9 +213,10 @@ def _seed_contacts(store: Store, actor: Actor, demo: Demo) -> int:
             phone=c.get("phone", ""),
             email=c.get("email", ""),
             is_24_7=bool(c.get("is_24_7")),
+            phone_24_7=c.get("phone_24_7", ""),
             record_id=natural_id("contact", key, c["name"]),
         )
-    return len(demo.scenario["contacts"])
+    return len(people)
 
 
 # --------------------------------------------------------------------- incident

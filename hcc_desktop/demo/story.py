@@ -1,5 +1,6 @@
-"""The demo's story as data: the coalition (resources/demo/coalition.json) and the
-hurricane exercise (resources/demo/scenario.json) parsed, their names and times resolved
+"""The demo's story as data: the coalition (resources/demo/coalition.json), the
+hurricane exercise (resources/demo/scenario.json) and the preparedness year
+(resources/demo/preparedness.json) parsed, their names and times resolved
 and cross-checked before anything is written, so a mistake in the scenario refuses the
 seed instead of leaving half a demo behind.
 
@@ -124,6 +125,7 @@ class Demo:
     as_of: dt.date
     coalition: dict[str, Any]
     scenario: dict[str, Any]
+    preparedness: dict[str, Any]
     clock: StoryClock
     people: dict[str, Person]
     members: dict[str, dict[str, Any]]
@@ -134,7 +136,10 @@ class Demo:
     def load(cls, as_of: dt.date) -> Demo:
         coalition = _load_json("coalition.json")
         scenario = _load_json("scenario.json")
+        preparedness = _load_json("preparedness.json")
         members = {row["key"]: row for row in coalition["members"]}
+        # Members beyond the published list (an EMS agency, a dialysis centre, ...).
+        members.update({row["key"]: row for row in preparedness["members"]})
         merged = {row["member_key"]: row for row in coalition["facilities"] if row["member_key"]}
         facilities = {row["key"]: row for row in coalition["facilities"] if not row["member_key"]}
         people = {k: Person(**v) for k, v in scenario["people"].items()}
@@ -142,6 +147,7 @@ class Demo:
             as_of,
             coalition,
             scenario,
+            preparedness,
             StoryClock(as_of, scenario["time_zone"]),
             people,
             members,
@@ -235,9 +241,31 @@ class Demo:
             for step in r["steps"]:
                 self.person(step["by"])
                 self.clock.at(step["at"])
-        for c in self.scenario["contacts"]:
+        for c in [*self.scenario["contacts"], *self.preparedness["contacts"]]:
             self.key(c["org"])
+        for key in self.preparedness["membership"]:
+            self.key(key)
         self._check_requests()
+
+    def day(self, spec: str) -> str:
+        """A date of the preparedness year: 'D-400' (days from as_of) or an ISO date."""
+        text = spec.strip()
+        if text.startswith("D"):
+            try:
+                days = int(text[1:] or 0)
+            except ValueError:
+                raise ValidationError(
+                    "date", f"expected a date like 'D-400', got {spec!r}"
+                ) from None
+            return (self.as_of + dt.timedelta(days=days)).isoformat()
+        return dt.date.fromisoformat(text).isoformat()
+
+    def year(self, spec: str | int) -> int:
+        """'Y' is the as_of date's year, 'Y-1' the one before; a number is itself."""
+        text = str(spec).strip()
+        if text.startswith("Y"):
+            return self.as_of.year + int(text[1:] or 0)
+        return int(text)
 
     def _check_requests(self) -> None:
         for r in self.scenario["requests"]:

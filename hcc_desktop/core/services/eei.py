@@ -240,13 +240,20 @@ def reporting_types(cat: Catalog | None = None) -> tuple[str, ...]:
     return el.reported_by if el else ("hospital",)
 
 
+#: Membership statuses of organizations that are not (or no longer) members.
+NOT_MEMBERS = ("prospective", "lapsed")
+
+
 def expected_facilities(store: Store, *, incident_id: str) -> list[m.Organization]:
-    """Members that owe EEIs for this incident (its regions, reporting member types)."""
+    """Members that owe EEIs for this incident (its regions, reporting member types).
+    A prospective member has not joined yet and a lapsed one has left: neither owes
+    reports, so neither counts as missing."""
     with store.read() as s:
         inc = get_live(s, m.Incident, incident_id, "incident")
         stmt = select(m.Organization).where(
             m.Organization.deleted.is_(False),
             m.Organization.member_type.in_(reporting_types()),
+            m.Organization.membership.is_(None) | m.Organization.membership.not_in(NOT_MEMBERS),
         )
         if inc.region_ids:
             stmt = stmt.where(m.Organization.region_id.in_(inc.region_ids))

@@ -1,4 +1,8 @@
-"""Members and facilities of the coalition, their regions and contacts."""
+"""Members and facilities of the coalition, their regions and contacts.
+
+A member's membership status and its joined/left dates are one merge unit (see
+core/entities.py): services take them as three fields, like any other, and fold them
+into that unit just before writing, completing what was not given from the record."""
 
 from __future__ import annotations
 
@@ -20,15 +24,25 @@ from hcc_desktop.core.services.common import (
     require_choice,
     require_text,
 )
-from hcc_desktop.core.store import Store
 
-#: Fields an operator may set on a member; each is its own merge unit.
+# Contacts have their own module; these names stay importable from here, where the GUI
+# and the demo have always called them.
+from hcc_desktop.core.services.contacts import add_contact as add_contact
+from hcc_desktop.core.services.contacts import list_contacts as list_contacts
+from hcc_desktop.core.store import Store
+from hcc_desktop.core.timeutil import parse_date
+
+#: Fields an operator may set on a member (membership, joined_on and left_on make one
+#: merge unit; every other field is its own).
 ORG_FIELDS = (
     "name", "short_name", "member_type", "membership", "region_id", "parent_id",
     "facility_type", "address", "town", "state", "zip", "county", "lat", "lon",
     "phone", "phone_24_7", "email", "beds", "trauma_level", "helipad", "notes",
-    "source", "external_key", "coords_source",
+    "source", "external_key", "coords_source", "joined_on", "left_on",
 )  # fmt: skip
+
+#: The columns of the `membership` merge unit.
+MEMBERSHIP_COLUMNS = ("membership", "joined_on", "left_on")
 
 
 def region_id_for(key: str) -> str:
@@ -68,6 +82,8 @@ def _clean(session: Any, data: Mapping[str, Any], *, creating: bool) -> dict[str
             out[key] = require_choice("member_type", raw, MEMBER_TYPES)
         elif key == "membership":
             out[key] = require_choice("membership", raw, MEMBERSHIPS)
+        elif key in ("joined_on", "left_on"):
+            out[key] = _day(key, raw)
         elif key == "region_id":
             out[key] = get_live(session, m.Region, raw, "region").id if raw else None
         elif key == "parent_id":
@@ -112,6 +128,36 @@ def _no_parent_loop(session: Any, parent_id: str, limit: int = 50) -> None:
         seen.add(cursor)
         row = session.get(m.Organization, cursor)
         cursor = row.parent_id if row is not None else None
+
+
+def _day(field: str, raw: Any) -> str | None:
+    if raw is None or raw == "":
+        return None
+    text = str(raw).strip()
+    return parse_date(field, text).isoformat()
+
+
+def _fold_membership(values: dict[str, Any], current: m.Organization | None) -> None:
+    """Replace the status and date columns in `values` by one `membership` group value,
+    completed from `current`. A member that stops being lapsed loses its left date
+    unless one is given; a left date belongs to a lapsed member only, after joining."""
+    given = {k: values.pop(k) for k in MEMBERSHIP_COLUMNS if k in values}
+    if not given:
+        return
+    term = {k: getattr(current, k, None) if current is not None else None
+            for k in MEMBERSHIP_COLUMNS}  # fmt: skip
+    term.update(given)
+    if term["membership"] != "lapsed" and "left_on" not in given:
+        term["left_on"] = None
+    if term["left_on"] and term["membership"] != "lapsed":
+        raise ValidationError(
+            "left_on", f"only a lapsed member has a left date (status is {term['membership']})"
+        )
+    if term["left_on"] and term["joined_on"] and term["left_on"] < term["joined_on"]:
+        raise ValidationError(
+            "left_on", f"{term['left_on']} is before the joined date {term['joined_on']}"
+        )
+    values["membership"] = term
 
 
 def _yes_no(field: str, raw: Any) -> bool | None:
@@ -190,6 +236,11 @@ def add_organizations(
                 where = f"member {i}: " if len(members) > 1 else ""
                 raise ValidationError(where + exc.field, exc.message) from None
             _fill_coordinates(values)
+            try:
+                _fold_membership(values, None)
+            except ValidationError as exc:
+                where = f"member {i}: " if len(members) > 1 else ""
+                raise ValidationError(where + exc.field, exc.message) from None
             rid = record_id or uuid7(store.wall())
             if record_id and w.session.get(m.Organization, record_id) is not None:
                 raise ValidationError("id", f"a member with id {record_id} exists already")
@@ -207,6 +258,7 @@ def add_organization(
     with store.writing(operator=actor.label, summary=f"New member {fields.get('name')}") as w:
         values = _clean(w.session, fields, creating=True)
         _fill_coordinates(values)
+        _fold_membership(values, None)
         rid = record_id or uuid7(store.wall())
         if record_id and w.session.get(m.Organization, record_id) is not None:
             raise ValidationError("id", f"a member with id {record_id} exists already")
@@ -256,18 +308,22 @@ def upsert_organizations(
             target = target or by_name.get(name)
             try:
                 values = _clean(w.session, row, creating=target is None)
+                current = None if target is None else w.session.get(m.Organization, target)
+                _fold_membership(dict(values), current)  # checked here, folded below
             except ValidationError as exc:
                 raise ValidationError(f"row {i}: {exc.field}", exc.message) from None
             planned.append((target, values))
         for target_id, values in planned:
             if target_id is None:
                 _fill_coordinates(values)
+                _fold_membership(values, None)
                 rid = uuid7(store.wall())
                 w.put("organization", rid, {**values, "deleted": False}, new=True)
                 created.append(rid)
                 continue
             org = w.session.get_one(m.Organization, target_id)
             changed = {k: v for k, v in values.items() if getattr(org, k) != v}
+            _fold_membership(changed, org)
             if changed:
                 w.put("organization", org.id, changed)
                 updated.append(org.id)
@@ -296,9 +352,11 @@ def update_organization(store: Store, *, actor: Actor, org_id: str, **fields: An
         elif "lat" in values or "lon" in values:
             values["coords_source"] = "given"
         changed = {k: v for k, v in values.items() if getattr(org, k) != v}
+        names = sorted(changed)
+        _fold_membership(changed, org)
         if changed:
             w.put("organization", org.id, changed)
-    return sorted(changed)
+    return names
 
 
 def delete_organization(store: Store, *, actor: Actor, org_id: str) -> None:
@@ -327,38 +385,6 @@ def merge_organizations(store: Store, *, actor: Actor, duplicate_id: str, into_i
         w.put("organization", dup.id, {"merged_into": into.id, "deleted": True})
 
 
-def add_contact(
-    store: Store,
-    *,
-    actor: Actor,
-    organization_id: str,
-    name: str,
-    role: str = "",
-    phone: str = "",
-    email: str = "",
-    is_24_7: bool = False,
-    record_id: str | None = None,
-) -> str:
-    with store.writing(operator=actor.label, summary=f"Contact {name}") as w:
-        org = get_live(w.session, m.Organization, organization_id, "organization")
-        rid = record_id or uuid7(store.wall())
-        w.put(
-            "contact",
-            rid,
-            {
-                "organization_id": org.id,
-                "name": require_text("name", name),
-                "role": optional_text("role", role),
-                "phone": optional_text("phone", phone, max_len=40),
-                "email": optional_text("email", email),
-                "is_24_7": bool(is_24_7),
-                "deleted": False,
-            },
-            new=record_id is None,
-        )
-    return rid
-
-
 def list_organizations(store: Store, *, include_deleted: bool = False) -> list[m.Organization]:
     with store.read() as s:
         stmt = select(m.Organization).order_by(m.Organization.name, m.Organization.id)
@@ -371,11 +397,3 @@ def list_regions(store: Store) -> list[m.Region]:
     with store.read() as s:
         stmt = select(m.Region).where(m.Region.deleted.is_(False)).order_by(m.Region.name)
         return list(s.scalars(stmt))
-
-
-def list_contacts(store: Store, *, organization_id: str | None = None) -> list[m.Contact]:
-    with store.read() as s:
-        stmt = select(m.Contact).where(m.Contact.deleted.is_(False))
-        if organization_id:
-            stmt = stmt.where(m.Contact.organization_id == organization_id)
-        return list(s.scalars(stmt.order_by(m.Contact.name)))

@@ -1,0 +1,80 @@
+"""Sync of the preparedness records (issue 14): stations that exchange packages hold
+the same members' terms and contacts, hazard vulnerability analyses, plans and
+essential functions, and concurrent edits of one group unit are one conflict with a
+winner somebody entered, never a mix of both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import (
+    ACTOR,
+    Station,
+    assert_matches_reference,
+    exchange_full,
+    version_rows,
+)
+
+from hcc_desktop.core import models as m
+from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.services import contacts
+from hcc_desktop.core.services import organizations as orgs
+from hcc_desktop.core.services.common import Actor
+from hcc_desktop.sync import conflicts
+
+A_OP = Actor("Operator A", "Planning Section Chief")
+B_OP = Actor("Operator B", "Liaison Officer")
+
+
+def converged(stations: list[Station], directory: Path) -> None:
+    """A full exchange: byte-identical dumps, and every store agrees with the reference
+    model applied to the union of all versions."""
+    exchange_full(stations, directory, rounds=2)
+    dumps = {dump_text(s.store) for s in stations}
+    assert len(dumps) == 1
+    union = {}
+    for s in stations:
+        union.update(version_rows(s.store))
+    for s in stations:
+        assert_matches_reference(s.store, union)
+
+
+def test_membership_terms_and_contacts_converge(
+    trio: tuple[Station, Station, Station], ram_dir: Path
+) -> None:
+    a, b, c = trio
+    oid = orgs.add_organization(
+        a.store, actor=ACTOR, name="Valley Home Care", member_type="home_health",
+        membership="core", joined_on="2016-05-01",
+    )  # fmt: skip
+    converged([a, b, c], ram_dir / "first")
+    # Concurrently: A records the lapse, B corrects the joined date; C adds a contact.
+    orgs.update_organization(
+        a.store, actor=A_OP, org_id=oid, membership="lapsed", left_on="2025-06-30"
+    )
+    b.wall.advance(5)
+    orgs.update_organization(b.store, actor=B_OP, org_id=oid, joined_on="2015-05-01")
+    contacts.add_contact(
+        c.store, actor=ACTOR, organization_id=oid, name="Pat Lee", phone_24_7="860-555-0100"
+    )
+    converged([a, b, c], ram_dir / "second")
+    with a.store.read() as s:
+        row = s.get_one(m.Organization, oid)
+        term = (row.membership, row.joined_on, row.left_on)
+    # One of the two terms somebody entered, whole: never "core, left 2025-06-30".
+    assert term in (
+        ("lapsed", "2016-05-01", "2025-06-30"),
+        ("core", "2015-05-01", None),
+    )
+    [conflict] = conflicts.list_conflicts(a.store)
+    assert (conflict.entity, conflict.unit) == ("organization", "membership")
+    [contact] = contacts.list_contacts(b.store, organization_id=oid)
+    assert contact.phone_24_7 == "860-555-0100"
+    # Keeping a side travels like any edit and closes the conflict everywhere.
+    lapse = next(side for side in conflict.sides if side.value["membership"] == "lapsed")
+    conflicts.resolve(b.store, actor=B_OP, conflict_id=conflict.id, keep=lapse.version_id)
+    converged([a, b, c], ram_dir / "third")
+    for st in (a, b, c):
+        assert conflicts.list_conflicts(st.store) == []
+        with st.store.read() as s:
+            assert s.get_one(m.Organization, oid).left_on == "2025-06-30"
