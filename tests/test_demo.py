@@ -488,3 +488,29 @@ def test_a_broken_scenario_is_refused_before_any_write(
     with pytest.raises(ValidationError):
         seed_demo(store, as_of=AS_OF, actor=actor)
     assert dump_text(store) == before
+
+
+# ------------------------------------------------------------------ preparedness year
+
+
+def test_membership_has_every_status_and_dates(demo: Store) -> None:
+    from hcc_desktop.core.services import membership
+
+    rep = membership.membership_report(demo)
+    assert all(c.count for c in rep.by_status), rep.by_status
+    with demo.read() as s:
+        lapsed = s.scalars(select(m.Organization).where(m.Organization.membership == "lapsed"))
+        assert all(o.left_on and o.joined_on and o.left_on > o.joined_on for o in lapsed)
+        assert s.get_one(m.Organization, org_id("ct-dph")).joined_on == "2012-07-01"
+
+
+def test_coalition_hva_for_the_year_ranks_hurricane_first(demo: Store) -> None:
+    from hcc_desktop.core.services import hva, organizations
+
+    [a] = hva.list_assessments(demo)
+    assert (a.region_id, a.year, a.status) == (organizations.region_id_for("ct"), 2026, "final")
+    rows = hva.ranked(demo, assessment_id=a.id)
+    assert len(rows) >= 15
+    assert {r.category for r in rows} == {"natural", "technological", "human", "hazmat"}
+    assert rows[0].name.startswith("Hurricane")
+    assert [r.risk for r in rows] == sorted((r.risk for r in rows), reverse=True)

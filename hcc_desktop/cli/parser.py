@@ -11,6 +11,7 @@ from types import ModuleType
 from hcc_desktop import __version__
 from hcc_desktop.cli import (
     eei,
+    hva,
     incident,
     interop,
     log,
@@ -30,6 +31,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     log,
     requests,
     eei,
+    hva,
     sync,
     interop,
     reports,

@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table
 
 from hcc_desktop.core import models as m
+from hcc_desktop.core.enums import HVA_SCORES
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,29 @@ ENTITIES: dict[str, Entity] = {
                     ),
                 ),
                 **_fields("incident_id", "log_entry_id", "deleted"),
+            },
+        ),
+        Entity(
+            "hva_assessment",
+            m.HvaAssessment,
+            {
+                # The natural key the id is made of: written once, never edited.
+                **_group("scope", ("region_id", "year")),
+                **_fields("title", "notes", "deleted"),
+                # Finalising names who and when; two stations agreeing on the status
+                # agree, whatever their clocks say.
+                **_group("status", ("status", "status_by", "status_at"), compare=("status",)),
+            },
+        ),
+        Entity(
+            "hva_hazard",
+            m.HvaHazard,
+            {
+                **_group("hazard", ("assessment_id", "name")),
+                # The risk is computed from all seven scores: merged per score, two
+                # stations' rescoring would show a risk nobody assessed.
+                **_group("scores", HVA_SCORES),
+                **_fields("category", "occurred", "notes", "deleted"),
             },
         ),
     )

@@ -96,3 +96,26 @@ EEI_VALUE_TYPES: tuple[str, ...] = (
     "text",
     "datetime",
 )
+
+# Hazard vulnerability analysis (Kaiser Permanente shape): one sheet per category.
+HVA_CATEGORIES: dict[str, str] = {
+    "natural": "Naturally occurring events",
+    "technological": "Technological events",
+    "human": "Human related events",
+    "hazmat": "Hazardous materials events",
+}
+
+HVA_STATUSES: tuple[str, ...] = ("draft", "final")
+
+#: The seven scored columns, in the tool's order: probability, the three impacts
+#: (magnitude) and the three mitigation columns, which are scored inversely (1 = high
+#: preparedness or response, 3 = low or none). Every one is 0 (N/A) to 3.
+HVA_SCORES: tuple[str, ...] = (
+    "probability",
+    "human",
+    "property",
+    "business",
+    "preparedness",
+    "internal",
+    "external",
+)

@@ -256,6 +256,44 @@ class Alert(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class HvaAssessment(Base):
+    """A hazard vulnerability analysis of one scope (the coalition or a region) for one
+    year: the id is derived from both, so two stations starting the same year's
+    analysis make one record."""
+
+    __tablename__ = "hva_assessments"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    region_id: Mapped[str | None] = mapped_column(ID, index=True)
+    year: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(20))
+    status_by: Mapped[str | None] = mapped_column(String(120))
+    status_at: Mapped[str | None] = mapped_column(String(32))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class HvaHazard(Base):
+    """One row of an analysis: an event and its seven 0-3 scores. The relative risk is
+    computed from the scores when read, never stored."""
+
+    __tablename__ = "hva_hazards"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    assessment_id: Mapped[str | None] = mapped_column(ID, index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(20))
+    probability: Mapped[int | None] = mapped_column(Integer)
+    human: Mapped[int | None] = mapped_column(Integer)
+    property: Mapped[int | None] = mapped_column(Integer)
+    business: Mapped[int | None] = mapped_column(Integer)
+    preparedness: Mapped[int | None] = mapped_column(Integer)
+    internal: Mapped[int | None] = mapped_column(Integer)
+    external: Mapped[int | None] = mapped_column(Integer)
+    occurred: Mapped[bool | None] = mapped_column(Boolean)
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 # --------------------------------------------------------------------------- sync
 
 

@@ -32,6 +32,7 @@ from hcc_desktop.core.services.log import NewEntry
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import add_hours, to_iso
 from hcc_desktop.demo.eei_plan import EEIPlan, plan_eei
+from hcc_desktop.demo.preparedness import seed_hva
 from hcc_desktop.demo.story import Demo, demo_periods, org_id
 
 #: Who the version history names for the bulk of the demo when the caller gives nobody.
@@ -51,6 +52,7 @@ class DemoSummary:
     requests: int
     eei_reports: int
     periods: int
+    hva_hazards: int = 0
 
 
 def seed_demo(
@@ -82,6 +84,7 @@ def seed_demo(
         entries = _seed_log(store, who, demo, incident_id, cut)
         reqs = _seed_requests(store, demo, incident_id, cut)
         reports = _seed_eei(store, who, demo, eei_plan, incident_id, cut)
+        hazards = seed_hva(store, who, demo)
     return DemoSummary(
         incident_id=incident_id,
         regions=regions,
@@ -92,6 +95,7 @@ def seed_demo(
         requests=reqs,
         eei_reports=reports,
         periods=periods,
+        hva_hazards=hazards,
     )
 
 

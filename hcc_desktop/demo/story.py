@@ -245,6 +245,10 @@ class Demo:
             self.key(c["org"])
         for key in self.preparedness["membership"]:
             self.key(key)
+        final = self.preparedness["hva"].get("final")
+        if final:
+            self.person(final["by"])
+            self.clock.at(final["at"])
         self._check_requests()
 
     def day(self, spec: str) -> str:

@@ -268,6 +268,7 @@ COMPARE: dict[tuple[str, str], tuple[str, ...]] = {
     ("eei_report", "values"): ("value",),
     ("eei_report", "validation"): ("validation_state", "validated_version"),
     ("log_entry", "significant"): ("significant",),
+    ("hva_assessment", "status"): ("status",),
 }
 
 
@@ -344,6 +345,8 @@ def assert_matches_reference(
                 "eei_report": "eei_reports",
                 "region": "regions",
                 "contact": "contacts",
+                "hva_assessment": "hva_assessments",
+                "hva_hazard": "hva_hazards",
             }.get(entity)
             if table is None:
                 continue

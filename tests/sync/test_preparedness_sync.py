@@ -17,7 +17,8 @@ from helpers import (
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.dump import dump_text
-from hcc_desktop.core.services import contacts
+from hcc_desktop.core.enums import HVA_SCORES
+from hcc_desktop.core.services import contacts, hva
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.sync import conflicts
@@ -78,3 +79,34 @@ def test_membership_terms_and_contacts_converge(
         assert conflicts.list_conflicts(st.store) == []
         with st.store.read() as s:
             assert s.get_one(m.Organization, oid).left_on == "2025-06-30"
+
+
+def test_hva_started_twice_is_one_analysis_and_scores_merge_whole(
+    trio: tuple[Station, Station, Station], ram_dir: Path
+) -> None:
+    a, b, c = trio
+    region = orgs.add_region(a.store, actor=ACTOR, key="ct", name="CT HCC", kind="coalition")
+    converged([a, b, c], ram_dir / "first")
+    # A and B each start the 2026 analysis and score the same hazard differently.
+    ids = set()
+    for st, op, values in ((a, A_OP, (3, 3, 3, 3, 2, 2, 2)), (b, B_OP, (1, 1, 1, 1, 1, 1, 1))):
+        aid = hva.create_assessment(st.store, actor=op, region_id=region, year=2026)
+        ids.add(aid)
+        hva.set_hazard(
+            st.store, actor=op, assessment_id=aid, name="Hurricane", category="natural",
+            **dict(zip(HVA_SCORES, values, strict=True)),
+        )  # fmt: skip
+        st.wall.advance(3)
+    [aid] = ids
+    converged([a, b, c], ram_dir / "second")
+    rows = hva.ranked(c.store, assessment_id=aid)
+    [hurricane] = rows
+    assert tuple(hurricane.scores.values()) in ((3, 3, 3, 3, 2, 2, 2), (1, 1, 1, 1, 1, 1, 1))
+    [conflict] = conflicts.list_conflicts(c.store)
+    assert (conflict.entity, conflict.unit) == ("hva_hazard", "scores")
+    # Finalised at one station, the analysis is final (and closed to edits) everywhere.
+    hva.set_status(c.store, actor=ACTOR, assessment_id=aid, status="final")
+    converged([a, b, c], ram_dir / "third")
+    for st in (a, b, c):
+        with st.store.read() as s:
+            assert s.get_one(m.HvaAssessment, aid).status == "final"

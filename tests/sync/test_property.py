@@ -1,7 +1,7 @@
 """Stateful property test of sync (SYNC.md, "Tests that prove it").
 
 Three real stores are driven through the services (members, incident, log, requests,
-EEI, conflicts, undo) while packages are exported (full and delta), imported anywhere
+EEI, the coalition's HVA and its hazards' score groups, conflicts, undo) while packages are exported (full and delta), imported anywhere
 in any order (duplicates, self-imports, stale ones, relays), lost, and while wall
 clocks start days apart, jump by days in both directions, and stations restart. The
 key space is tiny (two members plus one entered at several stations, three fields, two
@@ -86,7 +86,7 @@ from hcc_desktop.core.clock import FUTURE_SKEW_MS, unpack
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.errors import NotFoundError, ValidationError
 from hcc_desktop.core.ids import natural_id
-from hcc_desktop.core.services import eei, incidents, log, requests, undo
+from hcc_desktop.core.services import eei, hva, incidents, log, requests, undo
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -103,6 +103,10 @@ ORG_FIELDS = {
 #: A member with a natural-key id: entered at two stations, it is one record.
 EXTRA_ORG = natural_id("test-org", "extra")
 ELEMENTS = ("BEDS_TOTAL_AVAILABLE", "BEDS_TOTAL_STAFFED")
+#: One analysis (the coalition's, one year: a natural key, so stations that start it
+#: concurrently make one record) and two hazards, scored as one group unit.
+HVA_YEAR = 2026
+HAZARDS = ("Ice storm", "Flood")
 MAX_LOG_ENTRIES = 2
 MAX_REQUESTS = 2
 #: Where a station's wall clock starts, relative to the others.
@@ -168,6 +172,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.request_ids: list[str] = []
         self.log_ids: list[str] = []
         self.actors: list[Actor] = []
+        self.region_id = ""
 
     # ------------------------------------------------------------ helpers
     def store(self, i: int) -> Store:
@@ -334,6 +339,9 @@ class SyncMachine(RuleBasedStateMachine):
                 incident_id=self.incident_id,
                 starts_at=from_ms(START_MS - 3 * DAY_MS),
                 ends_at=from_ms(START_MS + 12 * HOUR_MS),
+            )
+            self.region_id = orgs.add_region(
+                s0, actor=ACTOR, key="ct", name="Connecticut HCC", kind="coalition"
             )
             for name in ("Hartford Hospital", "Saint Mary Hospital"):
                 self.org_ids.append(
@@ -636,6 +644,59 @@ class SyncMachine(RuleBasedStateMachine):
             rep = s.get(m.EEIReport, rid)
             assert rep is not None and eei.effective_state(rep) == state
             assert rep.validated_version == rep.values_version
+
+    # ------------------------------------------------------------ HVA
+    @property
+    def hva_id(self) -> str:
+        return hva.assessment_id_for(self.region_id, HVA_YEAR)
+
+    @rule(
+        i=stations_st,
+        hazard=st.sampled_from(HAZARDS),
+        probability=st.sampled_from([0, 2, 3]),
+        human=st.sampled_from([1, 3]),
+    )
+    def hva_score(self, i: int, hazard: str, probability: int, human: int) -> None:
+        """Score a hazard, starting the year's analysis here if this station has not
+        seen it (two stations doing so make one record)."""
+        store = self.store(i)
+        with store.read() as s:
+            a = s.get(m.HvaAssessment, self.hva_id)
+            state = None if a is None or a.deleted else a.status
+        with self.local(i):
+            if state is None:
+                hva.create_assessment(
+                    store, actor=self.actors[i], region_id=self.region_id, year=HVA_YEAR
+                )
+                note("HVA started at a station")
+            elif state == "final":
+                with pytest.raises(ValidationError) as info:
+                    hva.set_hazard(store, actor=self.actors[i], assessment_id=self.hva_id,
+                                   name=hazard, probability=probability)  # fmt: skip
+                assert info.value.field == "assessment"
+                return
+            hva.set_hazard(
+                store, actor=self.actors[i], assessment_id=self.hva_id, name=hazard,
+                category="natural", probability=probability, human=human,
+            )  # fmt: skip
+        [row] = [r for r in hva.ranked(store, assessment_id=self.hva_id) if r.name == hazard]
+        assert (row.scores["probability"], row.scores["human"]) == (probability, human)
+        assert row.risk == hva.relative_risk(row.scores)
+
+    @rule(i=stations_st, status=st.sampled_from(["draft", "final"]))
+    def hva_status(self, i: int, status: str) -> None:
+        store = self.store(i)
+        with store.read() as s:
+            a = s.get(m.HvaAssessment, self.hva_id)
+        with self.local(i):
+            if a is None:
+                with pytest.raises(NotFoundError):
+                    hva.set_status(store, actor=self.actors[i], assessment_id=self.hva_id,
+                                   status=status)  # fmt: skip
+                return
+            hva.set_status(store, actor=self.actors[i], assessment_id=self.hva_id, status=status)
+        with store.read() as s:
+            assert s.get_one(m.HvaAssessment, self.hva_id).status == status
 
     # ------------------------------------------------------------ conflicts, undo
     @rule(i=stations_st, data=st.data())

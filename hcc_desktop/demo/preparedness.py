@@ -1,0 +1,51 @@
+"""The demo coalition's preparedness year (resources/demo/preparedness.json): its
+hazard vulnerability analysis, and (later in the file) its plans register and two
+hospitals' essential functions, turned into service calls.
+
+Like the rest of the demo, everything is a function of the as_of date: ids are natural
+keys, years and dates are relative to as_of ('Y', 'D-150'), and who did what comes
+from the story's people, never from the station or operator that seeds, so two
+stations seeding the same date hold byte-identical data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hcc_desktop.core.enums import HVA_SCORES
+from hcc_desktop.core.services import hva, organizations
+from hcc_desktop.core.services.common import Actor
+from hcc_desktop.core.store import Store
+from hcc_desktop.demo.story import Demo
+
+
+def seed_hva(store: Store, actor: Actor, demo: Demo) -> int:
+    """The coalition's analysis for as_of's year, scored and made final by the
+    coalition coordinator; returns the number of hazards."""
+    spec: dict[str, Any] = demo.preparedness["hva"]
+    final = spec.get("final")
+    by = demo.person(final["by"]).actor if final else actor
+    aid = hva.create_assessment(
+        store,
+        actor=by,
+        region_id=organizations.region_id_for(spec["scope"]),
+        year=demo.year(spec["year"]),
+        title=spec["title"],
+        notes=spec.get("notes"),
+    )
+    for h in spec["hazards"]:
+        hva.set_hazard(
+            store,
+            actor=by,
+            assessment_id=aid,
+            name=h["name"],
+            category=h["category"],
+            notes=h.get("notes"),
+            occurred=bool(h.get("occurred")),
+            **{k: h[k] for k in HVA_SCORES},
+        )
+    if final:
+        hva.set_status(
+            store, actor=by, assessment_id=aid, status="final", at=demo.clock.at(final["at"])
+        )
+    return len(spec["hazards"])
