@@ -177,6 +177,20 @@ def _plan(rng: random.Random, trials: int, steps: int, seconds: float) -> list[d
     return plan
 
 
+def _kill_outcome(kill: dict[str, Any], result: dict[str, Any]) -> str:
+    how = "step" if "kill_step" in kill else "delay"
+    return f"{how} killed" if result["killed"] else f"{how} finished"
+
+
+def _assert_kills_were_real(outcomes: Counter[str]) -> None:
+    """A kill at a step always lands (the child stops itself there); a kill after a
+    delay lands unless the run was quicker than the delay drawn, which depends on how
+    busy the machine is, so only a share of those is required."""
+    assert outcomes["step finished"] == 0, outcomes
+    delays = outcomes["delay killed"] + outcomes["delay finished"]
+    assert outcomes["delay killed"] >= delays // 3, outcomes
+
+
 def test_kill_9_during_import(server: ForkServer, scene: Scene, tmp_path: Path) -> None:
     rng = random.Random(20261118)
     dry = _fresh(scene.receiver, tmp_path / "dry")
@@ -203,11 +217,11 @@ def test_kill_9_during_import(server: ForkServer, scene: Scene, tmp_path: Path) 
             assert again.already_imported == logged
             assert dump_text(st) == scene.after_dump, (i, kill)
             assert check_store(st).ok
-        outcomes["killed" if result["killed"] else "finished"] += 1
+        outcomes[_kill_outcome(kill, result)] += 1
         shutil.rmtree(path.parent)
     # Both sides of the commit were hit, and the kills were real.
     assert outcomes["none"] >= IMPORT_TRIALS // 4 and outcomes["all"] >= 1, outcomes
-    assert outcomes["killed"] >= IMPORT_TRIALS - 10, outcomes
+    _assert_kills_were_real(outcomes)
 
 
 def test_kill_9_during_export(
@@ -246,8 +260,8 @@ def test_kill_9_during_export(
                 report = check_store(st)
                 assert report.ok, (i, kill, report.integrity, report.problems)
                 assert dump_text(st) == scene.sender_dump
-            outcomes["killed" if result["killed"] else "finished"] += 1
+            outcomes[_kill_outcome(kill, result)] += 1
             shutil.rmtree(path.parent)
     assert outcomes["nothing"] + outcomes["previous"] >= EXPORT_TRIALS // 4, outcomes
     assert outcomes["complete"] >= 1, outcomes
-    assert outcomes["killed"] >= EXPORT_TRIALS - 8, outcomes
+    _assert_kills_were_real(outcomes)
