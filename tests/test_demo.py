@@ -514,3 +514,25 @@ def test_coalition_hva_for_the_year_ranks_hurricane_first(demo: Store) -> None:
     assert {r.category for r in rows} == {"natural", "technological", "human", "hazmat"}
     assert rows[0].name.startswith("Hurricane")
     assert [r.risk for r in rows] == sorted((r.risk for r in rows), reverse=True)
+
+
+def test_plans_register_has_one_overdue_coop(demo: Store) -> None:
+    from hcc_desktop.core.services import plans
+
+    rows = plans.plan_rows(demo, today=AS_OF)
+    types = {r.plan.plan_type for r in rows}
+    assert {"coalition_response", "surge_annex", "coop"} <= types
+    assert [(r.plan.plan_type, r.owner) for r in rows if r.overdue] == [
+        ("coop", "Yale New Haven Health System")
+    ]
+    # Relative to as_of: overdue on any date the demo is seeded for.
+    assert rows[0].days_overdue == 25
+
+
+def test_two_hospitals_have_essential_functions(demo: Store) -> None:
+    from hcc_desktop.core.services import continuity
+
+    functions = continuity.list_functions(demo)
+    owners = {f.organization_id for f in functions}
+    assert owners == {org_id("ct-childrens"), org_id("hsc")}
+    assert all(f.priority and f.rto_hours is not None for f in functions)

@@ -56,9 +56,43 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hva_hazards")),
     )
     op.create_index("ix_hva_hazards_assessment_id", "hva_hazards", ["assessment_id"])
+    op.create_table(
+        "plans",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=True),
+        sa.Column("plan_type", sa.String(length=40), nullable=True),
+        sa.Column("owner_org_id", sa.String(length=36), nullable=True),
+        sa.Column("capabilities", sa.JSON(), nullable=True),
+        sa.Column("version", sa.String(length=40), nullable=True),
+        sa.Column("approved_on", sa.String(length=10), nullable=True),
+        sa.Column("review_due", sa.String(length=10), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("deleted", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plans")),
+    )
+    op.create_index("ix_plans_owner_org_id", "plans", ["owner_org_id"])
+    op.create_table(
+        "essential_functions",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("organization_id", sa.String(length=36), nullable=True),
+        sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("priority", sa.Integer(), nullable=True),
+        sa.Column("rto_hours", sa.Float(), nullable=True),
+        sa.Column("owner", sa.String(length=120), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("deleted", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_essential_functions")),
+    )
+    op.create_index(
+        "ix_essential_functions_organization_id", "essential_functions", ["organization_id"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_essential_functions_organization_id", table_name="essential_functions")
+    op.drop_table("essential_functions")
+    op.drop_index("ix_plans_owner_org_id", table_name="plans")
+    op.drop_table("plans")
     op.drop_index("ix_hva_hazards_assessment_id", table_name="hva_hazards")
     op.drop_table("hva_hazards")
     op.drop_index("ix_hva_assessments_region_id", table_name="hva_assessments")

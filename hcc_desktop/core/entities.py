@@ -208,6 +208,26 @@ ENTITIES: dict[str, Entity] = {
                 **_fields("category", "occurred", "notes", "deleted"),
             },
         ),
+        Entity(
+            "plan",
+            m.Plan,
+            {
+                **_fields("title", "plan_type", "owner_org_id", "capabilities", "notes", "deleted"),
+                # An edition: its version, when it was approved and when it is next due
+                # for review are one fact (version 3 approved in May, due next May).
+                **_group("edition", ("version", "approved_on", "review_due")),
+            },
+        ),
+        Entity(
+            "essential_function",
+            m.EssentialFunction,
+            {
+                **_group("function", ("organization_id", "name")),
+                # Priority tier and recovery time objective are decided together.
+                **_group("recovery", ("priority", "rto_hours")),
+                **_fields("owner", "notes", "deleted"),
+            },
+        ),
     )
 }  # fmt: skip
 

@@ -119,3 +119,25 @@ HVA_SCORES: tuple[str, ...] = (
     "internal",
     "external",
 )
+
+#: Kinds of plan in a coalition's plans register (ASPR capabilities 1-4 name them).
+PLAN_TYPES: dict[str, str] = {
+    "coalition_response": "Coalition response plan",
+    "preparedness": "Coalition preparedness plan",
+    "surge_annex": "Medical surge annex",
+    "specialty_annex": "Specialty surge annex",
+    "coop": "Continuity of operations plan (COOP)",
+    "evacuation": "Evacuation plan",
+    "communications": "Communications plan",
+    "recovery": "Recovery plan",
+    "other": "Other plan",
+}
+
+#: ASPR health care preparedness and response capabilities (2017-2022), by number. A
+#: plan names those it serves; the wording is reference text, the numbers are the key.
+CAPABILITIES: dict[str, str] = {
+    "1": "Foundation for health care and medical readiness",
+    "2": "Health care and medical response coordination",
+    "3": "Continuity of health care service delivery",
+    "4": "Medical surge",
+}

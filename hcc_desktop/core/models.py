@@ -294,6 +294,38 @@ class HvaHazard(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class Plan(Base):
+    """A plan in the coalition's register: the coalition's own (response plan, surge
+    annex) and members' (each hospital's COOP), with the edition in force."""
+
+    __tablename__ = "plans"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    plan_type: Mapped[str | None] = mapped_column(String(40))
+    owner_org_id: Mapped[str | None] = mapped_column(ID, index=True)
+    capabilities: Mapped[Any] = mapped_column(JSON, nullable=True)
+    version: Mapped[str | None] = mapped_column(String(40))
+    approved_on: Mapped[str | None] = mapped_column(String(10))
+    review_due: Mapped[str | None] = mapped_column(String(10))
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EssentialFunction(Base):
+    """A function a member must keep up or restore first (ASPR capability 3, objective
+    1), with its priority and recovery time objective."""
+
+    __tablename__ = "essential_functions"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organization_id: Mapped[str | None] = mapped_column(ID, index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    priority: Mapped[int | None] = mapped_column(Integer)
+    rto_hours: Mapped[float | None] = mapped_column(Float)
+    owner: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 # --------------------------------------------------------------------------- sync
 
 

@@ -1,6 +1,6 @@
 """The demo coalition's preparedness year (resources/demo/preparedness.json): its
-hazard vulnerability analysis, and (later in the file) its plans register and two
-hospitals' essential functions, turned into service calls.
+hazard vulnerability analysis, its plans register and two hospitals' essential
+functions, turned into service calls.
 
 Like the rest of the demo, everything is a function of the as_of date: ids are natural
 keys, years and dates are relative to as_of ('Y', 'D-150'), and who did what comes
@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from hcc_desktop.core.enums import HVA_SCORES
-from hcc_desktop.core.services import hva, organizations
+from hcc_desktop.core.ids import natural_id
+from hcc_desktop.core.services import continuity, hva, organizations, plans
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.demo.story import Demo
@@ -49,3 +50,42 @@ def seed_hva(store: Store, actor: Actor, demo: Demo) -> int:
             store, actor=by, assessment_id=aid, status="final", at=demo.clock.at(final["at"])
         )
     return len(spec["hazards"])
+
+
+def seed_plans(store: Store, actor: Actor, demo: Demo) -> int:
+    """The plans register; review dates are relative to as_of, so the overdue plan
+    is overdue on every date."""
+    for p in demo.preparedness["plans"]:
+        plans.add_plan(
+            store,
+            actor=actor,
+            record_id=natural_id("plan", p["key"]),
+            title=p["title"],
+            plan_type=p["type"],
+            owner_org_id=demo.org(p["owner"]),
+            version=p.get("version"),
+            approved_on=demo.day(p["approved"]) if p.get("approved") else None,
+            review_due=demo.day(p["review_due"]) if p.get("review_due") else None,
+            capabilities=p.get("capabilities", []),
+            notes=p.get("notes"),
+        )
+    return len(demo.preparedness["plans"])
+
+
+def seed_functions(store: Store, actor: Actor, demo: Demo) -> int:
+    """Two hospitals' essential functions for continuity of service."""
+    count = 0
+    for member, functions in sorted(demo.preparedness["functions"].items()):
+        for f in functions:
+            continuity.add_function(
+                store,
+                actor=actor,
+                organization_id=demo.org(member),
+                name=f["name"],
+                priority=f["priority"],
+                rto_hours=f["rto_hours"],
+                owner=f.get("owner"),
+                notes=f.get("notes"),
+            )
+            count += 1
+    return count

@@ -32,7 +32,7 @@ from hcc_desktop.core.services.log import NewEntry
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import add_hours, to_iso
 from hcc_desktop.demo.eei_plan import EEIPlan, plan_eei
-from hcc_desktop.demo.preparedness import seed_hva
+from hcc_desktop.demo.preparedness import seed_functions, seed_hva, seed_plans
 from hcc_desktop.demo.story import Demo, demo_periods, org_id
 
 #: Who the version history names for the bulk of the demo when the caller gives nobody.
@@ -53,6 +53,8 @@ class DemoSummary:
     eei_reports: int
     periods: int
     hva_hazards: int = 0
+    plans: int = 0
+    essential_functions: int = 0
 
 
 def seed_demo(
@@ -85,6 +87,8 @@ def seed_demo(
         reqs = _seed_requests(store, demo, incident_id, cut)
         reports = _seed_eei(store, who, demo, eei_plan, incident_id, cut)
         hazards = seed_hva(store, who, demo)
+        plan_count = seed_plans(store, who, demo)
+        functions = seed_functions(store, who, demo)
     return DemoSummary(
         incident_id=incident_id,
         regions=regions,
@@ -96,6 +100,8 @@ def seed_demo(
         eei_reports=reports,
         periods=periods,
         hva_hazards=hazards,
+        plans=plan_count,
+        essential_functions=functions,
     )
 
 

@@ -245,6 +245,13 @@ class Demo:
             self.key(c["org"])
         for key in self.preparedness["membership"]:
             self.key(key)
+        for p in self.preparedness["plans"]:
+            self.key(p["owner"])
+            for name in ("approved", "review_due"):
+                if p.get(name):
+                    self.day(p[name])
+        for member in self.preparedness["functions"]:
+            self.key(member)
         final = self.preparedness["hva"].get("final")
         if final:
             self.person(final["by"])

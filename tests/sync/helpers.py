@@ -347,6 +347,8 @@ def assert_matches_reference(
                 "contact": "contacts",
                 "hva_assessment": "hva_assessments",
                 "hva_hazard": "hva_hazards",
+                "plan": "plans",
+                "essential_function": "essential_functions",
             }.get(entity)
             if table is None:
                 continue
@@ -377,7 +379,7 @@ def assert_matches_reference(
                     assert have == want, (entity, record_id, name, have, want)
 
 
-_JSON_COLUMNS = {("incidents", "region_ids"), ("eei_reports", "value")}
+_JSON_COLUMNS = {("incidents", "region_ids"), ("eei_reports", "value"), ("plans", "capabilities")}
 
 
 def _quote(name: str) -> str:

@@ -18,7 +18,7 @@ from helpers import (
 from hcc_desktop.core import models as m
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.enums import HVA_SCORES
-from hcc_desktop.core.services import contacts, hva
+from hcc_desktop.core.services import contacts, continuity, hva, plans
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.sync import conflicts
@@ -110,3 +110,38 @@ def test_hva_started_twice_is_one_analysis_and_scores_merge_whole(
     for st in (a, b, c):
         with st.store.read() as s:
             assert s.get_one(m.HvaAssessment, aid).status == "final"
+
+
+def test_plans_and_essential_functions_converge(
+    trio: tuple[Station, Station, Station], ram_dir: Path
+) -> None:
+    a, b, c = trio
+    hospital = orgs.add_organization(
+        a.store, actor=ACTOR, name="Hartford Hospital", member_type="hospital", membership="core"
+    )
+    plan = plans.add_plan(
+        a.store, actor=ACTOR, title="COOP", plan_type="coop", owner_org_id=hospital,
+        version="5", approved_on="2025-10-01", review_due="2026-10-01",
+    )  # fmt: skip
+    converged([a, b, c], ram_dir / "first")
+    # B approves edition 6 while C corrects the review date of edition 5; A renames it.
+    plans.update_plan(b.store, actor=B_OP, plan_id=plan, version="6", approved_on="2026-11-01",
+                      review_due="2027-11-01")  # fmt: skip
+    c.wall.advance(4)
+    plans.update_plan(c.store, actor=ACTOR, plan_id=plan, review_due="2026-12-01")
+    plans.update_plan(a.store, actor=A_OP, plan_id=plan, title="Hartford Hospital COOP")
+    # The same function entered at two stations is one record.
+    for st, rto in ((a, 0), (b, 1)):
+        continuity.add_function(st.store, actor=ACTOR, organization_id=hospital,
+                                name="Emergency department", priority=1, rto_hours=rto)  # fmt: skip
+    converged([a, b, c], ram_dir / "second")
+    with a.store.read() as s:
+        p = s.get_one(m.Plan, plan)
+        assert p.title == "Hartford Hospital COOP"
+        assert (p.version, p.approved_on, p.review_due) in (
+            ("6", "2026-11-01", "2027-11-01"), ("5", "2025-10-01", "2026-12-01"),
+        )  # fmt: skip
+    [f] = continuity.list_functions(c.store)
+    assert f.rto_hours in (0, 1)
+    units = sorted((x.entity, x.unit) for x in conflicts.list_conflicts(a.store))
+    assert units == [("essential_function", "recovery"), ("plan", "edition")]

@@ -86,7 +86,7 @@ from hcc_desktop.core.clock import FUTURE_SKEW_MS, unpack
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.errors import NotFoundError, ValidationError
 from hcc_desktop.core.ids import natural_id
-from hcc_desktop.core.services import eei, hva, incidents, log, requests, undo
+from hcc_desktop.core.services import eei, hva, incidents, log, plans, requests, undo
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -107,6 +107,11 @@ ELEMENTS = ("BEDS_TOTAL_AVAILABLE", "BEDS_TOTAL_STAFFED")
 #: concurrently make one record) and two hazards, scored as one group unit.
 HVA_YEAR = 2026
 HAZARDS = ("Ice storm", "Flood")
+#: One plan (a natural-key id, so it can be entered at several stations) whose edition
+#: (version, approved, review due) is one group unit and whose title is a field.
+PLAN = natural_id("test-plan", "coop")
+EDITIONS = (("1", "2025-01-01", "2026-01-01"), ("2", "2026-01-01", "2027-01-01"),
+            ("2", "2026-02-01", "2026-12-01"))  # fmt: skip
 MAX_LOG_ENTRIES = 2
 MAX_REQUESTS = 2
 #: Where a station's wall clock starts, relative to the others.
@@ -697,6 +702,40 @@ class SyncMachine(RuleBasedStateMachine):
             hva.set_status(store, actor=self.actors[i], assessment_id=self.hva_id, status=status)
         with store.read() as s:
             assert s.get_one(m.HvaAssessment, self.hva_id).status == status
+
+    # ------------------------------------------------------------ plans
+    @rule(
+        i=stations_st,
+        edition=st.sampled_from(EDITIONS),
+        title=st.sampled_from([None, "COOP", "Continuity plan"]),
+    )
+    def plan_edit(self, i: int, edition: tuple[str, str, str], title: str | None) -> None:
+        """Enter the plan (if this station lacks it) or give it a new edition and maybe
+        a new title: an edition is never a mix of two stations' editions."""
+        store = self.store(i)
+        owner = self.org_ids[HOT]
+        fields = dict(zip(("version", "approved_on", "review_due"), edition, strict=True))
+        with store.read() as s:
+            row = s.get(m.Plan, PLAN)
+            org = s.get(m.Organization, owner)
+        with self.local(i):
+            if row is None:
+                if org is None or org.deleted:
+                    with pytest.raises(NotFoundError):
+                        plans.add_plan(store, actor=self.actors[i], record_id=PLAN,
+                                       title="COOP", plan_type="coop", owner_org_id=owner)  # fmt: skip
+                    return
+                plans.add_plan(store, actor=self.actors[i], record_id=PLAN, title=title or "COOP",
+                               plan_type="coop", owner_org_id=owner, **fields)  # fmt: skip
+                note("plan entered at a station")
+            elif row.deleted:
+                return
+            else:
+                extra = {"title": title} if title else {}
+                plans.update_plan(store, actor=self.actors[i], plan_id=PLAN, **fields, **extra)
+        with store.read() as s:
+            p = s.get_one(m.Plan, PLAN)
+            assert (p.version, p.approved_on, p.review_due) == edition
 
     # ------------------------------------------------------------ conflicts, undo
     @rule(i=stations_st, data=st.data())
