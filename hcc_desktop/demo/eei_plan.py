@@ -33,7 +33,8 @@ class Reporter:
 
 def expected_reporters(demo: Demo) -> list[Reporter]:
     """The members the incident expects EEIs from, as `eei.expected_facilities` will
-    find them: reporting member types in the incident's regions."""
+    find them: reporting member types in the incident's regions, members in good
+    standing (not prospective or lapsed, after the preparedness year's changes)."""
     kinds = set(eei.reporting_types())
     regions = set(demo.incident["regions"])
     aliases = {v: k for k, v in demo.scenario["places"].items()}
@@ -41,6 +42,9 @@ def expected_reporters(demo: Demo) -> list[Reporter]:
     for key in sorted([*demo.members, *demo.facilities]):
         row = demo.record(key)
         if row["member_type"] not in kinds or row["region"] not in regions:
+            continue
+        membership = demo.preparedness["membership"].get(key, {}).get("membership")
+        if (membership or row.get("membership")) in eei.NOT_MEMBERS:
             continue
         twin = demo.merged.get(key, {})
         found.append(
