@@ -847,6 +847,7 @@ def gui_map(ctx: Context) -> Result:
         lon, lat = panel._lon.copy(), panel._lat.copy()
         size = float(np.median(panel._sizes)) if len(panel._sizes) else 10.0
         view_range = panel.view.viewRange()
+        plot_size = panel.plot.size()  # kept: the panel is closed before the bare plots
 
         def new_bare() -> tuple[pg.PlotWidget, pg.ScatterPlotItem]:
             plot = pg.PlotWidget()
@@ -855,7 +856,7 @@ def gui_map(ctx: Context) -> Result:
                 item.hideAxis(axis)
             scatter = pg.ScatterPlotItem(pxMode=True, size=size, brush=pg.mkBrush("#d33"))
             plot.addItem(scatter)
-            plot.resize(panel.plot.size())
+            plot.resize(plot_size)
             plot.disableAutoRange()
             plot.setRange(xRange=view_range[0], yRange=view_range[1], padding=0)
             plot.show()
