@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 
 from hcc_desktop import __version__
@@ -22,7 +21,7 @@ from hcc_desktop.cli import (
     station,
     sync,
 )
-from hcc_desktop.cli.registry import EPILOG, PROG, Commands, global_options, size
+from hcc_desktop.cli.registry import EPILOG, PROG, Commands, global_options, program_options
 
 #: Every command module, in the order their commands appear in `--help`.
 COMMAND_MODULES: tuple[ModuleType, ...] = (
@@ -49,9 +48,7 @@ def build_parser(
         "Without a command, starts the GUI.",
         epilog=EPILOG,
     )
-    global_options(parser, nested=False)
-    parser.add_argument("--screenshot", metavar="FILE.png", type=Path, help="GUI: save a PNG, exit")
-    parser.add_argument("--size", metavar="WxH", type=size, help="GUI: window size")
+    program_options(parser)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     global_options(common, nested=True)

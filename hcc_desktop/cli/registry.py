@@ -9,10 +9,20 @@ group; a new group of commands is a new module plus one line in `COMMAND_MODULES
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hcc_desktop.cli.context import Handler
+from hcc_desktop.paths import default_store_path
+
+if TYPE_CHECKING:
+    from hcc_desktop.cli.context import Handler
 
 PROG = "hcc-desktop"
+OPERATOR_ENV = "HCC_OPERATOR"
+POSITION_ENV = "HCC_POSITION"
+#: Options of the whole program that take a value (the GUI/command decision skips them).
+VALUE_OPTIONS = frozenset({"--store", "--operator", "--position", "--screenshot", "--size"})
 EPILOG = (
     "exit codes: 0 done; 1 refused input (one line naming the field, the store "
     "unchanged); 2 usage. Times without a zone are local time."
@@ -108,3 +118,27 @@ def global_options(p: argparse.ArgumentParser, *, nested: bool) -> None:
         default=default,
         help='their ICS position (default: $HCC_POSITION, else "Operator")',
     )
+
+
+def program_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the program itself (before any command)."""
+    global_options(parser, nested=False)
+    parser.add_argument("--screenshot", metavar="FILE.png", type=Path, help="GUI: save a PNG, exit")
+    parser.add_argument("--size", metavar="WxH", type=size, help="GUI: window size")
+
+
+def global_parser() -> argparse.ArgumentParser:
+    """The parser the GUI start needs: the program's options and no commands."""
+    parser = argparse.ArgumentParser(prog=PROG, epilog=EPILOG)
+    program_options(parser)
+    return parser
+
+
+def store_path(args: argparse.Namespace) -> Path:
+    return Path(args.store) if args.store else default_store_path()
+
+
+def refuse(message: str) -> int:
+    """Exit 1 with one line on stderr naming what was refused."""
+    print(f"{PROG}: {' '.join(message.splitlines())}", file=sys.stderr)
+    return 1

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hcc_desktop import cli
+from hcc_desktop.cli import run as cli_run
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import alerts, incidents
@@ -309,7 +310,7 @@ def test_cli_new_incident_is_all_or_nothing(
     monkeypatch.setenv("HCC_OPERATOR", "Dana Reyes")
 
     def writer(s: Store) -> object:
-        monkeypatch.setattr(cli, "open_store", lambda *a, **k: _Unclosed(s))
+        monkeypatch.setattr(cli_run, "open_store", lambda *a, **k: _Unclosed(s))
         code = cli.main(["--store", str(s.path), "import-cap", str(path), "--new-incident"])
         if code != 0:
             raise RuntimeError(f"exit {code}")
