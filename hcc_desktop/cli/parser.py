@@ -10,6 +10,7 @@ from types import ModuleType
 from hcc_desktop import __version__
 from hcc_desktop.cli import (
     eei,
+    exercises,
     hva,
     incident,
     interop,
@@ -33,6 +34,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     eei,
     hva,
     plans,
+    exercises,
     sync,
     interop,
     reports,

@@ -36,7 +36,7 @@ def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
 #: What seed_demo's summary counts, in the order a person reads them.
 DEMO_COUNTS = (
     "regions", "members", "facilities", "contacts", "periods", "log_entries", "requests",
-    "eei_reports", "hva_hazards", "plans", "essential_functions",
+    "eei_reports", "hva_hazards", "plans", "essential_functions", "exercises",
 )  # fmt: skip
 
 

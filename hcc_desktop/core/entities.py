@@ -228,6 +228,32 @@ ENTITIES: dict[str, Entity] = {
                 **_fields("owner", "notes", "deleted"),
             },
         ),
+        Entity(
+            "exercise",
+            m.Exercise,
+            {
+                **_fields(
+                    "name", "exercise_type", "scenario", "location", "sponsor",
+                    "participants", "incident_id", "notes", "deleted",
+                ),
+                # The end is checked against the start: merged per field, two stations
+                # moving the exercise could leave it ending before it begins.
+                **_group("dates", ("starts_on", "ends_on")),
+                # The threat's name and the HVA hazard it points at are one choice.
+                **_group("threat", ("hazard", "hva_hazard_id")),
+            },
+        ),
+        Entity(
+            "exercise_objective",
+            m.ExerciseObjective,
+            {
+                # The natural key the id is made of (exercise, number): written once.
+                **_group("objective", ("exercise_id", "number")),
+                # The capabilities an objective exercises follow from its wording.
+                **_group("statement", ("text", "capabilities")),
+                **_fields("deleted"),
+            },
+        ),
     )
 }  # fmt: skip
 

@@ -141,3 +141,45 @@ CAPABILITIES: dict[str, str] = {
     "3": "Continuity of health care service delivery",
     "4": "Medical surge",
 }
+
+#: HSEEP exercise types (DOMAIN.md 2.1): discussion-based first, then operations-based.
+EXERCISE_TYPES: dict[str, str] = {
+    "seminar": "Seminar",
+    "workshop": "Workshop",
+    "tabletop": "Tabletop exercise (TTX)",
+    "game": "Game",
+    "drill": "Drill",
+    "functional": "Functional exercise (FE)",
+    "full_scale": "Full-scale exercise (FSE)",
+}
+
+#: The operations-based types: they run as an incident flagged as an exercise, so the
+#: log, EEI reports and requests of the exercise are the real tools.
+OPERATIONS_BASED: tuple[str, ...] = ("drill", "functional", "full_scale")
+
+AAR_STATUSES: tuple[str, ...] = ("draft", "final")
+
+#: HSEEP performance ratings of an objective or capability.
+RATINGS: dict[str, str] = {
+    "P": "Performed without challenges",
+    "S": "Performed with some challenges",
+    "M": "Performed with major challenges",
+    "U": "Unable to be performed",
+}
+
+#: What an AAR finding is: a strength, or an area for improvement (which a corrective
+#: action answers).
+FINDING_KINDS: tuple[str, ...] = ("strength", "improvement")
+
+#: Capability elements of a corrective action (the improvement plan matrix's POETE).
+CAPABILITY_ELEMENTS: dict[str, str] = {
+    "planning": "Planning",
+    "organization": "Organization",
+    "equipment": "Equipment",
+    "training": "Training",
+    "exercise": "Exercise",
+}
+
+ACTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "complete", "cancelled")
+#: Statuses of an action still to be done (open counts; overdue can apply).
+ACTION_OPEN: tuple[str, ...] = ("open", "in_progress")

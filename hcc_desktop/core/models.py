@@ -326,6 +326,41 @@ class EssentialFunction(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class Exercise(Base):
+    """An HSEEP exercise: its type, dates, scenario, threat (which may be a hazard of
+    the HVA), where and by whom, and the members taking part. An operations-based one
+    runs as an incident flagged as an exercise, which `incident_id` names."""
+
+    __tablename__ = "exercises"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    exercise_type: Mapped[str | None] = mapped_column(String(20))
+    starts_on: Mapped[str | None] = mapped_column(String(10))
+    ends_on: Mapped[str | None] = mapped_column(String(10))
+    scenario: Mapped[str | None] = mapped_column(Text)
+    hazard: Mapped[str | None] = mapped_column(String(200))
+    hva_hazard_id: Mapped[str | None] = mapped_column(ID)
+    location: Mapped[str | None] = mapped_column(String(300))
+    sponsor: Mapped[str | None] = mapped_column(String(200))
+    participants: Mapped[Any] = mapped_column(JSON, nullable=True)
+    incident_id: Mapped[str | None] = mapped_column(ID, index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ExerciseObjective(Base):
+    """A numbered objective of an exercise and the ASPR capabilities or objectives
+    ('2', '2.2': resources/aspr_capabilities.json) it exercises."""
+
+    __tablename__ = "exercise_objectives"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    exercise_id: Mapped[str | None] = mapped_column(ID, index=True)
+    number: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)
+    capabilities: Mapped[Any] = mapped_column(JSON, nullable=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 # --------------------------------------------------------------------------- sync
 
 

@@ -1,6 +1,6 @@
 """The demo coalition's preparedness year (resources/demo/preparedness.json): its
-hazard vulnerability analysis, its plans register and two hospitals' essential
-functions, turned into service calls.
+hazard vulnerability analysis, its plans register, two hospitals' essential
+functions and the year's exercises, turned into service calls.
 
 Like the rest of the demo, everything is a function of the as_of date: ids are natural
 keys, years and dates are relative to as_of ('Y', 'D-150'), and who did what comes
@@ -14,7 +14,7 @@ from typing import Any
 
 from hcc_desktop.core.enums import HVA_SCORES
 from hcc_desktop.core.ids import natural_id
-from hcc_desktop.core.services import continuity, hva, organizations, plans
+from hcc_desktop.core.services import continuity, exercises, hva, organizations, plans
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.demo.story import Demo
@@ -89,3 +89,39 @@ def seed_functions(store: Store, actor: Actor, demo: Demo) -> int:
             )
             count += 1
     return count
+
+
+def exercise_id(key: str) -> str:
+    return natural_id("exercise", key)
+
+
+def seed_exercises(store: Store, actor: Actor, demo: Demo, incident_id: str) -> int:
+    """The year's exercises with their objectives, recorded by the coalition
+    coordinator; the one marked `incident` is the demo incident itself, linked to it as
+    `start_exercise` links an exercise incident."""
+    by = demo.person("coord").actor
+    spec = demo.preparedness["hva"]
+    aid = hva.assessment_id_for(organizations.region_id_for(spec["scope"]), demo.year(spec["year"]))
+    for e in demo.preparedness["exercises"]:
+        eid = exercises.add_exercise(
+            store,
+            actor=by,
+            record_id=exercise_id(e["key"]),
+            name=e["name"],
+            exercise_type=e["type"],
+            starts_on=demo.day(e["starts"]),
+            ends_on=demo.day(e["ends"]),
+            scenario=e.get("scenario"),
+            hazard=e.get("hazard"),
+            hva_hazard_id=hva.hazard_id_for(aid, e["hva_hazard"]) if e.get("hva_hazard") else None,
+            location=e.get("location"),
+            sponsor=e.get("sponsor"),
+            participants=[demo.org(k) for k in e.get("participants", ())],
+        )
+        for o in e["objectives"]:
+            exercises.set_objective(
+                store, actor=by, exercise_id=eid, text=o["text"], capabilities=o["capabilities"]
+            )
+        if e.get("incident"):
+            exercises.start_exercise(store, actor=by, exercise_id=eid, incident_id=incident_id)
+    return len(demo.preparedness["exercises"])

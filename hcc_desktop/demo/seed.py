@@ -32,7 +32,12 @@ from hcc_desktop.core.services.log import NewEntry
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import add_hours, to_iso
 from hcc_desktop.demo.eei_plan import EEIPlan, plan_eei
-from hcc_desktop.demo.preparedness import seed_functions, seed_hva, seed_plans
+from hcc_desktop.demo.preparedness import (
+    seed_exercises,
+    seed_functions,
+    seed_hva,
+    seed_plans,
+)
 from hcc_desktop.demo.story import Demo, demo_periods, org_id
 
 #: Who the version history names for the bulk of the demo when the caller gives nobody.
@@ -55,6 +60,7 @@ class DemoSummary:
     hva_hazards: int = 0
     plans: int = 0
     essential_functions: int = 0
+    exercises: int = 0
 
 
 def seed_demo(
@@ -89,6 +95,7 @@ def seed_demo(
         hazards = seed_hva(store, who, demo)
         plan_count = seed_plans(store, who, demo)
         functions = seed_functions(store, who, demo)
+        exercise_count = seed_exercises(store, who, demo, incident_id)
     return DemoSummary(
         incident_id=incident_id,
         regions=regions,
@@ -102,6 +109,7 @@ def seed_demo(
         hva_hazards=hazards,
         plans=plan_count,
         essential_functions=functions,
+        exercises=exercise_count,
     )
 
 

@@ -252,6 +252,11 @@ class Demo:
                     self.day(p[name])
         for member in self.preparedness["functions"]:
             self.key(member)
+        for e in self.preparedness["exercises"]:
+            for name in ("starts", "ends"):
+                self.day(e[name])
+            for key in e.get("participants", ()):
+                self.key(key)
         final = self.preparedness["hva"].get("final")
         if final:
             self.person(final["by"])

@@ -349,6 +349,8 @@ def assert_matches_reference(
                 "hva_hazard": "hva_hazards",
                 "plan": "plans",
                 "essential_function": "essential_functions",
+                "exercise": "exercises",
+                "exercise_objective": "exercise_objectives",
             }.get(entity)
             if table is None:
                 continue
@@ -379,7 +381,13 @@ def assert_matches_reference(
                     assert have == want, (entity, record_id, name, have, want)
 
 
-_JSON_COLUMNS = {("incidents", "region_ids"), ("eei_reports", "value"), ("plans", "capabilities")}
+_JSON_COLUMNS = {
+    ("incidents", "region_ids"),
+    ("eei_reports", "value"),
+    ("plans", "capabilities"),
+    ("exercises", "participants"),
+    ("exercise_objectives", "capabilities"),
+}
 
 
 def _quote(name: str) -> str:

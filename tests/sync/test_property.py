@@ -86,7 +86,16 @@ from hcc_desktop.core.clock import FUTURE_SKEW_MS, unpack
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.errors import NotFoundError, ValidationError
 from hcc_desktop.core.ids import natural_id
-from hcc_desktop.core.services import eei, hva, incidents, log, plans, requests, undo
+from hcc_desktop.core.services import (
+    eei,
+    exercises,
+    hva,
+    incidents,
+    log,
+    plans,
+    requests,
+    undo,
+)
 from hcc_desktop.core.services import organizations as orgs
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
@@ -112,6 +121,11 @@ HAZARDS = ("Ice storm", "Flood")
 PLAN = natural_id("test-plan", "coop")
 EDITIONS = (("1", "2025-01-01", "2026-01-01"), ("2", "2026-01-01", "2027-01-01"),
             ("2", "2026-02-01", "2026-12-01"))  # fmt: skip
+#: One exercise (a natural-key id) whose dates are one group unit and whose threat
+#: (hazard, HVA hazard) is another.
+EXERCISE = natural_id("test-exercise", "ttx")
+EXERCISE_DATES = (("2026-05-01", "2026-05-01"), ("2026-05-01", "2026-05-02"),
+                  ("2026-06-01", "2026-06-03"))  # fmt: skip
 MAX_LOG_ENTRIES = 2
 MAX_REQUESTS = 2
 #: Where a station's wall clock starts, relative to the others.
@@ -736,6 +750,36 @@ class SyncMachine(RuleBasedStateMachine):
         with store.read() as s:
             p = s.get_one(m.Plan, PLAN)
             assert (p.version, p.approved_on, p.review_due) == edition
+
+    # ------------------------------------------------------------ exercises
+    @rule(
+        i=stations_st,
+        dates=st.sampled_from(EXERCISE_DATES),
+        hazard=st.sampled_from([None, "Cyber attack", "Ransomware"]),
+    )
+    def exercise_edit(self, i: int, dates: tuple[str, str], hazard: str | None) -> None:
+        """Enter the exercise (if this station lacks it) or move its dates and maybe
+        rename its threat: dates are never one station's start with another's end."""
+        store = self.store(i)
+        fields = dict(zip(("starts_on", "ends_on"), dates, strict=True))
+        with store.read() as s:
+            row = s.get(m.Exercise, EXERCISE)
+        with self.local(i):
+            if row is None:
+                exercises.add_exercise(store, actor=self.actors[i], record_id=EXERCISE,
+                                       name="Cyber TTX", exercise_type="tabletop",
+                                       hazard=hazard, **fields)  # fmt: skip
+                note("exercise entered at a station")
+            elif row.deleted:
+                return
+            else:
+                extra = {"hazard": hazard} if hazard else {}
+                exercises.update_exercise(store, actor=self.actors[i], exercise_id=EXERCISE,
+                                          **fields, **extra)  # fmt: skip
+        with store.read() as s:
+            e = s.get_one(m.Exercise, EXERCISE)
+            assert (e.starts_on, e.ends_on) == dates
+            assert e.ends_on >= e.starts_on
 
     # ------------------------------------------------------------ conflicts, undo
     @rule(i=stations_st, data=st.data())
