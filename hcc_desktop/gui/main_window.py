@@ -221,10 +221,10 @@ class MainWindow(QMainWindow):
             panel.reload()
 
     def _initial_load(self) -> None:
-        """Our panels schedule their first load themselves (coalescing the incident and
-        period signals of start-up); a panel built elsewhere is asked once, here."""
+        """Ask each panel that does not load itself (Panel.LOADS_ITSELF) for its first
+        load, once the window is up."""
         for panel in self.panels.values():
-            if not hasattr(panel, "_reload_timer"):
+            if not panel.LOADS_ITSELF:
                 panel.reload()
 
     def all_loaded(self) -> bool:

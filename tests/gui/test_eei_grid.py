@@ -49,6 +49,7 @@ def test_typed_value_is_stored_and_patched_in(qtbot: Any, main_window: Any, scen
     index = _index(panel, scenario.facilities[0], "BEDS_BURN_AVAILABLE")
     with qtbot.waitSignal(main_window.ctx.changed, timeout=5000):
         _type_into(qtbot, panel, index, "2")
+    qtbot.waitUntil(panel.is_loaded, timeout=5000)  # the cell is read back off-thread
     rep = eei.find_report(
         main_window.ctx.store, incident_id=scenario.incident_id,
         organization_id=scenario.facilities[0], element="BEDS_BURN_AVAILABLE", period=3,
@@ -96,6 +97,7 @@ def test_validation_state_changes_from_the_grid(
     cell = _index(panel, org, "EMS_TRAFFIC_STATUS")
     panel.view.setCurrentIndex(cell)
     main_window.actions_[ActionId.EEI_VALIDATE].trigger()  # F6
+    qtbot.waitUntil(panel.is_loaded, timeout=5000)  # the cells are read back off-thread
     rep = eei.find_report(store, incident_id=scenario.incident_id, organization_id=org,
                           element="EMS_TRAFFIC_STATUS", period=3)  # fmt: skip
     assert eei.effective_state(rep) == "validated"
@@ -108,6 +110,7 @@ def test_validation_state_changes_from_the_grid(
     )
     answers.append("Numbers look like last period's")
     panel.set_validation("questioned")
+    qtbot.waitUntil(panel.is_loaded, timeout=5000)
     reported = [r for r in eei.reports_for_period(store, incident_id=scenario.incident_id,
                                                   period=3) if r.organization_id == org]  # fmt: skip
     assert reported and {eei.effective_state(r) for r in reported} == {"questioned"}
@@ -167,6 +170,7 @@ def test_cell_history_chart(qtbot: Any, main_window: Any, scenario: Any) -> None
     panel.view.setCurrentIndex(_index(panel, scenario.facilities[2], "GENERATOR_FUEL_HOURS"))
     panel.toggle_history()
     assert panel.history.isVisible()
+    qtbot.waitUntil(panel.is_loaded, timeout=5000)  # the history is read off-thread
     assert [p for p, _ in panel.history.points] == [1, 2, 3]
     assert [v for _, v in panel.history.points] == [20, 10, 4]
 

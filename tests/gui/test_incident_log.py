@@ -26,6 +26,11 @@ def _panel(window: Any) -> Any:
     return window.panels["incidentLogDock"]
 
 
+def _settle(qtbot: Any, panel: Any) -> None:
+    """Wait for the log's reads (they run off the GUI thread) to be placed."""
+    qtbot.waitUntil(panel.is_loaded, timeout=5000)
+
+
 def test_keyboard_entry_goes_to_the_store(qtbot: Any, main_window: Any) -> None:
     panel = _panel(main_window)
     ctx = main_window.ctx
@@ -41,6 +46,7 @@ def test_keyboard_entry_goes_to_the_store(qtbot: Any, main_window: Any) -> None:
     ]
     assert panel.entry.line.text() == ""
     assert panel.entry.priority.currentData() == "routine"
+    _settle(qtbot, panel)
     # Newest first, patched in without a reset.
     assert panel.model.row_id(0) == found[0].id
     assert resets == []
@@ -59,6 +65,7 @@ def test_log_pages_lazily(qtbot: Any, main_window: Any) -> None:
     log.add_entries(ctx.store, actor=ctx.actor, incident_id=ctx.incident_id, entries=entries)
     panel = _panel(main_window)
     panel.apply_filter()
+    _settle(qtbot, panel)
     model = panel.model
     total = log.count_entries(ctx.store, flt=panel.current_filter())
     assert model.total == total
@@ -66,7 +73,8 @@ def test_log_pages_lazily(qtbot: Any, main_window: Any) -> None:
     panel.view.scrollToBottom()
     qtbot.waitUntil(lambda: model.rowCount() > PAGE, timeout=5000)
     while model.canFetchMore():
-        model.fetchMore()
+        model.fetchMore()  # asks for the next page; it arrives from a worker thread
+        _settle(qtbot, panel)
     assert model.rowCount() == total
     assert model.fetches == -(-total // PAGE)
 
@@ -77,6 +85,7 @@ def test_filters_run_in_sql_and_keep_the_selection(qtbot: Any, main_window: Any)
     urgent = log.list_entries(ctx.store, flt=log.LogFilter(ctx.incident_id, priority="urgent"))
     panel.select_entry(urgent[0].id)
     panel.filters.priority.setCurrentIndex(panel.filters.priority.findData("urgent"))
+    _settle(qtbot, panel)
     assert panel.model.total == len(urgent)
     assert panel.current_id() == urgent[0].id
     qtbot.keyClicks(panel.filters.text, "Storm surge")
@@ -90,6 +99,7 @@ def test_selection_survives_a_new_entry(qtbot: Any, main_window: Any) -> None:
     chosen = panel.model.row_id(3)
     panel.select_entry(chosen)
     log.add_entry(ctx.store, actor=ctx.actor, incident_id=ctx.incident_id, text="Later news")
+    _settle(qtbot, panel)
     assert panel.model.row_id(0) != chosen  # the new entry went on top
     assert panel.current_id() == chosen
 
@@ -103,6 +113,7 @@ def test_correction_is_a_linked_entry(
     monkeypatch.setattr(CorrectionDialog, "exec", lambda self: CorrectionDialog.DialogCode.Accepted)
     monkeypatch.setattr(CorrectionDialog, "values", lambda self: ("Fixed text", "typo"))
     panel.correct_selected()
+    _settle(qtbot, panel)
     new_id = panel.current_id()
     assert new_id != original.id
     new_row = panel.model.entry(panel.model.row_of(new_id))
@@ -120,12 +131,14 @@ def test_nominate_and_review(qtbot: Any, main_window: Any, answers: list[str]) -
     panel.select_entry(target.id)
     answers.append("Hospital evacuation decision")
     panel.nominate_selected()
+    _settle(qtbot, panel)
     assert "★ nominated" in panel.model.entry(panel.model.row_of(target.id)).cells[lr.LINK]
     panel.show_review()
     assert target.id in panel.review.ids
     assert "to review" in panel.tabs.tabText(1)
     panel.review.select_entry(target.id)
     panel.review.approve.click()
+    _settle(qtbot, panel)
     entry = log.list_entries(ctx.store, flt=log.LogFilter(ctx.incident_id, significant="approved"))
     assert target.id in [e.id for e in entry]
     assert target.id not in panel.review.ids
@@ -154,6 +167,7 @@ def test_imported_entries_are_highlighted_until_read(
     finally:
         there.close()
     importer.import_package(here, tmp_path / "back.hccsync")
+    _settle(qtbot, panel)
     row = panel.model.entry(panel.model.row_of(new_id))
     assert row is not None and row.new
     assert panel.banner_box.isVisibleTo(panel)
@@ -161,5 +175,39 @@ def test_imported_entries_are_highlighted_until_read(
     mine = panel.model.entry(panel.model.row_of(panel.model.row_id(1)))
     assert mine is not None and not mine.new
     panel.mark_seen()
+    _settle(qtbot, panel)
     assert not panel.model.entry(panel.model.row_of(new_id)).new
     assert not panel.banner_box.isVisibleTo(panel)
+
+
+def test_reads_run_off_the_gui_thread_and_go_to_reads_up_to_an_entry(
+    qtbot: Any, main_window: Any
+) -> None:
+    """The table's store reads run on a worker thread; "go to entry" for an entry
+    further down than the loaded pages reads the pages up to it, then selects it."""
+    import threading
+
+    ctx = main_window.ctx
+    entries = [log.NewEntry(f"Hourly check {i}", "general") for i in range(3 * PAGE)]
+    log.add_entries(ctx.store, actor=ctx.actor, incident_id=ctx.incident_id, entries=entries)
+    panel = _panel(main_window)
+    threads: set[str] = set()
+    real = lr.fetch_page
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        threads.add(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(lr, "fetch_page", spy)  # log_reads and the loader call it through lr
+    try:
+        panel.apply_filter()
+        _settle(qtbot, panel)
+        oldest = log.list_entries(ctx.store, flt=panel.current_filter(), limit=1)[0]
+        assert panel.model.row_of(oldest.id) < 0  # far beyond the first page
+        assert panel.select_entry(oldest.id)
+        qtbot.waitUntil(lambda: panel.current_id() == oldest.id, timeout=5000)
+    finally:
+        mp.undo()
+    assert threads and threading.main_thread().name not in threads
+    assert panel.model.rowCount() == panel.model.total

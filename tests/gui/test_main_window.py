@@ -120,9 +120,9 @@ def test_undo_mirrors_the_core(qtbot: Any, main_window: Any) -> None:
     entry = log.add_entry(ctx.store, actor=ctx.actor, incident_id=ctx.incident_id, text="Oops")
     assert undo.isEnabled() and undo.text() == "&Undo 1 log entries"
     panel = main_window.panels["incidentLogDock"]
-    assert panel.model.row_of(entry) >= 0
+    qtbot.waitUntil(lambda: panel.model.row_of(entry) >= 0, timeout=5000)
     undo.trigger()
-    assert panel.model.row_of(entry) == -1  # the entry is retracted
+    qtbot.waitUntil(lambda: panel.model.row_of(entry) == -1, timeout=5000)  # retracted
     assert undo.text() == "&Undo the undo of 1 log entries"
 
 

@@ -87,13 +87,14 @@ def test_keep_button_resolves_conflict(qtbot, pair, tmp_path, boxes) -> None:
     ctx = AppContext(b, Actor("Bob", "Duty Officer"))
     panel = SyncPanel(ctx)
     qtbot.addWidget(panel)
+    qtbot.waitUntil(panel.is_loaded, timeout=5_000)  # the dock reads off the GUI thread
     (cv,) = conflicts.list_conflicts(b)
     loser = next(s for s in cv.sides if not s.winner)
     button = panel.findChild(QPushButton, f"keep_{loser.version_id[:8]}")
     assert button is not None
     button.click()
     assert conflicts.list_conflicts(b) == []
-    assert panel.conflicts.list.count() == 0
+    qtbot.waitUntil(lambda: panel.conflicts.list.count() == 0, timeout=5_000)
     with b.read() as s:
         from hcc_desktop.core import models as m
 

@@ -1,11 +1,17 @@
-"""The incident log as a lazily fetched table (Anki's browser model, Spyder's
+"""The incident log as a lazily paged table (Anki's browser model, Spyder's
 collections editor): the model knows the filtered total and holds only the pages the
-view scrolled to; `canFetchMore`/`fetchMore` bring the next page from SQL.
+view scrolled to; `canFetchMore`/`fetchMore` bring the next page.
 
-Filtering and ordering run in SQLite through the log service. A change-set patches the
-loaded rows in place (dataChanged, or inserts and removes at the right position), so
-the operator's selection and scroll position survive an import or a colleague's entry;
-only a new filter resets the model.
+The model never reads the store: filtering and ordering run in SQLite through the log
+service, on a worker thread (gui.panels.log_loader runs the reads of
+models.log_reads in QueryOps). `fetchMore` asks for the next page with
+`page_wanted(offset)` and the page is appended when it arrives; a new filter or
+order asks for a reset with `reset_wanted`. A change-set's rows are patched in place
+(dataChanged, or inserts and removes at the right position), so the operator's
+selection and scroll position survive an import or a colleague's entry.
+
+`epoch` counts the changes to the loaded rows' positions: a page read before a patch
+moved the rows would land at the wrong offset, so it is dropped and asked for again.
 """
 
 from __future__ import annotations
@@ -13,11 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from hcc_desktop.core.services import log
-from hcc_desktop.core.store import Store
 from hcc_desktop.gui.models import log_rows as lr
 
 Index = QModelIndex | QPersistentModelIndex
@@ -30,9 +35,13 @@ SIGNIFICANT_FG = QBrush(QColor("#6a1b9a"))
 
 
 class LogTableModel(QAbstractTableModel):
-    def __init__(self, store: Store) -> None:
+    #: The view wants the page starting at this row (see the module docstring).
+    page_wanted = Signal(int)
+    #: The order changed: the rows must be read again.
+    reset_wanted = Signal()
+
+    def __init__(self) -> None:
         super().__init__()
-        self.store = store
         self.flt: log.LogFilter | None = None
         self.newest_first = True
         self.total = 0
@@ -40,99 +49,95 @@ class LogTableModel(QAbstractTableModel):
         self.members: Mapping[str, str] = {}
         self.seen_seq = 0
         self.fetches = 0  # pages fetched since the last reset (tests check laziness)
+        self.epoch = 0
+        #: Offset of the page asked for and not yet arrived (None: none in flight).
+        self.pending: int | None = None
         self._bold = QFont()
         self._bold.setBold(True)
         self._strike = QFont()
         self._strike.setStrikeOut(True)
 
     # ------------------------------------------------------------ loading
-    def set_filter(
+    def reset(
         self,
         flt: log.LogFilter | None,
         *,
         members: Mapping[str, str],
         seen_seq: int,
-        newest_first: bool | None = None,
+        total: int,
+        rows: list[lr.LogRow],
     ) -> None:
+        """Show a new filter's first page (read by log_reads.read_first)."""
         self.beginResetModel()
         self.flt = flt
         self.members = members
         self.seen_seq = seen_seq
-        if newest_first is not None:
-            self.newest_first = newest_first
-        self.rows = []
-        self.fetches = 0
-        self.total = log.count_entries(self.store, flt=flt) if flt else 0
-        self._fetch_page()
+        self.rows = list(rows)
+        self.total = total if len(rows) >= PAGE else len(rows)  # the store shrank meanwhile
+        self.fetches = 1 if flt is not None and total else 0
+        self.epoch += 1
+        self.pending = None
         self.endResetModel()
-
-    def _fetch_page(self) -> list[lr.LogRow]:
-        if self.flt is None or len(self.rows) >= self.total:
-            return []
-        page = lr.fetch_page(
-            self.store,
-            self.flt,
-            offset=len(self.rows),
-            limit=PAGE,
-            newest_first=self.newest_first,
-            members=self.members,
-            seen_seq=self.seen_seq,
-        )
-        self.fetches += 1
-        if len(page) < PAGE:
-            self.total = len(self.rows) + len(page)  # the store shrank meanwhile
-        self.rows.extend(page)
-        return page
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and len(self.rows) < self.total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or not self.canFetchMore():
+        """Ask for the next page; it is appended when it arrives (add_page)."""
+        if parent.isValid() or not self.canFetchMore() or self.pending is not None:
+            return
+        self.pending = len(self.rows)
+        self.page_wanted.emit(self.pending)
+
+    def add_page(self, offset: int, epoch: int, page: list[lr.LogRow]) -> None:
+        """Append the page read for `offset`; one read before the rows moved is
+        dropped and asked for again."""
+        if epoch != self.epoch or offset != len(self.rows):
+            if self.pending == offset:
+                self.pending = None
+                self.fetchMore()
+            return
+        self.pending = None
+        self.fetches += 1
+        self.add_rows(page)
+        if len(page) < PAGE:
+            self.total = len(self.rows)  # the store shrank meanwhile
+
+    def add_rows(self, rows: list[lr.LogRow]) -> None:
+        """Append rows read in order after the loaded ones (a page, or the pages up to
+        an entry "go to" looks for)."""
+        if not rows:
+            self.total = len(self.rows)
             return
         start = len(self.rows)
-        assert self.flt is not None
-        page = lr.fetch_page(
-            self.store,
-            self.flt,
-            offset=start,
-            limit=PAGE,
-            newest_first=self.newest_first,
-            members=self.members,
-            seen_seq=self.seen_seq,
-        )
-        self.fetches += 1
-        if not page:
-            self.total = start
-            return
-        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
-        self.rows.extend(page)
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self.rows.extend(rows)
         self.endInsertRows()
-        if len(page) < PAGE:
-            self.total = len(self.rows)
+        self.total = max(self.total, len(self.rows))
+        self.epoch += 1
 
     # ------------------------------------------------------------ patching
-    def apply_changes(self, ids: set[str]) -> int:
-        """Bring rows touched by a change-set up to date; returns rows added."""
+    def apply_patch(
+        self, ids: set[str] | frozenset[str], fresh: Mapping[str, lr.LogRow], relinks: lr.Links
+    ) -> int:
+        """Bring rows touched by a change-set up to date (read by
+        log_reads.read_patch); returns rows added."""
         if self.flt is None or not ids:
             return 0
-        fresh = {e.id: e for e in lr.matching(self.store, self.flt, ids)}
         position = {r.id: i for i, r in enumerate(self.rows)}
         for rid in sorted((r for r in ids if r in position), key=position.get, reverse=True):
             i = position[rid]
             if rid in fresh:
-                row = lr.make_row(fresh[rid], self.members)
-                self.rows[i] = row
-                lr.annotate(self.store, [row], self.seen_seq)
+                self.rows[i] = fresh[rid]
                 self._row_changed(i)
             else:  # retracted, or no longer passes the filter
                 self.beginRemoveRows(QModelIndex(), i, i)
                 del self.rows[i]
                 self.endRemoveRows()
                 self.total -= 1
+                self.epoch += 1
         added = 0
-        new_rows = [lr.make_row(e, self.members) for rid, e in fresh.items() if rid not in position]
-        lr.annotate(self.store, new_rows, self.seen_seq)
+        new_rows = [row for rid, row in fresh.items() if rid not in position]
         for row in sorted(new_rows, key=lambda r: r.key, reverse=not self.newest_first):
             self.total += 1
             at = self._insert_position(row.key)
@@ -140,9 +145,10 @@ class LogTableModel(QAbstractTableModel):
                 self.beginInsertRows(QModelIndex(), at, at)
                 self.rows.insert(at, row)
                 self.endInsertRows()
+                self.epoch += 1
                 added += 1
             # else: it sorts after the loaded window; fetchMore brings it in order.
-        self._refresh_links({r.corrects_id for r in new_rows if r.corrects_id})
+        self._refresh_links(relinks)
         return added
 
     def _insert_position(self, key: tuple[str, str]) -> int:
@@ -151,19 +157,21 @@ class LogTableModel(QAbstractTableModel):
                 return i
         return len(self.rows)
 
-    def _refresh_links(self, corrected: set[str]) -> None:
+    def _refresh_links(self, relinks: lr.Links) -> None:
         """A new correction changes the "corrected by" link of the entry it corrects."""
-        if not corrected:
+        if not relinks:
             return
         for i, r in enumerate(self.rows):
-            if r.id in corrected:
-                lr.annotate(self.store, [r], self.seen_seq)
+            if r.id in relinks:
+                lr.apply_links([r], relinks)
                 self._row_changed(i)
 
     def mark_all_seen(self, seq: int) -> None:
+        """Everything up to `seq` (the store's newest version) was seen: no row is new."""
         self.seen_seq = seq
+        for r in self.rows:
+            r.new = False
         if self.rows:
-            lr.annotate(self.store, self.rows, seq)
             last = self.index(len(self.rows) - 1, len(lr.COLUMNS) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
 
@@ -239,6 +247,5 @@ class LogTableModel(QAbstractTableModel):
             return
         newest_first = order == Qt.SortOrder.DescendingOrder
         if newest_first != self.newest_first:
-            self.set_filter(
-                self.flt, members=self.members, seen_seq=self.seen_seq, newest_first=newest_first
-            )
+            self.newest_first = newest_first
+            self.reset_wanted.emit()

@@ -95,9 +95,26 @@ def fetch_page(
 
 def annotate(store: Store, rows: list[LogRow], seen_seq: int) -> None:
     """Fill `corrected_by` and `new` for a batch of rows (two queries)."""
-    if not rows:
-        return
-    ids = [r.id for r in rows]
+    apply_links(rows, links(store, [r.id for r in rows], seen_seq))
+
+
+#: Per entry id: (the id of the entry correcting it, arrived by import unseen).
+Links = dict[str, tuple[str | None, bool]]
+
+
+def apply_links(rows: Iterable[LogRow], found: Links) -> None:
+    """Set what `links` read on the rows it was read for (no store access)."""
+    for r in rows:
+        if r.id in found:
+            r.corrected_by, r.new = found[r.id]
+            r.cells[LINK] = r.link_text()
+
+
+def links(store: Store, ids: Iterable[str], seen_seq: int) -> Links:
+    """`corrected_by` and `new` of the entries `ids` (two queries, for a batch)."""
+    ids = list(ids)
+    if not ids:
+        return {}
     with store.read() as s:
         corrections = dict(
             s.execute(
@@ -118,10 +135,7 @@ def annotate(store: Store, rows: list[LogRow], seen_seq: int) -> None:
                 .distinct()
             )
         )
-    for r in rows:
-        r.corrected_by = corrections.get(r.id)
-        r.new = r.id in fresh
-        r.cells[LINK] = r.link_text()
+    return {i: (corrections.get(i), i in fresh) for i in ids}
 
 
 def matching(store: Store, flt: log.LogFilter, ids: Iterable[str]) -> list[m.LogEntry]:

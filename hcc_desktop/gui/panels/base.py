@@ -5,12 +5,19 @@ what the change-set touched.
 A panel declares itself as data, so the main window needs no panel-specific code:
 `ACTIONS` maps the registry's action ids to the panel's own zero-argument methods, and
 `VIEW_ACTION` is the View menu action that shows its dock. The window binds them all
-(gui.main_window), bringing the dock forward before a panel command runs."""
+(gui.main_window), bringing the dock forward before a panel command runs.
+
+Loading: a panel reads the store only off the GUI thread (gui.operations.QueryOp).
+`LOADS_ITSELF` says who starts the first read: a panel that sets it schedules its
+first load on construction (`schedule_reload`, which also coalesces the incident and
+period signals of start-up into one read); the window asks every other panel once,
+after start-up."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from hcc_desktop.core.versions import Changes
@@ -29,12 +36,23 @@ class Panel(QWidget):
     ACTIONS: ClassVar[dict[ActionId, str]] = {}
     #: The View menu action that shows (or hides) this panel's dock.
     VIEW_ACTION: ClassVar[ActionId | None] = None
+    #: True: the panel schedules its first load itself (see the module docstring).
+    LOADS_ITSELF: ClassVar[bool] = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName(self.DOCK_NAME.removesuffix("Dock") + "Panel")
+        self._reload_timer = QTimer(self, singleShot=True, interval=0)
+        self._reload_timer.timeout.connect(self.reload)
+        if self.LOADS_ITSELF:
+            self._reload_timer.start()  # first load, once the window is up
         ctx.changed.connect(self._maybe_changes)
+
+    def schedule_reload(self) -> None:
+        """Reload once control is back in the event loop; requests made before then
+        (an incident and a period switched together) make one reload."""
+        self._reload_timer.start()
 
     def _maybe_changes(self, changes: Changes) -> None:
         if not self.WATCHES or changes.entities & self.WATCHES:

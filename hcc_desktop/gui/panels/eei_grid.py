@@ -2,7 +2,8 @@
 the incident and period in view, edited in place and validated by the coalition.
 
 A reload (new incident or period, new members) is built off the GUI thread; an edit
-or a validation patches only the cells it touched. Refused values never reach the
+or a validation patches only the cells it touched, read off the GUI thread too, as is
+the cell history beside the grid. Refused values never reach the
 store: the catalog coerces first, then the service checks again (with its cross-field
 rules), and a refusal is shown in place and in a message box.
 """
@@ -30,7 +31,7 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models.eei_data import cell_history, load_cells, load_grid
 from hcc_desktop.gui.models.eei_model import FIXED, EEIGridModel
-from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe, refusal_text
+from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe, drop, refusal_text
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.eei_edit import commit_value, validate_selection
 from hcc_desktop.gui.panels.eei_history import CellHistory
@@ -46,6 +47,7 @@ class EEIGridPanel(Panel):
     TITLE = "EEI grid"
     DOCK_NAME = "eeiGridDock"
     WATCHES = frozenset({"eei_report", "organization", "incident", "period"})
+    LOADS_ITSELF = True
     VIEW_ACTION = ActionId.SHOW_EEI
     ACTIONS: ClassVar[dict[ActionId, str]] = {
         ActionId.EEI_VALIDATE: "validate",
@@ -58,13 +60,12 @@ class EEIGridPanel(Panel):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._loaded = False
+        #: Reports touched by changes and not yet read back (see on_changes).
+        self._touched: set[str] = set()
         self.model = EEIGridModel(commit=self._commit)
         self._build()
-        self._reload_timer = QTimer(self, singleShot=True, interval=0)
-        self._reload_timer.timeout.connect(self.reload)
-        self._reload_timer.start()  # first load, once the window is up
-        ctx.incident_changed.connect(lambda _id: self._reload_timer.start())
-        ctx.period_changed.connect(lambda _n: self._reload_timer.start())
+        ctx.incident_changed.connect(lambda _id: self.schedule_reload())
+        ctx.period_changed.connect(lambda _n: self.schedule_reload())
         ctx.member_selected.connect(self.show_member)
 
     # ------------------------------------------------------------ building
@@ -104,7 +105,7 @@ class EEIGridPanel(Panel):
 
     # ------------------------------------------------------------ loading
     def is_loaded(self) -> bool:
-        return self._loaded and not busy(self, "reload")
+        return self._loaded and not any(busy(self, k) for k in ("reload", "patch", "history"))
 
     def reload(self) -> None:
         incident, period = self.ctx.incident_id, self.ctx.period
@@ -113,12 +114,15 @@ class EEIGridPanel(Panel):
             self.summary.setText("<i>No operational period selected.</i>")
             self._loaded = True
             return
-        store = self.ctx.store
+        store, marks = self.ctx.store, self.marks
 
         def job(progress: Progress) -> Any:
-            return load_grid(store, incident_id=incident, period=period, step=progress.step)
+            grid = load_grid(store, incident_id=incident, period=period, step=progress.step)
+            return grid, marks.read()
 
         self._loaded = False
+        self._touched.clear()  # the reload reads them all
+        drop(self, "patch")
         (
             QueryOp(self, job)
             .supersede("reload")
@@ -129,7 +133,8 @@ class EEIGridPanel(Panel):
             .run_in_background()
         )
 
-    def _on_loaded(self, grid: Any) -> None:
+    def _on_loaded(self, result: Any) -> None:
+        grid, fresh = result
         if grid.incident_id != self.ctx.incident_id or grid.period != self.ctx.period:
             return  # a newer reload is on its way
         current = self._current_key()
@@ -139,7 +144,7 @@ class EEIGridPanel(Panel):
         self._apply_row_filter()
         self._update_summary()
         self._restore_current(current)
-        self.marks.refresh()
+        self.marks.show(fresh)
         self._loaded = True
 
     def _on_failed(self, exc: Exception) -> None:
@@ -153,21 +158,45 @@ class EEIGridPanel(Panel):
     def on_changes(self, changes: Changes) -> None:
         touched = changes.records
         if touched.get("organization") or touched.get("incident") or touched.get("period"):
-            self._reload_timer.start()
+            self.schedule_reload()
             return
         ids = touched.get("eei_report") or set()
         if not ids or self.model.grid is None:
             return
-        if len(ids) > PATCH_LIMIT:
-            self._reload_timer.start()
+        if len(ids) > PATCH_LIMIT or busy(self, "reload"):
+            # A reload in flight may have read before this change: read it all again.
+            self.schedule_reload()
             return
-        self.model.update_reports(load_cells(self.ctx.store, ids))
-        grid = self.model.grid
-        self.model.set_statuses(
-            status.facility_statuses(
-                self.ctx.store, incident_id=grid.incident_id, period=grid.period
-            )
+        self._touched |= set(ids)
+        store, wanted, grid = self.ctx.store, set(self._touched), self.model.grid
+        incident, period = grid.incident_id, grid.period
+
+        def read(_progress: Progress) -> Any:
+            cells = load_cells(store, wanted)
+            return cells, status.facility_statuses(store, incident_id=incident, period=period)
+
+        # Newest wins: each read takes every report touched since the last one arrived.
+        (
+            QueryOp(self, read, title="EEI grid not updated")
+            .supersede("patch")
+            .success(lambda r: self._place_patch(incident, period, wanted, *r))
+            .run_in_background()
         )
+
+    def _place_patch(
+        self,
+        incident: str,
+        period: int,
+        wanted: set[str],
+        cells: list[Any],
+        statuses: dict[str, status.FacilityStatus],
+    ) -> None:
+        grid = self.model.grid
+        if grid is None or (grid.incident_id, grid.period) != (incident, period):
+            return
+        self._touched -= wanted
+        self.model.update_reports(cells)
+        self.model.set_statuses(statuses)
         self._update_summary()
         self._on_current(self.view.currentIndex())
 
@@ -268,13 +297,18 @@ class EEIGridPanel(Panel):
             self.history.clear("Select an EEI cell to see its history over periods.")
             return
         facility = grid.facilities[index.row()]
-        rows = cell_history(
-            self.ctx.store,
-            incident_id=grid.incident_id,
-            organization_id=facility.id,
-            element=el.code,
+        store, incident = self.ctx.store, grid.incident_id
+        (
+            QueryOp(
+                self,
+                lambda _p: cell_history(
+                    store, incident_id=incident, organization_id=facility.id, element=el.code
+                ),
+            )
+            .supersede("history")
+            .success(lambda rows: self.history.show_history(facility.name, el, rows))
+            .run_in_background()
         )
-        self.history.show_history(facility.name, el, rows)
 
     # ------------------------------------------------------------ editing
     def _commit(self, org_id: str, code: str, text: str) -> bool:

@@ -1,7 +1,9 @@
 """The incident log dock (ICS 214 activity log and significant events).
 
 The table is lazy (see models.log_model); a change-set patches it in place, so a
-colleague's entry or an import never moves the operator's selection. Entries that came
+colleague's entry or an import never moves the operator's selection. Every read runs
+off the GUI thread: the table's through gui.panels.log_loader, the member list and
+periods, the banner's count and the review list in QueryOps here. Entries that came
 by import since the operator last marked the log read are highlighted, because in an
 EOC "what did the other stations log while I was on the phone" is the first question.
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -23,19 +25,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hcc_desktop.core.services import incidents, log, organizations
+from hcc_desktop.core.services import log
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui import fmt
 from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.correction_dialog import CorrectionDialog
+from hcc_desktop.gui.models import log_reads
 from hcc_desktop.gui.models import log_rows as lr
 from hcc_desktop.gui.models.log_model import LogTableModel
-from hcc_desktop.gui.operations import CollectionOp
+from hcc_desktop.gui.operations import CollectionOp, QueryOp, busy, describe
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.log_entry_bar import LogEntryBar
 from hcc_desktop.gui.panels.log_filters import LogFilterBar
+from hcc_desktop.gui.panels.log_loader import LogLoader
 from hcc_desktop.gui.panels.log_review import SignificantReview
 from hcc_desktop.gui.panels.log_table import LogTable
 
@@ -44,6 +48,7 @@ class IncidentLogPanel(Panel):
     TITLE = "Incident log"
     DOCK_NAME = "incidentLogDock"
     WATCHES = frozenset({"log_entry", "organization", "period"})
+    LOADS_ITSELF = True
     VIEW_ACTION = ActionId.SHOW_LOG
     ACTIONS: ClassVar[dict[ActionId, str]] = {
         ActionId.LOG_ENTRY: "focus_entry",
@@ -58,12 +63,13 @@ class IncidentLogPanel(Panel):
         super().__init__(ctx, parent)
         self._loaded = False
         self.members: dict[str, str] = {}
-        self.model = LogTableModel(ctx.store)
+        #: The incident's periods (number → start, end), for the period filter.
+        self.periods: dict[int, log_reads.Bounds] = {}
+        self.seen_seq = 0
+        self.model = LogTableModel()
         self._build()
-        self._reload_timer = QTimer(self, singleShot=True, interval=0)
-        self._reload_timer.timeout.connect(self.reload)
-        self._reload_timer.start()  # first load, once the window is up
-        ctx.incident_changed.connect(lambda _id: self._reload_timer.start())
+        self.loader = LogLoader(self, ctx.store, self.view, message=ctx.message.emit)
+        ctx.incident_changed.connect(lambda _id: self.schedule_reload())
         ctx.period_changed.connect(self._period_changed)
 
     def _build(self) -> None:
@@ -109,16 +115,36 @@ class IncidentLogPanel(Panel):
 
     # ------------------------------------------------------------ loading
     def is_loaded(self) -> bool:
-        return self._loaded
+        return (
+            self._loaded
+            and not self.loader.busy()
+            and not any(busy(self, k) for k in ("context", "banner", "review"))
+        )
 
     def reload(self) -> None:
-        self.members = {
-            o.id: o.name or "" for o in organizations.list_organizations(self.ctx.store)
-        }
+        """Read the member names and the incident's periods, then the log itself."""
+        store, incident = self.ctx.store, self.ctx.incident_id
+        self._loaded = False
+        (
+            QueryOp(self, lambda _p: log_reads.read_context(store, incident))
+            .supersede("context")
+            .success(self._context_read)
+            .failure(self._failed)
+            .run_in_background()
+        )
+
+    def _context_read(self, context: log_reads.Context) -> None:
+        self.members = context.members
+        self.periods = context.periods
+        self.seen_seq = context.seen_seq
         self.entry.set_members(self.members)
         self.apply_filter()
         self._load_review()
         self._loaded = True
+
+    def _failed(self, exc: Exception) -> None:
+        self._loaded = True
+        self.ctx.message.emit(f"Incident log not loaded: {describe(exc)}")
 
     def _period_changed(self, _number: int) -> None:
         if self.filters.uses_period:
@@ -127,10 +153,7 @@ class IncidentLogPanel(Panel):
     def _period_bounds(self) -> tuple[str | None, str | None] | None:
         if not self.ctx.incident_id or not self.ctx.period:
             return None
-        for p in incidents.list_periods(self.ctx.store, incident_id=self.ctx.incident_id):
-            if p.number == self.ctx.period:
-                return p.starts_at, p.ends_at
-        return None
+        return self.periods.get(self.ctx.period)
 
     def current_filter(self) -> log.LogFilter | None:
         if not self.ctx.incident_id:
@@ -142,29 +165,36 @@ class IncidentLogPanel(Panel):
         )
 
     def apply_filter(self) -> None:
-        """Reset the model to the filter (keeping the selected entry selected)."""
-        keep = self.selected_ids()
-        self.model.set_filter(
-            self.current_filter(), members=self.members, seen_seq=lr.seen_seq(self.ctx.store)
+        """Read the log again for the filter (keeping the selected entry selected)."""
+        self.loader.reset(
+            self.current_filter(),
+            members=self.members,
+            seen_seq=self.seen_seq,
+            keep=self.selected_ids(),
         )
-        for entry_id in keep:
-            self.select_entry(entry_id, fetch=False, clear=False)
         self._update_banner()
 
     def on_changes(self, changes: Changes) -> None:
         if changes.records.get("organization") or changes.records.get("period"):
-            self._reload_timer.start()
+            self.schedule_reload()
             return
         ids = changes.records.get("log_entry") or set()
         if ids:
-            self.model.apply_changes(set(ids))
+            self.loader.patch(set(ids))
             self._load_review()
             self._update_banner()
 
     def _update_banner(self) -> None:
-        n = 0
-        if self.ctx.incident_id:
-            n = lr.count_new(self.ctx.store, self.ctx.incident_id, self.model.seen_seq)
+        """Count, off the GUI thread, the imported entries not yet marked read."""
+        store, incident, seen = self.ctx.store, self.ctx.incident_id, self.seen_seq
+        (
+            QueryOp(self, lambda _p: lr.count_new(store, incident, seen) if incident else 0)
+            .supersede("banner")
+            .success(self._show_banner)
+            .run_in_background()
+        )
+
+    def _show_banner(self, n: int) -> None:
         self.banner.setText(
             f"<b>{n} entr{'y' if n == 1 else 'ies'}</b> arrived by import since you last "
             "looked (highlighted). Ctrl+Shift+K marks them read."
@@ -172,8 +202,12 @@ class IncidentLogPanel(Panel):
         self.banner_box.setVisible(n > 0)
 
     def mark_seen(self) -> None:
-        self.model.mark_all_seen(lr.mark_seen(self.ctx.store))
-        self._update_banner()
+        store = self.ctx.store
+        seq = CollectionOp(self, lambda _p: lr.mark_seen(store), title="Not marked read").run_now()
+        if seq is not None:
+            self.seen_seq = seq
+            self.model.mark_all_seen(seq)
+            self._update_banner()
 
     # ------------------------------------------------------------ entries
     def add_entry(self, text: str, category: str, priority: str, member: str) -> None:
@@ -212,7 +246,14 @@ class IncidentLogPanel(Panel):
         return self.view.current_id()
 
     def select_entry(self, entry_id: str, *, fetch: bool = True, clear: bool = True) -> bool:
-        return self.view.select_entry(entry_id, fetch=fetch, clear=clear)
+        """Select the entry. One not loaded yet is, with `fetch`, selected once the
+        pages up to it are read (True: on its way; the loader says so if the filter
+        leaves it out); without `fetch`, False."""
+        if self.view.select_loaded(entry_id, clear=clear):
+            return True
+        if fetch:
+            self.loader.select(entry_id, clear=clear)
+        return fetch
 
     def correct_selected(self) -> None:
         entry_id = self.current_id()
@@ -261,7 +302,14 @@ class IncidentLogPanel(Panel):
         self.review.table.setFocus()
 
     def _load_review(self) -> None:
-        self.review.load(self.ctx.store, self.ctx.incident_id)
+        store, incident = self.ctx.store, self.ctx.incident_id
+        state = self.review.state.currentData() or "nominated"
+        (
+            QueryOp(self, lambda _p: log_reads.read_review(store, incident, state))
+            .supersede("review")
+            .success(self.review.show)
+            .run_in_background()
+        )
 
     def _review_count(self, pending: int) -> None:
         title = f"Significant events ({pending} to review)" if pending else "Significant events"

@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hcc_desktop.core.services import log
-from hcc_desktop.core.store import Store
 from hcc_desktop.gui import fmt
+from hcc_desktop.gui.models.log_reads import Review
 
 COLUMNS = ("Time", "Operator", "Category", "Priority", "Entry", "Nominated by", "Note")
 STATES = (("Awaiting review", "nominated"), ("Approved", "approved"), ("Declined", "declined"))
@@ -62,17 +61,11 @@ class SignificantReview(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
 
-    def load(self, store: Store, incident_id: str | None) -> None:
-        key = self.state.currentData() or "nominated"
-        entries = []
-        if incident_id:
-            flt = log.LogFilter(incident_id=incident_id, significant=key)
-            entries = log.list_entries(store, flt=flt, newest_first=True, limit=1000)
-            pending = log.count_entries(
-                store, flt=log.LogFilter(incident_id=incident_id, significant="nominated")
-            )
-        else:
-            pending = 0
+    def show(self, review: Review) -> None:
+        """Show what log_reads.read_review read (off the GUI thread) for a state."""
+        key, entries, pending = review.state, review.entries, review.pending
+        if key != (self.state.currentData() or "nominated"):
+            return  # the operator chose another state meanwhile; its read follows
         self.ids = [e.id for e in entries]
         self.table.setRowCount(len(entries))
         for i, e in enumerate(entries):

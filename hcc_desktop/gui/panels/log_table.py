@@ -19,8 +19,6 @@ WIDTHS = {
     lr.OPERATOR: 170,
     lr.STATION: 110,
 }
-#: How far "go to linked entry" fetches pages looking for an entry not yet loaded.
-JUMP_LIMIT = 5000
 
 
 class LogTable(QTableView):
@@ -66,12 +64,10 @@ class LogTable(QTableView):
             return self.log_model.row_id(index.row())
         return ids[0] if ids else ""
 
-    def select_entry(self, entry_id: str, *, fetch: bool = True, clear: bool = True) -> bool:
+    def select_loaded(self, entry_id: str, *, clear: bool = True) -> bool:
+        """Select and show `entry_id` if its row is loaded; False if it is not."""
         model = self.log_model
         row = model.row_of(entry_id)
-        while fetch and row < 0 and model.canFetchMore() and len(model.rows) < JUMP_LIMIT:
-            model.fetchMore()
-            row = model.row_of(entry_id)
         if row < 0:
             return False
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows

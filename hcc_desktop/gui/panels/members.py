@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -68,6 +68,7 @@ class MembersPanel(Panel):
     TITLE = "Members"
     DOCK_NAME = "membersDock"
     WATCHES = frozenset({"organization", "region", "contact", "eei_report"})
+    LOADS_ITSELF = True
     VIEW_ACTION = ActionId.SHOW_MEMBERS
     ACTIONS: ClassVar[dict[ActionId, str]] = {
         ActionId.NEW_MEMBER: "new_member",
@@ -83,11 +84,8 @@ class MembersPanel(Panel):
         self.proxy = mm.MembersFilter()
         self.proxy.setSourceModel(self.model)
         self._build()
-        self._reload_timer = QTimer(self, singleShot=True, interval=0)
-        self._reload_timer.timeout.connect(self.reload)
-        self._reload_timer.start()  # first load, once the window is up
-        ctx.incident_changed.connect(lambda _id: self._reload_timer.start())
-        ctx.period_changed.connect(lambda _n: self._reload_timer.start())
+        ctx.incident_changed.connect(lambda _id: self.schedule_reload())
+        ctx.period_changed.connect(lambda _n: self.schedule_reload())
         ctx.member_selected.connect(self.show_member)
 
     def _build(self) -> None:

@@ -69,6 +69,7 @@ class ResourceTrackerPanel(Panel):
     TITLE = "Resource tracker"
     DOCK_NAME = "resourceTrackerDock"
     WATCHES = frozenset({"request", "organization"})
+    LOADS_ITSELF = True
     VIEW_ACTION = ActionId.SHOW_REQUESTS
     ACTIONS: ClassVar[dict[ActionId, str]] = {
         ActionId.NEW_REQUEST: "new_request",
@@ -86,10 +87,7 @@ class ResourceTrackerPanel(Panel):
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._build()
-        self._reload_timer = QTimer(self, singleShot=True, interval=0)
-        self._reload_timer.timeout.connect(self.reload)
-        self._reload_timer.start()  # first load, once the window is up
-        ctx.incident_changed.connect(lambda _id: self._reload_timer.start())
+        ctx.incident_changed.connect(lambda _id: self.schedule_reload())
         # Overdue is a matter of time passing, not of edits: look again every minute.
         self._clock = QTimer(self, interval=60_000)
         self._clock.timeout.connect(self._tick)

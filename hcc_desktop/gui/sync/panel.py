@@ -1,9 +1,14 @@
 """The Sync dock: stations with their last package received and sent and their clock
-warnings; the open conflicts with both values side by side; the import history."""
+warnings; the open conflicts with both values side by side; the import history.
+
+The dock reloads on every change (any change may have come by import), so its three
+reads run together off the GUI thread (`read_sync`) and only the tables are filled
+here."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -27,16 +32,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hcc_desktop.core import models as m
 from hcc_desktop.core.errors import HccError
+from hcc_desktop.core.store import Store
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.fmt import local
-from hcc_desktop.gui.operations import CollectionOp
+from hcc_desktop.gui.operations import CollectionOp, Progress, QueryOp, busy, describe
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.sync import conflicts, history
 
 AMBER = QColor("#fff3cd")
+
+
+@dataclass(frozen=True)
+class SyncData:
+    """One read of the dock: stations, import history and open conflicts."""
+
+    stations: list[history.StationSummary]
+    imports: list[tuple[m.ImportRecord, str]]
+    conflicts: list[conflicts.ConflictView]
+
+
+def read_sync(store: Store) -> SyncData:
+    """Everything the dock shows, read in one pass (Qt-free: runs in a QueryOp)."""
+    return SyncData(
+        stations=list(history.station_summaries(store)),
+        imports=list(history.import_history(store)),
+        conflicts=list(conflicts.list_conflicts(store)),
+    )
 
 
 def _show_value(value: Any) -> str:
@@ -91,9 +116,10 @@ class ConflictView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
 
-    def load(self) -> None:
+    def load(self, items: list[conflicts.ConflictView]) -> None:
+        """Show the open conflicts (read off the GUI thread by the dock)."""
         keep = self.list.currentRow()
-        self.items = conflicts.list_conflicts(self.ctx.store)
+        self.items = items
         self.list.clear()
         for c in self.items:
             QListWidgetItem(f"{c.label} — {c.unit}", self.list)
@@ -174,7 +200,7 @@ class ConflictView(QWidget):
         if not done:
             return
         self.ctx.message.emit(f"Conflict on {c.label} resolved; export a package to share it")
-        self.load()
+        # The resolution is a change: the dock reloads on it (SyncPanel.on_changes).
 
 
 class SyncPanel(Panel):
@@ -182,6 +208,7 @@ class SyncPanel(Panel):
     DOCK_NAME = "syncDock"
     WATCHES = frozenset()  # any change may come from an import: reload on every change
     VIEW_ACTION = ActionId.SHOW_SYNC
+    LOADS_ITSELF = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -204,13 +231,31 @@ class SyncPanel(Panel):
         layout.addWidget(self.tabs)
         self._loaded = False
         ctx.imported.connect(self.reload)
-        self.reload()
 
     def on_changes(self, changes: Changes) -> None:
         self.reload()
 
     def reload(self) -> None:
-        summaries = history.station_summaries(self.ctx.store)
+        """Read stations, imports and conflicts off the GUI thread, then fill the tabs."""
+        store = self.ctx.store
+
+        def read(_progress: Progress) -> SyncData:
+            return read_sync(store)
+
+        (
+            QueryOp(self, read, title="Sync dock not updated")
+            .supersede("reload")
+            .success(self._fill)
+            .failure(self._failed)
+            .run_in_background()
+        )
+
+    def _failed(self, exc: Exception) -> None:
+        self._loaded = True
+        self.ctx.message.emit(f"Sync dock not updated: {describe(exc)}")
+
+    def _fill(self, data: SyncData) -> None:
+        summaries = data.stations
         rows = []
         for s in summaries:
             trust_text = (
@@ -250,7 +295,7 @@ class SyncPanel(Panel):
             if s.clock_warnings:
                 for c in range(self.stations.columnCount()):
                     self.stations.item(r, c).setBackground(AMBER)
-        entries = history.import_history(self.ctx.store)
+        entries = data.imports
         _fill(
             self.imports,
             ["Imported", "From", "New", "Known", "Conflicts", "Clock warnings", "Package"],
@@ -267,7 +312,7 @@ class SyncPanel(Panel):
                 for r, name in entries
             ],
         )
-        self.conflicts.load()
+        self.conflicts.load(data.conflicts)
         n = len(self.conflicts.items)
         self.tabs.setTabText(1, f"Conflicts ({n})" if n else "Conflicts")
         self.banner.setText(
@@ -277,4 +322,4 @@ class SyncPanel(Panel):
         self._loaded = True
 
     def is_loaded(self) -> bool:
-        return self._loaded
+        return self._loaded and not busy(self, "reload")
