@@ -89,6 +89,7 @@ class _Op(Generic[T]):
 
     _show_progress = False
     _cancellable = True
+    _counts = ""
     #: Set when a newer query of the same key replaced this one.
     _stale = False
 
@@ -122,10 +123,12 @@ class _Op(Generic[T]):
         self._on_cancel = cb
         return self
 
-    def with_progress(self, label: str = "") -> Any:
-        """Show a progress dialog with Cancel for work that takes a while."""
+    def with_progress(self, label: str = "", *, counts: str = "") -> Any:
+        """Show a progress dialog with Cancel for work that takes a while; with
+        `counts` ("rows") the bar shows "done of total rows" rather than a percentage."""
         self._show_progress = True
         self._label = label or self._title
+        self._counts = counts
         return self
 
     def _succeed(self, result: T) -> None:
@@ -156,6 +159,7 @@ class _Op(Generic[T]):
             parent_widget=self._parent,
             show_progress=self._show_progress,
             cancellable=self._cancellable,
+            counts=self._counts,
         )
         job.finished.connect(self._succeed)
         job.failed.connect(lambda _msg: self._fail(job.error or RuntimeError(_msg)))
@@ -214,11 +218,13 @@ class CollectionOp(_Op[T]):
 
     _cancellable = False
 
-    def with_progress(self, label: str = "", *, cancellable: bool = False) -> CollectionOp[T]:
+    def with_progress(
+        self, label: str = "", *, cancellable: bool = False, counts: str = ""
+    ) -> CollectionOp[T]:
         """Show a progress dialog; Cancel only where the work can stop before it
         commits (a package import checks everything first), else it would promise
         "nothing written" after the fact."""
-        super().with_progress(label)
+        super().with_progress(label, counts=counts)
         self._cancellable = cancellable
         return self
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
 from hcc_desktop.core.errors import HccError
 
@@ -113,7 +113,10 @@ class Job(QObject):
         parent_widget: QWidget | None = None,
         show_progress: bool = True,
         cancellable: bool = True,
+        counts: str = "",
     ) -> None:
+        """`counts` names what `progress.step` counts ("rows"): the bar then reads
+        "1200 of 5000 rows", which tells the operator more than a percentage."""
         super().__init__(parent_widget)
         self._signals = _Signals()
         self.progress = Progress(self._signals)
@@ -132,6 +135,9 @@ class Job(QObject):
             self.dialog.canceled.connect(self.cancel)
             if not cancellable:  # a write past its point of no return: no false promise
                 self.dialog.setCancelButton(None)
+            bar = self.dialog.findChild(QProgressBar)
+            if counts and bar is not None:
+                bar.setFormat(f"%v of %m {counts}")
             self.dialog.setValue(0)
         self._signals.progress.connect(self._on_progress)
         self._signals.finished.connect(self._on_finished)

@@ -13,6 +13,7 @@ from lxml import etree
 from PySide6.QtWidgets import QDialog, QWidget
 
 from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.errors import HccError
 from hcc_desktop.core.services import alerts, incidents
 from hcc_desktop.core.services.log import LogFilter, list_entries
 from hcc_desktop.gui import interop
@@ -20,7 +21,7 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.interop import alert_import, cap_export_dialog
 from hcc_desktop.gui.interop.alert_import import AlertImportDialog
 from hcc_desktop.gui.interop.cap_export_dialog import CapExportDialog
-from hcc_desktop.gui.interop.have_dialogs import HaveImportDialog
+from hcc_desktop.gui.interop.have_import_dialog import HaveImportDialog
 from hcc_desktop.interop.cap_import import import_cap
 
 pytestmark = pytest.mark.gui
@@ -392,3 +393,26 @@ def test_screenshots(
     qtbot.waitExposed(export)
     assert export.grab().save(str(SHOTS / "interop_export_cap.png"))
     export.reject()
+
+
+def test_a_refused_recording_gives_the_buttons_back(
+    qtbot: Any, parent: QWidget, view: AppContext, cap_file: Path, boxes: list, monkeypatch
+) -> None:
+    """The dialog disables its buttons while the alerts are recorded; a refusal ends
+    in the refusal dialog and gives them back, so the operator can choose again."""
+
+    def refuse(*_a: Any, **_k: Any) -> None:
+        raise HccError("warning.xml: the incident was closed meanwhile")
+
+    dialog = _open_alert(qtbot, parent, view, cap_file, monkeypatch)
+    monkeypatch.setattr(alert_import, "record_cap", refuse)
+    before = dump_text(view.store)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
+    assert boxes[-1] == (
+        "Import alert",
+        "warning.xml: the incident was closed meanwhile\n\nNothing was changed.",
+    )
+    assert dialog.isVisible() and dialog.import_button.isEnabled()
+    assert all(b.isEnabled() for b in dialog.buttons.buttons())
+    assert dump_text(view.store) == before

@@ -16,13 +16,10 @@ from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.services import eei, organizations
 from hcc_desktop.gui import interop
 from hcc_desktop.gui.context import AppContext
-from hcc_desktop.gui.interop import have_dialogs
-from hcc_desktop.gui.interop.have_dialogs import (
-    NEW_TEXT,
-    SKIP_TEXT,
-    HaveExportDialog,
-    HaveImportDialog,
-)
+from hcc_desktop.gui.interop import have_export_dialog, have_import_dialog
+from hcc_desktop.gui.interop.have_choice import NEW_TEXT, SKIP_TEXT
+from hcc_desktop.gui.interop.have_export_dialog import HaveExportDialog
+from hcc_desktop.gui.interop.have_import_dialog import HaveImportDialog
 from hcc_desktop.interop.have_export import export_have
 from hcc_desktop.interop.have_import import preview_have
 from tests.gui.builders import Scenario
@@ -56,7 +53,7 @@ def _dialog(qtbot: Any, parent: QWidget, cls: type) -> Any:
 
 
 def _export(parent: QWidget, ctx: AppContext, out: Path, monkeypatch) -> HaveExportDialog:
-    monkeypatch.setattr(have_dialogs, "ask_save_path", lambda *_a: out)
+    monkeypatch.setattr(have_export_dialog, "ask_save_path", lambda *_a: out)
     interop.export_have(parent, ctx)
     dialog = parent.findChild(HaveExportDialog)
     assert dialog is not None
@@ -125,7 +122,7 @@ def _partner_file(view: AppContext, tmp_path: Path) -> tuple[Path, str]:
 
 
 def _open_have(qtbot: Any, parent: QWidget, ctx: AppContext, path: Path, monkeypatch) -> Any:
-    monkeypatch.setattr(have_dialogs, "ask_open_path", lambda *_a: path)
+    monkeypatch.setattr(have_import_dialog, "ask_open_path", lambda *_a: path)
     interop.import_have(parent, ctx)
     return _dialog(qtbot, parent, HaveImportDialog)
 
@@ -172,7 +169,7 @@ def test_import_have_bad_file_gives_a_dialog(
     wrong = tmp_path / "not-have.xml"
     wrong.write_text("<alert xmlns='urn:oasis:names:tc:emergency:cap:1.2'/>")
     before = dump_text(view.store)
-    monkeypatch.setattr(have_dialogs, "ask_open_path", lambda *_a: wrong)
+    monkeypatch.setattr(have_import_dialog, "ask_open_path", lambda *_a: wrong)
     interop.import_have(parent, view)
     qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
     title, text = boxes[-1]

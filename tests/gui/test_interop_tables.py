@@ -4,20 +4,22 @@ report refusals with line and reason; Cancel writes nothing) and tables to CSV/X
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import eei, organizations
-from hcc_desktop.gui import interop
+from hcc_desktop.gui import interop, workers
 from hcc_desktop.gui.context import AppContext
-from hcc_desktop.gui.interop import tables
-from hcc_desktop.gui.interop.tables import TableExportDialog, TableImportDialog
+from hcc_desktop.gui.interop import table_export_dialog, table_import_dialog
+from hcc_desktop.gui.interop.table_export_dialog import TableExportDialog
+from hcc_desktop.gui.interop.table_import_dialog import TableImportDialog
 from hcc_desktop.interop import table_export
 from hcc_desktop.interop.tabular import read_table
 from tests.gui.builders import Scenario
@@ -50,7 +52,7 @@ def _dialog(qtbot: Any, parent: QWidget, cls: type) -> Any:
 
 
 def _open(qtbot: Any, parent: QWidget, ctx: AppContext, kind: str, path: Path, mp) -> Any:
-    mp.setattr(tables, "ask_open_path", lambda *_a: path)
+    mp.setattr(table_import_dialog, "ask_open_path", lambda *_a: path)
     (interop.import_members if kind == "members" else interop.import_eei)(parent, ctx)
     return _dialog(qtbot, parent, TableImportDialog)
 
@@ -61,35 +63,35 @@ def _preview(qtbot: Any, dialog: TableImportDialog) -> None:
 
 
 def _rows(dialog: TableImportDialog) -> dict[int, tuple[str, str]]:
-    t = dialog.rows_table
-    return {int(t.item(r, 1).text()): (t.item(r, 2).text(), t.item(r, 3).text())
-            for r in range(t.rowCount())}  # fmt: skip
+    m = dialog.rows.model
+    return {int(m.index(r, 1).data()): (m.index(r, 2).data(), m.index(r, 3).data())
+            for r in range(m.rowCount())}  # fmt: skip
 
 
 def _untick(dialog: TableImportDialog, line: int) -> None:
-    t = dialog.rows_table
-    for r in range(t.rowCount()):
-        if t.item(r, 1).text() == str(line):
-            t.item(r, 0).setCheckState(Qt.CheckState.Unchecked)
+    m = dialog.rows.model
+    for r in range(m.rowCount()):
+        if m.index(r, 1).data() == str(line):
+            m.setData(m.index(r, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
 
 
 def test_members_mapping_preview_and_import_of_the_rows_kept(
     qtbot: Any, parent: QWidget, view: AppContext, members_csv: Path, boxes: list, monkeypatch
 ) -> None:
     dialog = _open(qtbot, parent, view, "members", members_csv, monkeypatch)
-    assert dialog.combos["name"].currentData() == "Facility Name"
-    assert dialog.combos["member_type"].currentData() == "Type"
-    assert dialog.combos["town"].currentData() == "City"
-    assert dialog.combos["phone"].currentData() == "Phone"
+    assert dialog.columns.combos["name"].currentData() == "Facility Name"
+    assert dialog.columns.combos["member_type"].currentData() == "Type"
+    assert dialog.columns.combos["town"].currentData() == "City"
+    assert dialog.columns.combos["phone"].currentData() == "Phone"
     # The operator decides the phone column is not to be imported.
-    dialog.combos["phone"].setCurrentIndex(0)
+    dialog.columns.combos["phone"].setCurrentIndex(0)
     _preview(qtbot, dialog)
     rows = _rows(dialog)
     assert {line for line, (state, _) in rows.items() if state == "accepted"} == {2, 6, 7}
     assert rows[3][1].startswith("member_type: expected one of")
     assert rows[4][1].startswith("name:")
     assert rows[5][1] == "beds: expected a whole number, got 'abc'"
-    assert "3 rows accepted, 3 refused" in dialog.preview_summary.text()
+    assert "3 rows accepted, 3 refused" in dialog.rows.summary.text()
     _untick(dialog, 6)
     assert dialog.chosen_lines() == {2, 7}
     assert dialog.next_button.text() == "Import 2 rows"
@@ -126,11 +128,13 @@ def test_members_without_a_name_column_asks_for_one(
     path = tmp_path / "odd.csv"
     path.write_text("Site;Kind;Tier\nBackus Hospital;Hospital;Core\n", encoding="utf-8")
     dialog = _open(qtbot, parent, view, "members", path, monkeypatch)
-    assert dialog.combos["name"].currentData() is None
+    assert dialog.columns.combos["name"].currentData() is None
     dialog.next_button.click()
     assert boxes and "name" in boxes[-1][1]
-    dialog.combos["name"].setCurrentIndex(dialog.combos["name"].findData("Site"))
-    dialog.combos["member_type"].setCurrentIndex(dialog.combos["member_type"].findData("Kind"))
+    dialog.columns.combos["name"].setCurrentIndex(dialog.columns.combos["name"].findData("Site"))
+    dialog.columns.combos["member_type"].setCurrentIndex(
+        dialog.columns.combos["member_type"].findData("Kind")
+    )
     _preview(qtbot, dialog)
     assert _rows(dialog) == {2: ("accepted", "")}
     dialog.reject()
@@ -155,12 +159,12 @@ def test_eei_long_layout_with_a_mapping(
         encoding="utf-8",
     )
     dialog = _open(qtbot, parent, view, "eei", path, monkeypatch)
-    assert dialog.combos["facility"].currentData() is None  # "Site" is not a known name
-    assert dialog.combos["period"].currentData() == "Period"
-    assert "Wide layout" in dialog.layout_note.text()
+    assert dialog.columns.combos["facility"].currentData() is None  # "Site" is not a known name
+    assert dialog.columns.combos["period"].currentData() == "Period"
+    assert "Wide layout" in dialog.columns.layout_note.text()
     for role, column in (("facility", "Site"), ("element", "Measure"), ("value", "Reading")):
-        dialog.combos[role].setCurrentIndex(dialog.combos[role].findData(column))
-    assert "Long layout" in dialog.layout_note.text()
+        dialog.columns.combos[role].setCurrentIndex(dialog.columns.combos[role].findData(column))
+    assert "Long layout" in dialog.columns.layout_note.text()
     _preview(qtbot, dialog)
     rows = _rows(dialog)
     assert rows[2] == ("accepted", "") and rows[3] == ("accepted", "")
@@ -192,11 +196,12 @@ def test_eei_wide_rows_are_kept_or_left_out_whole(
     before = dump_text(view.store)
     dialog = _open(qtbot, parent, view, "eei", path, monkeypatch)
     _preview(qtbot, dialog)
-    assert dialog.rows_table.rowCount() == 4  # two values per facility row
+    m = dialog.rows.model
+    assert m.rowCount() == 4  # two values per facility row
     _untick(dialog, 2)
     assert dialog.chosen_lines() == {3}
-    t = dialog.rows_table
-    states = [t.item(r, 0).checkState() for r in range(t.rowCount()) if t.item(r, 1).text() == "2"]
+    role = Qt.ItemDataRole.CheckStateRole
+    states = [m.index(r, 0).data(role) for r in range(m.rowCount()) if m.index(r, 1).data() == "2"]
     assert states == [Qt.CheckState.Unchecked] * 2
     dialog.reject()
     assert dump_text(view.store) == before
@@ -224,7 +229,7 @@ def test_bad_spreadsheet_gives_a_dialog_and_changes_nothing(
     path = tmp_path / name
     path.write_bytes(content)
     before = dump_text(view.store)
-    monkeypatch.setattr(tables, "ask_open_path", lambda *_a: path)
+    monkeypatch.setattr(table_import_dialog, "ask_open_path", lambda *_a: path)
     interop.import_members(parent, view)
     qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
     assert boxes[-1][0] == "Import members"
@@ -237,7 +242,7 @@ def test_bad_spreadsheet_gives_a_dialog_and_changes_nothing(
 
 
 def _export(parent: QWidget, ctx: AppContext, out: Path | None, monkeypatch) -> Any:
-    monkeypatch.setattr(tables, "ask_save_path", lambda *_a: out)
+    monkeypatch.setattr(table_export_dialog, "ask_save_path", lambda *_a: out)
     interop.export_table(parent, ctx)
     dialogs = parent.findChildren(TableExportDialog)
     assert len(dialogs) == 1, "an earlier export dialog is still open"
@@ -280,7 +285,7 @@ def test_export_table_defaults_to_the_focused_panel(
     parent.show()
     inner.setFocus()
     qtbot.waitUntil(lambda: inner.hasFocus(), timeout=TIMEOUT)
-    assert tables.focused_kind(parent) == "log"
+    assert table_export_dialog.focused_kind(parent) == "log"
 
 
 def test_export_cancel_writes_nothing(
@@ -339,3 +344,36 @@ def test_a_refused_export_gives_the_save_button_back(
     dialog.save_button.click()
     qtbot.waitUntil(lambda: len(boxes) == 2, timeout=TIMEOUT)
     assert out.is_file()
+
+
+def test_a_big_import_counts_its_rows_and_offers_no_cancel(
+    qtbot: Any, parent: QWidget, view: AppContext, members_csv: Path, boxes: list, monkeypatch
+) -> None:
+    """The import is one transaction: its progress dialog shows "done of total rows"
+    from the service's progress callback and has no Cancel button to break a promise."""
+    monkeypatch.setattr(workers, "PROGRESS_DELAY_MS", 0)
+    gate, stepped = threading.Event(), threading.Event()
+    real = table_import_dialog.commit_members
+
+    def slow(*args: Any, progress: Any, **kwargs: Any) -> Any:
+        progress(1, 3)
+        stepped.set()
+        gate.wait(10)
+        return real(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(table_import_dialog, "commit_members", slow)
+    dialog = _open(qtbot, parent, view, "members", members_csv, monkeypatch)
+    _preview(qtbot, dialog)
+    dialog.next_button.click()
+    try:
+        assert stepped.wait(10)
+        progress = dialog.job.dialog
+        assert progress is not None and progress.findChild(QPushButton) is None
+        bar = progress.findChild(QProgressBar)
+        qtbot.waitUntil(lambda: bar.value() == 1, timeout=TIMEOUT)
+        assert bar.text() == "1 of 3 rows"
+        assert not dialog.cancel_button.isEnabled() and not dialog.back_button.isEnabled()
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: bool(boxes), timeout=TIMEOUT)
+    assert "Imported 3 rows: 3 new" in boxes[-1][1]

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import QWidget
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.interop.alert_import import import_alert, open_alert_file
 from hcc_desktop.gui.interop.cap_export_dialog import export_cap_dialog
-from hcc_desktop.gui.interop.have_dialogs import export_have, import_have, open_have_file
-from hcc_desktop.gui.interop.tables import export_table_dialog, import_eei, import_members
+from hcc_desktop.gui.interop.have_export_dialog import export_have
+from hcc_desktop.gui.interop.have_import_dialog import import_have, open_have_file
+from hcc_desktop.gui.interop.table_export_dialog import export_table_dialog
+from hcc_desktop.gui.interop.table_import_dialog import import_eei, import_members
 
 __all__ = [
     "export_cap",

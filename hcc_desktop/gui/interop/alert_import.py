@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QRadioButton,
     QSplitter,
@@ -32,11 +31,13 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.interop.common import (
     CAP_FILTER,
     ask_open_path,
+    close_with_report,
     incident_combo,
     read_only_table,
-    run_job,
+    read_then_open,
+    refused,
 )
-from hcc_desktop.gui.workers import Job
+from hcc_desktop.gui.operations import CollectionOp, Job
 from hcc_desktop.interop.cap import CapAlert
 from hcc_desktop.interop.cap_import import CapFile, CapImportResult, read_cap, record_cap
 
@@ -224,16 +225,21 @@ class AlertImportDialog(QDialog):
         incident_id = None if new else self.incident.currentData()
         store, actor, cap = self.ctx.store, self.ctx.actor, self.cap
         # Once recording starts it completes (one transaction): Cancel could no
-        # longer keep its promise of "nothing written", so it waits too.
+        # longer keep its promise of "nothing written", so it waits too, and the
+        # progress dialog offers none.
         self._busy(True)
-        self.job = run_job(
-            self,
-            "Importing alerts…",
-            lambda: record_cap(store, cap, actor=actor, incident_id=incident_id, new_incident=new),
-            self._done,
-            failed_title=TITLE,
-            writes=True,
-            on_end=lambda: self._busy(False),
+        self.job = (
+            CollectionOp(
+                self,
+                lambda _p: record_cap(
+                    store, cap, actor=actor, incident_id=incident_id, new_incident=new
+                ),
+                title=TITLE,
+            )
+            .success(self._done)
+            .failure(refused(self, TITLE, then=lambda: self._busy(False)))
+            .with_progress("Importing alerts…")
+            .run_in_background()
         )
 
     def _busy(self, busy: bool) -> None:
@@ -244,11 +250,14 @@ class AlertImportDialog(QDialog):
         self.result_ = result
         if result.created_incident:
             self.ctx.set_incident(result.incident_id)
-        self.ctx.message.emit(
-            f"Alerts from {self.cap.source}: {result.new} new, {result.duplicates} already known"
+        close_with_report(
+            self,
+            self.ctx,
+            TITLE,
+            status=f"Alerts from {self.cap.source}: {result.new} new, "
+            f"{result.duplicates} already known",
+            report=result_text(result),
         )
-        QMessageBox.information(self.parentWidget(), TITLE, result_text(result))
-        self.accept()
 
 
 def result_text(result: CapImportResult) -> str:
@@ -272,14 +281,13 @@ def result_text(result: CapImportResult) -> str:
 def open_alert_file(parent: QWidget, ctx: AppContext, path: Path) -> Job:
     """Parse `path` off the GUI thread, then show the alerts (or the refusal)."""
     store = ctx.store
-
-    def show(cap: CapFile) -> None:
-        dialog = AlertImportDialog(ctx, cap, parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    return run_job(parent, "Reading alerts…", lambda: read_cap(store, path), show,
-                   failed_title=TITLE)  # fmt: skip
+    return read_then_open(
+        parent,
+        lambda _p: read_cap(store, path),
+        lambda cap: AlertImportDialog(ctx, cap, parent),
+        title=TITLE,
+        label="Reading alerts…",
+    )
 
 
 def import_alert(parent: QWidget, ctx: AppContext) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
@@ -40,8 +41,13 @@ from hcc_desktop.core.services import alerts as alert_service
 from hcc_desktop.core.services import incidents
 from hcc_desktop.core.services.organizations import list_organizations
 from hcc_desktop.gui.context import AppContext
-from hcc_desktop.gui.interop.common import ask_save_path, incident_combo
-from hcc_desktop.gui.ops import refusal_text
+from hcc_desktop.gui.interop.common import (
+    ask_save_path,
+    close_with_report,
+    incident_combo,
+    open_dialog,
+)
+from hcc_desktop.gui.operations import CollectionOp, Progress, refusal_text, show_error
 from hcc_desktop.interop.cap import STATUSES
 from hcc_desktop.interop.cap_export import (
     CATEGORIES,
@@ -321,43 +327,59 @@ class CapExportDialog(QDialog):
         """Check the form first (so a refusal does not cost a file dialog), then ask
         where and write; on a refusal the dialog stays open to fix the field."""
         adv = self.advisory()
-        for name, value in (("headline", adv.headline), ("description", adv.description)):
-            if not value.strip():
-                QMessageBox.warning(
-                    self, TITLE, refusal_text(ValidationError(name, "must not be empty"))
-                )
-                return
-        if adv.expires and datetime.fromisoformat(adv.expires) < datetime.now().astimezone():
-            QMessageBox.warning(
-                self, TITLE, refusal_text(ValidationError("expires", "is in the past"))
-            )
+        problem = _problem(adv)
+        if problem is not None:
+            QMessageBox.warning(self, TITLE, refusal_text(problem))
             return
         out = ask_save_path(self, TITLE, self.suggested_name(), CAP_SAVE_FILTER, ".xml")
         if out is None:
             return
-        try:
-            self.written = export_cap(
-                self.ctx.store, out, adv, actor=self.ctx.actor,
-                incident_id=self.incident.currentData(),
-            )  # fmt: skip
-        except ValidationError as exc:
-            QMessageBox.warning(self, TITLE, refusal_text(exc))
-            return
-        except (HccError, OSError) as exc:
-            QMessageBox.critical(self, TITLE, f"{out}: {exc}\n\nNothing was changed.")
-            return
-        self.ctx.message.emit(f"CAP advisory {self.written} written to {out}")
-        QMessageBox.information(
-            self.parentWidget(),
-            TITLE,
-            f"CAP 1.2 {adv.msg_type.lower()} written to\n{out}\n\n"
-            f"Identifier {self.written}; a log entry records it in the incident.",
+        store, actor, incident_id = self.ctx.store, self.ctx.actor, self.incident.currentData()
+
+        def write(_progress: Progress) -> str:
+            return export_cap(store, out, adv, actor=actor, incident_id=incident_id)
+
+        # One file and one log entry: a few milliseconds, so on the GUI thread, and
+        # the dialog learns at once whether to close.
+        written = (
+            CollectionOp(self, write, title=TITLE)
+            .failure(lambda exc: self._not_written(out, exc))
+            .run_now()
         )
-        self.accept()
+        if written is None:
+            return
+        self.written = written
+        close_with_report(
+            self,
+            self.ctx,
+            TITLE,
+            status=f"CAP advisory {written} written to {out}",
+            report=f"CAP 1.2 {adv.msg_type.lower()} written to\n{out}\n\n"
+            f"Identifier {written}; a log entry records it in the incident.",
+        )
+
+    def _not_written(self, out: Path, exc: Exception) -> None:
+        """A refused field as every form shows it; a refused or unwritable file with
+        its path (the operator picks another folder); anything else as any fault."""
+        if isinstance(exc, ValidationError):
+            QMessageBox.warning(self, TITLE, refusal_text(exc))
+        elif isinstance(exc, (HccError, OSError)):
+            QMessageBox.critical(self, TITLE, f"{out}: {exc}\n\nNothing was changed.")
+        else:
+            show_error(self, TITLE, exc)
+
+
+def _problem(adv: Advisory) -> ValidationError | None:
+    """What the exporter would refuse, found before the file chooser opens."""
+    for name, value in (("headline", adv.headline), ("description", adv.description)):
+        if not value.strip():
+            return ValidationError(name, "must not be empty")
+    if adv.expires and datetime.fromisoformat(adv.expires) < datetime.now().astimezone():
+        return ValidationError("expires", "is in the past")
+    return None
 
 
 def export_cap_dialog(parent: QWidget, ctx: AppContext) -> CapExportDialog:
     dialog = CapExportDialog(ctx, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
+    open_dialog(dialog)
     return dialog

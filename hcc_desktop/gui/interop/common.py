@@ -1,22 +1,21 @@
-"""What every interchange dialog shares: file choosers, background runs whose refusals
-come back as plain messages, the error dialog, and incident/period choices.
+"""What every interchange dialog shares: file choosers, the failure hook that turns a
+refusal into a plain message (see `refused`), reading a file before its dialog opens,
+and incident/period choices.
 
-A refusal from the interop services (a malformed file, an unknown column, a value out
-of range) is an `HccError` whose text already names the file and the element or line.
-It is caught inside the background job and handed back as a `Refusal`, so the operator
-reads that sentence and "nothing was changed", never a class name or a traceback.
+The work itself runs through gui.operations like everywhere else: reads as `QueryOp`,
+writes (recording alerts, HAVE values, imported rows) as `CollectionOp`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QHeaderView,
     QMessageBox,
@@ -28,8 +27,8 @@ from PySide6.QtWidgets import (
 from hcc_desktop.core.errors import HccError
 from hcc_desktop.core.services import incidents
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.operations import Job, Progress, QueryOp, describe
 from hcc_desktop.gui.settings import app_settings
-from hcc_desktop.gui.workers import Job, Progress
 
 FOLDER_KEY = "interop/folder"
 CAP_FILTER = "CAP alerts and feeds (*.xml *.cap *.atom *.rss);;All files (*)"
@@ -37,13 +36,7 @@ HAVE_FILTER = "EDXL-HAVE documents (*.xml);;All files (*)"
 TABLE_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm *.txt);;All files (*)"
 SAVE_TABLE_FILTER = "CSV (*.csv);;Excel workbook (*.xlsx)"
 NOTHING_CHANGED = "Nothing was changed."
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A service's refusal, carried back from the worker thread as a result."""
-
-    message: str
+T = TypeVar("T")
 
 
 def folder() -> str:
@@ -91,63 +84,64 @@ def show_refusal(parent: QWidget | None, title: str, message: str) -> None:
     QMessageBox.warning(parent, title, f"{message}\n\n{NOTHING_CHANGED}")
 
 
-def run_job(
-    parent: QWidget | None,
-    title: str,
-    fn: Callable[[], Any],
-    on_done: Callable[[Any], None],
+def refused(
+    parent: QWidget | None, title: str, *, then: Callable[[], object] | None = None
+) -> Callable[[Exception], None]:
+    """The failure hook of every interchange operation (`op.failure(refused(...))`).
+
+    A refusal from the interop services is an `HccError` whose text already names the
+    file and the element or line: the operator reads that sentence and "nothing was
+    changed", never a class name. Anything else (a fault, logged with its traceback
+    by the worker) still ends in the same dialog with its one-line description. The
+    services work in one transaction, so either way the store is as it was.
+
+    `then` runs first: the dialog that disabled its buttons for the run gives them
+    back, so the operator can correct the input and try again."""
+
+    def hook(exc: Exception) -> None:
+        if then is not None:
+            then()
+        show_refusal(parent, title, str(exc) if isinstance(exc, HccError) else describe(exc))
+
+    return hook
+
+
+def close_with_report(
+    dialog: QDialog, ctx: AppContext, title: str, *, status: str, report: str
+) -> None:
+    """End a finished interchange: a line in the status bar (it stays in the log of
+    messages), the full report over the window, and the dialog closed under it."""
+    ctx.message.emit(status)
+    QMessageBox.information(dialog.parentWidget(), title, report)
+    dialog.accept()
+
+
+def open_dialog(dialog: QDialog) -> QDialog:
+    """Show a window-modal dialog that deletes itself on close (every interchange
+    dialog: the menu keeps no reference to it)."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def read_then_open(
+    parent: QWidget,
+    read: Callable[[Progress], T],
+    show: Callable[[T], QDialog],
     *,
-    failed_title: str | None = None,
-    writes: bool = False,
-    on_end: Callable[[], None] | None = None,
+    title: str,
+    label: str,
 ) -> Job:
-    """Run `fn` off the GUI thread; `on_done` gets its result on the GUI thread. A
-    refusal or an unexpected failure ends in a dialog instead. The services work in
-    one transaction, so a failure leaves the store as it was.
-
-    Reading jobs show the cancellable progress dialog. A job that `writes` shows
-    none: its one transaction cannot be stopped halfway, and a Cancel that came
-    after the commit would claim "nothing written" falsely.
-
-    `on_end` runs when the job ends without a result (refused, failed or cancelled):
-    the dialog that disabled its buttons for the run gives them back, so the operator
-    can correct the input and try again."""
-
-    def work(progress: Progress) -> Any:
-        progress.step(0, 1)
-        try:
-            return fn()
-        except HccError as exc:
-            return Refusal(str(exc))
-
-    job = Job(
-        work,
-        pool=QThreadPool.globalInstance(),
-        title=title,
-        parent_widget=parent,
-        show_progress=not writes,
+    """Read a file off the GUI thread (with a cancellable progress dialog: a feed or
+    a spreadsheet can be large), then open the dialog `show` makes from what was
+    read; a refusal ends in the dialog of `refused` and opens nothing."""
+    return (
+        QueryOp(parent, read, title=title)
+        .success(lambda found: open_dialog(show(found)))
+        .failure(refused(parent, title))
+        .with_progress(label)
+        .run_in_background()
     )
-    heading = failed_title or title.rstrip("…. ")
-
-    def ended() -> None:
-        if on_end is not None:
-            on_end()
-
-    def finished(result: Any) -> None:
-        if isinstance(result, Refusal):
-            ended()
-            show_refusal(parent, heading, result.message)
-        else:
-            on_done(result)
-
-    def failed(message: str) -> None:
-        ended()
-        show_refusal(parent, heading, message)
-
-    job.finished.connect(finished)
-    job.failed.connect(failed)
-    job.cancelled.connect(ended)
-    return job
 
 
 def incident_combo(ctx: AppContext, *, current: str | None = None) -> QComboBox:

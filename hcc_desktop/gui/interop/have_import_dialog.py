@@ -1,29 +1,21 @@
-"""Interchange → Export EDXL-HAVE and Import EDXL-HAVE.
+"""Interchange → Import EDXL-HAVE (and hospital-status files dropped on the window).
 
-Export writes the facilities' latest validated EEIs as a HospitalStatus document (in
-an EDXL-DE envelope when the partner wants one). Import first shows which hospitals
-of the file matched which facilities, and which matched none (their values would be
-lost, so the operator must see them); for each of those the operator picks the member
-it is, adds it as a new facility or skips it, and nothing is written before Record.
+The dialog first shows which hospitals of the file matched which facilities, and which
+matched none (their values would be lost, so the operator must see them); for each of
+those the operator picks the member it is, adds it as a new facility or skips it
+(have_choice), and nothing is written before Record.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -35,15 +27,13 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.interop.common import (
     HAVE_FILTER,
     ask_open_path,
-    ask_save_path,
-    fill_periods,
-    incident_combo,
+    close_with_report,
     read_only_table,
-    run_job,
+    read_then_open,
+    refused,
 )
-from hcc_desktop.gui.workers import Job
-from hcc_desktop.interop import have_export
-from hcc_desktop.interop.have_export import HaveExport
+from hcc_desktop.gui.interop.have_choice import MemberCombo
+from hcc_desktop.gui.operations import CollectionOp, Job
 from hcc_desktop.interop.have_import import (
     HOW_MAPPED,
     HOW_NEW,
@@ -52,96 +42,16 @@ from hcc_desktop.interop.have_import import (
     HaveImportResult,
     HavePreview,
     Match,
-    Member,
     commit_have,
     plan_matches,
     preview_have,
-    suggestions,
 )
 
-EXPORT_TITLE = "Export EDXL-HAVE"
 IMPORT_TITLE = "Import EDXL-HAVE"
 UNMATCHED_BG = QBrush(QColor("#ffe0e0"))
 MAPPED_BG = QBrush(QColor("#fff4d6"))
 ADDED_BG = QBrush(QColor("#e3f2e1"))
 ID_COL, FACILITY_COL, HOW_COL = 1, 3, 4
-SKIP_TEXT = "Skip — values not recorded"
-NEW_TEXT = "Add as new facility"
-
-
-class HaveExportDialog(QDialog):
-    """Which incident and period, bare or enveloped."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.job: Job | None = None
-        self.setObjectName("haveExportDialog")
-        self.setWindowTitle(EXPORT_TITLE)
-        self.incident = incident_combo(ctx)
-        self.period = QComboBox()
-        self.period.setObjectName("periodCombo")
-        self.envelope = QCheckBox("Wrap in an EDXL-DE 1.0 distribution envelope")
-        self.envelope.setObjectName("envelopeCheck")
-        note = QLabel(
-            "Only validated values are sent (a value changed since its validation is "
-            "not): partners must not receive numbers the coalition has not checked."
-        )
-        note.setWordWrap(True)
-        form = QFormLayout(self)
-        form.addRow("Incident", self.incident)
-        form.addRow("Values up to", self.period)
-        form.addRow(self.envelope)
-        form.addRow(note)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save…")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
-        self.incident.currentIndexChanged.connect(self._fill_periods)
-        self._fill_periods()
-        self.resize(520, self.sizeHint().height())
-
-    def _fill_periods(self, *_: object) -> None:
-        fill_periods(self.period, self.ctx, self.incident.currentData(), "Latest values")
-
-    def save(self) -> None:
-        suffix = "-de" if self.envelope.isChecked() else ""
-        name = f"have{suffix}-{self.ctx.store.station_name}-{date.today():%Y%m%d}.xml"
-        name = name.replace(" ", "-").lower()
-        out = ask_save_path(self, EXPORT_TITLE, name, "EDXL-HAVE (*.xml)", ".xml")
-        if out is None:
-            return
-        store = self.ctx.store
-        incident_id, period = self.incident.currentData(), self.period.currentData()
-        envelope = self.envelope.isChecked()
-        self.job = run_job(
-            self,
-            "Writing EDXL-HAVE…",
-            lambda: have_export.export_have(
-                store, out, incident_id=incident_id, period=period, envelope=envelope
-            ),
-            self._done,
-            failed_title=EXPORT_TITLE,
-            writes=True,
-        )
-
-    def _done(self, result: HaveExport) -> None:
-        kind = "EDXL-DE envelope with HAVE" if self.envelope.isChecked() else "HospitalStatus"
-        text = (
-            f"{kind} for {result.hospitals} facilities ({result.values} values) written to\n"
-            f"{result.path}"
-        )
-        if result.skipped_unvalidated:
-            text += (
-                f"\n\n{result.skipped_unvalidated} reports were not sent: not validated "
-                "(or changed since their validation)."
-            )
-        self.ctx.message.emit(f"EDXL-HAVE written to {result.path}")
-        QMessageBox.information(self.parentWidget(), EXPORT_TITLE, text)
-        self.accept()
 
 
 def _values_text(values: dict[str, object]) -> str:
@@ -154,65 +64,6 @@ def _values_text(values: dict[str, object]) -> str:
             label = code
         parts.append(f"{label}: {value}")
     return "; ".join(parts)
-
-
-class MemberCombo(QComboBox):
-    """What to do with one unmatched hospital: skip it, add it as a new facility, or
-    record it as a member (typed to search: any part of the name or town)."""
-
-    def __init__(self, preview: HavePreview, index: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName(f"haveChoice{index}")
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(28)
-        self.addItem(SKIP_TEXT, SKIP)
-        self.addItem(NEW_TEXT, NEW)
-        self.setItemData(0, QBrush(QColor("#8b1a1a")), Qt.ItemDataRole.ForegroundRole)
-        self.setItemData(1, QBrush(QColor("#1b5e20")), Qt.ItemDataRole.ForegroundRole)
-        likely = suggestions(preview, index)
-        if likely:
-            self.insertSeparator(self.count())
-            for mb in likely:
-                self.addItem(f"{_member_text(mb)}  (suggested)", mb.id)
-        self.insertSeparator(self.count())
-        for mb in sorted(preview.members, key=lambda mb: (mb.name.lower(), mb.id)):
-            self.addItem(_member_text(mb), mb.id)
-        self.view().setMinimumWidth(460)  # member names are long: do not elide them
-        completer = QCompleter(self.model(), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.setCompleter(completer)
-        completer.popup().setMinimumWidth(460)
-        self.lineEdit().setPlaceholderText("Type to search members")
-        self.lineEdit().editingFinished.connect(self._settle)
-        self.setToolTip(
-            "Skip: its values are not recorded. Add as new facility: a hospital member "
-            "is made from the file's name, address and location. A member: its values "
-            "are recorded for that member. Mappings are remembered for later files."
-        )
-
-    def _settle(self) -> None:
-        """Typed text that names no item goes back to the current choice."""
-        found = self.findText(self.currentText(), Qt.MatchFlag.MatchFixedString)
-        if found >= 0 and self.itemData(found) is not None:
-            self.setCurrentIndex(found)
-        else:
-            self.setEditText(self.itemText(self.currentIndex()))
-
-    def choice(self) -> str:
-        return str(self.currentData() or SKIP)
-
-    def choose(self, value: str) -> None:
-        found = self.findData(value)
-        if found >= 0:
-            self.setCurrentIndex(found)
-
-
-def _member_text(mb: Member) -> str:
-    return f"{mb.name} — {mb.town}" if mb.town else mb.name
 
 
 class HaveImportDialog(QDialog):
@@ -246,11 +97,19 @@ class HaveImportDialog(QDialog):
                 ]
             )
         self.table = read_only_table(
-            ["Hospital in the file", "Id in the file", "Town", "Facility here", "Matched by",
-             "Values", "Last update", "Values read"],
+            [
+                "Hospital in the file",
+                "Id in the file",
+                "Town",
+                "Facility here",
+                "Matched by",
+                "Values",
+                "Last update",
+                "Values read",
+            ],
             rows,
             "haveMatchTable",
-        )  # fmt: skip
+        )
         self.table.verticalHeader().setDefaultSectionSize(30)
         for r, mt in enumerate(preview.matches):
             if mt.organization_id is None:
@@ -371,14 +230,16 @@ class HaveImportDialog(QDialog):
         store, actor, preview = self.ctx.store, self.ctx.actor, self.preview
         choices = self.choices()
         self._busy(True)  # a started commit completes: Cancel waits with it
-        self.job = run_job(
-            self,
-            "Recording hospital status…",
-            lambda: commit_have(store, preview, actor=actor, choices=choices),
-            self._done,
-            failed_title=IMPORT_TITLE,
-            writes=True,
-            on_end=lambda: self._busy(False),
+        self.job = (
+            CollectionOp(
+                self,
+                lambda _p: commit_have(store, preview, actor=actor, choices=choices),
+                title=IMPORT_TITLE,
+            )
+            .success(self._done)
+            .failure(refused(self, IMPORT_TITLE, then=lambda: self._busy(False)))
+            .with_progress("Recording hospital status…")
+            .run_in_background()
         )
 
     def _busy(self, busy: bool) -> None:
@@ -401,26 +262,24 @@ class HaveImportDialog(QDialog):
                 f" {mapped} mapped to members and {len(result.added)} added as new "
                 "facilities; remembered for later files."
             )
-        self.ctx.message.emit(f"EDXL-HAVE {self.preview.source}: {text}")
-        QMessageBox.information(self.parentWidget(), IMPORT_TITLE, text)
-        self.accept()
+        close_with_report(
+            self,
+            self.ctx,
+            IMPORT_TITLE,
+            status=f"EDXL-HAVE {self.preview.source}: {text}",
+            report=text,
+        )
 
 
 def open_have_file(parent: QWidget, ctx: AppContext, path: Path) -> Job:
     """Read and match off the GUI thread, then show the preview (or the refusal)."""
     store, incident_id, period = ctx.store, ctx.incident_id, ctx.period
-
-    def show(preview: HavePreview) -> None:
-        dialog = HaveImportDialog(ctx, preview, parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    return run_job(
+    return read_then_open(
         parent,
-        "Reading hospital status…",
-        lambda: preview_have(store, path, incident_id=incident_id, period=period),
-        show,
-        failed_title=IMPORT_TITLE,
+        lambda _p: preview_have(store, path, incident_id=incident_id, period=period),
+        lambda preview: HaveImportDialog(ctx, preview, parent),
+        title=IMPORT_TITLE,
+        label="Reading hospital status…",
     )
 
 
@@ -429,10 +288,3 @@ def import_have(parent: QWidget, ctx: AppContext) -> None:
     path = ask_open_path(parent, IMPORT_TITLE, HAVE_FILTER)
     if path is not None:
         open_have_file(parent, ctx, path)
-
-
-def export_have(parent: QWidget, ctx: AppContext) -> None:
-    """Interchange → Export EDXL-HAVE."""
-    dialog = HaveExportDialog(ctx, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
