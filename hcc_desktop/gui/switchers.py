@@ -3,35 +3,40 @@
 Choosing an incident also picks its period: the one running now, else the latest, so
 that an operator who switches incidents lands on the current picture, not period 1.
 The chosen incident is remembered in the store (the CLI uses the same setting).
+Both boxes size to their longest entry and, squeezed, elide with the whole text in
+the tooltip: "Active [exe" did not say which incident was in view.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
+from PySide6.QtWidgets import QLabel, QToolBar
 
 from hcc_desktop.core.services import incidents
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.gui import fmt
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.elide import ElidingCombo
+
+#: The widest the boxes grow (px): the toolbar's actions need the rest of the row.
+INCIDENT_MAX_WIDTH = 520
+PERIOD_MAX_WIDTH = 260
 
 
 class Switchers(QObject):
     def __init__(self, ctx: AppContext, toolbar: QToolBar) -> None:
         super().__init__(toolbar)
         self.ctx = ctx
-        self.incident = QComboBox(objectName="incidentSwitcher")
-        self.incident.setMinimumContentsLength(40)
-        self.incident.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        self.incident = ElidingCombo(
+            tip="Incident in view (Ctrl+I)", max_width=INCIDENT_MAX_WIDTH, shrink=False
         )
-        self.incident.setToolTip("Incident in view (Ctrl+I)")
-        self.period = QComboBox(objectName="periodSwitcher")
-        self.period.setMinimumContentsLength(22)
-        self.period.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        self.incident.setObjectName("incidentSwitcher")
+        self.period = ElidingCombo(
+            tip="Operational period in view (Ctrl+PgUp / Ctrl+PgDown)",
+            max_width=PERIOD_MAX_WIDTH,
+            shrink=False,
         )
-        self.period.setToolTip("Operational period in view (Ctrl+PgUp / Ctrl+PgDown)")
+        self.period.setObjectName("periodSwitcher")
         toolbar.addWidget(QLabel(" Incident "))
         toolbar.addWidget(self.incident)
         toolbar.addWidget(QLabel("  Period "))
@@ -72,6 +77,7 @@ class Switchers(QObject):
     def _show_incident(self) -> None:
         found = self.incident.findData(self.ctx.incident_id or "")
         self.incident.setCurrentIndex(max(found, 0))
+        self.incident.refresh_tip()  # the items may have changed with signals blocked
 
     def _incident_chosen(self, index: int) -> None:
         chosen = self.incident.itemData(index) or None
@@ -108,6 +114,7 @@ class Switchers(QObject):
     def _show_period(self) -> None:
         found = self.period.findData(self.ctx.period or 0)
         self.period.setCurrentIndex(max(found, 0))
+        self.period.refresh_tip()
 
     def _period_chosen(self, index: int) -> None:
         number = self.period.itemData(index) or None

@@ -221,7 +221,7 @@ def test_one_marker_per_member_with_a_location(panel: MemberMapPanel, world: dic
     assert set(panel.marker_ids()) == {
         world[k] for k in ("hartford", "yale", "baystate", "chc", "dph", "lhd")
     }
-    assert "6 of 7 members shown" in panel.count_text()
+    assert panel.count_text().startswith("6 in view · 6 in this incident · 7 members")
     assert "1 without a location" in panel.count_text()
 
 
@@ -587,3 +587,51 @@ def test_screenshot_with_alert(
     _settled(panel)
     SHOTS.mkdir(parents=True, exist_ok=True)
     assert panel.grab().save(str(SHOTS / "map_alerts.png"))
+
+
+def test_count_says_what_is_in_view_and_in_the_incident(
+    qtbot: Any, panel: MemberMapPanel, ctx: AppContext, store: Store, actor: Actor, world: dict
+) -> None:
+    """Zoomed to Connecticut in a CT-only incident, the line counts the markers in view
+    and those the incident covers, not the whole membership "shown"."""
+    ct = organizations.region_id_for("ct")
+    local = incidents.create_incident(
+        store, actor=actor, name="CT only", region_ids=[ct], make_current=False
+    )
+    ctx.set_incident(local)
+    _settled(panel)
+    assert panel.count_text().startswith("6 in view · 5 in this incident · 7 members")
+    # The operator zooms to Connecticut (as a mouse zoom does: the view stops following
+    # the markers).
+    panel.view.setRange(xRange=(-73.1, -72.4), yRange=(41.2, 41.85), padding=0)
+    panel.view.sigRangeChangedManually.emit(panel.view.state["mouseEnabled"])
+    qtbot.waitUntil(lambda: panel.count_text().startswith("5 in view · 5 in this incident"))
+    assert "7 members" in panel.count_text()
+    panel.type_filter.setCurrentIndex(panel.type_filter.findData("hospital"))
+    assert panel.count_text().startswith("2 in view · 2 in this incident · 7 members")
+    assert "3 hidden by filters" in panel.count_text()
+
+
+def test_legend_collapses_from_the_map_and_stays_collapsed(
+    qtbot: Any, panel: MemberMapPanel, ctx: AppContext
+) -> None:
+    """The legend collapses to a small chip (toolbar button, or a click on the legend
+    itself), the fit then gives the map the room, and a new map starts as it was left."""
+    assert panel.legend_expanded()
+    full = panel.legend.width(), panel.legend.height()
+    centre = panel.legend.sceneBoundingRect().center()
+    qtbot.mouseClick(
+        panel.plot.viewport(), Qt.MouseButton.LeftButton, pos=panel.plot.mapFromScene(centre)
+    )
+    assert not panel.legend_expanded()
+    assert not panel.legend_button.isChecked()
+    assert panel.legend.height() < full[1] / 4 and panel.legend.width() <= full[0]
+    assert panel.selected_ring_position() is None  # the click selected no member
+    again = MemberMapPanel(ctx)
+    qtbot.addWidget(again)
+    assert not again.legend_expanded() and not again.legend_button.isChecked()
+    again.legend_button.click()
+    assert again.legend_expanded()
+    third = MemberMapPanel(ctx)
+    qtbot.addWidget(third)
+    assert third.legend_expanded()

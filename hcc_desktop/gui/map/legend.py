@@ -1,5 +1,9 @@
 """Overlays fixed to the map's corners: the legend and the caption (marker count).
 
+The legend collapses to a small "Legend ▸" chip and expands again on a click (the
+map's toolbar has the same toggle): expanded, it covers a good part of a small map,
+and an operator who knows the colours wants the map. The panel remembers the choice.
+
 pyqtgraph's LegendItem is built for curves: each row is a 20-px sample plus a text
 item in a grid layout that keeps empty rows after clear(), so a legend refreshed on
 every filter change grows taller each time, and it lays out and paints a dozen text
@@ -15,13 +19,19 @@ from typing import Any
 
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
+
+from hcc_desktop.gui.map import style
+from hcc_desktop.gui.map.alerts import GROUPS, fill_brush, legend_pen
 
 SWATCH = 16.0  # width of the symbol column, px
 PAD = 6.0
 TEXT = "#263238"
 ALIGN = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+#: The legend's first row (expanded) and all of it (collapsed): what a click does.
+HIDE_TITLE = "Legend ▾"
+SHOW_TITLE = "Legend ▸"
 
 
 @dataclass(frozen=True)
@@ -88,34 +98,60 @@ class _Overlay(pg.GraphicsWidgetAnchor, pg.GraphicsWidget):  # LegendItem's base
 
 
 class MapLegend(_Overlay):
-    """Headings and rows of symbol + label on a white, slightly transparent card."""
+    """Headings and rows of symbol + label on a white, slightly transparent card,
+    under a "Legend ▾" title; a click collapses it to the title alone (and back)."""
+
+    #: Emitted with the new state when a click collapses (False) or expands (True).
+    expanded_changed = Signal(bool)
 
     def __init__(self, pen: QPen, point_size: float = 8.0) -> None:
         super().__init__(point_size)
         self._entries: list[Entry] = []
         self._pen = pen
         self._row = max(QFontMetricsF(self.font).height(), SWATCH) + 1
+        self.expanded = True
 
     def set_entries(self, entries: list[Entry]) -> None:
         self._entries = list(entries)
+        self._relayout()
+
+    def set_expanded(self, expanded: bool) -> None:
+        """Show the whole legend, or only its title (a small chip)."""
+        if expanded != self.expanded:
+            self.expanded = expanded
+            self._relayout()
+
+    def _rows(self) -> list[Entry]:
+        title = Entry(HIDE_TITLE if self.expanded else SHOW_TITLE)
+        return [title, *self._entries] if self.expanded else [title]
+
+    def _relayout(self) -> None:
         metrics, bold = QFontMetricsF(self.font), QFontMetricsF(self.bold)
         width = 0.0
-        for e in self._entries:
+        rows = self._rows()
+        for e in rows:
             if e.symbol is None:
                 width = max(width, bold.horizontalAdvance(e.label))
             else:
                 width = max(width, SWATCH + 4 + metrics.horizontalAdvance(e.label))
-        self._resize(width + 2 * PAD + 2, len(self._entries) * self._row + 2 * PAD)
+        pad = PAD if self.expanded else PAD / 2
+        self._resize(width + 2 * PAD + 2, len(rows) * self._row + 2 * pad)
 
     def entries(self) -> list[Entry]:
         return list(self._entries)
+
+    def mouseClickEvent(self, ev: Any) -> None:
+        ev.accept()  # a click on the legend is not a click on the map
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self.set_expanded(not self.expanded)
+            self.expanded_changed.emit(self.expanded)
 
     def draw(self, p: QPainter) -> None:
         p.setPen(QPen(QColor("#9aa4ab")))
         p.setBrush(QBrush(QColor(255, 255, 255, 230)))
         p.drawRoundedRect(self.boundingRect().adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
-        y = PAD
-        for e in self._entries:
+        y = PAD if self.expanded else PAD / 2
+        for e in self._rows():
             p.setPen(QColor(TEXT))
             if e.symbol is None:
                 p.setFont(self.bold)
@@ -152,3 +188,24 @@ class MapCaption(_Overlay):
         p.setPen(QColor("#37474f"))
         p.setFont(self.font)
         p.drawText(self.boundingRect().adjusted(4, 0, -4, 0), ALIGN, self.text)
+
+
+def legend_entries(types: list[str], groups: list[str]) -> list[Entry]:
+    """The legend's rows: every EEI status, the member types drawn (types sharing a
+    symbol share a row) and the CAP alert groups drawn."""
+    entries = [Entry("EEI status")]
+    for key in style.STATUS_ORDER:
+        entries.append(Entry(style.STATUS_LABELS[key], "o", style.status_brush(key)))
+    by_symbol: dict[str, list[str]] = {}
+    for t in types:
+        by_symbol.setdefault(style.symbol_for(t), []).append(t)
+    if by_symbol:
+        entries.append(Entry("Member type"))
+    for symbol, group in by_symbol.items():
+        label = style.legend_label(group)
+        entries.append(Entry(label, symbol, style.legend_type_brush(), style.size_for(group[0])))
+    if groups:
+        entries.append(Entry("CAP alert areas"))
+    for group in groups:
+        entries.append(Entry(GROUPS[group][1], "s", fill_brush(group), 12.0, legend_pen(group)))
+    return entries

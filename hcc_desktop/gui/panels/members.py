@@ -14,7 +14,6 @@ from typing import ClassVar
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +36,7 @@ from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.contact_dialog import ContactDialog
 from hcc_desktop.gui.dialogs.member_dialog import MemberDialog
+from hcc_desktop.gui.elide import ElidingCombo
 from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models import members_model as mm
 from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe
@@ -91,23 +91,22 @@ class MembersPanel(Panel):
     def _build(self) -> None:
         self.find = QLineEdit(placeholderText="Find name, town, region…", clearButtonEnabled=True)
         self.find.setObjectName("membersFind")
-        self.type_filter = QComboBox(objectName="membersType")
+        # Sized to their longest choice, elided with a tooltip when the dock is narrow
+        # ("Any membe" told nobody what was chosen).
+        self.type_filter = ElidingCombo(tip="Show only members of this type")
+        self.type_filter.setObjectName("membersType")
         self.type_filter.addItem("All types", "")
         for key, label in MEMBER_TYPES.items():
             self.type_filter.addItem(label, key)
-        self.membership_filter = QComboBox(objectName="membersMembership")
+        self.membership_filter = ElidingCombo(tip="Show only members of this membership")
+        self.membership_filter.setObjectName("membersMembership")
         self.membership_filter.addItem("Any membership", "")
         for key, label in MEMBERSHIPS.items():
             self.membership_filter.addItem(label, key)
         self.find.textChanged.connect(lambda _t: self._filter())
         self.type_filter.currentIndexChanged.connect(lambda _i: self._filter())
         self.membership_filter.currentIndexChanged.connect(lambda _i: self._filter())
-        for combo in (self.type_filter, self.membership_filter):
-            combo.setMinimumContentsLength(6)
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-        self.find.setMinimumWidth(80)
+        self.find.setMinimumWidth(60)
         self.count = QLabel()
         self.add_button = QToolButton(text="New…")
         self.add_button.setToolTip("Add a member or facility (Ctrl+Alt+M)")

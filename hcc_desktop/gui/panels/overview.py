@@ -25,6 +25,7 @@ from hcc_desktop.core.enums import INCIDENT_TYPES
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui import fmt
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.elide import ElidedLabel
 from hcc_desktop.gui.models.overview_data import Overview, load_overview
 from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe
 from hcc_desktop.gui.panels.base import Panel
@@ -63,10 +64,16 @@ class OverviewPanel(Panel):
         self.period_label.setTextFormat(Qt.TextFormat.RichText)
         self.period_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.period_label.setWordWrap(False)
+        # The period's objectives get the header's whole width on a line of their own,
+        # elided with the whole text in the tooltip when even that is short.
+        self.objectives = ElidedLabel()
+        self.objectives.setObjectName("overviewObjectives")
+        self.objectives.setStyleSheet("color: #555")
         head = QGridLayout()
         head.addWidget(self.title, 0, 0)
         head.addWidget(self.subtitle, 1, 0)
         head.addWidget(self.period_label, 0, 1, 2, 1)
+        head.addWidget(self.objectives, 2, 0, 1, 2)
         head.setColumnStretch(0, 3)
         head.setColumnStretch(1, 2)
         self.tiles = {
@@ -151,6 +158,7 @@ class OverviewPanel(Panel):
             self.title.setText("No incident")
             self.subtitle.setText("Create one with Incident → New incident (Ctrl+Shift+N).")
             self.period_label.setText("")
+            self.objectives.hide()
             return
         self.title.setText(inc.name or "")
         kind = INCIDENT_TYPES.get(inc.incident_type or "", inc.incident_type or "")
@@ -163,16 +171,15 @@ class OverviewPanel(Panel):
         p = d.period
         if p is None:
             self.period_label.setText("<i>No operational period yet (Ctrl+Shift+P)</i>")
+            self.objectives.hide()
             return
-        objectives = (p.objectives or "").strip().replace("\n", " ")
-        if len(objectives) > 70:
-            self.period_label.setToolTip(p.objectives or "")
-            objectives = objectives[:67] + "…"
         self.period_label.setText(
             f"<b>Operational period {p.number}</b><br>{fmt.local(p.starts_at)} – "
             f"{fmt.local(p.ends_at)}<br>EEIs due {fmt.local(p.eei_due_at)}"
-            + (f"<br><span style='color:#555'>{objectives}</span>" if objectives else "")
         )
+        objectives = (p.objectives or "").strip()
+        self.objectives.set_full_text(f"Objectives: {objectives}" if objectives else "")
+        self.objectives.setVisible(bool(objectives))
 
     def _show_tiles(self, d: Overview) -> None:
         reporting = d.on_time + d.late
