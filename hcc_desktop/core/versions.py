@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.clock import HybridClock
 from hcc_desktop.core.entities import ENTITIES, Entity, Unit
-from hcc_desktop.core.ids import canonical_json, sha256_hex
+from hcc_desktop.core.ids import canonical_atom, canonical_json, sha256_hex
 
 UnitKey = tuple[str, str, str]  # entity, record id, unit
 CHUNK = 400  # bound parameters per IN (...) list, well under SQLite's limit
@@ -46,9 +49,13 @@ def version_id(
     operator: str | None,
     resolves: str | None,
 ) -> str:
-    """Content hash of a version: the same edit has the same id on every station."""
-    body = [entity, record_id, unit, value, hlc, site_id, parent_id, operator, resolves]
-    return sha256_hex(canonical_json(body))
+    """Content hash of a version: the same edit has the same id on every station.
+
+    The hashed text is `canonical_json` of the nine fields as a list. They are text,
+    whole numbers or null, so the list is written here directly (the same bytes): an
+    import recomputes one id per line, and the general encoder cost a tenth of it."""
+    body = (entity, record_id, unit, value, hlc, site_id, parent_id, operator, resolves)
+    return sha256_hex("[" + ",".join(map(canonical_atom, body)) + "]")
 
 
 @dataclass
@@ -72,20 +79,122 @@ class Changes:
         return {k for k, v in self.records.items() if v}
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A compiled statement for executemany with plain tuples. `keys` are its parameter
+    names in positional order; `processors` the SQLAlchemy bind processors (Boolean to
+    0/1, JSON to text, ...) by position, applied here once per value so that the driver
+    gets exactly what SQLAlchemy's own executemany would have given it, without
+    SQLAlchemy's per-row parameter handling (which cost more than SQLite's work)."""
+
+    sql: str
+    keys: tuple[str, ...]
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+    def run(self, conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+        """executemany of rows given as tuples in `keys` order."""
+        if not rows:
+            return
+        if self.processors:
+            try:
+                rows = [self._processed(r) for r in rows]
+            except (TypeError, ValueError) as exc:
+                # What SQLAlchemy raises for a value its type refuses: callers (the
+                # importer) treat it as a value that cannot be stored.
+                raise StatementError(str(exc), self.sql, None, exc) from exc
+        conn.exec_driver_sql(self.sql, rows if isinstance(rows, list) else list(rows))
+
+    def run_dicts(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """executemany of rows given as mappings holding at least `keys`."""
+        if not rows:
+            return
+        get = itemgetter(*self.keys)
+        if len(self.keys) == 1:
+            self.run(conn, [(get(r),) for r in rows])
+        else:
+            self.run(conn, [get(r) for r in rows])
+
+    def _processed(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        values = list(row)
+        for i, process in self.processors:
+            values[i] = process(values[i])
+        return tuple(values)
+
+
+_PLANS: dict[tuple[Any, ...], _Plan | None] = {}
+
+
+def _compile_plan(conn: Connection, stmt: Any, key: tuple[Any, ...], **kw: Any) -> _Plan | None:
+    """The plan of a statement, compiled once per dialect; None where the dialect is not
+    positional (the caller then lets SQLAlchemy execute it)."""
+    cache_key = (conn.dialect.name, *key)
+    if cache_key in _PLANS:
+        return _PLANS[cache_key]
+    compiled = stmt.compile(dialect=conn.dialect, **kw)
+    positions = compiled.positiontup
+    plan: _Plan | None = None
+    if compiled.positional and positions is not None:
+        procs = compiled._bind_processors
+        plan = _Plan(
+            str(compiled),
+            tuple(compiled.binds[name].key for name in positions),
+            tuple((i, procs[name]) for i, name in enumerate(positions) if name in procs),
+        )
+    _PLANS[cache_key] = plan
+    return plan
+
+
+def insert_plan(conn: Connection, table: Table, keys: Sequence[str]) -> _Plan | None:
+    """INSERT of the given columns of `table`."""
+    keys = tuple(keys)
+    return _compile_plan(conn, insert(table), ("insert", table.name, keys), column_keys=list(keys))
+
+
+def update_plan(conn: Connection, table: Table, shape: Sequence[str]) -> _Plan | None:
+    """UPDATE of the columns `shape` of one row by id; parameters `_id` and `v_<column>`."""
+    shape = tuple(shape)
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values({k: bindparam(f"v_{k}") for k in shape})
+    )
+    return _compile_plan(conn, stmt, ("update", table.name, shape))
+
+
 def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    """executemany of many rows. Where no column needs a bind processor (no JSON), the
-    statement is compiled once and the driver gets plain tuples: SQLAlchemy's per-row
-    parameter handling otherwise costs more than SQLite's work."""
+    """executemany of many rows (mappings with the same keys) as plain tuples."""
     if not rows:
         return
-    keys = list(rows[0])
-    compiled = insert(table).compile(dialect=conn.dialect, column_keys=keys)
-    positions = compiled.positiontup  # set whenever the dialect is positional
-    if compiled._bind_processors or not compiled.positional or positions is None:
+    plan = insert_plan(conn, table, list(rows[0]))
+    if plan is None:
         conn.execute(insert(table), rows)
         return
-    order = [compiled.binds[name].key for name in positions]
-    conn.exec_driver_sql(str(compiled), [tuple(row[k] for k in order) for row in rows])
+    plan.run_dicts(conn, rows)
+
+
+def insert_tuples(
+    conn: Connection, table: Table, keys: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """executemany of rows already made as tuples in `keys` order (the hot paths build
+    them so: no dict per row)."""
+    if not rows:
+        return
+    plan = insert_plan(conn, table, keys)
+    if plan is None:
+        conn.execute(insert(table), [dict(zip(keys, r, strict=True)) for r in rows])
+        return
+    plan.run(conn, rows)
+
+
+def existing_ids(conn: Connection, table: Table, ids: Sequence[str]) -> set[str]:
+    """Which of `ids` have a row in `table`, a few hundred per query."""
+    found: set[str] = set()
+    name = table.name
+    for chunk in _chunks(list(ids)):
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT id FROM {name} WHERE id IN ({marks})"
+        found.update(r[0] for r in conn.exec_driver_sql(sql, tuple(chunk)))
+    return found
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -96,15 +205,17 @@ def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 def columns_for(unit: Unit, value: Any) -> dict[str, Any]:
     """Domain columns a unit's value sets."""
     if unit.group:
-        value = unit.normalise(value)
+        if not isinstance(value, dict):
+            value = unit.normalise(value)
         data = value if isinstance(value, dict) else {}
-        return {c: data.get(c) for c in unit.columns}
+        get = data.get
+        return {c: get(c) for c in unit.columns}
     return {unit.name: value}
 
 
-def _empty_row(ent: Entity, record_id: str) -> dict[str, Any]:
+def _empty_row(ent: Entity) -> dict[str, Any]:
+    """A new domain row before its units' columns: every column null, not deleted."""
     row: dict[str, Any] = {c.name: None for c in ent.table.columns}
-    row["id"] = record_id
     if "deleted" in row:
         row["deleted"] = False
     return row
@@ -125,32 +236,35 @@ class DomainRows:
         for name, rows in self.updates.items():
             ent = ENTITIES[name]
             table = ent.table
-            ids = list(rows)
             new = self.known_new.get(name, set())
-            unknown = [i for i in ids if i not in new]
-            existing: set[str] = set()
-            for chunk in _chunks(unknown):
-                existing.update(
-                    conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars()
-                )
+            existing = existing_ids(conn, table, [i for i in rows if i not in new])
+            columns = [c.name for c in table.columns]
+            row_of = itemgetter(*columns)
+            empty = _empty_row(ent)
             inserts = []
-            by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+            by_shape: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
             for rid, cols in rows.items():
                 if rid in existing:
                     shape = tuple(sorted(cols))
-                    by_shape[shape].append({"_id": rid, **{f"v_{k}": v for k, v in cols.items()}})
+                    by_shape[shape].append((rid, *(cols[k] for k in shape)))
                 else:
-                    row = _empty_row(ent, rid)
-                    row.update(cols)
-                    inserts.append(row)
-            bulk_insert(conn, table, inserts)
+                    inserts.append(row_of({**empty, **cols, "id": rid}))
+            insert_tuples(conn, table, columns, inserts)
             for shape, params in by_shape.items():
-                stmt = (
-                    update(table)
-                    .where(table.c.id == bindparam("_id"))
-                    .values({k: bindparam(f"v_{k}") for k in shape})
-                )
-                conn.execute(stmt, params)
+                plan = update_plan(conn, table, shape)
+                if plan is None:
+                    stmt = (
+                        update(table)
+                        .where(table.c.id == bindparam("_id"))
+                        .values({k: bindparam(f"v_{k}") for k in shape})
+                    )
+                    keys = ("_id", *(f"v_{k}" for k in shape))
+                    conn.execute(stmt, [dict(zip(keys, p, strict=True)) for p in params])
+                    continue
+                # Parameters in the plan's order (`_id` may come first or last).
+                at = {k: i for i, k in enumerate(("_id", *(f"v_{k}" for k in shape)))}
+                order = [at[k] for k in plan.keys]
+                plan.run(conn, [tuple(p[i] for i in order) for p in params])
         self.updates.clear()
         self.known_new.clear()
 
@@ -178,9 +292,12 @@ class Writer:
         self.version_count = 0
         self._winners: dict[UnitKey, tuple[str, int, str] | None] = {}
         self._winner_exists: set[UnitKey] = set()
-        self._versions: list[dict[str, Any]] = []
-        self._winner_rows: list[dict[str, Any]] = []
-        self._winner_updates: list[dict[str, Any]] = []
+        # Rows as tuples in VERSION_KEYS / WINNER_KEYS / _WINNER_UPDATE_KEYS order: a
+        # batch of 5,000 log entries would otherwise build (and SQLAlchemy re-read)
+        # 15,000 dicts.
+        self._versions: list[tuple[Any, ...]] = []
+        self._winner_rows: list[tuple[Any, ...]] = []
+        self._winner_updates: list[tuple[Any, ...]] = []
         self._rows = DomainRows()
         self._resolving: set[UnitKey] = set()
 
@@ -246,29 +363,13 @@ class Writer:
                 operator=self.operator,
                 resolves=resolved,
             )
-            self._versions.append(
-                {
-                    "id": vid,
-                    "entity": entity,
-                    "record_id": record_id,
-                    "unit": unit_name,
-                    "value": text,
-                    "hlc": hlc,
-                    "site_id": self.site_id,
-                    "parent_id": parent_id,
-                    "operator": self.operator,
-                    "resolves": resolved,
-                    "change_id": self.change_id,
-                }
-            )
-            row = {"entity": entity, "record_id": record_id, "unit": unit_name}
-            winner = {"version_id": vid, "hlc": hlc, "site_id": self.site_id}
+            site = self.site_id
+            version = (vid, entity, record_id, unit_name, text, hlc, site, parent_id)
+            self._versions.append((*version, self.operator, resolved, self.change_id))
             if key in self._winner_exists:
-                self._winner_updates.append(
-                    {"k_entity": entity, "k_record": record_id, "k_unit": unit_name, **winner}
-                )
+                self._winner_updates.append((vid, hlc, site, entity, record_id, unit_name))
             else:
-                self._winner_rows.append({**row, **winner})
+                self._winner_rows.append((entity, record_id, unit_name, vid, hlc, site))
                 self._winner_exists.add(key)
             self._winners[key] = (vid, hlc, self.site_id)
             cols = columns_for(unit, value)
@@ -286,10 +387,9 @@ class Writer:
         """Write what is pending; reads through the session see it afterwards."""
         self.session.flush()  # ORM changes first: expire_all below would discard them
         conn = self.session.connection()
-        bulk_insert(conn, VERSIONS, self._versions)
-        bulk_insert(conn, WINNERS, self._winner_rows)
-        if self._winner_updates:
-            conn.execute(_WINNER_UPDATE, self._winner_updates)
+        insert_tuples(conn, VERSIONS, VERSION_KEYS, self._versions)
+        insert_tuples(conn, WINNERS, WINNER_KEYS, self._winner_rows)
+        _update_winners(conn, self._winner_updates)
         self._rows.flush(self.session)
         if self._resolving:
             recompute_conflicts(self.session, self._resolving)
@@ -299,6 +399,13 @@ class Writer:
         self._resolving = set()
         self.session.expire_all()
 
+
+VERSION_KEYS = (
+    *("id", "entity", "record_id", "unit", "value", "hlc", "site_id"),
+    *("parent_id", "operator", "resolves", "change_id"),
+)
+WINNER_KEYS = ("entity", "record_id", "unit", "version_id", "hlc", "site_id")
+_WINNER_UPDATE_KEYS = ("version_id", "hlc", "site_id", "k_entity", "k_record", "k_unit")
 
 _WINNER_UPDATE = (
     update(WINNERS)
@@ -313,6 +420,19 @@ _WINNER_UPDATE = (
         site_id=bindparam("site_id"),
     )
 )
+
+
+def _update_winners(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """New winners of units that had one, as tuples in _WINNER_UPDATE_KEYS order."""
+    if not rows:
+        return
+    plan = _compile_plan(conn, _WINNER_UPDATE, ("winner-update",))
+    if plan is None:
+        conn.execute(_WINNER_UPDATE, [dict(zip(_WINNER_UPDATE_KEYS, r, strict=True)) for r in rows])
+        return
+    at = {k: i for i, k in enumerate(_WINNER_UPDATE_KEYS)}
+    order = [at[k] for k in plan.keys]
+    plan.run(conn, [tuple(r[i] for i in order) for r in rows])
 
 
 # ------------------------------------------------------------------- merge
@@ -346,28 +466,67 @@ def unit_clauses(table: Any, keys: Iterable[UnitKey]) -> Iterator[Any]:
             yield and_(table.c.entity == entity, table.c.unit == unit, table.c.record_id.in_(chunk))
 
 
-def _load_unit_versions(session: Session, keys: list[UnitKey]) -> dict[UnitKey, list[Any]]:
-    """Every version of the given units. Rows carry `seq` (local arrival order), which
-    the merge must never look at; it is there so that a variant that does (last arrival
-    wins) can be written, and shown to be caught, without copying this function."""
-    conn = session.connection()
-    found: dict[UnitKey, list[Any]] = defaultdict(list)
-    cols = (
-        VERSIONS.c.seq,
-        VERSIONS.c.entity,
-        VERSIONS.c.record_id,
-        VERSIONS.c.unit,
-        VERSIONS.c.id,
-        VERSIONS.c.hlc,
-        VERSIONS.c.site_id,
-        VERSIONS.c.parent_id,
-        VERSIONS.c.value,
-        VERSIONS.c.resolves,
+#: A per-connection temporary table of the unit keys being merged. Joining it with the
+#: (entity, record_id, unit) indexes of versions, winners and conflicts reads a batch of
+#: units in one statement each, where IN-lists needed hundreds of compiled queries.
+#: CROSS JOIN makes SQLite walk the staged keys and probe the big tables' indexes,
+#: never the other way round.
+_UNITS = "hcc_units"
+
+
+def stage_units(conn: Connection, keys: Iterable[UnitKey]) -> None:
+    """Replace the staged unit keys of this connection's open transaction."""
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_UNITS} (entity TEXT NOT NULL, "
+        "record_id TEXT NOT NULL, unit TEXT NOT NULL, "
+        "PRIMARY KEY (entity, record_id, unit)) WITHOUT ROWID"
     )
-    for where in unit_clauses(VERSIONS, keys):
-        for r in conn.execute(select(*cols).where(where)):
-            found[(r.entity, r.record_id, r.unit)].append(r)
+    conn.exec_driver_sql(f"DELETE FROM {_UNITS}")
+    rows = list(keys)
+    if rows:
+        conn.exec_driver_sql(f"INSERT OR IGNORE INTO {_UNITS} VALUES (?, ?, ?)", rows)
+
+
+def _join_staged(alias: str) -> str:
+    return (
+        f"{_UNITS} u CROSS JOIN {{table}} {alias} WHERE {alias}.entity = u.entity "
+        f"AND {alias}.record_id = u.record_id AND {alias}.unit = u.unit"
+    )
+
+
+_VERSIONS_OF_STAGED = (
+    "SELECT v.seq, v.entity, v.record_id, v.unit, v.id, v.hlc, v.site_id, v.parent_id, "
+    "v.value, v.resolves FROM " + _join_staged("v").format(table=VERSIONS.name)
+)
+_WINNERS_OF_STAGED = "SELECT w.entity, w.record_id, w.unit, w.version_id FROM " + _join_staged(
+    "w"
+).format(table=WINNERS.name)
+_DELETE_STAGED_CONFLICTS = (
+    f"DELETE FROM {CONFLICTS.name} WHERE id IN (SELECT c.id FROM "
+    + _join_staged("c").format(table=CONFLICTS.name)
+    + ")"
+)
+_COUNT_STAGED_CONFLICTS = "SELECT count(*) FROM " + _join_staged("c").format(table=CONFLICTS.name)
+
+
+def _load_unit_versions(session: Session, keys: list[UnitKey]) -> dict[UnitKey, list[Any]]:
+    """Every version of the given units (staged first). Rows carry `seq` (local arrival
+    order), which the merge must never look at; it is there so that a variant that does
+    (last arrival wins) can be written, and shown to be caught, without copying this
+    function."""
+    conn = session.connection()
+    stage_units(conn, keys)
+    found: dict[UnitKey, list[Any]] = defaultdict(list)
+    for r in conn.exec_driver_sql(_VERSIONS_OF_STAGED):
+        found[(r.entity, r.record_id, r.unit)].append(r)
     return found
+
+
+def count_conflicts(session: Session, keys: Iterable[UnitKey]) -> int:
+    """Open conflicts among the given units."""
+    conn = session.connection()
+    stage_units(conn, keys)
+    return int(conn.exec_driver_sql(_COUNT_STAGED_CONFLICTS).scalar_one())
 
 
 def recompute_units(session: Session, keys: Iterable[UnitKey]) -> Changes:
@@ -397,13 +556,14 @@ def _record_batches(unit_keys: list[UnitKey], size: int) -> Iterator[list[UnitKe
 
 def _recompute_batch(session: Session, unit_keys: list[UnitKey], changes: Changes) -> None:
     conn = session.connection()
-    versions = _load_unit_versions(session, unit_keys)
-    current: dict[UnitKey, str] = {}
-    for where in unit_clauses(WINNERS, unit_keys):
-        for r in conn.execute(select(WINNERS).where(where)):
-            current[(r.entity, r.record_id, r.unit)] = r.version_id
+    versions = _load_unit_versions(session, unit_keys)  # stages unit_keys
+    current: dict[UnitKey, str] = {
+        (r[0], r[1], r[2]): r[3] for r in conn.exec_driver_sql(_WINNERS_OF_STAGED)
+    }
     rows = DomainRows()
-    inserts, updates = [], []
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    loads = json.loads
     for key in unit_keys:
         vs = versions.get(key)
         if not vs:
@@ -412,25 +572,20 @@ def _recompute_batch(session: Session, unit_keys: list[UnitKey], changes: Change
         if current.get(key) == best.id:
             continue
         entity, record_id, unit_name = key
-        winner = {"version_id": best.id, "hlc": best.hlc, "site_id": best.site_id}
         if key in current:
-            updates.append(
-                {"k_entity": entity, "k_record": record_id, "k_unit": unit_name, **winner}
-            )
+            updates.append((best.id, best.hlc, best.site_id, entity, record_id, unit_name))
         else:
-            inserts.append({"entity": entity, "record_id": record_id, "unit": unit_name, **winner})
+            inserts.append((entity, record_id, unit_name, best.id, best.hlc, best.site_id))
         unit = ENTITIES[entity].units.get(unit_name)
         if unit is None:
             continue  # a unit from a newer schema: kept in history, not shown
-        cols = columns_for(unit, json.loads(best.value))
+        cols = columns_for(unit, loads(best.value))
         if unit.version_column:
             cols[unit.version_column] = best.id
         rows.set(entity, record_id, cols)
         changes.add(entity, record_id)
-    if inserts:
-        conn.execute(insert(WINNERS), inserts)
-    if updates:
-        conn.execute(_WINNER_UPDATE, updates)
+    insert_tuples(conn, WINNERS, WINNER_KEYS, inserts)
+    _update_winners(conn, updates)
     rows.flush(session)
     _write_conflicts(session, unit_keys, versions)
 
@@ -479,13 +634,12 @@ def open_conflicts(key: UnitKey, versions: list[Any]) -> list[dict[str, Any]]:
 def _write_conflicts(
     session: Session, unit_keys: list[UnitKey], versions: Mapping[UnitKey, list[Any]]
 ) -> None:
+    """Replace the conflicts of `unit_keys`, which `_load_unit_versions` staged."""
     conn = session.connection()
+    conn.exec_driver_sql(_DELETE_STAGED_CONFLICTS)
     multi = [k for k in unit_keys if len(versions.get(k, ())) > 1]
-    for where in unit_clauses(CONFLICTS, unit_keys):
-        conn.execute(delete(CONFLICTS).where(where))
     rows = [c for k in multi for c in open_conflicts(k, versions[k])]
-    if rows:
-        conn.execute(insert(CONFLICTS), rows)
+    bulk_insert(conn, CONFLICTS, rows)
 
 
 def rebuild(session: Session) -> None:

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import select
 
 from hcc_desktop import __version__
 from hcc_desktop.core import migrations
@@ -24,6 +20,7 @@ from hcc_desktop.core.station import key_path_for, load_private_key
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.sync import format as fmt
+from hcc_desktop.sync.format import line_of
 from hcc_desktop.sync.history import record_export
 from hcc_desktop.sync.trust import find_station
 from hcc_desktop.sync.vectors import Vector, lacks, own_vector, peer_vector
@@ -34,6 +31,10 @@ LINE_COLUMNS = (
     _V.id, _V.entity, _V.record_id, _V.unit, _V.value, _V.hlc,
     _V.site_id, _V.parent_id, _V.operator, _V.resolves,
 )  # fmt: skip
+#: The same columns, in `format.line_of`'s argument order, in arrival order.
+_LINES_SQL = (
+    f"SELECT {', '.join(c.name for c in LINE_COLUMNS)} FROM {_V.__tablename__} ORDER BY seq"
+)
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
@@ -72,64 +73,63 @@ def export_package(
         total = s.query(m.Version).count()
         clock_row = s.get_one(m.ClockState, 1)
         created_hlc = HybridClock(clock_row.hlc, store.wall).tick()
-        fd, tmp_changes = tempfile.mkstemp(prefix="hcc-changes-", dir=out.parent or ".")
         digest = hashlib.sha256()
         size = lines = done = 0
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                # Plain rows, not ORM objects: an export reads every version once.
-                stmt = (
-                    select(*LINE_COLUMNS).order_by(m.Version.seq).execution_options(yield_per=2000)
-                )
-                for row in s.execute(stmt):
-                    done += 1
-                    if progress and done % 2000 == 0 and not progress(done, total):
-                        raise Cancelled()
-                    if not lacks(against, row.site_id, row.hlc):
-                        continue
-                    line = fmt.version_line(row)
-                    fh.write(line)
-                    digest.update(line)
-                    size += len(line)
-                    lines += 1
-            package_id = uuid7(store.wall())
-            created_at = from_ms(store.wall())
-            manifest = {
-                "format": fmt.FORMAT,
-                "schema": migrations.head_revision(),
-                "app_version": __version__,
-                "package_id": package_id,
-                "origin": {
+        # The lines go straight into the ZIP member (deflated as they come), hashed on
+        # the way; the manifest that names their hash follows them. An intermediate
+        # file of the uncompressed lines cost writing and reading it all again. The
+        # package appears only once "sent" is recorded, and the record only if the
+        # package could be written (core/files.staged).
+        with staged(out) as tmp:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                with zf.open(fmt.CHANGES, "w") as member:
+                    # Plain driver rows in one statement: an export reads every
+                    # version once, and the stored value is written as it is.
+                    rows = s.connection().exec_driver_sql(_LINES_SQL)
+                    while batch := rows.fetchmany(2000):
+                        chunk = []
+                        for row in batch:
+                            if against is None or lacks(against, row[6], row[5]):
+                                chunk.append(line_of(*row))
+                        done += len(batch)
+                        if progress and not progress(done, total):
+                            raise Cancelled()
+                        data = b"".join(chunk)
+                        member.write(data)
+                        digest.update(data)
+                        size += len(data)
+                        lines += len(chunk)
+                package_id = uuid7(store.wall())
+                created_at = from_ms(store.wall())
+                manifest = {
+                    "format": fmt.FORMAT,
+                    "schema": migrations.head_revision(),
+                    "app_version": __version__,
+                    "package_id": package_id,
+                    "origin": {
+                        "site_id": store.site_id,
+                        "name": store.station_name,
+                        "fingerprint": store.identity.fingerprint,
+                        "public_key": store.identity.public_key_b64,
+                    },
+                    "created_hlc": created_hlc,
+                    "created_at": created_at,
+                    "vector": vector,
+                    "against": against,
+                    "members": {
+                        fmt.CHANGES: {"sha256": digest.hexdigest(), "size": size, "lines": lines}
+                    },
+                }
+                manifest_bytes = canonical_json(manifest).encode("utf-8")
+                key = load_private_key(key_path_for(store.path))
+                signature = {
+                    "alg": "ed25519",
+                    "key_id": store.identity.fingerprint,
                     "site_id": store.site_id,
-                    "name": store.station_name,
-                    "fingerprint": store.identity.fingerprint,
-                    "public_key": store.identity.public_key_b64,
-                },
-                "created_hlc": created_hlc,
-                "created_at": created_at,
-                "vector": vector,
-                "against": against,
-                "members": {
-                    fmt.CHANGES: {"sha256": digest.hexdigest(), "size": size, "lines": lines}
-                },
-            }
-            manifest_bytes = canonical_json(manifest).encode("utf-8")
-            key = load_private_key(key_path_for(store.path))
-            signature = {
-                "alg": "ed25519",
-                "key_id": store.identity.fingerprint,
-                "site_id": store.site_id,
-                "sig": base64.b64encode(key.sign(manifest_bytes)).decode("ascii"),
-            }
-            # The package appears only once "sent" is recorded, and the record only if
-            # the package could be written (core/files.staged).
-            with staged(out) as tmp, store.atomic():
-                with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                    zf.writestr(fmt.MANIFEST, manifest_bytes)
-                    zf.write(tmp_changes, fmt.CHANGES)
-                    zf.writestr(fmt.SIGNATURE, canonical_json(signature).encode("utf-8"))
+                    "sig": base64.b64encode(key.sign(manifest_bytes)).decode("ascii"),
+                }
+                zf.writestr(fmt.MANIFEST, manifest_bytes)
+                zf.writestr(fmt.SIGNATURE, canonical_json(signature).encode("utf-8"))
+            with store.atomic():
                 record_export(store, for_site=peer_site, at=created_at)
-        finally:
-            if os.path.exists(tmp_changes):
-                os.unlink(tmp_changes)
     return ExportResult(out, package_id, lines, against, out.stat().st_size)

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import JSON, Boolean, Float, Integer, String
 
 from hcc_desktop.core.entities import ENTITIES, Unit
-from hcc_desktop.core.ids import canonical_json
+from hcc_desktop.core.ids import canonical_atom, canonical_json
 from hcc_desktop.core.versions import version_id
 
 FORMAT = "hccsync/1"
@@ -48,20 +48,34 @@ def version_line(row: Any) -> bytes:
     The stored value is already canonical JSON (version ids are hashed over it), and
     "value" sorts last among the line's keys, so the value text is spliced in as it is
     rather than decoded and encoded again for every line of an export."""
-    head = canonical_json(
-        {
-            "id": row.id,
-            "entity": row.entity,
-            "record_id": row.record_id,
-            "unit": row.unit,
-            "hlc": row.hlc,
-            "site": row.site_id,
-            "parent": row.parent_id,
-            "operator": row.operator,
-            "resolves": json.loads(row.resolves) if row.resolves else None,
-        }
-    )
-    return f'{head[:-1]},"value":{row.value}}}\n'.encode()
+    return line_of(
+        row.id, row.entity, row.record_id, row.unit, row.value, row.hlc,
+        row.site_id, row.parent_id, row.operator, row.resolves,
+    )  # fmt: skip
+
+
+def line_of(
+    vid: str,
+    entity: str,
+    record_id: str,
+    unit: str,
+    value: str,
+    hlc: int,
+    site_id: str,
+    parent_id: str | None,
+    operator: str | None,
+    resolves: str | None,
+) -> bytes:
+    """`version_line` of a row given as its columns: the canonical JSON object (sorted
+    keys, no spaces) written out directly, with the same bytes `canonical_json` gives,
+    because an export writes one per version and the general encoder was most of it."""
+    a = canonical_atom
+    res = canonical_json(json.loads(resolves)) if resolves else "null"
+    return (
+        f'{{"entity":{a(entity)},"hlc":{a(hlc)},"id":{a(vid)},"operator":{a(operator)},'
+        f'"parent":{a(parent_id)},"record_id":{a(record_id)},"resolves":{res},'
+        f'"site":{a(site_id)},"unit":{a(unit)},"value":{value}}}\n'
+    ).encode()
 
 
 class LineError(ValueError):
@@ -204,6 +218,16 @@ class Line(NamedTuple):
         """The `versions` row (imported versions belong to no local change set)."""
         return {**self._asdict(), "change_id": None}
 
+    def as_version(self) -> tuple[Any, ...]:
+        """The same row as a tuple in `versions.VERSION_KEYS` order: the fields of this
+        tuple are those keys, in that order, then `change_id`."""
+        return (*self, None)
+
+
+#: One decoder for every line: json.loads with hooks builds a new decoder (and its
+#: scanner) per call, which cost more than decoding a short line.
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+
 
 def parse_line(raw: bytes) -> Line:
     """Decode and check one line; returns the row to insert into `versions`."""
@@ -216,8 +240,10 @@ def parse_line(raw: bytes) -> Line:
     containers = text.count("[") + text.count("{")
     if containers > 10_000:
         raise LineError(f"nested deeper than {MAX_DEPTH} levels")
+    if text.startswith("\ufeff"):  # what json.loads refuses before decoding
+        raise LineError("not JSON (Unexpected UTF-8 BOM (decode using utf-8-sig))")
     try:
-        body = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        body = _DECODER.decode(text)
     except RecursionError:
         raise LineError(f"nested deeper than {MAX_DEPTH} levels") from None
     except json.JSONDecodeError as exc:

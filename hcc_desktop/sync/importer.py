@@ -22,7 +22,6 @@ from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import func, select
 from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
@@ -39,9 +38,10 @@ from hcc_desktop.core.station import fingerprint, site_id_for
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import (
-    CONFLICTS,
+    VERSIONS,
     Changes,
-    unit_clauses,
+    count_conflicts,
+    existing_ids,
 )
 from hcc_desktop.sync import format as fmt
 from hcc_desktop.sync.errors import (
@@ -57,7 +57,6 @@ from hcc_desktop.sync.errors import (
 from hcc_desktop.sync.vectors import raise_peer_vector
 
 Progress = Callable[[int, int], bool]
-CHUNK = 500
 
 #: What reading a damaged ZIP can raise besides BadZipFile: a flipped bit in a header
 #: reaches zlib (zlib.error), asks for a feature zipfile lacks (NotImplementedError) or
@@ -495,23 +494,18 @@ def _apply_once(store: Store, checked: _Checked) -> ImportReport:
 
 
 def _new_rows(s: Session, rows: list[fmt.Line]) -> list[fmt.Line]:
+    """The package's versions this store does not hold yet, each once, in package
+    order."""
     seen: set[str] = set()
     unique = []
     for r in rows:
         if r.id not in seen:
             seen.add(r.id)
             unique.append(r)
-    ids = [r.id for r in unique]
-    existing: set[str] = set()
-    for i in range(0, len(ids), CHUNK):
-        existing.update(s.scalars(select(m.Version.id).where(m.Version.id.in_(ids[i : i + CHUNK]))))
+    existing = existing_ids(s.connection(), VERSIONS, [r.id for r in unique])
     return [r for r in unique if r.id not in existing]
 
 
 def _count_conflicts(s: Session, keys: set[tuple[str, str, str]]) -> int:
     """Open conflicts among the units this package touched."""
-    table = CONFLICTS
-    return sum(
-        s.scalar(select(func.count()).select_from(table).where(where)) or 0
-        for where in unit_clauses(table, keys)
-    )
+    return count_conflicts(s, keys)
