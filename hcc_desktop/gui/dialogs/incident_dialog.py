@@ -10,40 +10,31 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from hcc_desktop.core.enums import INCIDENT_TYPES
-from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import incidents
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import to_iso
-from hcc_desktop.gui.dialogs.form import FormErrors, banner_label
-from hcc_desktop.gui.operations import CollectionOp
+from hcc_desktop.gui.dialogs.form import FormDialog
 
 
 def qt_to_iso(moment: QDateTime) -> str:
     return to_iso(datetime.fromtimestamp(moment.toSecsSinceEpoch(), tz=UTC))
 
 
-class IncidentDialog(QDialog):
+class IncidentDialog(FormDialog):
     def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            parent, name="incidentDialog", title="New incident", ok_text="Open incident"
+        )
         self.store, self.actor = store, actor
         self.incident_id: str | None = None
-        self.setWindowTitle("New incident")
-        self.setObjectName("incidentDialog")
-        self.banner = banner_label()
-        form = QFormLayout()
-        self.errors = FormErrors(form, self.banner)
         self.name = QLineEdit(placeholderText="e.g. Hurricane Delta, Cyber attack on YNHH")
         self.kind = QComboBox()
         for key, label in INCIDENT_TYPES.items():
@@ -56,46 +47,25 @@ class IncidentDialog(QDialog):
         self.first_period = QCheckBox("Open operational period 1 now, lasting")
         self.first_period.setChecked(True)
         self.hours = QSpinBox(suffix=" h", minimum=1, maximum=72, value=12)
-        self.errors.add("name", "Name:", self.name)
-        self.errors.add("incident_type", "Type:", self.kind)
-        self.errors.add("started_at", "Started:", self.started, "starts_at")
-        form.addRow("", self.exercise)
-        self.errors.add("description", "Description:", self.description)
-        form.addRow(self.first_period, self.hours)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Open incident")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.resize(500, 360)
+        self.field("name", "Name:", self.name)
+        self.field("incident_type", "Type:", self.kind)
+        self.field("started_at", "Started:", self.started, "starts_at")
+        self.form.addRow("", self.exercise)
+        self.field("description", "Description:", self.description)
+        self.form.addRow(self.first_period, self.hours)
+        self.resize(560, 360)
 
-    def save(self) -> None:
-        started = qt_to_iso(self.started.dateTime())
-        hours = self.hours.value() if self.first_period.isChecked() else None
-        rid = (
-            CollectionOp(
-                self,
-                lambda _p: incidents.create_incident(
-                    self.store,
-                    actor=self.actor,
-                    name=self.name.text(),
-                    incident_type=self.kind.currentData() or "other",
-                    exercise=self.exercise.isChecked(),
-                    description=self.description.toPlainText(),
-                    started_at=started,
-                    first_period_hours=hours,
-                ),
-                title="Not saved",
-            )
-            .failure(self.errors.show, only=ValidationError)
-            .run_now()
+    def submit(self) -> str:
+        return incidents.create_incident(
+            self.store,
+            actor=self.actor,
+            name=self.name.text(),
+            incident_type=self.kind.currentData() or "other",
+            exercise=self.exercise.isChecked(),
+            description=self.description.toPlainText(),
+            started_at=qt_to_iso(self.started.dateTime()),
+            first_period_hours=self.hours.value() if self.first_period.isChecked() else None,
         )
-        if rid is None:
-            return
-        self.incident_id = rid
-        self.accept()
+
+    def saved(self, result: str) -> None:
+        self.incident_id = result

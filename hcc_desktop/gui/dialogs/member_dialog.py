@@ -9,28 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.enums import MEMBER_TYPES, MEMBERSHIPS
-from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import organizations
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
-from hcc_desktop.gui.dialogs.form import FormErrors, banner_label
-from hcc_desktop.gui.operations import CollectionOp, Progress
+from hcc_desktop.gui.dialogs.form import FormDialog
 
 TEXT_FIELDS = (
     ("short_name", "Short name:"),
@@ -59,7 +45,7 @@ def _combo(items: Mapping[str, str], blank: str | None = None) -> QComboBox:
     return combo
 
 
-class MemberDialog(QDialog):
+class MemberDialog(FormDialog):
     def __init__(
         self,
         store: Store,
@@ -67,14 +53,14 @@ class MemberDialog(QDialog):
         org: m.Organization | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            parent,
+            name="memberDialog",
+            title=f"Edit {org.name}" if org else "New member",
+            scroll=True,  # twenty fields: taller than a laptop screen
+        )
         self.store, self.actor, self.org = store, actor, org
         self.org_id: str | None = org.id if org else None
-        self.setWindowTitle(f"Edit {org.name}" if org else "New member")
-        self.setObjectName("memberDialog")
-        self.banner = banner_label()
-        form = QFormLayout()
-        self.errors = FormErrors(form, self.banner)
         self.name = QLineEdit(objectName="memberName")
         self.member_type = _combo(MEMBER_TYPES)
         self.membership = _combo(MEMBERSHIPS)
@@ -83,40 +69,23 @@ class MemberDialog(QDialog):
         others = {o.id: o.name or "" for o in organizations.list_organizations(store)}
         others.pop(self.org_id or "", None)
         self.parent_org = _combo(dict(sorted(others.items(), key=lambda kv: kv[1])), "— none —")
-        self.errors.add("name", "Name:", self.name)
-        self.errors.add("member_type", "Member type:", self.member_type)
-        self.errors.add("membership", "Membership:", self.membership)
-        self.errors.add("region_id", "Region:", self.region, "region")
-        self.errors.add("parent_id", "Part of:", self.parent_org, "parent")
+        self.field("name", "Name:", self.name)
+        self.field("member_type", "Member type:", self.member_type)
+        self.field("membership", "Membership:", self.membership)
+        self.field("region_id", "Region:", self.region, "region")
+        self.field("parent_id", "Part of:", self.parent_org, "parent")
         self.texts: dict[str, QLineEdit] = {}
         for field, label in TEXT_FIELDS:
             edit = QLineEdit()
             self.texts[field] = edit
-            self.errors.add(field, label, edit)
+            self.field(field, label, edit)
         self.helipad = QCheckBox("Has a helipad")
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(60)
-        form.addRow("", self.helipad)
-        self.errors.add("notes", "Notes:", self.notes)
+        self.form.addRow("", self.helipad)
+        self.field("notes", "Notes:", self.notes)
         if org is not None:
             self._fill(org)
-        inner = QWidget()
-        inner.setLayout(form)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addWidget(scroll, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(buttons)
-        layout.addLayout(row)
         self.resize(520, 640)
 
     def _fill(self, org: m.Organization) -> None:
@@ -159,29 +128,23 @@ class MemberDialog(QDialog):
         return {k: v for k, v in values.items() if _text(v) != _text(before[k])}
 
     def save(self) -> None:
-        """Write the changed fields; a refusal stays in the form, beside its field."""
-        values = self.changed_values()
-        if self.org is not None and not values:
+        """Write the changed fields; an edit that changed nothing just closes."""
+        if self.org is not None and not self.changed_values():
             self.accept()
             return
-        org_id = self.org_id or ""
+        super().save()
 
-        def write(_progress: Progress) -> str:
-            if self.org is None:
-                return organizations.add_organization(self.store, actor=self.actor, **values)
-            organizations.update_organization(self.store, actor=self.actor, org_id=org_id, **values)
-            return org_id
-
-        (
-            CollectionOp(self, write, title="Not saved")
-            .success(self._saved)
-            .failure(self.errors.show, only=ValidationError)
-            .run_now()
+    def submit(self) -> str:
+        values = self.changed_values()
+        if self.org is None:
+            return organizations.add_organization(self.store, actor=self.actor, **values)
+        organizations.update_organization(
+            self.store, actor=self.actor, org_id=self.org.id, **values
         )
+        return self.org.id
 
-    def _saved(self, org_id: str) -> None:
-        self.org_id = org_id
-        self.accept()
+    def saved(self, result: str) -> None:
+        self.org_id = result
 
 
 def _text(value: Any) -> str:

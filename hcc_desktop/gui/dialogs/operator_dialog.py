@@ -9,19 +9,12 @@ yesterday.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
+from hcc_desktop.gui.dialogs.form import FormDialog
 from hcc_desktop.gui.settings import remember_operator, remembered_operators
 
 POSITIONS = (
@@ -41,17 +34,17 @@ POSITIONS = (
 )
 
 
-class OperatorDialog(QDialog):
+class OperatorDialog(FormDialog):
     def __init__(self, station: str, known: list[Actor], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Who is operating this station?")
-        self.setObjectName("operatorDialog")
-        self.known = known
-        intro = QLabel(
-            f"Station <b>{station}</b>. Every change you make is recorded under your name "
-            "and ICS position."
+        super().__init__(
+            parent,
+            name="operatorDialog",
+            title="Who is operating this station?",
+            ok_text="Sign in",
+            intro=f"Station <b>{station}</b>. Every change you make is recorded under your "
+            "name and ICS position.",
         )
-        intro.setWordWrap(True)
+        self.known = known
         self.previous = QComboBox(objectName="operatorPrevious")
         self.previous.addItem("— someone new —", -1)
         for i, actor in enumerate(known):
@@ -61,25 +54,10 @@ class OperatorDialog(QDialog):
         self.position = QComboBox(editable=True, objectName="operatorPosition")
         self.position.addItems(list(POSITIONS))
         self.position.setCurrentText("")
-        self.error = QLabel(objectName="operatorError")
-        self.error.setStyleSheet("color: #b71c1c")
-        self.error.hide()
-        form = QFormLayout()
         if known:
-            form.addRow("Sign in as:", self.previous)
-        form.addRow("Name:", self.name)
-        form.addRow("ICS position:", self.position)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+            self.form.addRow("Sign in as:", self.previous)
+        self.field("name", "Name:", self.name)
+        self.field("position", "ICS position:", self.position)
         if known:
             self.previous.setCurrentIndex(1)
         self.resize(460, 200)
@@ -90,13 +68,13 @@ class OperatorDialog(QDialog):
             self.name.setText(self.known[i].name)
             self.position.setCurrentText(self.known[i].position)
 
-    def _accept(self) -> None:
-        if not self.name.text().strip():
-            self.error.setText("Enter your name: changes are recorded under it.")
-            self.error.show()
-            self.name.setFocus()
-            return
-        self.accept()
+    def submit(self) -> Actor:
+        """Nothing is written here (the caller remembers the operator); only a name
+        is required, because every change is recorded under it."""
+        actor = self.actor()
+        if not actor.name:
+            raise ValidationError("name", "enter your name: changes are recorded under it")
+        return actor
 
     def actor(self) -> Actor:
         return Actor(self.name.text().strip(), self.position.currentText().strip())

@@ -12,25 +12,19 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from hcc_desktop.core.enums import REQUEST_PRIORITIES
-from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import requests
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import to_iso
 from hcc_desktop.gui import fmt
-from hcc_desktop.gui.dialogs.form import FormErrors, banner_label
-from hcc_desktop.gui.operations import CollectionOp
+from hcc_desktop.gui.dialogs.form import FormDialog
 
 COMMON_KINDS = (
     "Generator fuel (diesel)",
@@ -49,7 +43,7 @@ COMMON_KINDS = (
 UNITS = ("each", "gallons", "cases", "pallets", "teams", "hours", "litres", "boxes")
 
 
-class RequestDialog(QDialog):
+class RequestDialog(FormDialog):
     def __init__(
         self,
         store: Store,
@@ -58,14 +52,14 @@ class RequestDialog(QDialog):
         members: Mapping[str, str],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New resource request (ICS 213RR)")
-        self.setObjectName("requestDialog")
+        super().__init__(
+            parent,
+            name="requestDialog",
+            title="New resource request (ICS 213RR)",
+            ok_text="Create request",
+        )
         self.store, self.actor, self.incident_id = store, actor, incident_id
         self.request_id: str | None = None
-        self.banner = banner_label()
-        form = QFormLayout()
-        self.errors = FormErrors(form, self.banner)
         self.requester = QComboBox()
         self.requester.addItem("— not a member —", "")
         for org_id, name in sorted(members.items(), key=lambda kv: kv[1].lower()):
@@ -105,28 +99,17 @@ class RequestDialog(QDialog):
         self.description.setFixedHeight(70)
         self.submit_now = QCheckBox("Submit now (otherwise saved as a draft)")
         self.submit_now.setChecked(True)
-        e = self.errors
-        e.add("requester_org_id", "Requesting member:", self.requester, "requester")
-        e.add("requested_by", "Requested by:", self.requested_by)
-        e.add("resource_kind", "Resource:", self.kind)
-        e.add("resource_type", "Type:", self.rtype)
-        e.add("quantity", "Quantity:", qty_row, "unit")
-        e.add("priority", "Priority:", self.priority)
-        e.add("needed_by", "Needed:", needed_row)
-        e.add("deliver_to", "Deliver to:", self.deliver_to)
-        e.add("supplier", "Supplier:", self.supplier)
-        e.add("description", "Details:", self.description)
-        form.addRow("", self.submit_now)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create request")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        self.field("requester_org_id", "Requesting member:", self.requester, "requester")
+        self.field("requested_by", "Requested by:", self.requested_by)
+        self.field("resource_kind", "Resource:", self.kind)
+        self.field("resource_type", "Type:", self.rtype)
+        self.field("quantity", "Quantity:", qty_row, "unit")
+        self.field("priority", "Priority:", self.priority)
+        self.field("needed_by", "Needed:", needed_row)
+        self.field("deliver_to", "Deliver to:", self.deliver_to)
+        self.field("supplier", "Supplier:", self.supplier)
+        self.field("description", "Details:", self.description)
+        self.form.addRow("", self.submit_now)
         self.resize(520, 560)
 
     def values(self) -> dict[str, object]:
@@ -149,20 +132,10 @@ class RequestDialog(QDialog):
             "description": self.description.toPlainText(),
         }
 
-    def save(self) -> None:
-        values = self.values()
-        rid = (
-            CollectionOp(
-                self,
-                lambda _p: requests.create_request(
-                    self.store, actor=self.actor, incident_id=self.incident_id, **values
-                ),
-                title="Not saved",
-            )
-            .failure(self.errors.show, only=ValidationError)
-            .run_now()
+    def submit(self) -> str:
+        return requests.create_request(
+            self.store, actor=self.actor, incident_id=self.incident_id, **self.values()
         )
-        if rid is None:
-            return
-        self.request_id = rid
-        self.accept()
+
+    def saved(self, result: str) -> None:
+        self.request_id = result
