@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
+from hcc_desktop.gui.clipboard import table_text
 from hcc_desktop.gui.models.eei_model import EEIGridModel
 
 
@@ -31,12 +32,10 @@ def selected_report_ids(view: QTableView, model: EEIGridModel) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _clean(text: object) -> str:
-    return str(text or "").replace("\t", " ").replace("\n", " ")
-
-
 def copy_text(view: QTableView, model: EEIGridModel) -> str:
-    """The selection as tab-separated text with a header row and the facility names."""
+    """The selection as tab-separated text with a header row and the facility names,
+    each cell guarded so that a spreadsheet pastes it as text, never as a formula
+    (gui.clipboard)."""
     selected = [
         i
         for i in view.selectionModel().selectedIndexes()
@@ -48,9 +47,8 @@ def copy_text(view: QTableView, model: EEIGridModel) -> str:
     columns = sorted({i.column() for i in selected})
     chosen = {(i.row(), i.column()) for i in selected}
     horizontal = Qt.Orientation.Horizontal
-    lines = ["\t".join(["Facility", *(_clean(model.headerData(c, horizontal)) for c in columns)])]
+    table = [["Facility", *(model.headerData(c, horizontal) for c in columns)]]
     for r in rows:
-        name = _clean(model.headerData(r, Qt.Orientation.Vertical))
-        values = [_clean(model.index(r, c).data()) if (r, c) in chosen else "" for c in columns]
-        lines.append("\t".join([name, *values]))
-    return "\n".join(lines) + "\n"
+        values = [model.index(r, c).data() if (r, c) in chosen else "" for c in columns]
+        table.append([model.headerData(r, Qt.Orientation.Vertical), *values])
+    return table_text(table)

@@ -30,6 +30,7 @@ from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui import fmt
 from hcc_desktop.gui.actions import ActionId
+from hcc_desktop.gui.clipboard import entry_text
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.correction_dialog import CorrectionDialog
 from hcc_desktop.gui.models import log_reads
@@ -338,7 +339,7 @@ class IncidentLogPanel(Panel):
         if index.column() == lr.LINK and target and not self.select_entry(target):
             self.ctx.message.emit("The linked entry is outside the current filter")
         elif index.column() != lr.LINK:
-            QApplication.clipboard().setText(row.text)
+            QApplication.clipboard().setText(entry_text(row.text))
             self.ctx.message.emit("Entry text copied")
 
     def _context_menu(self, pos: QPoint) -> None:
@@ -353,5 +354,5 @@ class IncidentLogPanel(Panel):
         target = row.corrects_id or row.corrected_by
         if target:
             menu.addAction("Go to linked entry", lambda: self.select_entry(target))
-        menu.addAction("Copy text", lambda: QApplication.clipboard().setText(row.text))
+        menu.addAction("Copy text", lambda: QApplication.clipboard().setText(entry_text(row.text)))
         menu.exec(self.view.viewport().mapToGlobal(pos))
