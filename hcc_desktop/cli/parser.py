@@ -9,11 +9,13 @@ from types import ModuleType
 
 from hcc_desktop import __version__
 from hcc_desktop.cli import (
+    aar,
     eei,
     exercises,
     hva,
     incident,
     interop,
+    ip,
     log,
     members,
     plans,
@@ -35,6 +37,8 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     hva,
     plans,
     exercises,
+    aar,
+    ip,
     sync,
     interop,
     reports,

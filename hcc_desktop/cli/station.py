@@ -37,6 +37,7 @@ def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
 DEMO_COUNTS = (
     "regions", "members", "facilities", "contacts", "periods", "log_entries", "requests",
     "eei_reports", "hva_hazards", "plans", "essential_functions", "exercises",
+    "aar_findings", "corrective_actions",
 )  # fmt: skip
 
 

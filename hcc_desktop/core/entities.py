@@ -254,6 +254,56 @@ ENTITIES: dict[str, Entity] = {
                 **_fields("deleted"),
             },
         ),
+        Entity(
+            "aar",
+            m.Aar,
+            {
+                # What it reviews, the natural key the id is made of: written once.
+                **_group("subject", ("exercise_id", "incident_id")),
+                **_fields("title", "summary", "deleted"),
+                **_group("status", ("status", "status_by", "status_at"), compare=("status",)),
+            },
+        ),
+        Entity(
+            "aar_rating",
+            m.AarRating,
+            {
+                **_group("key", ("aar_id", "objective_number", "capability")),
+                # A rating is someone's judgement at a time: the mark with its rater.
+                # Two evaluators giving the same mark agree whatever their clocks say.
+                **_group("rating", ("rating", "rated_by", "rated_at"), compare=("rating",)),
+                **_fields("deleted"),
+            },
+        ),
+        Entity(
+            "aar_finding",
+            m.AarFinding,
+            {
+                # Where a finding sits in the report: moving it to another objective
+                # moves it under that objective's capability too.
+                **_group("placement", ("aar_id", "kind", "capability", "objective_number")),
+                **_fields("text", "reference", "analysis", "deleted"),
+            },
+        ),
+        Entity(
+            "corrective_action",
+            m.CorrectiveAction,
+            {
+                # The area for improvement it answers: the finding and its wording.
+                **_group("issue", ("aar_id", "finding_id", "issue")),
+                **_fields(
+                    "capability", "action", "element", "owner_org_id", "poc", "notes",
+                    "deleted",
+                ),
+                # The due date is checked against the start.
+                **_group("schedule", ("starts_on", "due_on")),
+                # Closing names who and when; two stations completing it agree.
+                **_group(
+                    "status", ("status", "status_by", "status_at", "status_note"),
+                    compare=("status",),
+                ),
+            },
+        ),
     )
 }  # fmt: skip
 

@@ -361,6 +361,77 @@ class ExerciseObjective(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class Aar(Base):
+    """An after-action report of an exercise or an incident (one per each: the id is
+    derived from it), draft until the after-action meeting makes it final."""
+
+    __tablename__ = "aars"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    exercise_id: Mapped[str | None] = mapped_column(ID, index=True)
+    incident_id: Mapped[str | None] = mapped_column(ID, index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(20))
+    status_by: Mapped[str | None] = mapped_column(String(120))
+    status_at: Mapped[str | None] = mapped_column(String(32))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AarRating(Base):
+    """One row of the AAR's summary table: an objective (0 = none, for an incident) and
+    a capability, rated P, S, M or U by someone at some time."""
+
+    __tablename__ = "aar_ratings"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    aar_id: Mapped[str | None] = mapped_column(ID, index=True)
+    objective_number: Mapped[int | None] = mapped_column(Integer)
+    capability: Mapped[str | None] = mapped_column(String(10))
+    rating: Mapped[str | None] = mapped_column(String(1))
+    rated_by: Mapped[str | None] = mapped_column(String(120))
+    rated_at: Mapped[str | None] = mapped_column(String(32))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AarFinding(Base):
+    """A strength or an area for improvement under an objective and capability; an
+    area for improvement carries its reference (plan or policy) and analysis (cause)."""
+
+    __tablename__ = "aar_findings"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    aar_id: Mapped[str | None] = mapped_column(ID, index=True)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    capability: Mapped[str | None] = mapped_column(String(10))
+    objective_number: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(Text)
+    analysis: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CorrectiveAction(Base):
+    """A row of the improvement plan: what will be done about an area for improvement,
+    by which member, when, and where it stands."""
+
+    __tablename__ = "corrective_actions"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    aar_id: Mapped[str | None] = mapped_column(ID, index=True)
+    finding_id: Mapped[str | None] = mapped_column(ID)
+    issue: Mapped[str | None] = mapped_column(Text)
+    capability: Mapped[str | None] = mapped_column(String(10))
+    action: Mapped[str | None] = mapped_column(Text)
+    element: Mapped[str | None] = mapped_column(String(20))
+    owner_org_id: Mapped[str | None] = mapped_column(ID, index=True)
+    poc: Mapped[str | None] = mapped_column(String(200))
+    starts_on: Mapped[str | None] = mapped_column(String(10))
+    due_on: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str | None] = mapped_column(String(20))
+    status_by: Mapped[str | None] = mapped_column(String(120))
+    status_at: Mapped[str | None] = mapped_column(String(32))
+    status_note: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 # --------------------------------------------------------------------------- sync
 
 

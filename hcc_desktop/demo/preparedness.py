@@ -1,6 +1,7 @@
 """The demo coalition's preparedness year (resources/demo/preparedness.json): its
 hazard vulnerability analysis, its plans register, two hospitals' essential
-functions and the year's exercises, turned into service calls.
+functions, the year's exercises and the tabletop's after-action report with its
+improvement plan, turned into service calls.
 
 Like the rest of the demo, everything is a function of the as_of date: ids are natural
 keys, years and dates are relative to as_of ('Y', 'D-150'), and who did what comes
@@ -14,7 +15,15 @@ from typing import Any
 
 from hcc_desktop.core.enums import HVA_SCORES
 from hcc_desktop.core.ids import natural_id
-from hcc_desktop.core.services import continuity, exercises, hva, organizations, plans
+from hcc_desktop.core.services import (
+    aar,
+    continuity,
+    exercises,
+    hva,
+    improvement,
+    organizations,
+    plans,
+)
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.demo.story import Demo
@@ -125,3 +134,44 @@ def seed_exercises(store: Store, actor: Actor, demo: Demo, incident_id: str) -> 
         if e.get("incident"):
             exercises.start_exercise(store, actor=by, exercise_id=eid, incident_id=incident_id)
     return len(demo.preparedness["exercises"])
+
+
+def seed_aar(store: Store, demo: Demo) -> tuple[int, int]:
+    """The tabletop's after-action report: rated and written by the coordinator, made
+    final at the after-action meeting, then its improvement plan, whose actions moved on
+    (or not) as the story says. Returns (findings, corrective actions)."""
+    spec: dict[str, Any] = demo.preparedness["aar"]
+    by = demo.person(spec["final"]["by"]).actor
+    rater = demo.person(spec["rated"]["by"]).actor
+    aid = aar.create_aar(
+        store, actor=by, exercise_id=exercise_id(spec["exercise"]), title=spec["title"],
+        summary=spec["summary"],
+    )  # fmt: skip
+    for r in spec["ratings"]:
+        aar.rate(store, actor=rater, aar_id=aid, capability=r["capability"], rating=r["rating"],
+                 objective=r.get("objective"), at=demo.clock.at(spec["rated"]["at"]))  # fmt: skip
+    for f in spec["findings"]:
+        aar.add_finding(
+            store, actor=rater, aar_id=aid, kind=f["kind"], text=f["text"],
+            capability=f["capability"], objective=f.get("objective"),
+            reference=f.get("reference"), analysis=f.get("analysis"),
+            record_id=natural_id("aar-finding", f["key"]),
+        )  # fmt: skip
+    aar.set_status(store, actor=by, aar_id=aid, status="final",
+                   at=demo.clock.at(spec["final"]["at"]))  # fmt: skip
+    for a in spec["actions"]:
+        rid = natural_id("corrective-action", a["key"])
+        improvement.add_action(
+            store, actor=by, record_id=rid, finding_id=natural_id("aar-finding", a["finding"]),
+            action=a["action"], capability=a["capability"], element=a.get("element"),
+            owner_org_id=demo.org(a["owner"]), poc=a.get("poc"),
+            starts_on=demo.day(a["starts"]), due_on=demo.day(a["due"]),
+            at=demo.clock.at(spec["final"]["at"]),
+        )  # fmt: skip
+        if a["status"] != "open":
+            step = a["closed"]
+            improvement.set_status(
+                store, actor=demo.person(step["by"]).actor, action_id=rid, status=a["status"],
+                note=step.get("note"), at=demo.clock.at(step["at"]),
+            )  # fmt: skip
+    return len(spec["findings"]), len(spec["actions"])

@@ -33,6 +33,7 @@ from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import add_hours, to_iso
 from hcc_desktop.demo.eei_plan import EEIPlan, plan_eei
 from hcc_desktop.demo.preparedness import (
+    seed_aar,
     seed_exercises,
     seed_functions,
     seed_hva,
@@ -61,6 +62,8 @@ class DemoSummary:
     plans: int = 0
     essential_functions: int = 0
     exercises: int = 0
+    aar_findings: int = 0
+    corrective_actions: int = 0
 
 
 def seed_demo(
@@ -96,6 +99,7 @@ def seed_demo(
         plan_count = seed_plans(store, who, demo)
         functions = seed_functions(store, who, demo)
         exercise_count = seed_exercises(store, who, demo, incident_id)
+        findings, actions = seed_aar(store, demo)
     return DemoSummary(
         incident_id=incident_id,
         regions=regions,
@@ -110,6 +114,8 @@ def seed_demo(
         plans=plan_count,
         essential_functions=functions,
         exercises=exercise_count,
+        aar_findings=findings,
+        corrective_actions=actions,
     )
 
 

@@ -257,6 +257,18 @@ class Demo:
                 self.day(e[name])
             for key in e.get("participants", ()):
                 self.key(key)
+        review = self.preparedness["aar"]
+        for step in (
+            review["rated"],
+            review["final"],
+            *(a["closed"] for a in review["actions"] if a["status"] != "open"),
+        ):
+            self.person(step["by"])
+            self.clock.at(step["at"])
+        for a in review["actions"]:
+            self.key(a["owner"])
+            self.day(a["starts"])
+            self.day(a["due"])
         final = self.preparedness["hva"].get("final")
         if final:
             self.person(final["by"])

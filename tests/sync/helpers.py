@@ -269,6 +269,9 @@ COMPARE: dict[tuple[str, str], tuple[str, ...]] = {
     ("eei_report", "validation"): ("validation_state", "validated_version"),
     ("log_entry", "significant"): ("significant",),
     ("hva_assessment", "status"): ("status",),
+    ("aar", "status"): ("status",),
+    ("aar_rating", "rating"): ("rating",),
+    ("corrective_action", "status"): ("status",),
 }
 
 
@@ -351,6 +354,10 @@ def assert_matches_reference(
                 "essential_function": "essential_functions",
                 "exercise": "exercises",
                 "exercise_objective": "exercise_objectives",
+                "aar": "aars",
+                "aar_rating": "aar_ratings",
+                "aar_finding": "aar_findings",
+                "corrective_action": "corrective_actions",
             }.get(entity)
             if table is None:
                 continue
