@@ -67,3 +67,13 @@ def test_evidence_of_the_demo_incident(demo: Store, incident_id: str) -> None:
     assert ev.exercise and len(ev.significant_events) >= 3
     assert ev.eei_periods and any(p["late"] or p["missing"] for p in ev.eei_periods)
     assert {r["why"] for r in ev.requests} == {"denied", "overdue"}
+
+
+def test_the_capability_dashboard_of_the_demo_year(demo: Store) -> None:
+    from hcc_desktop.core.services import dashboard
+
+    rows = {r.capability: r for r in dashboard.dashboard(demo, today=AS_OF)}
+    assert {len(rows[c].exercises) for c in ("2", "3", "4")} == {2}
+    assert rows["2"].members_trained >= 10
+    assert (rows["3"].actions_open, rows["3"].actions_overdue) == (2, 1)
+    assert sum(r.plans_overdue for r in rows.values()) >= 1

@@ -10,6 +10,7 @@ from types import ModuleType
 from hcc_desktop import __version__
 from hcc_desktop.cli import (
     aar,
+    capabilities,
     eei,
     exercises,
     hva,
@@ -39,6 +40,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     exercises,
     aar,
     ip,
+    capabilities,
     sync,
     interop,
     reports,
