@@ -25,7 +25,21 @@ from hcc_desktop.gui.models.eei_style import BACKGROUND, TIMELINESS, Level
 Index = QModelIndex | QPersistentModelIndex
 Commit = Callable[[str, str, str], bool]
 
-FIXED = ("Reported", "Status")
+FIXED = ("Reported", "Status", "Checked")
+CHECKED = FIXED.index("Checked")
+#: The Checked column's colours; the text always says the same (never colour alone).
+CHECK_COLOURS = {
+    "validated": QColor("#c8e6c9"),
+    "partly": QColor("#e8f5e9"),
+    "questioned": QColor("#ffe0b2"),
+    "rejected": QColor("#f6b8b3"),
+}
+CHECKED_TIP = (
+    "How far the coalition has checked this facility's values for the period: "
+    "Validated, Validated n of m, or the values questioned or rejected.\n"
+    "Each cell's corner says the same for one value: green validated, amber "
+    "questioned, red rejected, purple changed since it was checked."
+)
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 CATEGORY_ROLE = Qt.ItemDataRole.UserRole + 2
 ELEMENT_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -190,6 +204,8 @@ class EEIGridModel(QAbstractTableModel):
     def _fixed(self, i: int, col: int, role: int) -> Any:
         g = self.grid
         assert g is not None
+        if col == CHECKED:
+            return self._checked(i, role)
         state = g.row_state[i]
         if col == 0:
             text, colour = TIMELINESS[state]
@@ -206,7 +222,7 @@ class EEIGridModel(QAbstractTableModel):
         st = g.statuses.get(g.facilities[i].id)
         if role == Qt.ItemDataRole.DisplayRole:
             if st is None:
-                return "Not reported"
+                return status.STATUSES["not_reported"]
             if st.status == "diversion" and st.diversion_until:
                 return f"Diversion → {fmt.local_time(str(st.diversion_until))}"
             return st.label
@@ -215,6 +231,21 @@ class EEIGridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and st is not None:
             why = ", ".join(st.reasons) or "no problems reported"
             return f"{st.label}: {why}\nLast status report: {fmt.local(st.reported_at)}"
+        return None
+
+    def _checked(self, i: int, role: int) -> Any:
+        """The row's validation in words and colour: readable at a glance, unlike the
+        cells' corner marks alone."""
+        g = self.grid
+        assert g is not None
+        states = [c.state for c in g.cells[i] if c is not None]
+        text, key = check_summary(states)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return CHECK_COLOURS.get(key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return CHECKED_TIP
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -242,6 +273,8 @@ class EEIGridModel(QAbstractTableModel):
         if section < len(FIXED):
             if role == Qt.ItemDataRole.DisplayRole:
                 return FIXED[section]
+            if role == Qt.ItemDataRole.ToolTipRole and section == CHECKED:
+                return CHECKED_TIP
             return "Reporting" if role == CATEGORY_ROLE else None
         el = g.elements[section - len(FIXED)]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -251,6 +284,23 @@ class EEIGridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{el.code}\n{el.description}\nExpected: {el.describe_expected()}"
         return None
+
+
+def check_summary(states: list[str]) -> tuple[str, str]:
+    """(text, colour key) for one facility's validation states: a rejected or
+    questioned value first (it needs a call back), then how many are validated."""
+    if not states:
+        return "—", ""
+    for bad in ("rejected", "questioned"):
+        n = states.count(bad)
+        if n:
+            return f"{n} {bad}", bad
+    done = states.count("validated")
+    if done == len(states):
+        return "Validated", "validated"
+    if done:
+        return f"Validated {done} of {len(states)}", "partly"
+    return "Not checked", ""
 
 
 def column_title(el: Element) -> str:

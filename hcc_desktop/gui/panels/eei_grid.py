@@ -5,23 +5,24 @@ A reload (new incident or period, new members) is built off the GUI thread; an e
 or a validation patches only the cells it touched, read off the GUI thread too, as is
 the cell history beside the grid. Refused values never reach the
 store: the catalog coerces first, then the service checks again (with its cross-field
-rules), and a refusal is shown in place and in a message box.
+rules), and a refusal is shown beside the cell (gui.panels.eei_note), naming the
+field as its column does, with no modal box to take the next clicks.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
-    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from hcc_desktop.core.catalog import load_catalog
 from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import status
 from hcc_desktop.core.versions import Changes
@@ -31,13 +32,15 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models.eei_data import cell_history, load_cells, load_grid
 from hcc_desktop.gui.models.eei_model import FIXED, EEIGridModel
-from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe, drop, refusal_text
+from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe, drop
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.eei_edit import commit_value, validate_selection
 from hcc_desktop.gui.panels.eei_history import CellHistory
+from hcc_desktop.gui.panels.eei_note import CellNote
 from hcc_desktop.gui.panels.eei_selection import copy_text
 from hcc_desktop.gui.panels.eei_toolbar import EEIToolbar
 from hcc_desktop.gui.panels.eei_view import EEIGridView
+from hcc_desktop.gui.wording import eei_refusal
 
 #: Past this many touched reports (a big import), reload instead of patching cells.
 PATCH_LIMIT = 2000
@@ -85,6 +88,10 @@ class EEIGridPanel(Panel):
 
         self.view = EEIGridView(self.model)
         self.header = self.view.header
+        self.note = CellNote(self.view.viewport())
+        self._noted = QPersistentModelIndex()
+        for bar in (self.view.horizontalScrollBar(), self.view.verticalScrollBar()):
+            bar.valueChanged.connect(lambda _v: self._place_note())
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.history = CellHistory()
         self.history.hide()
@@ -312,22 +319,48 @@ class EEIGridPanel(Panel):
 
     # ------------------------------------------------------------ editing
     def _commit(self, org_id: str, code: str, text: str) -> bool:
+        """Save a typed value; the outcome is said beside the cell (and a save in the
+        status bar too), never in a modal box that would take the next clicks."""
         grid = self.model.grid
         if grid is None:
             return False
         error = commit_value(self.ctx, grid, org_id, code, text)
+        self._noted = self._cell_index(org_id, code)
         if error is not None:
             self.refuse(error)
             return False
         self.message.hide()
+        el = load_catalog().element(code)
+        row = grid.row_of(org_id)
+        name = grid.facilities[row].name if row >= 0 else ""
+        shown = f"{text} {el.unit}" if text and el.unit and el.unit not in el.label else text
+        said = f"Saved — {el.label}: {shown}"
+        self._place_note(said, "ok")
+        self.ctx.message.emit(f"{said} for {name}" if name else said)
         return True
 
     def refuse(self, exc: ValidationError) -> None:
-        """Say why a value was refused: in place at once, and in a message box once the
-        editor has closed (a modal box inside the editor's commit would re-enter it)."""
-        text = refusal_text(exc)
-        self.show_message(text.replace("\n\n", " "))
-        QTimer.singleShot(0, lambda: QMessageBox.warning(self, "EEI value refused", text))
+        """Say why a value was refused, once, beside the cell, naming the field as the
+        column does; the editor closes and the next click goes where it is aimed."""
+        self._place_note(f"{eei_refusal(exc)} Nothing was changed.", "error")
+
+    def _cell_index(self, org_id: str, code: str) -> QPersistentModelIndex:
+        grid = self.model.grid
+        codes = [e.code for e in grid.elements] if grid else []
+        if grid is None or code not in codes:
+            return QPersistentModelIndex()
+        column = len(FIXED) + codes.index(code)
+        return QPersistentModelIndex(self.model.index(grid.row_of(org_id), column))
+
+    def _place_note(self, text: str = "", kind: str = "") -> None:
+        """Show (or, after a scroll, move) the note under the cell just edited."""
+        kind, text = kind or self.note.kind, text or self.note.text()
+        index = QModelIndex(self._noted) if self._noted.isValid() else QModelIndex()
+        rect = self.view.visualRect(index) if index.isValid() else QRect()
+        if not kind or not rect.isValid() or not self.view.viewport().rect().intersects(rect):
+            self.note.clear()
+            return
+        self.note.show_at(rect, text, kind)
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

@@ -17,7 +17,7 @@ from hcc_desktop.gui.panels.eei_header import GroupedHeader
 #: Column width by value type (resizeColumnsToContents would measure 1,000 rows).
 WIDTHS = {"choice": 104, "yesno": 52, "text": 150, "datetime": 122}
 DEFAULT_WIDTH = 84
-FIXED_WIDTHS = (150, 150)
+FIXED_WIDTHS = (150, 150, 130)
 
 
 class EEIGridView(QTableView):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import log
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import Changes
@@ -92,6 +93,8 @@ class IncidentLogPanel(Panel):
         self.view.doubleClicked.connect(self._double_clicked)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
+        self._flash_id = ""
+        self.view.selectionModel().currentRowChanged.connect(self._current_moved)
 
         log_page = QWidget()
         page = QVBoxLayout(log_page)
@@ -212,25 +215,45 @@ class IncidentLogPanel(Panel):
 
     # ------------------------------------------------------------ entries
     def add_entry(self, text: str, category: str, priority: str, member: str) -> None:
+        """Log the line; then select, scroll to and flash the new row, and say what was
+        saved beside the line and in the status bar (a refusal: in red beside it)."""
         if not self.ctx.incident_id:
-            self.ctx.message.emit("Open or create an incident first (Ctrl+Shift+N)")
+            self.entry.refuse("Nothing logged: open or create an incident first (Ctrl+Shift+N).")
             return
-        entry_id = CollectionOp(
-            self,
-            lambda _p: log.add_entry(
-                self.ctx.store,
-                actor=self.ctx.actor,
-                incident_id=self.ctx.incident_id or "",
-                text=text,
-                category=category,
-                priority=priority,
-                organization_id=member or None,
-            ),
-            title="Log entry not saved",
-        ).run_now()
+        entry_id = (
+            CollectionOp(
+                self,
+                lambda _p: log.add_entry(
+                    self.ctx.store,
+                    actor=self.ctx.actor,
+                    incident_id=self.ctx.incident_id or "",
+                    text=text,
+                    category=category,
+                    priority=priority,
+                    organization_id=member or None,
+                ),
+                title="Log entry not saved",
+            )
+            .failure(
+                lambda exc: self.entry.refuse(f"Nothing logged: {exc.message}."),
+                only=ValidationError,
+            )
+            .run_now()
+        )
         if entry_id:
-            self.entry.accepted()
-            self.ctx.message.emit(f"Logged {fmt.short_id(entry_id)}")
+            at = fmt.local_time(from_ms(self.ctx.store.wall()))
+            self.entry.accepted(f"Logged at {at}.")
+            short = text if len(text) <= 60 else text[:57] + "…"
+            self.ctx.message.emit(f"Logged at {at}: {short}")
+            self._flash_id = entry_id
+            self.select_entry(entry_id)
+
+    def _current_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """Flash the entry just logged once its row is selected (now, or when the
+        change-set's read brings it in)."""
+        if self._flash_id and self.model.row_id(current.row()) == self._flash_id:
+            self._flash_id = ""
+            self.view.flash_selection()
 
     def focus_entry(self) -> None:
         self.entry.line.setFocus(Qt.FocusReason.ShortcutFocusReason)

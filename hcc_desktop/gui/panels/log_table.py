@@ -1,10 +1,13 @@
 """The incident log's table view: time-ordered only (the model sorts in SQL by time and
 nothing else, so other headers keep the indicator on Time), rows selected whole, and
-selection by entry id, fetching further pages when the entry is not loaded yet."""
+selection by entry id, fetching further pages when the entry is not loaded yet; a row
+just saved flashes (the selection lights up amber for a moment) so the operator sees
+where the entry went without reading the times."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from hcc_desktop.gui.models import log_rows as lr
@@ -19,6 +22,8 @@ WIDTHS = {
     lr.OPERATOR: 170,
     lr.STATION: 110,
 }
+FLASH = QColor("#ffd54f")
+FLASH_MS = 1600
 
 
 class LogTable(QTableView):
@@ -42,6 +47,28 @@ class LogTable(QTableView):
         header.setSortIndicatorShown(True)
         header.sectionClicked.connect(self._header_clicked)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        #: True while the selected row is lit up (tests and screenshots look at it).
+        self.flashing = False
+        self._plain = QPalette(self.palette())
+        self._flash_timer = QTimer(self, singleShot=True, interval=FLASH_MS)
+        self._flash_timer.timeout.connect(self._end_flash)
+
+    def flash_selection(self) -> None:
+        """Light the selected rows up in amber for FLASH_MS, in an active window or not
+        (the operator may already be typing the next entry)."""
+        if not self.flashing:
+            self._plain = QPalette(self.palette())
+        lit = QPalette(self._plain)
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            lit.setColor(group, QPalette.ColorRole.Highlight, FLASH)
+            lit.setColor(group, QPalette.ColorRole.HighlightedText, QColor("#000000"))
+        self.setPalette(lit)
+        self.flashing = True
+        self._flash_timer.start()
+
+    def _end_flash(self) -> None:
+        self.setPalette(self._plain)
+        self.flashing = False
 
     def _header_clicked(self, section: int) -> None:
         header = self.horizontalHeader()

@@ -21,6 +21,7 @@ from hcc_desktop.core import backups
 from hcc_desktop.core.errors import HccError
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.operations import CollectionOp, Job, Progress, describe
+from hcc_desktop.gui.wording import package_refusal
 from hcc_desktop.sync import exporter, importer, trust
 
 FILTER = "hcc-desktop packages (*.hccsync)"
@@ -85,12 +86,12 @@ def export_package(parent: QWidget, ctx: AppContext, *, path: Path | None = None
         )
 
     def done(result: exporter.ExportResult) -> None:
-        kind = "full state" if result.against is None else "changes the other station lacks"
-        ctx.message.emit(f"Exported {result.versions} versions to {result.path}")
+        kind = "everything" if result.against is None else "what the other station lacks"
+        ctx.message.emit(f"Exported {result.versions} changes to {result.path}")
         QMessageBox.information(
             parent,
             "Package exported",
-            f"{result.versions} versions ({kind}) written to\n{result.path}\n\n"
+            f"{result.versions} changes ({kind}) written to\n{result.path}\n\n"
             "Carry it to the other station and import it there.",
         )
 
@@ -126,7 +127,7 @@ def import_packages(
                 report = importer.import_package(store, path, progress=_adapt(progress))
                 outcome.append((path, report.summary(), True))
             except HccError as exc:
-                outcome.append((path, str(exc), False))
+                outcome.append((path, package_refusal(exc), False))
         return outcome
 
     def done(outcome: list[tuple[Path, str, bool]]) -> None:

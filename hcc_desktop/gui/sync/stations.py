@@ -35,7 +35,7 @@ class StationsDialog(QDialog):
         self.resize(720, 460)
         me = trust.this_station(ctx.store)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"This station: <b>{me.name}</b> (site {me.site_id})"))
+        layout.addWidget(QLabel(f"This station: <b>{me.name}</b>"))
         self.fingerprint = QLabel(me.fingerprint)
         self.fingerprint.setObjectName("ownFingerprint")
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
