@@ -15,15 +15,8 @@ from hcc_desktop.interop.cap_export import Advisory, export_cap
 from hcc_desktop.interop.cap_import import import_cap
 from hcc_desktop.interop.eei_import import commit_eei, preview_eei
 from hcc_desktop.interop.have_export import export_have
-from hcc_desktop.interop.have_import import (
-    HOW_MAPPED,
-    HOW_NEW,
-    NEW,
-    HavePreview,
-    commit_have,
-    find_hospital,
-    preview_have,
-)
+from hcc_desktop.interop.have_import import commit_have, preview_have
+from hcc_desktop.interop.have_match import HOW_MAPPED, HOW_NEW, NEW, HavePreview, find_hospital
 from hcc_desktop.interop.members_import import commit_members, preview_members, read_mapping_file
 from hcc_desktop.interop.table_export import KINDS, export_table
 

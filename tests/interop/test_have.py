@@ -14,7 +14,8 @@ from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import eei, incidents, organizations
 from hcc_desktop.core.store import Store
 from hcc_desktop.interop.have_export import export_have
-from hcc_desktop.interop.have_import import import_have, parse_have
+from hcc_desktop.interop.have_import import import_have
+from hcc_desktop.interop.have_parse import parse_have
 from hcc_desktop.interop.xmlsafe import XmlRefused
 from tests.conftest import FakeWall
 

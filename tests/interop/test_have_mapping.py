@@ -22,7 +22,8 @@ from hcc_desktop.core.services import eei, organizations
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.interop.have_export import export_have
-from hcc_desktop.interop.have_import import (
+from hcc_desktop.interop.have_import import commit_have, import_have, preview_have
+from hcc_desktop.interop.have_match import (
     ALIASES_SETTING,
     HOW_EXTERNAL,
     HOW_MAPPED,
@@ -30,9 +31,6 @@ from hcc_desktop.interop.have_import import (
     HOW_REMEMBERED,
     NEW,
     SKIP,
-    commit_have,
-    import_have,
-    preview_have,
 )
 from tests.conftest import FakeWall
 from tests.interop.test_have import VALUES, _world

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from hcc_desktop.interop.have_import import NEW, SKIP, HavePreview, Member, suggestions
+from hcc_desktop.interop.have_match import NEW, SKIP, HavePreview, Member, suggestions
 
 SKIP_TEXT = "Skip — values not recorded"
 NEW_TEXT = "Add as new facility"

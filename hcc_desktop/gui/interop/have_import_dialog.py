@@ -34,17 +34,15 @@ from hcc_desktop.gui.interop.common import (
 )
 from hcc_desktop.gui.interop.have_choice import MemberCombo
 from hcc_desktop.gui.operations import CollectionOp, Job
-from hcc_desktop.interop.have_import import (
+from hcc_desktop.interop.have_import import HaveImportResult, commit_have, preview_have
+from hcc_desktop.interop.have_match import (
     HOW_MAPPED,
     HOW_NEW,
     NEW,
     SKIP,
-    HaveImportResult,
     HavePreview,
     Match,
-    commit_have,
     plan_matches,
-    preview_have,
 )
 
 IMPORT_TITLE = "Import EDXL-HAVE"
