@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     if _names_a_command(raw):
         from hcc_desktop.cli.run import run_command
 
-        return run_command(raw)
+        return run_command(raw, wall=WALL, gui=run_gui)
     try:
         args = global_parser().parse_args(raw)
     except SystemExit as exc:  # a usage error in the global options (2)

@@ -12,13 +12,14 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 
 from sqlalchemy.exc import SQLAlchemyError
 
-import hcc_desktop.cli as cli_package
 from hcc_desktop.cli import context as c
 from hcc_desktop.cli.parser import build_parser
 from hcc_desktop.cli.registry import OPERATOR_ENV, POSITION_ENV, PROG, refuse, store_path
+from hcc_desktop.core.clock import WallClock
 from hcc_desktop.core.errors import HccError
 from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor, require_text
@@ -37,15 +38,21 @@ def _login_name() -> str:
         return "operator"
 
 
-def run_command(raw: list[str]) -> int:
-    """Parse `raw` with every command and run the one it names (the GUI when none)."""
+def run_command(
+    raw: list[str],
+    *,
+    wall: WallClock | None,
+    gui: Callable[[argparse.Namespace, list[str]], int],
+) -> int:
+    """Parse `raw` with every command and run the one it names, on stores opened with
+    `wall` (None: the system clock); `gui` starts the GUI when no command is named."""
     parser = build_parser()
     try:
         args = parser.parse_args(raw)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     if args.command is None:
-        return cli_package.run_gui(args, raw)
+        return gui(args, raw)
     if args.screenshot is not None or args.size is not None:
         parser.print_usage(sys.stderr)
         print(f"{PROG}: error: --screenshot and --size are for the GUI only", file=sys.stderr)
@@ -58,10 +65,7 @@ def run_command(raw: list[str]) -> int:
         ctx = c.Context(
             actor,
             lambda: open_store(
-                path,
-                wall=cli_package.WALL,
-                station_name=station,
-                create=getattr(args, "create", False),
+                path, wall=wall, station_name=station, create=getattr(args, "create", False)
             ),
         )
         handler: c.Handler = args.func
