@@ -19,7 +19,8 @@ from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.services.organizations import list_organizations
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import normalise
-from hcc_desktop.interop.tabular import Progress, TableRefused, open_table
+from hcc_desktop.interop.table_read import TableRefused, open_table
+from hcc_desktop.interop.tabular import Progress
 
 FACILITY_COLUMNS = (
     "facility",

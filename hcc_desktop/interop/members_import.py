@@ -17,7 +17,8 @@ from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import organizations
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
-from hcc_desktop.interop.tabular import Progress, TableRefused, open_table
+from hcc_desktop.interop.table_read import TableRefused, open_table
+from hcc_desktop.interop.tabular import Progress
 
 #: Our field → header spellings seen in members' own lists (compared without case,
 #: spaces or punctuation).

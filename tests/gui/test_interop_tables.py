@@ -21,7 +21,7 @@ from hcc_desktop.gui.interop import table_export_dialog, table_import_dialog
 from hcc_desktop.gui.interop.table_export_dialog import TableExportDialog
 from hcc_desktop.gui.interop.table_import_dialog import TableImportDialog
 from hcc_desktop.interop import table_export
-from hcc_desktop.interop.tabular import read_table
+from hcc_desktop.interop.table_read import read_table
 from tests.gui.builders import Scenario
 
 pytestmark = pytest.mark.gui

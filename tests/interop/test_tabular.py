@@ -14,7 +14,8 @@ from hcc_desktop.core.services import eei, incidents, organizations
 from hcc_desktop.interop.eei_import import commit_eei, preview_eei
 from hcc_desktop.interop.members_import import commit_members, preview_members
 from hcc_desktop.interop.table_export import export_table
-from hcc_desktop.interop.tabular import TableRefused, read_table, write_table
+from hcc_desktop.interop.table_read import TableRefused, read_table
+from hcc_desktop.interop.tabular import write_table
 
 MEMBERS_CSV = """Facility Name,Type,Membership,City,ZIP,Phone,Beds
 Hartford Hospital,Hospital,Core,Hartford,6102,860-545-5000,867

@@ -18,7 +18,7 @@ from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.interop.eei_import import commit_eei, preview_eei
 from hcc_desktop.interop.members_import import commit_members, preview_members
-from hcc_desktop.interop.tabular import TableRefused
+from hcc_desktop.interop.table_read import TableRefused
 from tests.conftest import FakeWall
 from tests.store_faults import assert_all_or_nothing
 

@@ -21,7 +21,8 @@ from hcc_desktop.interop.table_export import (
     export_members,
     export_requests,
 )
-from hcc_desktop.interop.tabular import read_table, safe_cell, write_table
+from hcc_desktop.interop.table_read import read_table
+from hcc_desktop.interop.tabular import safe_cell, write_table
 
 HYPERLINK = '=HYPERLINK("http://127.0.0.1/x","click")'
 DDE = "+cmd|' /C calc'!A0"

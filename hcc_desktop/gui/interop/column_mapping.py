@@ -26,7 +26,7 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.interop.common import fill_periods, incident_combo, read_only_table
 from hcc_desktop.interop.eei_import import COLUMN_ROLES, guess_columns
 from hcc_desktop.interop.members_import import SYNONYMS, auto_mapping
-from hcc_desktop.interop.tabular import Table
+from hcc_desktop.interop.table_read import Table
 
 MEMBERS = "members"
 EEI = "eei"

@@ -18,7 +18,7 @@ from hcc_desktop.gui.interop.column_mapping import MEMBER_LABELS
 from hcc_desktop.gui.interop.preview_model import PreviewModel, PreviewRows
 from hcc_desktop.interop.eei_import import EEIPreview
 from hcc_desktop.interop.members_import import SYNONYMS, MemberPreview
-from hcc_desktop.interop.tabular import Table
+from hcc_desktop.interop.table_read import Table
 
 WIDEST = 320
 #: Rows the view reads to size its columns: enough for a fair width, and a preview of

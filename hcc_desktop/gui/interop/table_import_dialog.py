@@ -40,7 +40,7 @@ from hcc_desktop.gui.interop.row_preview import RowPreview, eei_rows, member_row
 from hcc_desktop.gui.operations import CollectionOp, Job, Progress, QueryOp
 from hcc_desktop.interop.eei_import import EEIPreview, commit_eei, preview_eei
 from hcc_desktop.interop.members_import import MemberPreview, commit_members, preview_members
-from hcc_desktop.interop.tabular import Table, read_table
+from hcc_desktop.interop.table_read import Table, read_table
 
 TITLES = {MEMBERS: "Import members", EEI: "Import EEI reports"}
 REPORT_LINES = 25
