@@ -4,8 +4,9 @@ The first start of the program, the CLI's `seed-demo` and the GUI tests all need
 store that looks like a coalition in the middle of an incident. The facts (regions,
 members, hospitals) come from resources/demo/coalition.json, the story (log entries,
 requests, which hospitals are hit, who reports late) from resources/demo/scenario.json;
-story.py parses them and eei_plan.py makes the EEI reports; this module only turns
-them into service calls. Every write goes through `hcc_desktop.core.services`, so the
+story.py parses them, eei_plan.py makes the EEI reports, coalition.py and
+preparedness.py seed the coalition and its preparedness year; this module runs them all
+in one transaction and seeds the incident's story. Every write goes through `hcc_desktop.core.services`, so the
 demo is recorded, undoable and syncable like any operator's work.
 
 Every time a service lets a caller give (entries, request steps, reviews,
@@ -31,6 +32,7 @@ from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.services.log import NewEntry
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import add_hours, to_iso
+from hcc_desktop.demo.coalition import seed_contacts, seed_organizations, seed_regions
 from hcc_desktop.demo.eei_plan import EEIPlan, plan_eei
 from hcc_desktop.demo.preparedness import (
     seed_aar,
@@ -87,9 +89,9 @@ def seed_demo(
     # a coalition with regions and no members.
     with store.atomic():
         _refuse_if_seeded(store, demo)
-        regions = _seed_regions(store, who, demo)
-        members, facilities = _seed_organizations(store, who, demo)
-        contacts = _seed_contacts(store, who, demo)
+        regions = seed_regions(store, who, demo)
+        members, facilities = seed_organizations(store, who, demo)
+        contacts = seed_contacts(store, who, demo)
         incident_id = _seed_incident(store, who, demo)
         periods = _seed_periods(store, who, demo, incident_id, cut)
         entries = _seed_log(store, who, demo, incident_id, cut)
@@ -146,101 +148,6 @@ def _refuse_if_seeded(store: Store, demo: Demo) -> None:
             f"{store.path} already holds demo coalition members (e.g. {clash}); "
             "seed a new store instead",
         )
-
-
-# --------------------------------------------------------------------- coalition
-
-
-def _seed_regions(store: Store, actor: Actor, demo: Demo) -> int:
-    for r in demo.coalition["regions"]:
-        organizations.add_region(
-            store, actor=actor, key=r["key"], name=r["name"], kind=r["kind"], state=r["state"]
-        )
-    return len(demo.coalition["regions"])
-
-
-_COMMON = ("name", "member_type", "membership", "address", "town", "state", "zip", "county")
-_TERM = ("joined_on", "left_on", "phone_24_7")
-_FROM_FACILITY = ("facility_type", "phone", "beds", "trauma_level", "helipad", "address", "zip")
-
-
-def _member_values(demo: Demo, key: str) -> dict[str, Any]:
-    row = demo.members[key]
-    values: dict[str, Any] = {k: row.get(k) for k in _COMMON}
-    values.update(
-        short_name=row.get("short_name"),
-        region_id=organizations.region_id_for(row["region"]),
-        notes=row.get("notes"),
-        source=row.get("source"),
-        external_key=key,
-        # Given, not looked up: coalition.json has them from the same pinned ZIP table,
-        # and loading that table would cost seconds.
-        lat=row.get("lat"),
-        lon=row.get("lon"),
-        coords_source=row.get("coords_source") or "given",
-    )
-    twin = demo.merged.get(key)
-    if twin is not None:
-        # The same hospital is also a HIFLD row: fill what the member list lacks.
-        for name in _FROM_FACILITY:
-            if values.get(name) is None:
-                values[name] = twin.get(name)
-        values["source"] = f"{row.get('source')}; HIFLD row ID {twin['source_id']}"
-    values.update({k: row[k] for k in _TERM if row.get(k)})
-    values.update(demo.scenario["members"].get(key, {}))
-    values.update(demo.preparedness["membership"].get(key, {}))
-    return values
-
-
-def _facility_values(demo: Demo, row: Mapping[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {k: row.get(k) for k in _COMMON}
-    values.update(
-        region_id=organizations.region_id_for(row["region"]),
-        parent_id=org_id(row["parent"]) if row.get("parent") else None,
-        facility_type=row.get("facility_type"),
-        phone=row.get("phone"),
-        beds=row.get("beds"),
-        trauma_level=row.get("trauma_level"),
-        helipad=row.get("helipad"),
-        source=f"HIFLD Hospitals, row ID {row['source_id']}",
-        external_key=row["key"],
-        lat=row.get("lat"),
-        lon=row.get("lon"),
-    )
-    if row.get("status") and row["status"] != "open":
-        values["notes"] = f"HIFLD status: {row['status']}"
-    return values
-
-
-def _seed_organizations(store: Store, actor: Actor, demo: Demo) -> tuple[int, int]:
-    """Members first, so that facilities can name their health system as parent; all
-    in one transaction."""
-    batch = [(org_id(key), _member_values(demo, key)) for key in sorted(demo.members)]
-    batch += [
-        (org_id(key), _facility_values(demo, demo.facilities[key]))
-        for key in sorted(demo.facilities)
-    ]
-    organizations.add_organizations(store, actor=actor, members=batch)
-    return len(demo.members), len(demo.facilities)
-
-
-def _seed_contacts(store: Store, actor: Actor, demo: Demo) -> int:
-    people = [*demo.scenario["contacts"], *demo.preparedness["contacts"]]
-    for c in people:
-        key = demo.key(c["org"])
-        organizations.add_contact(
-            store,
-            actor=actor,
-            organization_id=org_id(key),
-            name=c["name"],
-            role=c.get("role", ""),
-            phone=c.get("phone", ""),
-            email=c.get("email", ""),
-            is_24_7=bool(c.get("is_24_7")),
-            phone_24_7=c.get("phone_24_7", ""),
-            record_id=natural_id("contact", key, c["name"]),
-        )
-    return len(people)
 
 
 # --------------------------------------------------------------------- incident
