@@ -8,7 +8,7 @@ from typing import Any
 
 from hcc_desktop.core.catalog import load_catalog
 from hcc_desktop.core.services import eei, incidents, log, organizations, requests
-from hcc_desktop.core.services.status import facility_statuses
+from hcc_desktop.core.services.status import STATUSES, facility_statuses
 from hcc_desktop.core.store import Store
 from hcc_desktop.interop.tabular import write_table
 
@@ -50,7 +50,8 @@ def export_eei_grid(
             got = cells.get(org.id, {})
             st = statuses.get(org.id)
             reporting = "on time" if org.id in on_time else "late" if org.id in late else "missing"
-            yield [org.name, org.town, period, st.label if st else "Not reported", reporting,
+            label = st.label if st else STATUSES["not_reported"]
+            yield [org.name, org.town, period, label, reporting,
                    *(_cell(got.get(c)) for c in codes)]  # fmt: skip
 
     return write_table(out, headers, rows())

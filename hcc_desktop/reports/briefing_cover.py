@@ -152,11 +152,18 @@ def glance(s: Sheet) -> Flowable:
         prev = d.previous.number if d.previous else 0
         bed_lines.append(f"{signed(total.change)} vs P{prev}, like for like")
     overdue = sum(1 for r in d.requests if r.overdue)
+    # The overview's tiles in the same words: "Not reported this period" is
+    # eei.timeliness's missing, never the status "No report yet".
+    expected = d.reporting.expected if d.reporting else expected
+    missing = len(d.reporting.missing) if d.reporting else 0
     share = f"{d.reporting.share_on_time:.0%}" if d.reporting and d.reporting.expected else "—"
     # Labels are broken by hand at the points that keep each fact on one line: an
     # automatic wrap splits "(37 / reporting)" across lines at this width.
     figures = [
-        (f"{d.reporting_this_period} of {expected}", "facilities reported<br/>this period"),
+        (
+            f"{d.reporting_this_period} of {expected}",
+            f"facilities reported<br/>this period<br/>{missing} not reported<br/>this period",
+        ),
         (str(counts.get("diversion", 0)), "on EMS diversion"),
         (
             str(counts.get("closed", 0) + counts.get("evacuating", 0)),

@@ -147,9 +147,9 @@ def collect(
         else None,
         last_package=_last_package(store),
         status_counts=counts,
-        reporting_this_period=sum(
-            1 for s in statuses.values() if number is not None and s.period == number
-        ),
+        # One definition with the overview's tile: who sent any EEI in this period
+        # (eei.timeliness), not whose latest status element is from this period.
+        reporting_this_period=reporting.on_time + len(reporting.late) if reporting else 0,
         troubled=troubled,
         limited=limited,
         beds=beds,

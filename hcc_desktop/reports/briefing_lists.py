@@ -151,7 +151,7 @@ def reporting(s: Sheet) -> list[Flowable]:
             f"EEIs for period {d.number} were due <b>{esc(due)}</b>. "
             f"<b>{r.share_on_time:.0%}</b> on time: {r.on_time} of {r.expected} expected "
             f"facilities reported by the due time, {len(r.late)} late, "
-            f"{len(r.missing)} not at all.",
+            f"{len(r.missing)} not reported this period.",
             BODY,
         )
     )
@@ -162,7 +162,7 @@ def reporting(s: Sheet) -> list[Flowable]:
         t = listing(data, widths)
         t.setStyle(grid(rows=len(data)))
         out += captioned([Paragraph("Reported late", H3)], t)
-    heading = Paragraph(f"Facilities that have not reported in period {d.number}", H3)
+    heading = Paragraph(f"Not reported this period (period {d.number})", H3)
     if not r.missing:
         return [*out, heading, Paragraph("Every expected facility has reported.", NOTE)]
     cells = [(f.name, f.town, f"period {last}" if last else "never") for f, last in r.missing]

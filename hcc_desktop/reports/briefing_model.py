@@ -164,6 +164,8 @@ class BriefingData:
     eei_as_of: str | None
     last_package: tuple[str, str] | None
     status_counts: dict[str, int]
+    #: Facilities that sent any EEI in this period (eei.timeliness's on time + late),
+    #: the overview's "Reported this period".
     reporting_this_period: int
     troubled: list[StatusRow]
     limited: list[StatusRow]

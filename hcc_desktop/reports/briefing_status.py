@@ -84,12 +84,16 @@ def status(s: Sheet) -> list[Flowable]:
         colWidths=[s.width / (len(STATUSES) + 1)] * (len(STATUSES) + 1),
     )
     t.setStyle(grid(zebra=False))
+    r = d.reporting
+    reporting_of = r.expected if r else expected
+    not_this_period = len(r.missing) if r else expected - d.reporting_this_period
     out = [
         *captioned(out, t),
         Paragraph(
             "Each facility's status from its latest report up to this period (a status "
-            f"stands until reported again); {d.reporting_this_period} of {expected} "
-            "facilities reported in this period.",
+            "stands until reported again); No report yet: no status report in this "
+            f"incident at all. {d.reporting_this_period} of {reporting_of} facilities "
+            f"reported this period, {not_this_period} not reported this period.",
             NOTE,
         ),
     ]

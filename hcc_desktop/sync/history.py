@@ -31,6 +31,9 @@ class StationSummary:
     trusted: bool
     revoked: bool
     last_received: str | None
+    #: A peer's row: the last package made for that station (File → Export package,
+    #: "only what one station lacks"). This station's row: the last package written,
+    #: for anyone (a full package names no station, so it belongs to no peer's row).
     last_sent: str | None
     packages: int
     clock_warnings: int
@@ -69,7 +72,7 @@ def station_summaries(store: Store) -> list[StationSummary]:
                 st.trusted,
                 st.revoked,
                 last,
-                sent.get(st.site_id) or (sent_any.value if sent_any else None),
+                (sent_any.value if sent_any else None) if st.is_self else sent.get(st.site_id),
                 count,
                 warnings,
             )

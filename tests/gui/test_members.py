@@ -67,7 +67,7 @@ def test_status_column_and_sorting(main_window: Any, scenario: Any) -> None:
     evac = model.row_of(scenario.facilities[2])
     assert model.index(evac, mm.STATUS).data() == "Evacuating"
     never = model.row_of(scenario.facilities[-1])
-    assert model.index(never, mm.STATUS).data() == "Not reported"
+    assert model.index(never, mm.STATUS).data() == "No report yet"
     partner = model.row_of(scenario.others[2])  # a professional association: not expected
     assert model.index(partner, mm.STATUS).data() == ""
     panel.view.sortByColumn(mm.STATUS, Qt.SortOrder.AscendingOrder)

@@ -147,3 +147,28 @@ def test_stations_dialog_shows_fingerprint_and_trusts(qtbot, tmp_path) -> None:
     assert dialog.list.count() == 1 and "Region 2" in dialog.list.item(0).text()
     a.close()
     c.close()
+
+
+def test_last_sent_stands_on_the_station_the_package_was_made_for(qtbot, pair, tmp_path) -> None:
+    """Issue 17 (4): a package made for Region 1 shows under Region 1's "Last sent";
+    a full package names no station, so it shows only on this station's own row."""
+    a, b = pair
+    exporter.export_package(a, tmp_path / "all.hccsync")
+    ctx = AppContext(a, Actor("Ann", "Duty Officer"))
+    panel = SyncPanel(ctx)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(panel.is_loaded, timeout=5_000)
+
+    def sent() -> dict[str, str]:
+        t = panel.stations
+        heads = [t.horizontalHeaderItem(c).text() for c in range(t.columnCount())]
+        col = heads.index("Last sent")
+        return {t.item(r, 0).text(): t.item(r, col).text() for r in range(t.rowCount())}
+
+    assert sent()["Region 1"] == "" and sent()["State EOC"] != ""
+    a.wall.advance(60)
+    exporter.export_package(a, tmp_path / "for-b.hccsync", for_station=b.site_id)
+    panel.reload()
+    qtbot.waitUntil(lambda: sent()["Region 1"] != "", timeout=5_000)
+    assert sent()["Region 1"] == sent()["State EOC"]  # the newest package was for it
+    ctx.detach()

@@ -36,7 +36,7 @@ CAPTIONS = [
     ("Open resource requests (ICS 213RR)", "Request Priority Resource"),
     ("Significant events since", "Time Event Member"),
     ("Reported late", "Facility Town First report"),
-    ("Facilities that have not reported in period", "Facility Town Last report"),
+    ("Not reported this period (period", "Facility Town Last report"),
     ("Protected EEIs — not for public release", "Facility Town Protected EEIs"),
 ]
 

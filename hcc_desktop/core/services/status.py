@@ -14,14 +14,17 @@ from sqlalchemy import select
 from hcc_desktop.core import models as m
 from hcc_desktop.core.store import Store
 
-#: Worst first; the labels the GUI and the briefing show.
+#: Worst first; the labels the GUI and the briefing show. "No report yet" is a facility
+#: that has never reported a status in this incident, not one that missed this period
+#: (that is "Not reported this period", eei.timeliness's `missing`): two different
+#: numbers must not share a name, or the overview and the briefing seem to disagree.
 STATUSES: dict[str, str] = {
     "closed": "Closed",
     "evacuating": "Evacuating",
     "diversion": "On diversion",
     "limited": "Limited",
     "open": "Open",
-    "not_reported": "Not reported",
+    "not_reported": "No report yet",
 }
 
 STATUS_ELEMENTS = (

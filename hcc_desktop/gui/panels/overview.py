@@ -77,8 +77,10 @@ class OverviewPanel(Panel):
         head.setColumnStretch(0, 3)
         head.setColumnStretch(1, 2)
         self.tiles = {
-            "reporting": Tile("Reporting"),
-            "missing": Tile("Not reporting"),
+            # The briefing's words for the same numbers (eei.timeliness of this
+            # period); "No report yet" is a status, counted elsewhere.
+            "reporting": Tile("Reported this period"),
+            "missing": Tile("Not reported this period"),
             "diversion": Tile("On diversion"),
             "closed": Tile("Closed / evacuating"),
             "requests": Tile("Open requests"),
@@ -186,7 +188,7 @@ class OverviewPanel(Panel):
         share = f"{d.on_time / d.expected:.0%} on time" if d.expected else "none expected"
         self.tiles["reporting"].set(f"{reporting}/{d.expected}", share, "ok" if not d.late else "")
         self.tiles["missing"].set(
-            str(d.missing), "expected, no report", "bad" if d.missing else "ok"
+            str(d.missing), f"of {d.expected} expected", "bad" if d.missing else "ok"
         )
         div = d.by_status.get("diversion", 0)
         self.tiles["diversion"].set(str(div), "EMS traffic closed", "warn" if div else "ok")

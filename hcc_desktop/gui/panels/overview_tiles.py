@@ -14,6 +14,7 @@ class Tile(QFrame):
         super().__init__(parent)
         self.caption = QLabel(caption)
         self.caption.setStyleSheet("color: #37474f; font-weight: bold")
+        self.caption.setWordWrap(True)  # "Not reported this period" on a narrow window
         self.value = QLabel("–")
         self.value.setObjectName("tileValue")
         self.detail = QLabel("")

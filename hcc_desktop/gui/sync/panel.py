@@ -272,7 +272,7 @@ class SyncPanel(Panel):
                     s.name,
                     trust_text,
                     local(s.last_received) if not s.is_self else "",
-                    local(s.last_sent) if s.is_self else "",
+                    local(s.last_sent),
                     str(s.packages) if not s.is_self else "",
                     str(s.clock_warnings) if s.clock_warnings else "",
                     s.fingerprint,
@@ -291,6 +291,12 @@ class SyncPanel(Panel):
             ],
             rows,
         )
+        sent = self.stations.horizontalHeaderItem(3)
+        if sent is not None:
+            sent.setToolTip(
+                "Another station's row: the last package made for it (only what it lacks). "
+                "This station's row: the last package written, for any station."
+            )
         for r, s in enumerate(summaries):
             if s.clock_warnings:
                 for c in range(self.stations.columnCount()):
