@@ -31,6 +31,11 @@ LINE_COLUMNS = (
     _V.id, _V.entity, _V.record_id, _V.unit, _V.value, _V.hlc,
     _V.site_id, _V.parent_id, _V.operator, _V.resolves,
 )  # fmt: skip
+#: Deflate level of the package: 1 is half the CPU time of zlib's default (6) on the
+#: NDJSON of a full export, for a package about a fifth larger (9.2 MB instead of
+#: 7.7 MB for 100,000 log entries); a package is carried on a stick or a shared
+#: folder, where a fifth more bytes cost nothing an operator waits for.
+COMPRESSLEVEL = 1
 #: The same columns, in `format.line_of`'s argument order, in arrival order.
 _LINES_SQL = (
     f"SELECT {', '.join(c.name for c in LINE_COLUMNS)} FROM {_V.__tablename__} ORDER BY seq"
@@ -81,24 +86,31 @@ def export_package(
         # package appears only once "sent" is recorded, and the record only if the
         # package could be written (core/files.staged).
         with staged(out) as tmp:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            with zipfile.ZipFile(
+                tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL
+            ) as zf:
                 with zf.open(fmt.CHANGES, "w") as member:
-                    # Plain driver rows in one statement: an export reads every
-                    # version once, and the stored value is written as it is.
-                    rows = s.connection().exec_driver_sql(_LINES_SQL)
-                    while batch := rows.fetchmany(2000):
-                        chunk = []
-                        for row in batch:
-                            if against is None or lacks(against, row[6], row[5]):
-                                chunk.append(line_of(*row))
-                        done += len(batch)
-                        if progress and not progress(done, total):
-                            raise Cancelled()
-                        data = b"".join(chunk)
-                        member.write(data)
-                        digest.update(data)
-                        size += len(data)
-                        lines += len(chunk)
+                    # Driver rows in one statement: an export reads every version once,
+                    # and the stored value is written as it is.
+                    cursor = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+                    try:
+                        cursor.execute(_LINES_SQL)
+                        while batch := cursor.fetchmany(2000):
+                            chunk = [
+                                line_of(*row)
+                                for row in batch
+                                if against is None or lacks(against, row[6], row[5])
+                            ]
+                            done += len(batch)
+                            if progress and not progress(done, total):
+                                raise Cancelled()
+                            data = b"".join(chunk)
+                            member.write(data)
+                            digest.update(data)
+                            size += len(data)
+                            lines += len(chunk)
+                    finally:
+                        cursor.close()
                 package_id = uuid7(store.wall())
                 created_at = from_ms(store.wall())
                 manifest = {
