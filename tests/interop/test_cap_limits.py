@@ -15,7 +15,8 @@ from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import alerts, incidents
 from hcc_desktop.core.store import Store
-from hcc_desktop.interop.cap import MAX_FILE_POINTS, MAX_POLYGON_POINTS, TEXT_CAPS
+from hcc_desktop.interop.cap import MAX_FILE_POINTS, TEXT_CAPS
+from hcc_desktop.interop.cap_geo import MAX_POLYGON_POINTS
 from hcc_desktop.interop.cap_import import import_cap, read_cap, record_cap
 from hcc_desktop.interop.xmlsafe import MAX_XML, XmlRefused
 from tests.store_faults import assert_all_or_nothing
