@@ -1,4 +1,4 @@
-"""CLI commands for the plans register (`plans list|add|update|remove`) and members'
+"""CLI commands for the plans register (`plans list|add|update|remove|print`) and members'
 essential functions (`plans functions list|add|update|remove`). "Overdue" is judged
 against today's date in the operator's zone, on the store's clock."""
 
@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
 from hcc_desktop.cli.context import Context, emit, optional_choice, resolve_org, resolve_ref
 from hcc_desktop.cli.fmt import local_zone, one_line, table, tail, to_json
 from hcc_desktop.cli.registry import Commands
+from hcc_desktop.cli.reports import _pages, _paper, _paper_options
 from hcc_desktop.core import models as m
 from hcc_desktop.core.enums import PLAN_TYPES
 from hcc_desktop.core.services import continuity, organizations, plans
+from hcc_desktop.reports.plans_register import build_plans_register
 
 
 def today(ctx: Context) -> dt.date:
@@ -135,6 +138,15 @@ def cmd_functions_remove(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print(ctx: Context, args: argparse.Namespace) -> int:
+    result = build_plans_register(
+        ctx.store, Path(args.out), paper=_paper(args), prepared_by=ctx.actor,
+        today=today(ctx), zone=local_zone(),
+    )  # fmt: skip
+    emit(f"Wrote {result.path}: plans register, {_pages(result.pages)}")
+    return 0
+
+
 def _plan_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
     p.add_argument("--type", metavar="T", required=adding, help=", ".join(PLAN_TYPES))
     p.add_argument("--owner", metavar="MEMBER", required=adding, help="the member that owns it")
@@ -168,6 +180,9 @@ def register(cmds: Commands) -> None:
     _plan_options(p, adding=False)
     p = group.command("remove", cmd_remove, "remove a plan from the register")
     p.add_argument("plan", metavar="PLAN")
+    p = group.command("print", cmd_print, "the register and essential functions as a PDF")
+    p.add_argument("out", metavar="OUT.pdf")
+    _paper_options(p)
 
     functions = group.group("functions", "members' essential functions (continuity)")
     p = functions.command("list", cmd_functions_list, "essential functions", json=True)
