@@ -28,6 +28,7 @@ class MenuId(StrEnum):
     REQUESTS = "&Requests"
     EEI = "EE&I"
     INTERCHANGE = "I&nterchange"
+    PREPAREDNESS = "&Preparedness"
     VIEW = "&View"
     HELP = "&Help"
 
@@ -77,12 +78,17 @@ class ActionId(StrEnum):
     IMPORT_MEMBERS = "interchange.import_members"
     IMPORT_EEI = "interchange.import_eei"
     EXPORT_TABLE = "interchange.export_table"
+    HVA_NEW_HAZARD = "prep.hva_new_hazard"
+    HVA_EDIT_HAZARD = "prep.hva_edit_hazard"
+    HVA_FINALISE = "prep.hva_finalise"
+    HVA_EXPORT = "prep.hva_export"
     SHOW_MAP = "view.map"
     SHOW_MEMBERS = "view.members"
     SHOW_LOG = "view.log"
     SHOW_REQUESTS = "view.requests"
     SHOW_EEI = "view.eei"
     SHOW_SYNC = "view.sync"
+    SHOW_RISK = "view.risk"
     RESET_LAYOUT = "view.reset_layout"
     FULL_SCREEN = "view.full_screen"
     USER_GUIDE = "help.user_guide"
@@ -147,12 +153,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.IMPORT_MEMBERS, "Import &members (CSV/XLSX)…", "Ctrl+Alt+I"),
     A(ActionId.IMPORT_EEI, "Import &EEI reports (CSV/XLSX)…", "Ctrl+Alt+R"),
     A(ActionId.EXPORT_TABLE, "Export &table (CSV/XLSX)…", "Ctrl+Alt+T", "The panel in front"),
+    A(ActionId.HVA_NEW_HAZARD, "New &hazard…", "Ctrl+Alt+Z", "Add a hazard to the assessment"),
+    A(ActionId.HVA_EDIT_HAZARD, "Edit ha&zard scores…", "Ctrl+Alt+D", "The selected hazard"),
+    A(ActionId.HVA_FINALISE, "&Finalise risk assessment", "Ctrl+Alt+F", "Draft ↔ final"),
+    A(ActionId.HVA_EXPORT, "Export risk assessment (&XLSX)…", "Ctrl+Alt+K", "KP HVA columns"),
     A(ActionId.SHOW_MAP, "Member &map", "Ctrl+1", checkable=True),
     A(ActionId.SHOW_MEMBERS, "Members &directory", "Ctrl+2", checkable=True),
     A(ActionId.SHOW_LOG, "Incident &log", "Ctrl+3", checkable=True),
     A(ActionId.SHOW_REQUESTS, "&Resource tracker", "Ctrl+4", checkable=True),
     A(ActionId.SHOW_EEI, "&EEI grid", "Ctrl+5", checkable=True),
     A(ActionId.SHOW_SYNC, "&Sync", "Ctrl+6", checkable=True),
+    A(ActionId.SHOW_RISK, "Risk &assessment (HVA)", "Ctrl+7", checkable=True),
     A(ActionId.RESET_LAYOUT, "Reset &layout", "Ctrl+Shift+0", "Back to the default layout"),
     A(ActionId.FULL_SCREEN, "&Full screen", "F11", checkable=True),
     A(ActionId.USER_GUIDE, "&User guide", "Ctrl+F1", "The operator's guide"),
@@ -215,6 +226,12 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.IMPORT_EEI,
         Id.EXPORT_TABLE,
     ),
+    MenuId.PREPAREDNESS: (
+        Id.HVA_NEW_HAZARD,
+        Id.HVA_EDIT_HAZARD,
+        Id.HVA_FINALISE,
+        Id.HVA_EXPORT,
+    ),
     MenuId.VIEW: (
         Id.SHOW_MAP,
         Id.SHOW_MEMBERS,
@@ -222,6 +239,8 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.SHOW_REQUESTS,
         Id.SHOW_EEI,
         Id.SHOW_SYNC,
+        SEP,
+        Id.SHOW_RISK,
         SEP,
         Id.RESET_LAYOUT,
         Id.FULL_SCREEN,

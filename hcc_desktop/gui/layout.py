@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-LAYOUT_VERSION = 4
+LAYOUT_VERSION = 5
 KEY_STATE = "window/state"
 KEY_GEOMETRY = "window/geometry"
 KEY_VERSION = "window/layout_version"
@@ -26,6 +26,11 @@ KEY_VERSION = "window/layout_version"
 LEFT = ("memberMapDock",)
 BOTTOM = ("eeiGridDock", "incidentLogDock", "resourceTrackerDock", "syncDock")
 BOTTOM_SIDE = ("membersDock",)
+#: The preparedness docks (risk, plans, exercises, improvement plan, capabilities) are
+#: for the months between incidents: tabbed together behind the working tables and
+#: closed, so the response layout looks as it always did; the View menu brings each
+#: forward into that tab group.
+PREPAREDNESS = ("hvaDock", "plansDock", "exercisesDock", "improvementDock", "capabilitiesDock")
 
 LEFT_SHARE = 0.30  # of the window width
 BOTTOM_SHARE = 0.42  # of the window height
@@ -40,7 +45,7 @@ def apply_default(window: QMainWindow, docks: Mapping[str, QDockWidget]) -> None
         window.removeDockWidget(dock)
     window.setCorner(Qt.Corner.BottomLeftCorner, area.BottomDockWidgetArea)
     window.setCorner(Qt.Corner.BottomRightCorner, area.BottomDockWidgetArea)
-    placed = set(LEFT + BOTTOM + BOTTOM_SIDE)
+    placed = set(LEFT + BOTTOM + BOTTOM_SIDE + PREPAREDNESS)
     left = [docks[n] for n in LEFT if n in docks]
     bottom = [docks[n] for n in BOTTOM if n in docks]
     side = [docks[n] for n in BOTTOM_SIDE if n in docks]
@@ -48,13 +53,19 @@ def apply_default(window: QMainWindow, docks: Mapping[str, QDockWidget]) -> None
         window.addDockWidget(area.BottomDockWidgetArea, dock, Qt.Orientation.Horizontal)
     for dock in bottom[1:]:  # tab only after the split: splitting a tab group re-tabs
         window.tabifyDockWidget(bottom[0], dock)
+    prep = [docks[n] for n in PREPAREDNESS if n in docks]
+    for dock in prep:
+        if bottom:
+            window.tabifyDockWidget(bottom[0], dock)
+        else:
+            window.addDockWidget(area.BottomDockWidgetArea, dock)
     for dock in left:
         window.addDockWidget(area.LeftDockWidgetArea, dock)
     for name, dock in docks.items():
         if name not in placed:
             window.addDockWidget(area.RightDockWidgetArea, dock)
     for dock in docks.values():
-        dock.show()
+        dock.setVisible(dock not in prep)
     if bottom:
         bottom[0].raise_()
     size_default(window, docks)

@@ -144,3 +144,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
     return queue
+
+
+# The demo coalition for the preparedness dock tests (seeded only when a test asks).
+from tests.gui.prep_demo import demo_store, demo_template, demo_window  # noqa: E402, F401
