@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.services import log
@@ -87,6 +88,8 @@ def test_an_eei_save_is_said_beside_the_cell_and_clears_a_refusal(
     qtbot.waitUntil(lambda: panel.note.kind == "error", timeout=3000)
     assert panel.note.text().startswith("Not saved — Burn beds available:")
     assert boxes == []
+    # The refused value's editor is deleted later: wait, or the keys would go to it.
+    qtbot.waitUntil(lambda: panel.view.viewport().findChild(QLineEdit) is None, timeout=3000)
     value = "0" if index.data(Qt.ItemDataRole.EditRole) != "0" else "1"  # a change
     _type_into(qtbot, panel, index, value)
     qtbot.waitUntil(lambda: panel.note.kind == "ok", timeout=3000)

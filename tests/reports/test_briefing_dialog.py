@@ -28,6 +28,7 @@ from hcc_desktop.gui.reports import (
     print_form_hics251,
     print_form_ics213rr,
     print_form_ics214,
+    printing,
 )
 from hcc_desktop.gui.reports.printing import lp_command, print_pdf
 from hcc_desktop.gui.settings import SETTINGS_ENV
@@ -63,8 +64,11 @@ def window(qtbot, ctx: AppContext) -> QMainWindow:  # type: ignore[no-untyped-de
 
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """PDFs opened in the viewer, on a machine with a printer set up (the case without
+    one is in tests/gui/test_defaults.py)."""
     seen: list[Path] = []
     monkeypatch.setattr(output, "open_in_viewer", lambda p: seen.append(Path(p)) or True)
+    monkeypatch.setattr(printing, "printers_available", lambda: True)
     return seen
 
 

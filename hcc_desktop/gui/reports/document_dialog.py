@@ -124,7 +124,7 @@ class DocumentDialog(QDialog):
         """Follow the options with the file name until the operator edits the path."""
         if getattr(self, "_path_edited", False):
             return
-        self.path.setText(str(output.default_folder() / self.suggested_name()))
+        self.path.setText(str(output.default_folder(self.ctx.store.path) / self.suggested_name()))
 
     def _browse(self) -> None:
         chosen = output.ask_path(self, self.title, Path(self.path.text()))

@@ -14,18 +14,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
-from hcc_desktop.gui import operations
+from hcc_desktop.core import paper
+from hcc_desktop.core.paper import PAPERS
+from hcc_desktop.gui import file_dialogs, operations
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.operations import Job, Progress, QueryOp
+from hcc_desktop.gui.reports import printing
 from hcc_desktop.gui.reports.printing import print_pdf
 from hcc_desktop.gui.settings import app_settings
 from hcc_desktop.reports.fonts import register_fonts
 
-FOLDER_KEY = "reports/folder"
 PAPER_KEY = "reports/paper"
 PDF_FILTER = "PDF documents (*.pdf)"
 
@@ -35,28 +37,24 @@ open_in_viewer: Callable[[Path], bool] = lambda path: QDesktopServices.openUrl( 
 )
 
 
-def default_folder() -> Path:
-    saved = app_settings().value(FOLDER_KEY)
-    if saved and Path(str(saved)).is_dir():
-        return Path(str(saved))
-    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(docs or Path.home())
+def default_folder(store_path: Path | None = None) -> Path:
+    """The last folder a document was saved in, else beside the store, else home
+    (gui.file_dialogs)."""
+    return file_dialogs.start_folder(file_dialogs.REPORTS, beside=store_path)
 
 
 def remember_folder(path: Path) -> None:
-    app_settings().setValue(FOLDER_KEY, str(Path(path).parent))
+    file_dialogs.remember(file_dialogs.REPORTS, path)
 
 
 def default_paper() -> str:
-    """Letter in the Americas' letter countries, else A4; what the operator chose last
-    wins."""
+    """What the operator chose last, else core.paper's choice from the locale (Letter
+    in the US and its neighbours, A4 elsewhere): the GUI, the command line and the
+    report builders must not disagree about the paper nobody chose."""
     saved = app_settings().value(PAPER_KEY)
-    if saved in ("letter", "a4"):
+    if saved in PAPERS:
         return str(saved)
-    from PySide6.QtCore import QLocale
-
-    letter = {"UnitedStates", "Canada", "Mexico", "Chile", "Colombia", "Philippines"}
-    return "letter" if QLocale().territory().name in letter else "a4"
+    return paper.default_paper()
 
 
 def remember_paper(paper: str) -> None:
@@ -70,10 +68,10 @@ def file_name(*parts: object) -> str:
 
 
 def ask_path(parent: QWidget, title: str, suggested: Path) -> Path | None:
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), PDF_FILTER)
-    if not chosen:
+    chosen = file_dialogs.save_file(parent, title, file_dialogs.REPORTS, str(suggested), PDF_FILTER)
+    if chosen is None:
         return None
-    return Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+    return chosen if chosen.name.lower().endswith(".pdf") else Path(f"{chosen}.pdf")
 
 
 def today() -> str:
@@ -118,19 +116,25 @@ def _failed(parent: QWidget, ctx: AppContext, title: str, message: str) -> None:
 
 
 def deliver(parent: QWidget, ctx: AppContext, path: Path, summary: str) -> QMessageBox:
-    """Open the PDF in the system's viewer and show a non-blocking window with Print."""
+    """Open the PDF in the system's viewer and show a non-blocking window with Print…,
+    or, on a machine with no printer set up, the sentence that says so instead."""
     opened = open_in_viewer(path)
     box = QMessageBox(parent)
     box.setWindowTitle("Document written")
     box.setIcon(QMessageBox.Icon.Information)
     extra = "" if opened else "\n\nNo PDF viewer could be started; open the file yourself."
+    can_print = printing.printers_available()
+    if not can_print:
+        extra += f"\n\n{printing.NO_PRINTER}"
     box.setText(f"{summary}\n\n{path}{extra}")
-    print_button = box.addButton("Print…", QMessageBox.ButtonRole.ActionRole)
-    print_button.setObjectName("print_button")
+    print_button: QPushButton | None = None
+    if can_print:
+        print_button = box.addButton("Print…", QMessageBox.ButtonRole.ActionRole)
+        print_button.setObjectName("print_button")
     box.addButton(QMessageBox.StandardButton.Close)
 
     def on_click(button: QPushButton) -> None:
-        if button is print_button:
+        if print_button is not None and button is print_button:
             outcome = print_pdf(parent, path)
             ctx.message.emit(outcome.message)
             if not outcome.printed and outcome.message != "Printing cancelled":

@@ -41,6 +41,19 @@ class PrintOutcome:
     message: str
 
 
+#: Said instead of offering Print… on a machine with no printer set up.
+NO_PRINTER = "No printer is set up on this computer; open the PDF and print it from there."
+
+
+def printers_available() -> bool:
+    """Whether the system knows any printer (CUPS on Linux and macOS, the Windows print
+    spooler). Without one a Print… button only leads to an empty printer list or an
+    lp error, so the dialogs leave it out and say why."""
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    return bool(QPrinterInfo.availablePrinters())
+
+
 def qtpdf_available() -> bool:
     try:
         from PySide6.QtPdf import QPdfDocument  # noqa: F401
@@ -51,6 +64,8 @@ def qtpdf_available() -> bool:
 
 def how_printing_works() -> str:
     """One sentence for the dialog: which way this installation prints."""
+    if not printers_available():
+        return NO_PRINTER
     if qtpdf_available():
         return "Printing goes through Qt's print dialog (pages rendered with QtPdf)."
     if sys.platform == "win32":

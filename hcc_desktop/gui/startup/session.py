@@ -33,6 +33,7 @@ from hcc_desktop.core.errors import StoreError
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.station import key_path_for
 from hcc_desktop.core.store import Store
+from hcc_desktop.gui import file_dialogs
 from hcc_desktop.gui.startup import dialogs
 from hcc_desktop.gui.startup.dialogs import Action
 from hcc_desktop.gui.startup.probe import Kind, Problem, classify, diagnose
@@ -185,16 +186,15 @@ def _open_writable(path: Path, lock: QLockFile | None) -> Session:
 
 
 def _choose_other(parent: QWidget | None, path: Path) -> Path | None:
-    chosen, _ = QFileDialog.getSaveFileName(
+    return file_dialogs.save_file(
         parent,
         "Choose a store (an existing one, or a new file name)",
-        str(path.parent),
+        file_dialogs.STORE,
+        path.name,
         "Stores (*.sqlite);;All files (*)",
+        beside=path,
         options=QFileDialog.Option.DontConfirmOverwrite,
     )
-    if not chosen:
-        return None
-    return Path(chosen)
 
 
 def _restore_offline(path: Path, parent: QWidget | None) -> bool:

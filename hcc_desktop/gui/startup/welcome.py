@@ -4,12 +4,13 @@ say who is at the keyboard, and choose what the store starts with: the demo coal
 an existing one, after trusting the hub's key file).
 
 Asked in one window because an operator installing the program at 03:00 should answer
-four questions once, not find a menu for each.
+four questions once, not find a menu for each. The station name starts empty and is
+required: other stations read it on every package, and a machine's host name
+("DESKTOP-4F7K2Q") tells them nothing, so nothing that looks like one is suggested.
 """
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from hcc_desktop.core.errors import HccError
 from hcc_desktop.core.services.common import Actor
+from hcc_desktop.gui import file_dialogs
 from hcc_desktop.gui.dialogs.operator_dialog import POSITIONS
 from hcc_desktop.gui.startup.first_start import Outcome, Plan, Start, create
 
@@ -68,8 +69,13 @@ class WelcomeDialog(QDialog):
             "start."
         )
         intro.setWordWrap(True)
-        self.station = QLineEdit(socket.gethostname() or "", objectName="welcomeStation")
+        self.station = QLineEdit(objectName="welcomeStation")
         self.station.setPlaceholderText("e.g. Region 2 HCC or State ESF-8 Desk")
+        self.station_error = QLabel(objectName="welcomeStationError")
+        self.station_error.setStyleSheet("color: #b71c1c")
+        self.station_error.setWordWrap(True)
+        self.station_error.hide()
+        self.station.textEdited.connect(lambda _t: self.station_error.hide())
         self.name = QLineEdit(objectName="welcomeName")
         self.position = QComboBox(editable=True, objectName="welcomePosition")
         self.position.addItems(list(POSITIONS))
@@ -80,6 +86,7 @@ class WelcomeDialog(QDialog):
         move.clicked.connect(self._choose_location)
         form = QFormLayout()
         form.addRow("Station name:", self.station)
+        form.addRow("", self.station_error)
         form.addRow("Your name:", self.name)
         form.addRow("ICS position:", self.position)
         form.addRow("Store file:", _file_row_label(self.location, move))
@@ -152,7 +159,7 @@ class WelcomeDialog(QDialog):
         layout.addWidget(buttons)
         self._update()
         self.resize(560, 560)
-        self.name.setFocus()
+        self.station.setFocus()
 
     # ------------------------------------------------------------------ state
     def choice(self) -> Start:
@@ -178,16 +185,22 @@ class WelcomeDialog(QDialog):
         self.join_box.setEnabled(self.join.isChecked())
 
     def _browse(self, edit: QLineEdit, title: str, pattern: str) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, title, str(Path.home()), pattern)
-        if chosen:
-            edit.setText(chosen)
-
-    def _choose_location(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Where to keep the store", str(self.store_path), "Stores (*.sqlite)"
+        chosen = file_dialogs.open_file(
+            self, title, file_dialogs.PACKAGES, pattern, beside=self.store_path
         )
         if chosen:
-            path = Path(chosen if chosen.endswith(".sqlite") else chosen + ".sqlite")
+            edit.setText(str(chosen))
+
+    def _choose_location(self) -> None:
+        chosen = file_dialogs.save_file(
+            self,
+            "Where to keep the store",
+            file_dialogs.STORE,
+            str(self.store_path),
+            "Stores (*.sqlite)",
+        )
+        if chosen:
+            path = chosen if chosen.name.endswith(".sqlite") else Path(f"{chosen}.sqlite")
             self.store_path = path
             self.location.setText(str(path))
 
@@ -198,6 +211,15 @@ class WelcomeDialog(QDialog):
     # ------------------------------------------------------------------ start
     def _start(self) -> None:
         plan = self.plan()
+        if not plan.station:
+            self.station_error.setText(
+                "Give this station a name: other stations see it on every package "
+                "(e.g. Region 2 HCC)."
+            )
+            self.station_error.show()
+            self.station.setFocus()
+            return
+        self.station_error.hide()
         progress = QProgressDialog("Creating the store…", "", 0, 0, self)
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QMessageBox,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from hcc_desktop.core import backups
 from hcc_desktop.core.errors import HccError
+from hcc_desktop.gui import file_dialogs
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.operations import CollectionOp, Job, Progress, describe
 from hcc_desktop.gui.wording import package_refusal
@@ -72,11 +72,13 @@ def export_package(parent: QWidget, ctx: AppContext, *, path: Path | None = None
         if opts.exec() != QDialog.DialogCode.Accepted:
             return None
         for_site = opts.for_site
-        default = Path.home() / f"{ctx.store.station_name}-{date.today():%Y%m%d}.hccsync"
-        chosen, _ = QFileDialog.getSaveFileName(parent, "Export package", str(default), FILTER)
-        if not chosen:
+        name = f"{ctx.store.station_name}-{date.today():%Y%m%d}.hccsync"
+        chosen = file_dialogs.save_file(
+            parent, "Export package", file_dialogs.PACKAGES, name, FILTER, beside=ctx.store.path
+        )
+        if chosen is None:
             return None
-        path = Path(chosen if chosen.endswith(".hccsync") else chosen + ".hccsync")
+        path = chosen if chosen.name.endswith(".hccsync") else Path(f"{chosen}.hccsync")
     store = ctx.store
     target = path
 
@@ -112,10 +114,11 @@ def import_packages(
     """Check and import one or more packages off the GUI thread; each is all or
     nothing, and a refusal says which check failed."""
     if paths is None:
-        chosen, _ = QFileDialog.getOpenFileNames(parent, "Import package", str(Path.home()), FILTER)
-        if not chosen:
+        paths = file_dialogs.open_files(
+            parent, "Import package", file_dialogs.PACKAGES, FILTER, beside=ctx.store.path
+        )
+        if not paths:
             return None
-        paths = [Path(p) for p in chosen]
     store = ctx.store
     files = list(paths)
 

@@ -9,7 +9,6 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from hcc_desktop.core.errors import HccError
+from hcc_desktop.gui import file_dialogs
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.sync import trust
 
@@ -74,20 +74,28 @@ class StationsDialog(QDialog):
             self.list.addItem(f"{s.name}   [{state}]   {s.fingerprint}")
 
     def _export(self) -> None:
-        default = Path.home() / f"{self.ctx.store.station_name}.hcckey"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export this station's key", str(default), KEY_FILTER
+        path = file_dialogs.save_file(
+            self,
+            "Export this station's key",
+            file_dialogs.KEYS,
+            f"{self.ctx.store.station_name}.hcckey",
+            KEY_FILTER,
+            beside=self.ctx.store.path,
         )
         if path:
-            trust.export_key(self.ctx.store, Path(path))
+            trust.export_key(self.ctx.store, path)
             self.ctx.message.emit(f"Public key written to {path}")
 
     def _trust(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Trust a station's key file", str(Path.home()), KEY_FILTER
+        path = file_dialogs.open_file(
+            self,
+            "Trust a station's key file",
+            file_dialogs.KEYS,
+            KEY_FILTER,
+            beside=self.ctx.store.path,
         )
         if path:
-            self.trust_file(Path(path))
+            self.trust_file(path)
 
     def trust_file(self, path: Path, *, confirm: bool = True) -> bool:
         try:
