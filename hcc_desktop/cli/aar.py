@@ -1,4 +1,4 @@
-"""CLI commands for after-action reports (`aar list|create|show|set|rate|evidence` and
+"""CLI commands for after-action reports (`aar list|create|show|set|rate|evidence|print` and
 `aar finding add|update|remove`).
 
 A report is named by its id (or either end of it), or by the exercise or incident it
@@ -8,17 +8,20 @@ refused there with its field named (exit 1)."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from hcc_desktop.cli.context import Context, emit, resolve_ref
 from hcc_desktop.cli.exercises import resolve_exercise
-from hcc_desktop.cli.fmt import one_line, show_time, table, tail, to_json, user_time
+from hcc_desktop.cli.fmt import local_zone, one_line, show_time, table, tail, to_json, user_time
 from hcc_desktop.cli.plans import today
 from hcc_desktop.cli.registry import Commands
+from hcc_desktop.cli.reports import _pages, _paper, _paper_options
 from hcc_desktop.core import models as m
 from hcc_desktop.core.enums import AAR_STATUSES, RATINGS
 from hcc_desktop.core.errors import NotFoundError
 from hcc_desktop.core.services import aar, improvement, incidents
 from hcc_desktop.core.store import Store
+from hcc_desktop.reports.aar_report import build_aar
 
 
 def resolve_aar(store: Store, ref: str) -> m.Aar:
@@ -132,6 +135,15 @@ def cmd_evidence(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print(ctx: Context, args: argparse.Namespace) -> int:
+    row = resolve_aar(ctx.store, args.aar)
+    result = build_aar(ctx.store, row.id, Path(args.out), _paper(args), prepared_by=ctx.actor,
+                       today=today(ctx), zone=local_zone())  # fmt: skip
+    marking = "marked DRAFT" if result.draft else "final"
+    emit(f"Wrote {result.path}: AAR/IP of {result.title}, {_pages(result.pages)}, {marking}")
+    return 0
+
+
 # ------------------------------------------------------------------ findings
 
 
@@ -201,6 +213,10 @@ def register(cmds: Commands) -> None:
     p.add_argument("capability", metavar="REF", help="ASPR capability or objective: 2 or 2.2")
     p.add_argument("rating", metavar="RATING", help="P, S, M or U")
     p.add_argument("--objective", metavar="N")
+    p = group.command("print", cmd_print, "the AAR/IP as a PDF in the HSEEP layout")
+    p.add_argument("aar", metavar="AAR", help="report id, or its exercise or incident")
+    p.add_argument("out", metavar="OUT.pdf")
+    _paper_options(p)
     p = group.command("evidence", cmd_evidence, "what the incident's data shows", json=True)
     p.add_argument("--incident", metavar="ID", help="default: the current incident")
     p.add_argument("--as-of", metavar="TIME", help="judge overdue at (default: its end, or now)")
