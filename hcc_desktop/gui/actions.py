@@ -82,6 +82,9 @@ class ActionId(StrEnum):
     HVA_EDIT_HAZARD = "prep.hva_edit_hazard"
     HVA_FINALISE = "prep.hva_finalise"
     HVA_EXPORT = "prep.hva_export"
+    NEW_PLAN = "prep.new_plan"
+    EDIT_PLAN = "prep.edit_plan"
+    NEW_FUNCTION = "prep.new_function"
     SHOW_MAP = "view.map"
     SHOW_MEMBERS = "view.members"
     SHOW_LOG = "view.log"
@@ -89,6 +92,7 @@ class ActionId(StrEnum):
     SHOW_EEI = "view.eei"
     SHOW_SYNC = "view.sync"
     SHOW_RISK = "view.risk"
+    SHOW_PLANS = "view.plans"
     RESET_LAYOUT = "view.reset_layout"
     FULL_SCREEN = "view.full_screen"
     USER_GUIDE = "help.user_guide"
@@ -157,6 +161,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.HVA_EDIT_HAZARD, "Edit ha&zard scores…", "Ctrl+Alt+D", "The selected hazard"),
     A(ActionId.HVA_FINALISE, "&Finalise risk assessment", "Ctrl+Alt+F", "Draft ↔ final"),
     A(ActionId.HVA_EXPORT, "Export risk assessment (&XLSX)…", "Ctrl+Alt+K", "KP HVA columns"),
+    A(ActionId.NEW_PLAN, "New &plan…", "Ctrl+Alt+P", "Add a plan to the register"),
+    A(ActionId.EDIT_PLAN, "&Edit plan…", "Ctrl+Alt+L", "New edition, owner, review date"),
+    A(ActionId.NEW_FUNCTION, "New essential f&unction…", "Ctrl+Alt+J", "Of the selected member"),
     A(ActionId.SHOW_MAP, "Member &map", "Ctrl+1", checkable=True),
     A(ActionId.SHOW_MEMBERS, "Members &directory", "Ctrl+2", checkable=True),
     A(ActionId.SHOW_LOG, "Incident &log", "Ctrl+3", checkable=True),
@@ -164,6 +171,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.SHOW_EEI, "&EEI grid", "Ctrl+5", checkable=True),
     A(ActionId.SHOW_SYNC, "&Sync", "Ctrl+6", checkable=True),
     A(ActionId.SHOW_RISK, "Risk &assessment (HVA)", "Ctrl+7", checkable=True),
+    A(ActionId.SHOW_PLANS, "&Plans and continuity", "Ctrl+8", checkable=True),
     A(ActionId.RESET_LAYOUT, "Reset &layout", "Ctrl+Shift+0", "Back to the default layout"),
     A(ActionId.FULL_SCREEN, "&Full screen", "F11", checkable=True),
     A(ActionId.USER_GUIDE, "&User guide", "Ctrl+F1", "The operator's guide"),
@@ -231,6 +239,10 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.HVA_EDIT_HAZARD,
         Id.HVA_FINALISE,
         Id.HVA_EXPORT,
+        SEP,
+        Id.NEW_PLAN,
+        Id.EDIT_PLAN,
+        Id.NEW_FUNCTION,
     ),
     MenuId.VIEW: (
         Id.SHOW_MAP,
@@ -241,6 +253,7 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.SHOW_SYNC,
         SEP,
         Id.SHOW_RISK,
+        Id.SHOW_PLANS,
         SEP,
         Id.RESET_LAYOUT,
         Id.FULL_SCREEN,

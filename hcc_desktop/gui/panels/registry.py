@@ -10,6 +10,7 @@ from hcc_desktop.gui.panels.hva import HvaPanel
 from hcc_desktop.gui.panels.incident_log import IncidentLogPanel
 from hcc_desktop.gui.panels.member_map import MemberMapPanel
 from hcc_desktop.gui.panels.members import MembersPanel
+from hcc_desktop.gui.panels.plans import PlansPanel
 from hcc_desktop.gui.panels.resource_tracker import ResourceTrackerPanel
 from hcc_desktop.gui.sync.panel import SyncPanel
 
@@ -21,4 +22,5 @@ PANELS: tuple[type[Panel], ...] = (
     EEIGridPanel,
     SyncPanel,
     HvaPanel,
+    PlansPanel,
 )
