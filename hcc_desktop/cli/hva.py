@@ -11,9 +11,10 @@ import argparse
 from pathlib import Path
 
 from hcc_desktop.cli.context import Context, emit, resolve_ref
-from hcc_desktop.cli.fmt import one_line, table, tail, to_json
+from hcc_desktop.cli.fmt import local_zone, one_line, table, tail, to_json
 from hcc_desktop.cli.members import region_by_key
 from hcc_desktop.cli.registry import Commands
+from hcc_desktop.cli.reports import _pages, _paper, _paper_options
 from hcc_desktop.core import models as m
 from hcc_desktop.core.enums import HVA_CATEGORIES, HVA_SCORES, HVA_STATUSES
 from hcc_desktop.core.errors import NotFoundError, ValidationError
@@ -21,6 +22,7 @@ from hcc_desktop.core.services import hva, organizations
 from hcc_desktop.core.services.common import require_choice
 from hcc_desktop.core.store import Store
 from hcc_desktop.interop.hva_export import export_hva
+from hcc_desktop.reports.hva_report import build_hva
 
 #: Short column heads for the text table (the tool's order).
 HEADS = ("P", "HUM", "PROP", "BUS", "PREP", "INT", "EXT")
@@ -150,6 +152,15 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print(ctx: Context, args: argparse.Namespace) -> int:
+    row = resolve_assessment(ctx.store, args.assessment)
+    result = build_hva(ctx.store, row.id, Path(args.out), _paper(args), prepared_by=ctx.actor,
+                       zone=local_zone())  # fmt: skip
+    marking = "marked DRAFT" if result.draft else "final"
+    emit(f"Wrote {result.path}: HVA {result.title}, {_pages(result.pages)}, {marking}")
+    return 0
+
+
 def register(cmds: Commands) -> None:
     """`hva list|create|show|set|remove|status|export`."""
     group = cmds.group("hva", "hazard vulnerability analyses (Kaiser Permanente shape)")
@@ -186,3 +197,7 @@ def register(cmds: Commands) -> None:
     p = group.command("export", cmd_export, "the ranked table as XLSX or CSV")
     p.add_argument("assessment", metavar="REF")
     p.add_argument("out", metavar="OUT", help="file ending in .xlsx or .csv")
+    p = group.command("print", cmd_print, "the analysis as a PDF: Kaiser sheets, ranking, heat map")
+    p.add_argument("assessment", metavar="REF", help="scope/year like ct/2026, or an id")
+    p.add_argument("out", metavar="OUT.pdf")
+    _paper_options(p)
