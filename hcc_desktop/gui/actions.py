@@ -85,6 +85,9 @@ class ActionId(StrEnum):
     NEW_PLAN = "prep.new_plan"
     EDIT_PLAN = "prep.edit_plan"
     NEW_FUNCTION = "prep.new_function"
+    NEW_ACTION = "prep.new_action"
+    EDIT_ACTION = "prep.edit_action"
+    CLOSE_ACTION = "prep.close_action"
     SHOW_MAP = "view.map"
     SHOW_MEMBERS = "view.members"
     SHOW_LOG = "view.log"
@@ -93,6 +96,7 @@ class ActionId(StrEnum):
     SHOW_SYNC = "view.sync"
     SHOW_RISK = "view.risk"
     SHOW_PLANS = "view.plans"
+    SHOW_IMPROVEMENT = "view.improvement"
     RESET_LAYOUT = "view.reset_layout"
     FULL_SCREEN = "view.full_screen"
     USER_GUIDE = "help.user_guide"
@@ -164,6 +168,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.NEW_PLAN, "New &plan…", "Ctrl+Alt+P", "Add a plan to the register"),
     A(ActionId.EDIT_PLAN, "&Edit plan…", "Ctrl+Alt+L", "New edition, owner, review date"),
     A(ActionId.NEW_FUNCTION, "New essential f&unction…", "Ctrl+Alt+J", "Of the selected member"),
+    A(ActionId.NEW_ACTION, "New &corrective action…", "Ctrl+Alt+O", "Improvement plan"),
+    A(ActionId.EDIT_ACTION, "Edit correcti&ve action…", "Ctrl+Alt+6", "The selected action"),
+    A(ActionId.CLOSE_ACTION, "C&lose corrective action", "Ctrl+Alt+7", "Mark it complete"),
     A(ActionId.SHOW_MAP, "Member &map", "Ctrl+1", checkable=True),
     A(ActionId.SHOW_MEMBERS, "Members &directory", "Ctrl+2", checkable=True),
     A(ActionId.SHOW_LOG, "Incident &log", "Ctrl+3", checkable=True),
@@ -172,6 +179,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.SHOW_SYNC, "&Sync", "Ctrl+6", checkable=True),
     A(ActionId.SHOW_RISK, "Risk &assessment (HVA)", "Ctrl+7", checkable=True),
     A(ActionId.SHOW_PLANS, "&Plans and continuity", "Ctrl+8", checkable=True),
+    A(ActionId.SHOW_IMPROVEMENT, "&Improvement plan", "Ctrl+0", checkable=True),
     A(ActionId.RESET_LAYOUT, "Reset &layout", "Ctrl+Shift+0", "Back to the default layout"),
     A(ActionId.FULL_SCREEN, "&Full screen", "F11", checkable=True),
     A(ActionId.USER_GUIDE, "&User guide", "Ctrl+F1", "The operator's guide"),
@@ -243,6 +251,10 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.NEW_PLAN,
         Id.EDIT_PLAN,
         Id.NEW_FUNCTION,
+        SEP,
+        Id.NEW_ACTION,
+        Id.EDIT_ACTION,
+        Id.CLOSE_ACTION,
     ),
     MenuId.VIEW: (
         Id.SHOW_MAP,
@@ -254,6 +266,7 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         SEP,
         Id.SHOW_RISK,
         Id.SHOW_PLANS,
+        Id.SHOW_IMPROVEMENT,
         SEP,
         Id.RESET_LAYOUT,
         Id.FULL_SCREEN,

@@ -31,6 +31,8 @@ OVERDUE_FG = QColor("#b71c1c")
 OVERDUE_BG = QColor("#ffcdd2")
 DUE_SOON_BG = QColor("#fff3c4")
 CURRENT_BG = QColor("#d7f0d2")
+#: Widest a column opens at (the operator can widen it); long texts are elided.
+MAX_COLUMN = 340
 
 
 def today(store: Store) -> dt.date:
@@ -96,6 +98,8 @@ def fill(table: QTableWidget, rows: Iterable[tuple[str, Sequence[Any]]]) -> None
                 item.setData(Qt.ItemDataRole.UserRole, key)
             table.setItem(i, j, item)
     table.resizeColumnsToContents()
+    for j in range(table.columnCount()):  # a long issue must not push the rest away
+        table.setColumnWidth(j, min(table.columnWidth(j), MAX_COLUMN))
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
     if keep:

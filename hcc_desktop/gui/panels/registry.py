@@ -7,6 +7,7 @@ from __future__ import annotations
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.eei_grid import EEIGridPanel
 from hcc_desktop.gui.panels.hva import HvaPanel
+from hcc_desktop.gui.panels.improvement import ImprovementPanel
 from hcc_desktop.gui.panels.incident_log import IncidentLogPanel
 from hcc_desktop.gui.panels.member_map import MemberMapPanel
 from hcc_desktop.gui.panels.members import MembersPanel
@@ -23,4 +24,5 @@ PANELS: tuple[type[Panel], ...] = (
     SyncPanel,
     HvaPanel,
     PlansPanel,
+    ImprovementPanel,
 )
