@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 
 from hcc_desktop.core.errors import HccError
 from hcc_desktop.core.services import incidents
+from hcc_desktop.gui import file_dialogs
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.operations import Job, Progress, QueryOp, describe
-from hcc_desktop.gui.settings import app_settings
 
-FOLDER_KEY = "interop/folder"
+#: The file_dialogs purpose of standards and spreadsheet files.
+INTERCHANGE = "interchange"
 CAP_FILTER = "CAP alerts and feeds (*.xml *.cap *.atom *.rss);;All files (*)"
 HAVE_FILTER = "EDXL-HAVE documents (*.xml);;All files (*)"
 TABLE_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm *.txt);;All files (*)"
@@ -39,26 +40,17 @@ NOTHING_CHANGED = "Nothing was changed."
 T = TypeVar("T")
 
 
-def folder() -> str:
-    """The folder the operator last used for interchange files (else home)."""
-    saved = app_settings().value(FOLDER_KEY)
-    if saved and Path(str(saved)).is_dir():
-        return str(saved)
-    return str(Path.home())
-
-
-def remember(path: Path) -> None:
-    app_settings().setValue(FOLDER_KEY, str(Path(path).parent))
+def _store_path(parent: QWidget | None) -> Path | None:
+    """The store beside which a first dialog opens (the window's, when it has one)."""
+    ctx = getattr(parent, "ctx", None) or getattr(getattr(parent, "window", None), "ctx", None)
+    store = getattr(ctx, "store", None)
+    return Path(store.path) if store is not None else None
 
 
 def ask_open_path(parent: QWidget | None, title: str, filters: str) -> Path | None:
-    """One file to read, or None when the operator cancels (tests replace this)."""
-    chosen, _ = QFileDialog.getOpenFileName(parent, title, folder(), filters)
-    if not chosen:
-        return None
-    path = Path(chosen)
-    remember(path)
-    return path
+    """One file to read, or None when the operator cancels (tests replace this). Opens
+    where the last interchange file came from, else beside the store (file_dialogs)."""
+    return file_dialogs.open_file(parent, title, INTERCHANGE, filters, beside=_store_path(parent))
 
 
 def ask_save_path(
@@ -66,15 +58,14 @@ def ask_save_path(
 ) -> Path | None:
     """Where to write, with `suffix` added when the operator typed none (tests replace
     this)."""
-    chosen, selected = QFileDialog.getSaveFileName(
-        parent, title, str(Path(folder()) / suggested), filters
-    )
+    start = file_dialogs.start_folder(INTERCHANGE, beside=_store_path(parent))
+    chosen, selected = QFileDialog.getSaveFileName(parent, title, str(start / suggested), filters)
     if not chosen:
         return None
     path = Path(chosen)
     if not path.suffix:
         path = path.with_suffix(".xlsx" if "xlsx" in (selected or "") else suffix)
-    remember(path)
+    file_dialogs.remember(INTERCHANGE, path)
     return path
 
 
