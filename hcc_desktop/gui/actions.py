@@ -97,6 +97,7 @@ class ActionId(StrEnum):
     SHOW_RISK = "view.risk"
     SHOW_PLANS = "view.plans"
     SHOW_IMPROVEMENT = "view.improvement"
+    SHOW_CAPABILITIES = "view.capabilities"
     RESET_LAYOUT = "view.reset_layout"
     FULL_SCREEN = "view.full_screen"
     USER_GUIDE = "help.user_guide"
@@ -180,6 +181,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.SHOW_RISK, "Risk &assessment (HVA)", "Ctrl+7", checkable=True),
     A(ActionId.SHOW_PLANS, "&Plans and continuity", "Ctrl+8", checkable=True),
     A(ActionId.SHOW_IMPROVEMENT, "&Improvement plan", "Ctrl+0", checkable=True),
+    A(ActionId.SHOW_CAPABILITIES, "&Capability dashboard", "Ctrl+Alt+0", checkable=True),
     A(ActionId.RESET_LAYOUT, "Reset &layout", "Ctrl+Shift+0", "Back to the default layout"),
     A(ActionId.FULL_SCREEN, "&Full screen", "F11", checkable=True),
     A(ActionId.USER_GUIDE, "&User guide", "Ctrl+F1", "The operator's guide"),
@@ -267,6 +269,7 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.SHOW_RISK,
         Id.SHOW_PLANS,
         Id.SHOW_IMPROVEMENT,
+        Id.SHOW_CAPABILITIES,
         SEP,
         Id.RESET_LAYOUT,
         Id.FULL_SCREEN,

@@ -5,6 +5,7 @@ actions (gui.panels.base.Panel), so adding a panel is one line here."""
 from __future__ import annotations
 
 from hcc_desktop.gui.panels.base import Panel
+from hcc_desktop.gui.panels.capabilities import CapabilitiesPanel
 from hcc_desktop.gui.panels.eei_grid import EEIGridPanel
 from hcc_desktop.gui.panels.hva import HvaPanel
 from hcc_desktop.gui.panels.improvement import ImprovementPanel
@@ -25,4 +26,5 @@ PANELS: tuple[type[Panel], ...] = (
     HvaPanel,
     PlansPanel,
     ImprovementPanel,
+    CapabilitiesPanel,
 )
