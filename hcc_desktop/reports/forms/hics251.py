@@ -174,26 +174,26 @@ def _systems(values: dict[str, Latest], clock: Clock, width: float) -> Table:
     status_w = 0.68 * inch
     system_w = 2.7 * inch
     comment_w = width - system_w - 4 * status_w
+    # One header row (no row spans): reportlab draws a split table whose repeated
+    # header spans two rows with the row positions of an earlier measurement.
     rows: list[list[Any]] = [
         [
             Paragraph("<b>4. System</b>", HEAD),
-            Paragraph("<b>5. Status</b>", HEAD),
-            "",
-            "",
-            "",
+            *[
+                Paragraph(
+                    f"<b>5. Status</b><br/>{label}" if i == 0 else f"<br/>{label}", STATUS_HEAD
+                )
+                for i, (_, label) in enumerate(STATUS_HEADS)
+            ],
             Paragraph("<b>6. Comments</b> (location, reason, estimated time to repair)", HEAD),
         ],
-        ["", *[Paragraph(label, STATUS_HEAD) for _, label in STATUS_HEADS], ""],
     ]
     extra: list[tuple[Any, ...]] = [
-        ("SPAN", (1, 0), (4, 0)),
-        ("SPAN", (0, 0), (0, 1)),
-        ("SPAN", (5, 0), (5, 1)),
-        ("BACKGROUND", (0, 0), (-1, 1), HEAD_BG),
-        ("VALIGN", (0, 0), (-1, 1), "MIDDLE"),
-        ("ALIGN", (1, 2), (4, -1), "CENTER"),
-        ("TOPPADDING", (0, 2), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 2), (-1, -1), 2),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+        ("ALIGN", (1, 1), (4, -1), "CENTER"),
+        ("TOPPADDING", (0, 1), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), 2),
     ]
     for group, systems in SYSTEMS:
         r = len(rows)
@@ -227,7 +227,7 @@ def _systems(values: dict[str, Latest], clock: Clock, width: float) -> Table:
     t = Table(
         rows,
         colWidths=[system_w, *[status_w] * 4, comment_w],
-        repeatRows=2,
+        repeatRows=1,
     )
     t.setStyle(form_style(extra))
     return t
