@@ -8,6 +8,8 @@ import math
 import re
 import sys
 from collections.abc import Callable
+from functools import lru_cache
+from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, Boolean, Float, Integer, String
@@ -69,13 +71,22 @@ def line_of(
     """`version_line` of a row given as its columns: the canonical JSON object (sorted
     keys, no spaces) written out directly, with the same bytes `canonical_json` gives,
     because an export writes one per version and the general encoder was most of it."""
-    a = canonical_atom
-    res = canonical_json(json.loads(resolves)) if resolves else "null"
+    enc, a = encode_basestring, canonical_atom
+    vid_j = enc(vid) if type(vid) is str else a(vid)
+    record_j = enc(record_id) if type(record_id) is str else a(record_id)
+    parent_j = "null" if parent_id is None else a(parent_id)
+    hlc_j = int.__repr__(hlc) if type(hlc) is int else a(hlc)
+    res_j = canonical_json(json.loads(resolves)) if resolves else "null"
     return (
-        f'{{"entity":{a(entity)},"hlc":{a(hlc)},"id":{a(vid)},"operator":{a(operator)},'
-        f'"parent":{a(parent_id)},"record_id":{a(record_id)},"resolves":{res},'
-        f'"site":{a(site_id)},"unit":{a(unit)},"value":{value}}}\n'
+        f'{{"entity":{_shared(entity)},"hlc":{hlc_j},"id":{vid_j},'
+        f'"operator":{_shared(operator)},"parent":{parent_j},"record_id":{record_j},'
+        f'"resolves":{res_j},"site":{_shared(site_id)},"unit":{_shared(unit)},"value":{value}}}\n'
     ).encode()
+
+
+#: `canonical_atom` of the values that repeat on most lines of a package (entity,
+#: unit, site, operator), remembered: an export writes them once per version.
+_shared = lru_cache(maxsize=4096)(canonical_atom)
 
 
 class LineError(ValueError):

@@ -72,25 +72,21 @@ def add_entries(
     now = from_ms(store.wall())
     with store.writing(operator=actor.label, summary=f"{len(batch)} log entries") as w:
         inc = get_live(w.session, m.Incident, incident_id, "incident")
+        # Read once: an ORM attribute costs a descriptor call per entry of a batch.
+        started_at, inc_id, station = inc.started_at, inc.id, store.station_name
         orgs_seen: set[str] = set()
         for i, e in enumerate(batch):
             where = f"entry {i + 1}: " if len(batch) > 1 else ""
             try:
                 occurred = normalise("occurred_at", e.occurred_at) or now
-                if inc.started_at and occurred < inc.started_at:
+                if started_at and occurred < started_at:
                     raise ValidationError(
-                        "occurred_at", f"before the incident started ({inc.started_at})"
+                        "occurred_at", f"before the incident started ({started_at})"
                     )
                 if e.organization_id and e.organization_id not in orgs_seen:
                     get_live(w.session, m.Organization, e.organization_id, "organization")
                     orgs_seen.add(e.organization_id)
-                value = _entry_value(
-                    e.author or actor,
-                    e.station or store.station_name,
-                    inc.id,
-                    occurred,
-                    e,
-                )
+                value = _entry_value(e.author or actor, e.station or station, inc_id, occurred, e)
             except ValidationError as exc:
                 raise ValidationError(where + exc.field, exc.message) from None
             rid = e.record_id or uuid7(store.wall())
