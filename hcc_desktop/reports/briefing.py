@@ -9,12 +9,10 @@ as a colour), say how current it is, and say on every page whether it may be sha
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
 
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable
@@ -37,9 +35,8 @@ from hcc_desktop.reports.pages import (
     Progress,
     check_out,
     page_size,
-    render_story,
     step,
-    write_atomically,
+    write_paged,
 )
 from hcc_desktop.reports.timefmt import Clock
 
@@ -126,33 +123,23 @@ def build_briefing(
         marking_is_alert=sensitive,
         exercise=bool(data.incident.exercise),
     )
-    pages = [0]
-
-    def decorate(c: Any, page: int, total: int) -> None:
-        furniture.draw(c, page, total)
-        pages[0] = total
-
-    def render(buffer: io.BytesIO) -> None:
-        render_story(
-            buffer,
-            story,
-            pagesize=size,
-            margins=Margins(MARGIN, MARGIN, TOP, BOTTOM),
-            decorate=decorate,
-            progress=progress,
-            span=(GATHERED + 2, LAID_OUT, STEPS),
-            title=f"Situation briefing — {data.incident.name}"
-            + (f" — period {data.number}" if data.number else ""),
-            author=prepared_by.label if prepared_by else store.station_name,
-            subject="Situation briefing" + (" (public version)" if public else ""),
-            creator="hcc-desktop",
-        )
-
-    written = write_atomically(Path(out), render)
+    pages, written = write_paged(
+        Path(out),
+        story,
+        furniture,
+        pagesize=size,
+        margins=Margins(MARGIN, MARGIN, TOP, BOTTOM),
+        title=f"Situation briefing — {data.incident.name}"
+        + (f" — period {data.number}" if data.number else ""),
+        author=prepared_by.label if prepared_by else store.station_name,
+        subject="Situation briefing" + (" (public version)" if public else ""),
+        progress=progress,
+        span=(GATHERED + 2, LAID_OUT, STEPS),
+    )
     step(progress, STEPS, STEPS)
     return BriefingResult(
         Path(out),
-        pages[0],
+        pages,
         written,
         data.incident.id,
         data.incident.name or "",

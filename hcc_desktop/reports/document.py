@@ -10,7 +10,6 @@ either: a fix to the page line or to the atomic write reaches every document.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -29,8 +28,7 @@ from hcc_desktop.reports.pages import (
     Furniture,
     Margins,
     Progress,
-    render_story,
-    write_atomically,
+    write_paged,
 )
 from hcc_desktop.reports.styles import (
     ALERT,
@@ -76,29 +74,17 @@ def write_document(
 ) -> tuple[int, int]:
     """Lay `story` out with `furniture` on every page and replace `out` in one step;
     returns (pages, bytes)."""
-    pages = [0]
-
-    def decorate(c: Any, page: int, total: int) -> None:
-        furniture.draw(c, page, total)
-        pages[0] = total
-
-    def render(buffer: io.BytesIO) -> None:
-        render_story(
-            buffer,
-            story,
-            pagesize=pagesize,
-            margins=Margins(MARGIN, MARGIN, TOP, BOTTOM),
-            decorate=decorate,
-            progress=progress,
-            span=(1, 2, 2),
-            title=title,
-            author=author,
-            subject=subject,
-            creator="hcc-desktop",
-        )
-
-    written = write_atomically(Path(out), render)
-    return pages[0], written
+    return write_paged(
+        out,
+        story,
+        furniture,
+        pagesize=pagesize,
+        margins=Margins(MARGIN, MARGIN, TOP, BOTTOM),
+        title=title,
+        author=author,
+        subject=subject,
+        progress=progress,
+    )
 
 
 def body_width(pagesize: tuple[float, float]) -> float:

@@ -289,3 +289,44 @@ def _layout_progress(
             step(progress, state["last"], total)
 
     return report
+
+
+def write_paged(
+    out: Path,
+    story: list[Flowable],
+    furniture: Furniture,
+    *,
+    pagesize: tuple[float, float],
+    margins: Margins,
+    title: str,
+    author: str,
+    subject: str,
+    progress: Progress | None = None,
+    span: tuple[int, int, int] = (1, 2, 2),
+) -> tuple[int, int]:
+    """Lay `story` out with `furniture` (header, footer, "page N of M", markings) on
+    every page and replace `out` in one step; returns (pages, bytes). `span` is the
+    share of `progress` the layout reports over (first step, last step, total)."""
+    pages = [0]
+
+    def decorate(c: Any, page: int, total: int) -> None:
+        furniture.draw(c, page, total)
+        pages[0] = total
+
+    def render(buffer: io.BytesIO) -> None:
+        render_story(
+            buffer,
+            story,
+            pagesize=pagesize,
+            margins=margins,
+            decorate=decorate,
+            progress=progress,
+            span=span,
+            title=title,
+            author=author,
+            subject=subject,
+            creator="hcc-desktop",
+        )
+
+    written = write_atomically(Path(out), render)
+    return pages[0], written
