@@ -48,7 +48,7 @@ from hcc_desktop.core.services.eei import FacilityReport
 from hcc_desktop.core.services.log import NewEntry
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import to_iso
-from hcc_desktop.reports import briefing as briefing_module
+from hcc_desktop.reports import pages as pages_module
 from hcc_desktop.reports.briefing import build_briefing
 from hcc_desktop.reports.briefing_data import collect
 from hcc_desktop.reports.fonts import register_fonts
@@ -207,7 +207,7 @@ def capture_layout(build: Callable[[], Any], copies: int = 1) -> list[Layout]:
     because laying a story out changes its flowables. The copies are made before the
     briefing's own layout runs, for the same reason."""
     seen: list[Layout] = []
-    real = briefing_module.render_story
+    real = pages_module.render_story
 
     def spy(buffer: Any, story: list[Flowable], **kw: Any) -> None:
         width = kw["pagesize"][0]
@@ -215,11 +215,11 @@ def capture_layout(build: Callable[[], Any], copies: int = 1) -> list[Layout]:
             seen.append(Layout([bare(f, width) for f in story], kw["pagesize"], kw["margins"]))
         real(buffer, story, **kw)
 
-    briefing_module.render_story = spy  # type: ignore[assignment]
+    pages_module.render_story = spy  # type: ignore[assignment]
     try:
         build()
     finally:
-        briefing_module.render_story = real  # type: ignore[assignment]
+        pages_module.render_story = real  # type: ignore[assignment]
     if len(seen) != copies:
         raise AssertionError(f"expected one layout from build_briefing, saw {len(seen)}")
     return seen
