@@ -215,11 +215,11 @@ def capture_layout(build: Callable[[], Any], copies: int = 1) -> list[Layout]:
             seen.append(Layout([bare(f, width) for f in story], kw["pagesize"], kw["margins"]))
         real(buffer, story, **kw)
 
-    pages_module.render_story = spy  # type: ignore[assignment]
+    pages_module.render_story = spy
     try:
         build()
     finally:
-        pages_module.render_story = real  # type: ignore[assignment]
+        pages_module.render_story = real
     if len(seen) != copies:
         raise AssertionError(f"expected one layout from build_briefing, saw {len(seen)}")
     return seen
