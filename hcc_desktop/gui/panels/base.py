@@ -15,7 +15,8 @@ after start-up."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
@@ -23,6 +24,9 @@ from PySide6.QtWidgets import QWidget
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.operations import Progress, QueryOp, describe
+
+T = TypeVar("T")
 
 
 class Panel(QWidget):
@@ -72,3 +76,23 @@ class Panel(QWidget):
     def is_loaded(self) -> bool:
         """True once the panel shows data (screenshot mode waits for every panel)."""
         return True
+
+    def read_in_background(
+        self, read: Callable[[Progress], T], fill: Callable[[T], None], *, failed: str
+    ) -> None:
+        """A panel's reload: `read` runs off the GUI thread and the newest read wins
+        (an incident switched twice shows the second), `fill` shows what it returns.
+        A failed read leaves what is shown and says `failed` in the status bar; the
+        panel counts as loaded either way, so screenshot mode never waits for it."""
+        self._loaded = False
+        (
+            QueryOp(self, read, title=failed)
+            .supersede("reload")
+            .success(fill)
+            .failure(lambda exc: self._read_failed(failed, exc))
+            .run_in_background()
+        )
+
+    def _read_failed(self, failed: str, exc: Exception) -> None:
+        self._loaded = True
+        self.ctx.message.emit(f"{failed}: {describe(exc)}")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from hcc_desktop.core.services import dashboard
 from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
-from hcc_desktop.gui.operations import QueryOp, busy, describe
+from hcc_desktop.gui.operations import busy
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.prep_common import OVERDUE_BG, OVERDUE_FG, Cell, fill, make_table, today
 
@@ -51,18 +51,11 @@ class CapabilitiesPanel(Panel):
 
     def reload(self) -> None:
         store = self.ctx.store
-        self._loaded = False
-        (
-            QueryOp(self, lambda _p: (today(store), dashboard.dashboard(store, today=today(store))))
-            .supersede("reload")
-            .success(self._fill)
-            .failure(self._failed)
-            .run_in_background()
+        self.read_in_background(
+            lambda _p: (today(store), dashboard.dashboard(store, today=today(store))),
+            self._fill,
+            failed="Capability dashboard not loaded",
         )
-
-    def _failed(self, exc: Exception) -> None:
-        self._loaded = True
-        self.ctx.message.emit(f"Capability dashboard not loaded: {describe(exc)}")
 
     def _fill(self, result: tuple[object, list[dashboard.CapabilityRow]]) -> None:
         day, self.rows = result

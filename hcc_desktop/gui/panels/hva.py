@@ -37,7 +37,7 @@ from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.form import ERROR_STYLE
 from hcc_desktop.gui.dialogs.hazard_dialog import HazardDialog
-from hcc_desktop.gui.operations import CollectionOp, Progress, QueryOp, busy, describe
+from hcc_desktop.gui.operations import CollectionOp, Progress, busy
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.hva_chart import HvaHeatMap, band_colour
 from hcc_desktop.gui.panels.prep_common import Cell, current_key, fill, make_table, select_key
@@ -150,18 +150,7 @@ class HvaPanel(Panel):
             rows = hva.ranked(store, assessment_id=chosen) if chosen else []
             return _Read(found, chosen, rows)
 
-        self._loaded = False
-        (
-            QueryOp(self, read, title="Risk assessment not loaded")
-            .supersede("reload")
-            .success(self._fill)
-            .failure(self._failed)
-            .run_in_background()
-        )
-
-    def _failed(self, exc: Exception) -> None:
-        self._loaded = True
-        self.ctx.message.emit(f"Risk assessment not loaded: {describe(exc)}")
+        self.read_in_background(read, self._fill, failed="Risk assessment not loaded")
 
     def _fill(self, r: _Read) -> None:
         self.assessments, self.rows = r.assessments, r.rows

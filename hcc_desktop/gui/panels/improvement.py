@@ -18,7 +18,7 @@ from hcc_desktop.core.services import improvement
 from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.action_dialog import ActionDialog
-from hcc_desktop.gui.operations import CollectionOp, QueryOp, busy, describe
+from hcc_desktop.gui.operations import CollectionOp, busy
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.prep_common import (
     OVERDUE_BG,
@@ -103,22 +103,11 @@ class ImprovementPanel(Panel):
 
     def reload(self) -> None:
         store = self.ctx.store
-        self._loaded = False
-        (
-            QueryOp(
-                self,
-                lambda _p: _Read(improvement.action_rows(store, today=today(store))),
-                title="Improvement plan not loaded",
-            )
-            .supersede("reload")
-            .success(self._fill)
-            .failure(self._failed)
-            .run_in_background()
+        self.read_in_background(
+            lambda _p: _Read(improvement.action_rows(store, today=today(store))),
+            self._fill,
+            failed="Improvement plan not loaded",
         )
-
-    def _failed(self, exc: Exception) -> None:
-        self._loaded = True
-        self.ctx.message.emit(f"Improvement plan not loaded: {describe(exc)}")
 
     def _fill(self, d: _Read) -> None:
         self.rows = d.rows

@@ -39,7 +39,7 @@ from hcc_desktop.gui.dialogs.member_dialog import MemberDialog
 from hcc_desktop.gui.elide import ElidingCombo
 from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models import members_model as mm
-from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe
+from hcc_desktop.gui.operations import Progress, QueryOp, busy
 from hcc_desktop.gui.panels.base import Panel
 
 WIDTHS = {
@@ -193,14 +193,7 @@ class MembersPanel(Panel):
                 fresh=marks.read(),
             )
 
-        self._loaded = False
-        (
-            QueryOp(self, read, title="Members not loaded")
-            .supersede("reload")
-            .success(self._fill)
-            .failure(self._failed)
-            .run_in_background()
-        )
+        self.read_in_background(read, self._fill, failed="Members not loaded")
 
     def _fill(self, d: _Directory) -> None:
         keep = self.ctx.selected_member
@@ -210,10 +203,6 @@ class MembersPanel(Panel):
         if keep:
             self.show_member(keep)
         self._loaded = True
-
-    def _failed(self, exc: Exception) -> None:
-        self._loaded = True
-        self.ctx.message.emit(f"Members not loaded: {describe(exc)}")
 
     def on_changes(self, changes: Changes) -> None:
         if changes.entities == {"contact"}:

@@ -20,7 +20,7 @@ from hcc_desktop.core.services import continuity, organizations, plans
 from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.plan_dialogs import FunctionDialog, PlanDialog
-from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe
+from hcc_desktop.gui.operations import Progress, busy
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.prep_common import (
     CURRENT_BG,
@@ -133,18 +133,7 @@ class PlansPanel(Panel):
             funcs = continuity.list_functions(store, organization_id=member) if member else []
             return _Read(rows, member, names.get(member, ""), funcs)
 
-        self._loaded = False
-        (
-            QueryOp(self, read, title="Plans not loaded")
-            .supersede("reload")
-            .success(self._fill)
-            .failure(self._failed)
-            .run_in_background()
-        )
-
-    def _failed(self, exc: Exception) -> None:
-        self._loaded = True
-        self.ctx.message.emit(f"Plans not loaded: {describe(exc)}")
+        self.read_in_background(read, self._fill, failed="Plans not loaded")
 
     def _fill(self, d: _Read) -> None:
         self.data = d

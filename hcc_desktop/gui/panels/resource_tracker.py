@@ -39,7 +39,7 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.request_dialog import RequestDialog
 from hcc_desktop.gui.import_marks import PanelMarks
 from hcc_desktop.gui.models import requests_model as rm
-from hcc_desktop.gui.operations import CollectionOp, Progress, QueryOp, busy, describe, drop
+from hcc_desktop.gui.operations import CollectionOp, Progress, QueryOp, busy, drop
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.request_detail import VERBS, RequestDetail
 
@@ -176,14 +176,7 @@ class ResourceTrackerPanel(Panel):
             members = {o.id: o.name or "" for o in organizations.list_organizations(store)}
             return _Requests(rows, members, marks.read())
 
-        self._loaded = False
-        (
-            QueryOp(self, read, title="Requests not loaded")
-            .supersede("reload")
-            .success(self._fill)
-            .failure(self._failed)
-            .run_in_background()
-        )
+        self.read_in_background(read, self._fill, failed="Requests not loaded")
 
     def _fill(self, d: _Requests) -> None:
         keep = self.current_id()
@@ -194,10 +187,6 @@ class ResourceTrackerPanel(Panel):
         if not self.select_request(keep):
             self._show_detail(None)
         self._loaded = True
-
-    def _failed(self, exc: Exception) -> None:
-        self._loaded = True
-        self.ctx.message.emit(f"Requests not loaded: {describe(exc)}")
 
     def _now(self) -> str:
         return from_ms(self.ctx.store.wall())

@@ -39,7 +39,7 @@ from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.fmt import local
-from hcc_desktop.gui.operations import CollectionOp, Progress, QueryOp, busy, describe
+from hcc_desktop.gui.operations import CollectionOp, Progress, busy
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.sync import conflicts, history
 
@@ -242,17 +242,7 @@ class SyncPanel(Panel):
         def read(_progress: Progress) -> SyncData:
             return read_sync(store)
 
-        (
-            QueryOp(self, read, title="Sync dock not updated")
-            .supersede("reload")
-            .success(self._fill)
-            .failure(self._failed)
-            .run_in_background()
-        )
-
-    def _failed(self, exc: Exception) -> None:
-        self._loaded = True
-        self.ctx.message.emit(f"Sync dock not updated: {describe(exc)}")
+        self.read_in_background(read, self._fill, failed="Sync dock not updated")
 
     def _fill(self, data: SyncData) -> None:
         summaries = data.stations
