@@ -147,6 +147,18 @@ ENTITIES: dict[str, Entity] = {
                     ("status", "status_note", "status_at", "status_by"),
                     compare=("status",),
                 ),
+                # The members' fill and the elevated remainder are one decision: merged
+                # per field, a station could show 40 filled and 80 of 100 elevated.
+                **_group(
+                    "escalation",
+                    (
+                        "filled_quantity", "elevated_to", "elevated_quantity",
+                        "elevated_at", "elevated_by", "elevated_ref", "elevated_note",
+                    ),
+                    compare=("filled_quantity", "elevated_to", "elevated_quantity"),
+                ),
+                # Where an EDXL-RM request came from: written once, on import.
+                **_group("origin", ("external_ref", "external_sender", "external_line")),
             },
         ),
         Entity(
@@ -302,6 +314,89 @@ ENTITIES: dict[str, Entity] = {
                     "status", ("status", "status_by", "status_at", "status_note"),
                     compare=("status",),
                 ),
+            },
+        ),
+        Entity(
+            "eei_request",
+            m.EEIRequest,
+            {
+                **_fields("incident_id", "title", "context", "notes", "deleted"),
+                # What is asked of whom: the elements and the partners are one ask.
+                **_group("ask", ("elements", "targets")),
+                # The due time and its repetition are decided together.
+                **_group("schedule", ("due_at", "repeat", "repeat_hours")),
+                **_group("issued", ("issued_at", "issued_by")),
+                **_group("status", ("status", "status_by", "status_at"), compare=("status",)),
+            },
+        ),
+        Entity(
+            "position_assignment",
+            m.PositionAssignment,
+            {
+                **_fields(
+                    "incident_id", "period_id", "position", "person", "organization_id",
+                    "notes", "deleted",
+                ),
+                **_group("contact", ("phone", "email")),
+                # Sign-out is checked against sign-in.
+                **_group("shift", ("signed_in_at", "signed_out_at")),
+            },
+        ),
+        Entity(
+            "duty_shift",
+            m.DutyShift,
+            {
+                **_fields("role", "person", "notes", "deleted"),
+                **_group("contact", ("phone", "email")),
+                # The end is checked against the start.
+                **_group("times", ("starts_at", "ends_at")),
+            },
+        ),
+        Entity(
+            "handover",
+            m.Handover,
+            {
+                # The report as handed over: written once, by the outgoing officer.
+                **_group(
+                    "report", ("incident_id", "prepared_at", "prepared_by", "since", "content")
+                ),
+                **_fields("incoming", "notes", "deleted"),
+                # Acknowledging names who and when; two stations recording the same
+                # officer's acknowledgement agree.
+                **_group(
+                    "ack", ("acknowledged_by", "acknowledged_at", "ack_note"),
+                    compare=("acknowledged_by",),
+                ),
+            },
+        ),
+        Entity(
+            "message",
+            m.Message,
+            {
+                # A message, once sent or received, is a fact: recorded whole.
+                **_group(
+                    "message",
+                    (
+                        "incident_id", "direction", "kind", "subject", "body", "channel",
+                        "recipients", "sender", "sent_at", "sent_by", "ref_kind", "ref_id",
+                        "external_id",
+                    ),
+                ),
+                **_fields("deleted"),
+            },
+        ),
+        Entity(
+            "message_ack",
+            m.MessageAck,
+            {
+                **_group(
+                    "ack",
+                    (
+                        "message_id", "organization_id", "recipient", "acknowledged_at",
+                        "recorded_by", "channel", "note",
+                    ),
+                ),
+                **_fields("deleted"),
             },
         ),
     )

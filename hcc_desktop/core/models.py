@@ -191,6 +191,20 @@ class ResourceRequest(Base):
     status_note: Mapped[str | None] = mapped_column(Text)
     status_at: Mapped[str | None] = mapped_column(String(32))
     status_by: Mapped[str | None] = mapped_column(String(120))
+    # Escalation (issue 16): how much the coalition's own members filled, and the
+    # unfilled part elevated to the state (ESF-8 / DPH) with its tracking number.
+    filled_quantity: Mapped[float | None] = mapped_column(Float)
+    elevated_to: Mapped[str | None] = mapped_column(String(200))
+    elevated_quantity: Mapped[float | None] = mapped_column(Float)
+    elevated_at: Mapped[str | None] = mapped_column(String(32))
+    elevated_by: Mapped[str | None] = mapped_column(String(120))
+    elevated_ref: Mapped[str | None] = mapped_column(String(80))
+    elevated_note: Mapped[str | None] = mapped_column(Text)
+    # Origin (issue 18): a request that arrived as an EDXL-RM message keeps the
+    # message's id, its sender and the resource line it was, so replies link back.
+    external_ref: Mapped[str | None] = mapped_column(String(200), index=True)
+    external_sender: Mapped[str | None] = mapped_column(String(200))
+    external_line: Mapped[int | None] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -434,6 +448,129 @@ class CorrectiveAction(Base):
     status_at: Mapped[str | None] = mapped_column(String(32))
     status_note: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# ------------------------------------------------------------ response coordination
+
+
+class EEIRequest(Base):
+    """An ask for EEIs (issue 16): which elements, from which partners (by member type,
+    region or a list), due when, repeated each operational period or every N hours.
+    Each partner's line (sent, on time, late, missing) is derived from the messages
+    sent for it and the EEI reports that arrive, never stored."""
+
+    __tablename__ = "eei_requests"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    incident_id: Mapped[str | None] = mapped_column(ID, index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    elements: Mapped[Any] = mapped_column(JSON, nullable=True)
+    targets: Mapped[Any] = mapped_column(JSON, nullable=True)
+    due_at: Mapped[str | None] = mapped_column(String(32))
+    repeat: Mapped[str | None] = mapped_column(String(20))
+    repeat_hours: Mapped[int | None] = mapped_column(Integer)
+    context: Mapped[str | None] = mapped_column(String(30))
+    issued_at: Mapped[str | None] = mapped_column(String(32))
+    issued_by: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(20))
+    status_by: Mapped[str | None] = mapped_column(String(120))
+    status_at: Mapped[str | None] = mapped_column(String(32))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PositionAssignment(Base):
+    """Who holds an ICS position (duty officer, EEI desk, logistics...) in an incident,
+    optionally for one operational period, from sign-in to sign-out."""
+
+    __tablename__ = "position_assignments"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    incident_id: Mapped[str | None] = mapped_column(ID, index=True)
+    period_id: Mapped[str | None] = mapped_column(ID)
+    position: Mapped[str | None] = mapped_column(String(40))
+    person: Mapped[str | None] = mapped_column(String(120))
+    organization_id: Mapped[str | None] = mapped_column(ID)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    signed_in_at: Mapped[str | None] = mapped_column(String(32))
+    signed_out_at: Mapped[str | None] = mapped_column(String(32))
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DutyShift(Base):
+    """A planned shift of the coalition's 24/7 duty officer (or another standing role),
+    outside any incident; gaps between shifts are derived."""
+
+    __tablename__ = "duty_shifts"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    role: Mapped[str | None] = mapped_column(String(40))
+    person: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    starts_at: Mapped[str | None] = mapped_column(String(32), index=True)
+    ends_at: Mapped[str | None] = mapped_column(String(32))
+    notes: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Handover(Base):
+    """A shift handover: the report the outgoing officer prepared (its content kept as
+    shown, so what was handed over can be read later), and the incoming officer's
+    acknowledgement."""
+
+    __tablename__ = "handovers"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    incident_id: Mapped[str | None] = mapped_column(ID, index=True)
+    prepared_at: Mapped[str | None] = mapped_column(String(32))
+    prepared_by: Mapped[str | None] = mapped_column(String(120))
+    since: Mapped[str | None] = mapped_column(String(32))
+    content: Mapped[Any] = mapped_column(JSON, nullable=True)
+    incoming: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str | None] = mapped_column(Text)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120))
+    acknowledged_at: Mapped[str | None] = mapped_column(String(32))
+    ack_note: Mapped[str | None] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Message(Base):
+    """The communications log: a message the coalition sent (EEI request, advisory, CAP,
+    briefing, EDXL-RM...) or received, with recipients, channel and time, and what it
+    concerns (`ref_kind`, `ref_id`). `external_id` is a message id given by another
+    system (EDXL-RM MessageID, CAP identifier), so a repeated message is recognised."""
+
+    __tablename__ = "messages"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    incident_id: Mapped[str | None] = mapped_column(ID, index=True)
+    direction: Mapped[str | None] = mapped_column(String(10))
+    kind: Mapped[str | None] = mapped_column(String(30))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(30))
+    recipients: Mapped[Any] = mapped_column(JSON, nullable=True)
+    sender: Mapped[str | None] = mapped_column(String(200))
+    sent_at: Mapped[str | None] = mapped_column(String(32))
+    sent_by: Mapped[str | None] = mapped_column(String(120))
+    ref_kind: Mapped[str | None] = mapped_column(String(30))
+    ref_id: Mapped[str | None] = mapped_column(ID, index=True)
+    external_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MessageAck(Base):
+    """An acknowledgement of an outbound message by one recipient: its own record, so
+    two stations logging different partners' replies never conflict."""
+
+    __tablename__ = "message_acks"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    message_id: Mapped[str | None] = mapped_column(ID, index=True)
+    organization_id: Mapped[str | None] = mapped_column(ID)
+    recipient: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[str | None] = mapped_column(String(32))
+    recorded_by: Mapped[str | None] = mapped_column(String(120))
+    channel: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
