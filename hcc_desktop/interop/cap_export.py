@@ -14,7 +14,7 @@ from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.files import staged
 from hcc_desktop.core.ids import uuid7
 from hcc_desktop.core.services import alerts as alert_service
-from hcc_desktop.core.services import incidents
+from hcc_desktop.core.services import incidents, messages
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import parse_iso
@@ -156,7 +156,7 @@ def export_cap(
     # file could be written: an advisory sent but not logged cannot happen.
     with staged(out) as tmp, store.atomic():
         tmp.write_bytes(body)
-        alert_service.record_alert(
+        outcome = alert_service.record_alert(
             store,
             actor=actor,
             incident_id=inc.id,
@@ -196,4 +196,11 @@ def export_cap(
                 direction="out",
             ),
         )
+        # The communications log (issue 16) lists it with the other outbound messages.
+        messages.record_message(
+            store, actor=actor, direction="out", kind="cap", subject=adv.headline[:300],
+            body=adv.description, channel="file", recipients=[adv.area.strip() or "Public"],
+            sender=sender, ref_kind="alert", ref_id=outcome.alert_id,
+            external_id=identifier, incident_id=inc.id,
+        )  # fmt: skip
     return identifier
