@@ -353,3 +353,25 @@ def test_filters_and_paging(store: Store, actor: Actor, incident: str) -> None:
     assert [e.text for e in newest] == ["Fuel ordered", "Shelter opened"]
     page = log.list_entries(store, flt=flt(incident_id=incident), offset=2, limit=5)
     assert [e.text for e in page] == ["Fuel ordered"]
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        {"significant": "nominated"},
+        {"significant": "approved", "category": "decision"},
+    ],
+)
+def test_significant_filters_read_the_index_not_the_log(
+    store: Store, incident: str, flt: dict[str, str]
+) -> None:
+    """The review tab opens on every log panel: on a long log its reads must search the
+    partial index of put-forward entries rather than scan the incident's entries."""
+    where = log.LogFilter(incident_id=incident, **flt).where()
+    stmt = select(func.count()).select_from(m.LogEntry).where(*where)
+    with store.read() as s:
+        sql = str(stmt.compile(s.bind, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(
+            str(r[-1]) for r in s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+        )
+    assert "ix_log_entries_significant" in plan, plan
