@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from hcc_desktop.cli.fmt import tail
 from hcc_desktop.core import models as m
 from hcc_desktop.core.errors import NotFoundError, ValidationError
 from hcc_desktop.core.services import incidents, organizations, requests
@@ -139,6 +140,20 @@ def incident_of(ctx: Context, args: argparse.Namespace) -> m.Incident:
     if ref:
         return resolve_ref(ctx.store, m.Incident, ref, "incident")
     return incidents.resolve_incident(ctx.store, None)
+
+
+def incident_label(inc: m.Incident) -> str:
+    """How a command's output names the incident it acted on ("Hurricane Delta
+    (a1b2c3d4)"): most commands default to the current incident, and an operator who
+    switched incidents in the GUI must see where the data went."""
+    return f"{inc.name} ({tail(inc.id)})"
+
+
+def incident_label_for(store: Store, incident_id: str) -> str:
+    """`incident_label` for an id an interop result carries."""
+    with store.read() as s:
+        inc = s.get(m.Incident, incident_id)
+    return incident_label(inc) if inc is not None else incident_id
 
 
 def period_number(ctx: Context, inc: m.Incident, given: int | None) -> int:

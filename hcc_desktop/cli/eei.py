@@ -11,6 +11,7 @@ from hcc_desktop.cli.context import (
     Context,
     UsageError,
     emit,
+    incident_label,
     incident_of,
     org_names,
     period_number,
@@ -82,7 +83,10 @@ def cmd_eei_set(ctx: Context, args: argparse.Namespace) -> int:
         comment=args.comment,
         reported_at=user_time(args.at),
     )
-    emit(f"Recorded {len(ids)} EEI values for {org.name}, period {args.period}")
+    emit(
+        f"Recorded {len(ids)} EEI values for {org.name} in {incident_label(inc)}, "
+        f"period {args.period}"
+    )
     return 0
 
 
@@ -93,10 +97,12 @@ def cmd_eei_validate(ctx: Context, args: argparse.Namespace) -> int:
         raise UsageError("--org needs --period N")
     if args.report and (args.period is not None or args.element):
         raise UsageError("--period and --element go with --org, not with --report")
+    where = ""
     if args.report:
         ids = [resolve_ref(ctx.store, m.EEIReport, ref, "report").id for ref in args.report]
     else:
         inc = incident_of(ctx, args)
+        where = f" in {incident_label(inc)}"
         org = resolve_org(ctx.store, args.org, "org")
         code = load_catalog().element(args.element.strip().upper()).code if args.element else None
         reps = eei.reports_for_period(ctx.store, incident_id=inc.id, period=args.period)
@@ -113,7 +119,7 @@ def cmd_eei_validate(ctx: Context, args: argparse.Namespace) -> int:
     changed = eei.validate(
         ctx.store, actor=ctx.actor, report_ids=ids, state=args.state, note=args.note or ""
     )
-    emit(f"{changed} of {len(ids)} EEI reports marked {args.state.strip().lower()}")
+    emit(f"{changed} of {len(ids)} EEI reports{where} marked {args.state.strip().lower()}")
     return 0
 
 

@@ -7,7 +7,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from hcc_desktop.cli.context import Context, emit
+from hcc_desktop.cli.context import (
+    Context,
+    emit,
+    incident_label,
+    incident_label_for,
+    incident_of,
+)
 from hcc_desktop.cli.fmt import short, show_time, table, tail, to_json
 from hcc_desktop.cli.registry import Commands
 from hcc_desktop.core.services import alerts
@@ -29,8 +35,15 @@ def cmd_import_cap(ctx: Context, args: argparse.Namespace) -> int:
         incident_id=args.incident,
         new_incident=args.new_incident,
     )
+    where = incident_label_for(ctx.store, result.incident_id)
     if result.created_incident:
-        emit(f"Opened incident {short(result.incident_id)} from the alert")
+        emit(f"Opened incident {where} from the alert (now the current incident)")
+        fp = result.first_period
+        if fp is not None:
+            emit(
+                f"  operational period {fp.number}: {show_time(fp.starts_at)} to "
+                f"{show_time(fp.ends_at)} ({fp.basis})"
+            )
     for item in result.alerts:
         a, o = item.alert, item.outcome
         head = a.infos[0].headline or a.infos[0].event if a.infos else a.identifier
@@ -42,7 +55,7 @@ def cmd_import_cap(ctx: Context, args: argparse.Namespace) -> int:
             emit(f"  members in the area: {', '.join(item.members_inside)}")
     for warning in result.warnings:
         emit(f"note: {warning}")
-    emit(f"{result.new} new, {result.duplicates} already known, from {args.file}")
+    emit(f"{result.new} new, {result.duplicates} already known, from {args.file}, in {where}")
     return 0
 
 
@@ -124,14 +137,20 @@ def cmd_alerts_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export_have(ctx: Context, args: argparse.Namespace) -> int:
+    inc = incident_of(ctx, args)
     result = export_have(
-        ctx.store, Path(args.out), incident_id=args.incident, period=args.period,
+        ctx.store, Path(args.out), incident_id=inc.id, period=args.period,
         envelope=args.envelope,
     )  # fmt: skip
     kind = "EDXL-DE envelope with HAVE" if args.envelope else "EDXL-HAVE HospitalStatus"
-    emit(f"Wrote {kind} for {result.hospitals} facilities ({result.values} values) to {args.out}")
+    emit(
+        f"Wrote {kind} for {result.hospitals} facilities ({result.values} values) of "
+        f"{incident_label(inc)} to {args.out}"
+    )
     if result.skipped_unvalidated:
         emit(f"  {result.skipped_unvalidated} reports not sent: not validated (or changed since)")
+    for line in result.not_carried:
+        emit(f"  not carried by HAVE: {line}")
     return 0
 
 
@@ -188,7 +207,8 @@ def cmd_import_have(ctx: Context, args: argparse.Namespace) -> int:
             )
     added = f"; {len(result.added)} added as new facilities" if result.added else ""
     emit(
-        f"{result.values} values recorded for period {result.period}, awaiting validation; "
+        f"{result.values} values recorded for period {result.period} of "
+        f"{incident_label_for(ctx.store, result.incident_id)}, awaiting validation; "
         f"{len(result.unmatched)} hospitals not matched{added}"
     )
     return 0
@@ -247,16 +267,21 @@ def cmd_import_eei(ctx: Context, args: argparse.Namespace) -> int:
     count = commit_eei(
         ctx.store, preview, actor=ctx.actor, source=f"spreadsheet {Path(args.file).name}"
     )
-    emit(f"Recorded {count} EEI values, awaiting validation")
+    emit(
+        f"Recorded {count} EEI values in {incident_label_for(ctx.store, preview.incident_id)}, "
+        "awaiting validation"
+    )
     return 0
 
 
 def cmd_export_table(ctx: Context, args: argparse.Namespace) -> int:
+    inc = incident_of(ctx, args) if args.kind != "members" else None
     count = export_table(
-        ctx.store, args.kind, Path(args.out), incident_id=args.incident, period=args.period,
-        public=args.public,
+        ctx.store, args.kind, Path(args.out), incident_id=inc.id if inc else None,
+        period=args.period, public=args.public,
     )  # fmt: skip
-    emit(f"Wrote {count} rows of {args.kind} to {args.out}")
+    of = f" of {incident_label(inc)}" if inc else ""
+    emit(f"Wrote {count} rows of {args.kind}{of} to {args.out}")
     return 0
 
 

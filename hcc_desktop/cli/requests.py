@@ -8,6 +8,7 @@ from typing import Any
 from hcc_desktop.cli.context import (
     Context,
     emit,
+    incident_label,
     incident_of,
     optional_choice,
     org_names,
@@ -60,7 +61,7 @@ def cmd_requests_add(ctx: Context, args: argparse.Namespace) -> int:
         req = requests.find_request(s, rid)
     emit(
         f"Request {req.number} ({tail(rid)}) {req.status}: {number(req.quantity)} {req.unit} "
-        f"{req.resource_kind}"
+        f"{req.resource_kind}, in {incident_label(inc)}"
     )
     return 0
 

@@ -10,15 +10,20 @@ from typing import Any
 from sqlalchemy import select
 
 from hcc_desktop.core import models as m
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import alerts as alert_service
 from hcc_desktop.core.services import incidents
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.services.organizations import list_organizations
 from hcc_desktop.core.store import Store
-from hcc_desktop.core.timeutil import normalise
+from hcc_desktop.core.timeutil import add_hours, normalise, parse_iso
 from hcc_desktop.interop.areas import MemberPoints, members_inside
 from hcc_desktop.interop.cap import CapAlert, Info, parse_cap_bytes
 from hcc_desktop.interop.xmlsafe import read_capped
+
+#: An alert that expires sooner than this does not make the first period: EEIs fall
+#: due two hours into a period, and a period that ends before they are due is refused.
+MIN_ALERT_PERIOD_HOURS = 2.0
 
 URGENT_SEVERITY = {"Extreme", "Severe"}
 URGENT_URGENCY = {"Immediate", "Expected"}
@@ -43,12 +48,60 @@ class ImportedAlert:
 
 
 @dataclass(frozen=True)
+class FirstPeriod:
+    number: int
+    starts_at: str
+    ends_at: str
+    basis: str
+
+
+def first_period_span(alert: CapAlert) -> tuple[str, str, str]:
+    """Start, end and basis of the first operational period of an incident opened from
+    `alert`: from the alert's onset (else effective, else sent) to its expiry, so the
+    period covers what the alert warns of. Without a usable expiry (none, not after the
+    start, or longer than an operator may open in one step) the coalition's default
+    length is used: an incident without a period refuses every EEI and HAVE report."""
+    info = alert.infos[0] if alert.infos else None
+    sent = normalise("sent", alert.sent)
+    assert sent is not None
+    start = sent
+    for raw in (info.onset, info.effective) if info else ():
+        moment = _moment(raw)
+        if moment:
+            start = moment
+            break
+    end = _moment(info.expires) if info else None
+    hours = incidents.DEFAULT_PERIOD_HOURS
+    if end and end > start:
+        span = (parse_iso(end) - parse_iso(start)).total_seconds() / 3600
+        if MIN_ALERT_PERIOD_HOURS <= span <= incidents.MAX_PERIOD_HOURS:
+            return start, end, "until the alert expires"
+        why = "too short" if span < MIN_ALERT_PERIOD_HOURS else "too long"
+        return start, add_hours(start, hours), f"default length, {hours:g} h: alert span {why}"
+    return start, add_hours(start, hours), f"default length, {hours:g} h"
+
+
+def _moment(raw: str | None) -> str | None:
+    """A CAP time as stored, or None when absent or unreadable (the parser has said
+    so in its warnings already)."""
+    if not raw:
+        return None
+    try:
+        return normalise("time", raw)
+    except ValidationError:
+        return None
+
+
+@dataclass(frozen=True)
 class CapImportResult:
     file: str
     incident_id: str
     created_incident: bool
     alerts: list[ImportedAlert]
     warnings: list[str]
+    #: The first operational period of an incident opened from the alert: number,
+    #: start, end and where its length came from ("the alert's expiry" or the default).
+    first_period: FirstPeriod | None = None
 
     @property
     def new(self) -> int:
@@ -182,10 +235,13 @@ def _record(
 ) -> CapImportResult:
     parsed = cap.alerts
     created = False
+    period: FirstPeriod | None = None
     if new_incident:
         first = parsed[0]
         info = first.infos[0] if first.infos else None
-        started = normalise("sent", first.sent)
+        sent = normalise("sent", first.sent)
+        assert sent is not None
+        starts, ends, basis = first_period_span(first)
         incident_id = incidents.create_incident(
             store,
             actor=actor,
@@ -193,8 +249,14 @@ def _record(
             incident_type=_incident_type(first),
             exercise=first.status in ("Exercise", "Test"),
             description=f"Opened from CAP alert {first.identifier} by {first.sender}",
-            started_at=started,
+            # An onset before the alert was sent (an update about a storm already
+            # under way) starts the incident then: a period may not precede it.
+            started_at=min(sent, starts),
         )
+        number = incidents.add_period(
+            store, actor=actor, incident_id=incident_id, starts_at=starts, ends_at=ends
+        )
+        period = FirstPeriod(number, starts, ends, basis)
         created = True
     else:
         incident_id = incidents.resolve_incident(store, incident_id).id
@@ -222,7 +284,7 @@ def _record(
         ImportedAlert(a, o, inside)
         for a, o, inside in zip(parsed, outcomes, cap.members_inside, strict=True)
     ]
-    return CapImportResult(cap.file, incident_id, created, imported, list(cap.warnings))
+    return CapImportResult(cap.file, incident_id, created, imported, list(cap.warnings), period)
 
 
 def import_cap(

@@ -8,7 +8,7 @@ coalition has not checked. Stale validations (values changed since) do not count
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,10 @@ class HaveExport:
     hospitals: int
     values: int
     skipped_unvalidated: int
+    #: What the validated reports hold that HAVE 1.0 has no place for, one line per
+    #: kind ("EVACUATION_STATUS (Evacuation status): 3 facilities"): said in the export
+    #: report rather than dropped without a word.
+    not_carried: tuple[str, ...] = ()
 
 
 #: What ElementTree escapes in an attribute value beyond &, < and >.
@@ -192,7 +196,7 @@ def _latest_validated(
     an ORM object per report cost more than the rest of the export."""
     r = m.EEIReport
     stmt = select(
-        r.organization_id, r.element_code, r.period, r.reported_at, r.value,
+        r.organization_id, r.element_code, r.period, r.reported_at, r.value, r.comment,
         r.validation_state, r.validated_version, r.values_version,
     ).where(r.incident_id == incident_id, r.deleted.is_(False))  # fmt: skip
     if period is not None:
@@ -224,28 +228,74 @@ def _organizations(store: Store, ids: list[str]) -> dict[str, Any]:
         return {row.id: row for row in s.connection().execute(stmt)}
 
 
+class _Losses:
+    """What an export leaves out, counted per kind, for the export report."""
+
+    def __init__(self) -> None:
+        self.no_element: Counter[str] = Counter()
+        self.no_value: Counter[tuple[str, str]] = Counter()
+        self.comments = 0
+        self.not_facility = 0
+
+    def lines(self) -> tuple[str, ...]:
+        cat = load_catalog()
+
+        def label(code: str) -> str:
+            el = cat.elements.get(code)
+            return f"{code} ({el.label})" if el else code
+
+        out = [
+            f"{label(code)}: no HAVE element; {n} {_facilities(n)} not sent"
+            for code, n in sorted(self.no_element.items())
+        ]
+        out += [
+            f"{label(code)} = {value!r}: no HAVE value; {n} {_facilities(n)} not sent"
+            for (code, value), n in sorted(self.no_value.items())
+        ]
+        if self.comments:
+            out.append(f"comments on {self.comments} reported values: HAVE has no place per value")
+        if self.not_facility:
+            out.append(f"reports of {self.not_facility} deleted members")
+        return tuple(out)
+
+
+def _facilities(n: int) -> str:
+    return "facility's value" if n == 1 else "facilities' values"
+
+
 def _hospitals(
     latest: dict[str, dict[str, Any]],
     orgs: dict[str, Any],
     maps: dict[str, Mapping],
     level: int,
     used: set[str],
+    losses: _Losses,
 ) -> tuple[list[str], int, int]:
-    """The have:Hospital elements at nesting `level`, each preceded by its indentation."""
+    """The have:Hospital elements at nesting `level`, each preceded by its indentation;
+    what cannot be written is counted in `losses`."""
     out: list[str] = []
     hospitals = values = 0
     pad = "\n" + " " * level
     inner = pad + " "
     for org_id in sorted(latest, key=lambda i: (orgs[i].name or "") if i in orgs else i):
         org = orgs.get(org_id)
+        if org is None or org.deleted:
+            losses.not_facility += 1
+            continue
+        for code in latest[org_id]:
+            if code not in maps:
+                losses.no_element[code] += 1
         reports = {c: r for c, r in latest[org_id].items() if c in maps}
-        if org is None or org.deleted or not reports:
+        if not reports:
             continue
         tree = _Node("Hospital")
         for code, rep in sorted(reports.items()):
             text = maps[code].to_have(rep.value)
             if text is None:
+                losses.no_value[(code, str(rep.value))] += 1
                 continue
+            if rep.comment:
+                losses.comments += 1
             node = tree
             for step in maps[code].steps:
                 node = node.child(step.name, step.key, step.value)
@@ -275,14 +325,17 @@ def build_have(
     incident_id: str | None = None,
     period: int | None = None,
     envelope: bool = False,
-) -> tuple[bytes, int, int, int]:
+) -> tuple[bytes, int, int, int, tuple[str, ...]]:
+    """The HAVE document, the facilities and values in it, the reports skipped as not
+    validated, and the lines saying what HAVE could not carry."""
     inc = incidents.resolve_incident(store, incident_id)
     maps: dict[str, Mapping] = {mp.element.code: mp for mp in mappings(load_catalog())}
     latest, skipped = _latest_validated(store, inc.id, period)
     orgs = _organizations(store, list(latest))
     used = {HAVE_NS, XNL_NS}
     level = 4 if envelope else 0
-    body, hospitals, values = _hospitals(latest, orgs, maps, level + 1, used)
+    losses = _Losses()
+    body, hospitals, values = _hospitals(latest, orgs, maps, level + 1, used, losses)
     if hospitals == 0:
         from hcc_desktop.core.errors import ValidationError
 
@@ -297,7 +350,7 @@ def build_have(
     else:
         doc = [_root("have:HospitalStatus", used), *body, close]
     text = "<?xml version='1.0' encoding='utf-8'?>\n" + "".join(doc)
-    return text.encode("utf-8"), hospitals, values, skipped
+    return text.encode("utf-8"), hospitals, values, skipped, losses.lines()
 
 
 def _envelope(store: Store, *, exercise: bool, used: set[str]) -> tuple[str, str]:
@@ -330,14 +383,14 @@ def export_have(
     period: int | None = None,
     envelope: bool = False,
 ) -> HaveExport:
-    body, hospitals, values, skipped = build_have(
+    body, hospitals, values, skipped, not_carried = build_have(
         store, incident_id=incident_id, period=period, envelope=envelope
     )
     out = Path(out)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_bytes(body)
     tmp.replace(out)
-    return HaveExport(out, hospitals, values, skipped)
+    return HaveExport(out, hospitals, values, skipped, not_carried)
 
 
 __all__: list[Any] = ["HaveExport", "build_have", "export_have"]

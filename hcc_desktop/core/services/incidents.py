@@ -30,6 +30,9 @@ from hcc_desktop.core.timeutil import add_hours, from_ms, normalise, parse_iso, 
 CURRENT_KEY = "current_incident"
 #: The longest operational period an operator may open in one step (a week).
 MAX_PERIOD_HOURS = 168
+#: The coalition's usual operational period, used where nothing else says how long the
+#: first one lasts (an incident opened from an alert without an expiry).
+DEFAULT_PERIOD_HOURS = 12.0
 
 
 def period_id(incident_id: str, number: int) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.fmt import local_time
 from hcc_desktop.gui.interop.common import (
     CAP_FILTER,
     ask_open_path,
@@ -39,7 +40,13 @@ from hcc_desktop.gui.interop.common import (
 )
 from hcc_desktop.gui.operations import CollectionOp, Job
 from hcc_desktop.interop.cap import CapAlert
-from hcc_desktop.interop.cap_import import CapFile, CapImportResult, read_cap, record_cap
+from hcc_desktop.interop.cap_import import (
+    CapFile,
+    CapImportResult,
+    first_period_span,
+    read_cap,
+    record_cap,
+)
 
 TITLE = "Import alert"
 #: Headline and members first: what the operator scans for; the rest follows.
@@ -173,7 +180,11 @@ class AlertImportDialog(QDialog):
         self.to_incident = QRadioButton("Log entries in incident")
         self.to_incident.setObjectName("toIncident")
         self.incident = incident_combo(ctx)
-        self.new_incident = QRadioButton("A new incident opened from the first alert")
+        starts, ends, basis = first_period_span(cap.alerts[0])
+        self.new_incident = QRadioButton(
+            "A new incident opened from the first alert, with operational period 1 "
+            f"{local_time(starts)} – {local_time(ends)} ({basis})"
+        )
         self.new_incident.setObjectName("toNewIncident")
         group = QButtonGroup(self)
         group.addButton(self.to_incident)
@@ -263,7 +274,13 @@ class AlertImportDialog(QDialog):
 def result_text(result: CapImportResult) -> str:
     lines = []
     if result.created_incident:
-        lines.append("A new incident was opened from the alert.")
+        lines.append("A new incident was opened from the alert and made the current one.")
+        fp = result.first_period
+        if fp is not None:
+            lines.append(
+                f"Operational period {fp.number}: {local_time(fp.starts_at)} – "
+                f"{local_time(fp.ends_at)} ({fp.basis})."
+            )
     for item in result.alerts:
         a, o = item.alert, item.outcome
         head = (a.infos[0].headline or a.infos[0].event) if a.infos else a.identifier
