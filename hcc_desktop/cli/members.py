@@ -5,15 +5,18 @@ member's status and dates, and contacts. Each calls one core service."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from hcc_desktop.cli.context import Context, emit, optional_choice, resolve_org, resolve_ref
-from hcc_desktop.cli.fmt import member_dict, one_line, table, tail, to_json
+from hcc_desktop.cli.fmt import local_zone, member_dict, one_line, table, tail, to_json
 from hcc_desktop.cli.registry import Commands
+from hcc_desktop.cli.reports import _pages, _paper, _paper_options
 from hcc_desktop.core import models as m
 from hcc_desktop.core.enums import MEMBER_TYPES, MEMBERSHIPS
 from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.services import contacts, membership, organizations
 from hcc_desktop.core.store import Store
+from hcc_desktop.reports.membership_report import build_membership_report
 
 
 def region_by_key(store: Store, key: str, field: str = "region") -> m.Region:
@@ -85,6 +88,17 @@ def cmd_members_report(ctx: Context, args: argparse.Namespace) -> int:
     ]  # fmt: skip
     headers = ("REGION", "NAME", "TOTAL", *(k.upper() for k in statuses), "NO CORE MEMBER OF TYPE")
     emit(table(headers, rows, right=set(range(2, 3 + len(statuses)))))
+    return 0
+
+
+def cmd_members_print(ctx: Context, args: argparse.Namespace) -> int:
+    region = region_by_key(ctx.store, args.region) if args.region else None
+    result = build_membership_report(
+        ctx.store, Path(args.out), paper=_paper(args), region_id=region.id if region else None,
+        prepared_by=ctx.actor, zone=local_zone(),
+    )  # fmt: skip
+    scope = f" of {region.name}" if region else ""
+    emit(f"Wrote {result.path}: membership report{scope}, {_pages(result.pages)}")
     return 0
 
 
@@ -188,7 +202,7 @@ def _contact_options(p: argparse.ArgumentParser) -> None:
 
 
 def register(cmds: Commands) -> None:
-    """`members list|report|set` and `contacts list|add|update|remove`."""
+    """`members list|report|print|set` and `contacts list|add|update|remove`."""
     members = cmds.group("members", "coalition members and facilities")
     p = members.command("list", cmd_members_list, "list members", json=True)
     p.add_argument("--type", metavar="T", help="member type, e.g. hospital")
@@ -198,6 +212,12 @@ def register(cmds: Commands) -> None:
         "report", cmd_members_report, "members by type, status and region", json=True
     )
     p.add_argument("--region", metavar="KEY", help="one region only")
+    p = members.command(
+        "print", cmd_members_print, "the membership report by type and region as a PDF"
+    )
+    p.add_argument("out", metavar="OUT.pdf")
+    p.add_argument("--region", metavar="KEY", help="one region only")
+    _paper_options(p)
     p = members.command("set", cmd_members_set, "a member's membership status, dates or type")
     p.add_argument("member", metavar="MEMBER", help="id, short name, key or name")
     p.add_argument("--membership", metavar="S", help=", ".join(MEMBERSHIPS))
