@@ -88,6 +88,17 @@ class ActionId(StrEnum):
     NEW_ACTION = "prep.new_action"
     EDIT_ACTION = "prep.edit_action"
     CLOSE_ACTION = "prep.close_action"
+    NEW_EXERCISE = "prep.new_exercise"
+    EDIT_EXERCISE = "prep.edit_exercise"
+    ADD_OBJECTIVE = "prep.add_objective"
+    START_EXERCISE = "prep.start_exercise"
+    OPEN_AAR = "prep.open_aar"
+    RATE_CAPABILITY = "prep.rate_capability"
+    ADD_FINDING = "prep.add_finding"
+    PRINT_AAR = "prep.print_aar"
+    PRINT_HVA = "prep.print_hva"
+    PRINT_PLANS = "prep.print_plans"
+    PRINT_MEMBERSHIP = "members.print_membership"
     SHOW_MAP = "view.map"
     SHOW_MEMBERS = "view.members"
     SHOW_LOG = "view.log"
@@ -97,6 +108,7 @@ class ActionId(StrEnum):
     SHOW_RISK = "view.risk"
     SHOW_PLANS = "view.plans"
     SHOW_IMPROVEMENT = "view.improvement"
+    SHOW_EXERCISES = "view.exercises"
     SHOW_CAPABILITIES = "view.capabilities"
     RESET_LAYOUT = "view.reset_layout"
     FULL_SCREEN = "view.full_screen"
@@ -172,6 +184,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.NEW_ACTION, "New &corrective action…", "Ctrl+Alt+O", "Improvement plan"),
     A(ActionId.EDIT_ACTION, "Edit correcti&ve action…", "Ctrl+Alt+6", "The selected action"),
     A(ActionId.CLOSE_ACTION, "C&lose corrective action", "Ctrl+Alt+7", "Mark it complete"),
+    A(ActionId.NEW_EXERCISE, "New e&xercise…", "Ctrl+Alt+N", "Record an HSEEP exercise"),
+    A(ActionId.EDIT_EXERCISE, "Edit exercis&e…", "Ctrl+Alt+E", "The selected exercise"),
+    A(ActionId.ADD_OBJECTIVE, "Add exercise o&bjective…", "Ctrl+Alt+1", "Mapped to capabilities"),
+    A(ActionId.START_EXERCISE, "&Start exercise", "Ctrl+Alt+G", "Run it as an exercise incident"),
+    A(ActionId.OPEN_AAR, "&After-action report…", "Ctrl+Shift+A", "Open or start the AAR"),
+    A(ActionId.RATE_CAPABILITY, "&Rate capability (P/S/M/U)…", "Ctrl+Alt+8", "In the AAR"),
+    A(ActionId.ADD_FINDING, "Add fi&nding…", "Ctrl+Alt+9", "Strength or area for improvement"),
+    A(ActionId.PRINT_AAR, "Print AAR/&IP…", "Ctrl+Shift+U", "HSEEP AAR/IP PDF"),
+    A(ActionId.PRINT_HVA, "Print risk assessment (H&VA)…", "Ctrl+Shift+H", "HVA PDF"),
+    A(ActionId.PRINT_PLANS, "Print plans re&gister…", "Ctrl+Shift+L", "Plans register PDF"),
+    A(ActionId.PRINT_MEMBERSHIP, "Print &membership report…", "Ctrl+Shift+M", "By type, region"),
     A(ActionId.SHOW_MAP, "Member &map", "Ctrl+1", checkable=True),
     A(ActionId.SHOW_MEMBERS, "Members &directory", "Ctrl+2", checkable=True),
     A(ActionId.SHOW_LOG, "Incident &log", "Ctrl+3", checkable=True),
@@ -181,6 +204,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.SHOW_RISK, "Risk &assessment (HVA)", "Ctrl+7", checkable=True),
     A(ActionId.SHOW_PLANS, "&Plans and continuity", "Ctrl+8", checkable=True),
     A(ActionId.SHOW_IMPROVEMENT, "&Improvement plan", "Ctrl+0", checkable=True),
+    A(ActionId.SHOW_EXERCISES, "E&xercises and AAR", "Ctrl+9", checkable=True),
     A(ActionId.SHOW_CAPABILITIES, "&Capability dashboard", "Ctrl+Alt+0", checkable=True),
     A(ActionId.RESET_LAYOUT, "Reset &layout", "Ctrl+Shift+0", "Back to the default layout"),
     A(ActionId.FULL_SCREEN, "&Full screen", "F11", checkable=True),
@@ -220,7 +244,14 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.PREV_PERIOD,
         Id.NEXT_PERIOD,
     ),
-    MenuId.MEMBERS: (Id.FIND_MEMBER, Id.NEW_MEMBER, Id.EDIT_MEMBER, Id.ADD_CONTACT),
+    MenuId.MEMBERS: (
+        Id.FIND_MEMBER,
+        Id.NEW_MEMBER,
+        Id.EDIT_MEMBER,
+        Id.ADD_CONTACT,
+        SEP,
+        Id.PRINT_MEMBERSHIP,
+    ),
     MenuId.LOG: (
         Id.LOG_ENTRY,
         Id.LOG_FIND,
@@ -254,9 +285,22 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.EDIT_PLAN,
         Id.NEW_FUNCTION,
         SEP,
+        Id.NEW_EXERCISE,
+        Id.EDIT_EXERCISE,
+        Id.ADD_OBJECTIVE,
+        Id.START_EXERCISE,
+        SEP,
+        Id.OPEN_AAR,
+        Id.RATE_CAPABILITY,
+        Id.ADD_FINDING,
+        SEP,
         Id.NEW_ACTION,
         Id.EDIT_ACTION,
         Id.CLOSE_ACTION,
+        SEP,
+        Id.PRINT_HVA,
+        Id.PRINT_PLANS,
+        Id.PRINT_AAR,
     ),
     MenuId.VIEW: (
         Id.SHOW_MAP,
@@ -268,6 +312,7 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         SEP,
         Id.SHOW_RISK,
         Id.SHOW_PLANS,
+        Id.SHOW_EXERCISES,
         Id.SHOW_IMPROVEMENT,
         Id.SHOW_CAPABILITIES,
         SEP,

@@ -37,6 +37,12 @@ def _with_request(fn: Callable[..., Any], window: Any) -> object:
     return fn(window, window.ctx, window.selected_request())
 
 
+def _with_assessment(fn: Callable[..., Any], window: Any) -> object:
+    """The HVA printout starts on the assessment shown in the risk assessment dock."""
+    panel = window.panels.get("hvaDock")
+    return fn(window, window.ctx, (panel.assessment_id() or None) if panel is not None else None)
+
+
 def _with_member(fn: Callable[..., Any], window: Any) -> object:
     """The HICS 251 form starts on the member selected anywhere."""
     return fn(window, window.ctx, window.ctx.selected_member or None)
@@ -54,6 +60,7 @@ class Feature:
 SYNC = "hcc_desktop.gui.sync.operations"
 FORMS = "hcc_desktop.gui.reports.form_dialogs"
 INTEROP = "hcc_desktop.gui.interop"
+PREP_DOCS = "hcc_desktop.gui.reports.prep_documents"
 STARTUP = "hcc_desktop.gui.startup"
 F = Feature
 FEATURES: tuple[Feature, ...] = (
@@ -68,6 +75,9 @@ FEATURES: tuple[Feature, ...] = (
     F(ActionId.PRINT_ICS214, "ICS 214", FORMS, "print_form_ics214"),
     F(ActionId.PRINT_ICS213RR, "ICS 213RR", FORMS, "print_form_ics213rr", _with_request),
     F(ActionId.PRINT_HICS251, "HICS 251", FORMS, "print_form_hics251", _with_member),
+    F(ActionId.PRINT_HVA, "Print risk assessment", PREP_DOCS, "print_hva", _with_assessment),
+    F(ActionId.PRINT_PLANS, "Print plans register", PREP_DOCS, "print_plans"),
+    F(ActionId.PRINT_MEMBERSHIP, "Print membership report", PREP_DOCS, "print_membership"),
     F(
         ActionId.PREFERENCES,
         "Preferences",

@@ -45,6 +45,8 @@ class Switchers(QObject):
         self.incident.activated.connect(self._incident_chosen)
         self.period.activated.connect(self._period_chosen)
         ctx.incident_changed.connect(lambda _id: self.refresh_periods(pick=True))
+        # An incident put in view elsewhere (an exercise started) shows here too.
+        ctx.incident_changed.connect(lambda _id: self._show_incident())
         ctx.period_changed.connect(lambda _n: self._show_period())
 
     # ------------------------------------------------------------ incidents

@@ -24,7 +24,7 @@ def capability_choices() -> dict[str, str]:
     """Capabilities and their objectives of the reference edition ("2.2 Use information
     sharing..."), as a pick-list."""
     ref = aspr.load()
-    return {r: f"{r} {ref.label(r)}" for r in ref.refs}
+    return {r: ref.label(r) for r in ref.refs}  # the label starts with the ref
 
 
 class ActionDialog(FormDialog):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.capabilities import CapabilitiesPanel
 from hcc_desktop.gui.panels.eei_grid import EEIGridPanel
+from hcc_desktop.gui.panels.exercises import ExercisesPanel
 from hcc_desktop.gui.panels.hva import HvaPanel
 from hcc_desktop.gui.panels.improvement import ImprovementPanel
 from hcc_desktop.gui.panels.incident_log import IncidentLogPanel
@@ -25,6 +26,7 @@ PANELS: tuple[type[Panel], ...] = (
     SyncPanel,
     HvaPanel,
     PlansPanel,
+    ExercisesPanel,
     ImprovementPanel,
     CapabilitiesPanel,
 )
