@@ -1,5 +1,6 @@
 """CLI commands for standards in and out: CAP alerts (`import-cap`, `export-cap`,
-`alerts list`)."""
+`alerts list`), EDXL-HAVE, EDXL-RM resource messages (`import-rm`, `export-rm`) and
+spreadsheets."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hcc_desktop.cli.context import (
     incident_label,
     incident_label_for,
     incident_of,
+    resolve_request,
 )
 from hcc_desktop.cli.fmt import short, show_time, table, tail, to_json
 from hcc_desktop.cli.registry import Commands
@@ -24,6 +26,8 @@ from hcc_desktop.interop.have_export import export_have
 from hcc_desktop.interop.have_import import commit_have, preview_have
 from hcc_desktop.interop.have_match import HOW_MAPPED, HOW_NEW, NEW, HavePreview, find_hospital
 from hcc_desktop.interop.members_import import commit_members, preview_members, read_mapping_file
+from hcc_desktop.interop.rm_export import export_rm
+from hcc_desktop.interop.rm_import import RmPreview, commit_rm, preview_rm
 from hcc_desktop.interop.table_export import KINDS, export_table
 
 
@@ -285,6 +289,56 @@ def cmd_export_table(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_rm(ctx: Context, args: argparse.Namespace) -> int:
+    preview = preview_rm(ctx.store, Path(args.file), incident_id=args.incident)
+    msg = preview.message
+    who = msg.sender() or "no sender named"
+    emit(f"{msg.kind} {msg.message_id} from {who}, sent {msg.sent or '(no time)'}")
+    for line in preview.plan():
+        emit(f"  {line}")
+    for note in preview.notes:
+        emit(f"note: {note}")
+    if args.dry_run:
+        emit("Dry run: nothing imported.")
+        return 0
+    result = commit_rm(ctx.store, preview, actor=ctx.actor)
+    if preview.duplicate:
+        emit(f"Already imported: {msg.message_id}; nothing changed")
+        return 0
+    for rid, number in result.created:
+        emit(f"Request {number} ({tail(rid)}) submitted")
+    where = preview.incident_id or (
+        _request_incident(ctx, result.created[0][0] if result.created else None, preview)
+    )
+    label = incident_label_for(ctx.store, where) if where else "no incident"
+    emit(
+        f"{len(result.created)} requests created, {len(result.moved)} moved, in {label}; "
+        "the message is in the communications log"
+    )
+    return 0
+
+
+def _request_incident(ctx: Context, rid: str | None, preview: RmPreview) -> str | None:
+    """The incident of the first request a reply concerned (for the closing line)."""
+    ref = rid or (preview.moves[0].request_id if preview.moves else None)
+    if ref is None:
+        return None
+    return resolve_request(ctx.store, ref).incident_id
+
+
+def cmd_export_rm(ctx: Context, args: argparse.Namespace) -> int:
+    result = export_rm(
+        ctx.store, args.request, Path(args.out), actor=ctx.actor, envelope=args.envelope
+    )
+    what = f"{result.kind} ({result.response})" if result.response else result.kind
+    wrapped = " in an EDXL-DE envelope" if args.envelope else ""
+    emit(
+        f"Wrote EDXL-RM {what}{wrapped} for request {result.request_number} to {args.out}; "
+        f"MessageID {result.message_id} (kept in the communications log)"
+    )
+    return 0
+
+
 def register(cmds: Commands) -> None:
     """CAP, EDXL-HAVE and spreadsheets in and out; the alerts list."""
     p = cmds.command(
@@ -366,6 +420,22 @@ def register(cmds: Commands) -> None:
     p.add_argument("--incident", metavar="ID")
     p.add_argument("--period", type=int, metavar="N")
     p.add_argument("--public", action="store_true", help="leave sensitive EEIs out")
+
+    p = cmds.command(
+        "import-rm",
+        cmd_import_rm,
+        "read an EDXL-RM 1.0 resource message (request, response, commitment, release)",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--incident", metavar="ID", help="for a new request (default: current)")
+    p.add_argument("--dry-run", action="store_true", help="show what it would do only")
+
+    p = cmds.command(
+        "export-rm", cmd_export_rm, "write a request (or our answer to one) as EDXL-RM 1.0"
+    )
+    p.add_argument("request", metavar="REQUEST", help="request number or id")
+    p.add_argument("out", metavar="OUT.xml")
+    p.add_argument("--envelope", action="store_true", help="wrap in an EDXL-DE 1.0 envelope")
 
     a = cmds.group("alerts", "CAP alerts received and issued")
     p = a.command("list", cmd_alerts_list, "alerts, oldest first", json=True)

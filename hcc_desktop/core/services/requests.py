@@ -85,9 +85,12 @@ def create_request(
     number: str | None = None,
     record_id: str | None = None,
     created_at: str | None = None,
+    origin: tuple[str, str | None, int | None] | None = None,
     **fields: Any,
 ) -> str:
-    """A new request, in draft or submitted (the two states a request may start in)."""
+    """A new request, in draft or submitted (the two states a request may start in).
+    `origin` (message id, sender, resource line) marks a request that arrived as an
+    EDXL-RM message, so the replies that name that message find it."""
     if status not in lifecycle.INITIAL:
         raise ValidationError(
             "status", f"a new request starts as {' or '.join(lifecycle.INITIAL)}, not {status!r}"
@@ -124,6 +127,19 @@ def create_request(
                 "number": require_text("number", number, max_len=40),
                 "created_at": at,
                 "deleted": False,
+                **(
+                    {
+                        "origin": {
+                            "external_ref": require_text("external_ref", origin[0], max_len=200),
+                            "external_sender": optional_text(
+                                "external_sender", origin[1], max_len=200
+                            ),
+                            "external_line": origin[2],
+                        }
+                    }
+                    if origin
+                    else {}
+                ),
                 "status": {
                     "status": status,
                     "status_note": None,
