@@ -1,0 +1,257 @@
+"""Escalation of resource requests, as coalitions do it: the coalition first searches
+its own members, records how much they filled, and elevates the unfilled part to the
+state (ESF-8 / the Department of Public Health) with the state's tracking number.
+
+The fill and the elevation are one merge unit (`escalation`): they are one decision,
+and merged field by field two stations could show 40 filled and 80 of 100 elevated.
+Each change is a version of that unit, so the request's history reads the fill and the
+elevation next to the status steps (`history`). Every elevation is also written to
+the incident log, as it is a decision the ICS 214 must show.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from hcc_desktop.core import lifecycle
+from hcc_desktop.core import models as m
+from hcc_desktop.core.clock import unpack
+from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.services import log
+from hcc_desktop.core.services.common import Actor, optional_text, require_text
+from hcc_desktop.core.services.requests import find_request, status_history
+from hcc_desktop.core.store import Store
+from hcc_desktop.core.timeutil import from_ms, normalise
+
+UNIT = ("filled_quantity", "elevated_to", "elevated_quantity", "elevated_at", "elevated_by",
+        "elevated_ref", "elevated_note")  # fmt: skip
+#: Where a coalition elevates to when the operator names nobody.
+DEFAULT_TO = "State ESF-8 (DPH)"
+#: A request in these states takes no fill or elevation: nothing is being sourced.
+CLOSED = frozenset({"denied", "cancelled", "returned", "draft"})
+
+
+def _current(req: m.ResourceRequest) -> dict[str, Any]:
+    return {k: getattr(req, k) for k in UNIT}
+
+
+def _amount(field: str, raw: Any, *, allow_zero: bool) -> float:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ValidationError(field, f"expected a number, got {raw!r}") from None
+    if value != value or value < 0 or (value == 0 and not allow_zero) or value > 1e9:
+        floor = "0 or more" if allow_zero else "greater than 0"
+        raise ValidationError(field, f"expected a number {floor}, got {raw!r}")
+    return int(value) if value.is_integer() else value
+
+
+def _open(req: m.ResourceRequest) -> None:
+    if req.status in CLOSED:
+        raise ValidationError(
+            "request", f"{req.number} is {lifecycle.LABELS.get(req.status or '', req.status)}"
+        )
+
+
+def unfilled(req: m.ResourceRequest) -> float:
+    """What the members have not filled and the state has not been asked for."""
+    return max(0.0, (req.quantity or 0) - (req.filled_quantity or 0) - (req.elevated_quantity or 0))
+
+
+def record_fill(
+    store: Store,
+    *,
+    actor: Actor,
+    request_id: str,
+    filled: Any,
+    note: str | None = None,
+) -> m.ResourceRequest:
+    """How much of the request the coalition's members filled (in total so far). It
+    may not exceed the quantity less what was already elevated. The fill and its note
+    (who gave what) go to the incident log as well."""
+    with store.atomic():
+        with store.writing(operator=actor.label, summary="Request fill") as w:
+            req = find_request(w.session, request_id)
+            _open(req)
+            amount = _amount("filled_quantity", filled, allow_zero=True)
+            text_note = optional_text("note", note, max_len=2000)
+            room = (req.quantity or 0) - (req.elevated_quantity or 0)
+            if amount > room:
+                raise ValidationError(
+                    "filled_quantity",
+                    f"{amount:g} is more than the {room:g} not elevated to the state",
+                )
+            rid, incident_id, number = req.id, req.incident_id, req.number
+            if amount == req.filled_quantity:
+                incident_id = None  # nothing changed: no version, no log entry
+            else:
+                value = _current(req)
+                value["filled_quantity"] = amount
+                w.put("request", req.id, {"escalation": value})
+            total, unit, kind = req.quantity, req.unit, req.resource_kind
+        if incident_id:
+            text = (
+                f"Request {number} ({total or 0:g} {unit or ''} {kind or ''}): members "
+                f"filled {amount:g}."
+            ).replace("  ", " ") + (f" {text_note}" if text_note else "")
+            log.add_entry(
+                store, actor=actor, incident_id=incident_id, text=text, category="resource",
+                source=f"request {number}",
+            )  # fmt: skip
+    with store.read() as s:
+        return find_request(s, rid)
+
+
+def elevate(
+    store: Store,
+    *,
+    actor: Actor,
+    request_id: str,
+    ref: str,
+    to: str = DEFAULT_TO,
+    quantity: Any = None,
+    note: str | None = None,
+    at: str | None = None,
+) -> m.ResourceRequest:
+    """Elevate the unfilled part (or `quantity` of it) to the state under the state's
+    tracking number `ref`. Elevating again (the state asked for a new request, a second
+    tranche) adds to what was elevated and replaces the tracking number; the log keeps
+    each one."""
+    with store.atomic():
+        with store.writing(operator=actor.label, summary="Elevate request") as w:
+            req = find_request(w.session, request_id)
+            _open(req)
+            target = require_text("elevated_to", to, max_len=200)
+            tracking = require_text("elevated_ref", ref, max_len=80)
+            left = unfilled(req)
+            if left <= 0:
+                raise ValidationError(
+                    "elevated_quantity",
+                    f"nothing left to elevate: {req.filled_quantity or 0:g} filled by members, "
+                    f"{req.elevated_quantity or 0:g} elevated, of {req.quantity or 0:g}",
+                )
+            amount = (
+                left
+                if quantity in (None, "")
+                else _amount("elevated_quantity", quantity, allow_zero=False)
+            )
+            if amount > left:
+                raise ValidationError(
+                    "elevated_quantity", f"{amount:g} is more than the {left:g} unfilled"
+                )
+            when = normalise("elevated_at", at) or from_ms(store.wall())
+            if req.created_at and when < req.created_at:
+                raise ValidationError(
+                    "elevated_at", f"{when} is before the request was made ({req.created_at})"
+                )
+            value = {
+                "filled_quantity": req.filled_quantity,
+                "elevated_to": target,
+                "elevated_quantity": (req.elevated_quantity or 0) + amount,
+                "elevated_at": when,
+                "elevated_by": actor.label,
+                "elevated_ref": tracking,
+                "elevated_note": optional_text("note", note, max_len=2000),
+            }
+            w.put("request", req.id, {"escalation": value})
+            rid, incident_id, number, unit = req.id, req.incident_id, req.number, req.unit
+            kind, total, filled = req.resource_kind, req.quantity, req.filled_quantity
+        text = (
+            f"Request {number} ({total or 0:g} {unit or ''} {kind or ''}): members filled "
+            f"{filled or 0:g}; {amount:g} elevated to {target}, tracking number {tracking}."
+        ).replace("  ", " ")
+        if note:
+            text += f" {note.strip()}"
+        if incident_id:
+            log.add_entry(
+                store, actor=actor, incident_id=incident_id, text=text, category="resource",
+                priority="important", occurred_at=when, source=f"request {number}",
+            )  # fmt: skip
+    with store.read() as s:
+        return find_request(s, rid)
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    """One line of a request's history: a status step, a fill or an elevation."""
+
+    kind: str
+    at: str | None
+    by: str | None
+    text: str
+    note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "at": self.at, "by": self.by, "text": self.text,
+                "note": self.note}  # fmt: skip
+
+
+def _escalation_chain(
+    store: Store, request_id: str
+) -> list[tuple[dict[str, Any], str | None, str]]:
+    """The escalation versions leading to the current one, oldest first, each with
+    the operator who wrote it and when (its clock's wall time: the unit keeps no time
+    of a fill)."""
+    with store.read() as s:
+        rows = s.execute(
+            select(
+                m.Version.id,
+                m.Version.parent_id,
+                m.Version.value,
+                m.Version.operator,
+                m.Version.hlc,
+            ).where(
+                m.Version.entity == "request",
+                m.Version.record_id == request_id,
+                m.Version.unit == "escalation",
+            )
+        ).all()
+        winner = s.get(m.Winner, ("request", request_id, "escalation"))
+    by_id = {r.id: r for r in rows}
+    chain = []
+    cursor = winner.version_id if winner else None
+    while cursor and cursor in by_id:
+        r = by_id[cursor]
+        chain.append((json.loads(r.value), r.operator, from_ms(unpack(r.hlc)[0])))
+        cursor = r.parent_id
+    return list(reversed(chain))
+
+
+def history(store: Store, *, request_id: str) -> list[HistoryStep]:
+    """Status steps, members' fills and elevations of a request, in time order."""
+    with store.read() as s:
+        req = find_request(s, request_id)
+    steps = [
+        HistoryStep("status", st.at, st.by, lifecycle.LABELS.get(st.status or "", st.status or ""),
+                    st.note)
+        for st in status_history(store, request_id=req.id)
+    ]  # fmt: skip
+    before: dict[str, Any] = {}
+    unit = req.unit or ""
+    for value, operator, written in _escalation_chain(store, req.id):
+        if value.get("filled_quantity") != before.get("filled_quantity"):
+            steps.append(
+                HistoryStep(
+                    "fill", written, operator,
+                    f"Members filled {value.get('filled_quantity') or 0:g} {unit}".strip(),
+                    None,
+                )
+            )  # fmt: skip
+        if value.get("elevated_ref") and (value.get("elevated_at"), value.get("elevated_ref")) != (
+            before.get("elevated_at"),
+            before.get("elevated_ref"),
+        ):
+            steps.append(
+                HistoryStep(
+                    "elevated", value.get("elevated_at"), value.get("elevated_by") or operator,
+                    f"Elevated {value.get('elevated_quantity') or 0:g} {unit} to "
+                    f"{value.get('elevated_to')} (tracking {value.get('elevated_ref')})",
+                    value.get("elevated_note"),
+                )
+            )  # fmt: skip
+        before = value
+    return sorted(steps, key=lambda st: st.at or "")

@@ -1,0 +1,110 @@
+"""Escalation of resource requests: members' partial fill, the unfilled part elevated
+to the state with its tracking number, both on the request's history and in the
+incident log; refusals name the field and leave the store as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from hcc_desktop.core.dump import dump_text
+from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.services import escalation, incidents, log, requests
+from hcc_desktop.core.services.common import Actor
+from hcc_desktop.core.store import Store
+from tests.conftest import FakeWall
+
+BOB = Actor("Bob Okafor", "Logistics Section Chief")
+T0 = "2026-11-18T08:00:00Z"
+
+
+@pytest.fixture
+def request_id(store: Store) -> str:
+    iid = incidents.create_incident(
+        store, actor=BOB, name="Ice storm", incident_type="winter_storm", started_at=T0
+    )
+    return requests.create_request(
+        store, actor=BOB, incident_id=iid, resource_kind="Portable generator", quantity=10,
+        created_at="2026-11-18T09:00:00Z",
+    )  # fmt: skip
+
+
+def refused(store: Store, field: str, call: Callable[[], Any]) -> None:
+    before = dump_text(store)
+    with pytest.raises(ValidationError) as info:
+        call()
+    assert info.value.field == field, info.value
+    assert dump_text(store) == before
+
+
+def test_fill_then_elevate_the_rest(store: Store, wall: FakeWall, request_id: str) -> None:
+    requests.set_status(store, actor=BOB, request_id=request_id, status="approved")
+    requests.set_status(store, actor=BOB, request_id=request_id, status="sourcing")
+    wall.advance(60)
+    req = escalation.record_fill(store, actor=BOB, request_id=request_id, filled=4,
+                                 note="Yale 2, Hartford 2")  # fmt: skip
+    assert req.filled_quantity == 4 and escalation.unfilled(req) == 6
+    wall.advance(60)
+    req = escalation.elevate(store, actor=BOB, request_id=request_id, ref="CT-DPH-2026-0412",
+                             to="CT DPH ESF-8", at="2026-11-18T11:10:00Z")  # fmt: skip
+    assert (req.elevated_quantity, req.elevated_ref, req.elevated_to) == (
+        6, "CT-DPH-2026-0412", "CT DPH ESF-8")  # fmt: skip
+    assert req.elevated_by == BOB.label and escalation.unfilled(req) == 0
+    steps = escalation.history(store, request_id=request_id)
+    assert [s.kind for s in steps] == ["status", "status", "status", "fill", "elevated"]
+    assert steps[-2].text == "Members filled 4 each"
+    assert steps[-1].text == "Elevated 6 each to CT DPH ESF-8 (tracking CT-DPH-2026-0412)"
+    texts = [
+        e.text for e in log.list_entries(store, flt=log.LogFilter(incident_id=req.incident_id))
+    ]
+    assert any("members filled 4. Yale 2, Hartford 2" in t for t in texts)
+    assert any("6 elevated to CT DPH ESF-8, tracking number CT-DPH-2026-0412" in t for t in texts)
+    refused(store, "elevated_quantity", lambda: escalation.elevate(
+        store, actor=BOB, request_id=request_id, ref="X-2"))  # fmt: skip
+
+
+def test_partial_elevation_leaves_room_for_a_second(store: Store, request_id: str) -> None:
+    escalation.elevate(store, actor=BOB, request_id=request_id, ref="A-1", quantity=3)
+    req = escalation.elevate(store, actor=BOB, request_id=request_id, ref="A-2", quantity="2")
+    assert req.elevated_quantity == 5 and req.elevated_ref == "A-2"
+    refused(store, "filled_quantity", lambda: escalation.record_fill(
+        store, actor=BOB, request_id=request_id, filled=6))  # fmt: skip
+    escalation.record_fill(store, actor=BOB, request_id=request_id, filled=5)
+    kinds = [s.kind for s in escalation.history(store, request_id=request_id)]
+    assert kinds.count("elevated") == 2 and kinds.count("fill") == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "kwargs"),
+    [
+        ("elevated_ref", {"ref": " "}),
+        ("elevated_to", {"to": ""}),
+        ("elevated_quantity", {"quantity": 0}),
+        ("elevated_quantity", {"quantity": 11}),
+        ("elevated_quantity", {"quantity": "lots"}),
+        ("elevated_at", {"at": "2026-11-18T08:30:00Z"}),
+        ("elevated_at", {"at": "noonish"}),
+    ],
+)
+def test_elevation_refusals(
+    store: Store, request_id: str, field: str, kwargs: dict[str, Any]
+) -> None:
+    args: dict[str, Any] = {"ref": "CT-1", **kwargs}
+    refused(store, field, lambda: escalation.elevate(
+        store, actor=BOB, request_id=request_id, **args))  # fmt: skip
+
+
+@pytest.mark.parametrize("filled", [-1, "x", 11, float("nan")])
+def test_fill_refusals(store: Store, request_id: str, filled: Any) -> None:
+    refused(store, "filled_quantity", lambda: escalation.record_fill(
+        store, actor=BOB, request_id=request_id, filled=filled))  # fmt: skip
+
+
+def test_closed_requests_take_neither(store: Store, request_id: str) -> None:
+    requests.set_status(store, actor=BOB, request_id=request_id, status="cancelled")
+    refused(store, "request", lambda: escalation.record_fill(
+        store, actor=BOB, request_id=request_id, filled=1))  # fmt: skip
+    refused(store, "request", lambda: escalation.elevate(
+        store, actor=BOB, request_id=request_id, ref="CT-1"))  # fmt: skip
