@@ -8,6 +8,7 @@ coalition has not checked. Stale validations (values changed since) do not count
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,8 +71,14 @@ _ATTRIB_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 
 
 def _cdata(text: str) -> str:
-    """Character data escaped as ElementTree escapes it (&, <, >)."""
-    return escape(text)
+    """Character data escaped as ElementTree escapes it (&, <, >), and a carriage
+    return as a character reference: a parser turns a raw one into a line feed, so a
+    comment typed on Windows would not come back equal."""
+    return escape(text).replace("\r", "&#13;")
+
+
+#: Characters XML 1.0 cannot carry at all (most C0 controls, surrogates, U+FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _attrib(text: str) -> str:
@@ -235,6 +242,7 @@ class _Losses:
         self.no_element: Counter[str] = Counter()
         self.no_value: Counter[tuple[str, str]] = Counter()
         self.comments = 0
+        self.cleaned: Counter[str] = Counter()
         self.not_facility = 0
 
     def lines(self) -> tuple[str, ...]:
@@ -251,6 +259,10 @@ class _Losses:
         out += [
             f"{label(code)} = {value!r}: no HAVE value; {n} {_facilities(n)} not sent"
             for (code, value), n in sorted(self.no_value.items())
+        ]
+        out += [
+            f"{label(code)}: {n} {_facilities(n)} sent without characters XML cannot carry"
+            for code, n in sorted(self.cleaned.items())
         ]
         if self.comments:
             out.append(f"comments on {self.comments} reported values: HAVE has no place per value")
@@ -294,6 +306,9 @@ def _hospitals(
             if text is None:
                 losses.no_value[(code, str(rep.value))] += 1
                 continue
+            if _NOT_XML.search(text):
+                losses.cleaned[code] += 1
+                text = _NOT_XML.sub("", text)
             if rep.comment:
                 losses.comments += 1
             node = tree
