@@ -9,11 +9,13 @@ column tuples, not ORM objects, because building 50,000 ORM objects costs second
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import Element, load_catalog
@@ -25,53 +27,76 @@ from hcc_desktop.gui.models.eei_style import Level, level
 
 Step = Callable[[int, int], None]
 
-_COLUMNS = (
-    m.EEIReport.id,
-    m.EEIReport.incident_id,
+#: Where a report sits in the grid, then the report as a Cell takes it (same order).
+_KEY_COLUMNS = (
     m.EEIReport.organization_id,
     m.EEIReport.element_code,
+    m.EEIReport.incident_id,
     m.EEIReport.period,
-    m.EEIReport.value,
-    m.EEIReport.comment,
+    m.EEIReport.deleted,
+)
+_CELL_COLUMNS = (
+    m.EEIReport.id,
+    # Read as the stored JSON text and decoded here (`_value`): the JSON type's result
+    # processor costs a Python call per value, a third of the grid's load.
+    type_coerce(m.EEIReport.value, Text).label("value"),
     m.EEIReport.reporter,
     m.EEIReport.reported_at,
-    m.EEIReport.values_version,
+    m.EEIReport.comment,
     m.EEIReport.validation_state,
     m.EEIReport.validated_by,
     m.EEIReport.validated_at,
     m.EEIReport.validation_note,
+    m.EEIReport.values_version,
     m.EEIReport.validated_version,
-    m.EEIReport.deleted,
 )
+_COLUMNS = (*_KEY_COLUMNS, *_CELL_COLUMNS)
+_FIRST_CELL = len(_KEY_COLUMNS)
 
 
-@dataclass(frozen=True)
-class Cell:
-    """The report behind one cell, as the grid needs it for tooltips and validation."""
+def _value(raw: Any) -> Any:
+    """A stored EEI value: SQLite keeps a JSON number as a number (the column has
+    numeric affinity), anything else as JSON text."""
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+class Cell(NamedTuple):
+    """The report behind one cell, as the grid needs it for tooltips and validation.
+    A tuple made straight from the row: 40,000 of them are built per grid load, and a
+    dataclass with a computed field cost a quarter of it."""
 
     report_id: str
     value: Any
     reporter: str | None
     reported_at: str | None
     comment: str | None
-    state: str
+    validation_state: str | None
     validated_by: str | None
     validated_at: str | None
     note: str | None
+    values_version: str | None
+    validated_version: str | None
+
+    @property
+    def state(self) -> str:
+        """What the grid shows (eei.effective_state's rule): a validation of older
+        values does not count."""
+        state = self.validation_state or "reported"
+        if state != "reported" and self.validated_version != self.values_version:
+            return "stale"
+        return state
 
     @classmethod
     def from_row(cls, row: Any) -> Cell:
-        return cls(
-            row.id,
-            row.value,
-            row.reporter,
-            row.reported_at,
-            row.comment,
-            eei.effective_state(row),
-            row.validated_by,
-            row.validated_at,
-            row.validation_note,
-        )
+        """From a row read with `_COLUMNS`."""
+        report_id, raw, *rest = row[_FIRST_CELL:]
+        return cls(report_id, _value(raw), *rest)
+
+
+def read_reports(session: Any, *where: Any) -> list[Any]:
+    """Report rows for the grid, through Core rather than the ORM session's result
+    machinery (which builds ORM loading state for plain column tuples too)."""
+    return list(session.connection().execute(select(*_COLUMNS).where(*where)).all())
 
 
 @dataclass(frozen=True)
@@ -129,6 +154,26 @@ def grid_elements(facilities: Iterable[Facility]) -> list[Element]:
 def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None = None) -> GridData:
     step = step or (lambda done, total: None)
     step(0, 4)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="eei-grid") as pool:
+        # The first-report times aggregate the report history inside SQLite, which
+        # lets go of the GIL: read them, and the facilities' statuses, on connections
+        # of their own while this thread reads and arranges the reports (the history
+        # is the larger half of the load).
+        first = pool.submit(eei.first_reports, store, incident_id=incident_id, period=period)
+        statuses = pool.submit(
+            status.facility_statuses, store, incident_id=incident_id, period=period
+        )
+        return _arrange(store, incident_id, period, first.result, statuses.result, step)
+
+
+def _arrange(
+    store: Store,
+    incident_id: str,
+    period: int,
+    first_reports: Callable[[], dict[str, str]],
+    statuses: Callable[[], dict[str, status.FacilityStatus]],
+    step: Step,
+) -> GridData:
     facilities = [
         Facility(o.id, o.name or "", o.member_type or "", o.town or "")
         for o in eei.expected_facilities(store, incident_id=incident_id)
@@ -142,17 +187,16 @@ def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None 
         elements,
         dict(load_catalog().categories),
         eei.Timeliness(period, None, len(facilities)),
-        status.facility_statuses(store, incident_id=incident_id, period=period),
+        {},  # placed last: read on another connection meanwhile
     )
     step(2, 4)
     with store.read() as s:
-        rows = s.execute(
-            select(*_COLUMNS).where(
-                m.EEIReport.incident_id == incident_id,
-                m.EEIReport.period == period,
-                m.EEIReport.deleted.is_(False),
-            )
-        ).all()
+        rows = read_reports(
+            s,
+            m.EEIReport.incident_id == incident_id,
+            m.EEIReport.period == period,
+            m.EEIReport.deleted.is_(False),
+        )
     step(3, 4)
     row_index = {f.id: i for i, f in enumerate(facilities)}
     col_index = {e.code: j for j, e in enumerate(elements)}
@@ -169,7 +213,7 @@ def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None 
     ]
     data.cells = [[None] * k for _ in range(n)]
     # The first report counts for timeliness, not the latest update (from the history).
-    first = eei.first_reports(store, incident_id=incident_id, period=period)
+    first = first_reports()
     data.first_report = [first.get(f.id) for f in facilities]
     data.timeliness = timeliness_from(store, incident_id, period, facilities, first)
     for r in rows:
@@ -178,6 +222,7 @@ def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None 
             put_cell(data, i, j, Cell.from_row(r))
     for i in range(n):
         decorate_row(data, i)
+    data.statuses = statuses()
     late, missing = set(data.timeliness.late), set(data.timeliness.missing)
     data.row_state = [
         "missing" if f.id in missing else "late" if f.id in late else "on_time" for f in facilities
@@ -232,7 +277,7 @@ def load_cells(store: Store, report_ids: Iterable[str]) -> list[Any]:
     with store.read() as s:
         for start in range(0, len(ids), 400):
             chunk = ids[start : start + 400]
-            out.extend(s.execute(select(*_COLUMNS).where(m.EEIReport.id.in_(chunk))).all())
+            out.extend(read_reports(s, m.EEIReport.id.in_(chunk)))
     return out
 
 
@@ -241,14 +286,12 @@ def cell_history(
 ) -> list[tuple[int, Any, str]]:
     """(period, value, validation state) of one facility's element over all periods."""
     with store.read() as s:
-        rows = s.execute(
-            select(*_COLUMNS)
-            .where(
-                m.EEIReport.incident_id == incident_id,
-                m.EEIReport.organization_id == organization_id,
-                m.EEIReport.element_code == element,
-                m.EEIReport.deleted.is_(False),
-            )
-            .order_by(m.EEIReport.period)
-        ).all()
-    return [(r.period, r.value, eei.effective_state(r)) for r in rows]
+        rows = read_reports(
+            s,
+            m.EEIReport.incident_id == incident_id,
+            m.EEIReport.organization_id == organization_id,
+            m.EEIReport.element_code == element,
+            m.EEIReport.deleted.is_(False),
+        )
+    cells = sorted(((r.period, Cell.from_row(r)) for r in rows), key=lambda pc: pc[0])
+    return [(period, c.value, c.state) for period, c in cells]
