@@ -196,6 +196,11 @@ def prune(
 def daily(store: Store, *, now: datetime | None = None) -> Path | None:
     """Make today's copy unless there is one from today already (any reason counts: a
     copy before this morning's import is as good), then prune. Returns the new copy."""
+    if store.is_server:
+        # An EOC server store (PostgreSQL) gets no copies from a seat, which cannot copy
+        # the server's database: its backups (pg_dump, base backups) are the server
+        # administrator's, as for every other database the EOC's IT runs.
+        return None
     today = _now(now).astimezone().date()
     made = None
     if not any(b.at.astimezone().date() == today for b in list_backups(store.path)):
@@ -209,6 +214,8 @@ def before_import(store: Store, *, now: datetime | None = None) -> Path | None:
     cannot be written (disk full) is logged and the import goes ahead: during an
     incident the packages matter more than the copy, and the import is all-or-nothing
     by itself."""
+    if store.is_server:
+        return None  # the server's backups are its administrator's (see `daily`)
     try:
         made = make_backup(store.engine, store.path, IMPORT, now=now)
     except (OSError, sqlite3.Error) as exc:

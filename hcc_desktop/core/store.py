@@ -1,4 +1,5 @@
-"""The store: one SQLite file (plus the station's key file) is a workstation's state.
+"""The store: one SQLite file (plus the station's key file) is a workstation's state;
+an EOC server store is one PostgreSQL database that many seats open at once.
 
 `Store.writing()` is the one funnel for changes: a BEGIN IMMEDIATE transaction, a
 change set for undo and audit, a `Writer` for versions, the clock persisted in the same
@@ -7,22 +8,30 @@ transaction, and after commit a broadcast of what changed to listeners (the GUI)
 `Store.atomic()` makes several service calls one transaction: a command that writes
 regions, members and an incident, or an incident and the "current incident" setting,
 commits all of it or none of it, even when the disk fills or the process dies part way.
+
+On a server store (`server` set, see core/pg.py) the same API holds: the write lock
+stands in for BEGIN IMMEDIATE, every write also sends a change notice in its own
+transaction, and a listener thread passes the other seats' notices to `listeners`.
 """
 
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
+from hcc_desktop.core import pg
 from hcc_desktop.core.clock import HybridClock, WallClock
+from hcc_desktop.core.errors import StoreError
 from hcc_desktop.core.receiver import Receiver
-from hcc_desktop.core.station import Identity
+from hcc_desktop.core.station import Identity, key_path_for, load_private_key
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import Changes, Writer
 
@@ -35,20 +44,65 @@ class Store:
     writes, so it depends on nothing that opening needs."""
 
     def __init__(
-        self, path: Path, engine: Engine, wall: WallClock, identity: Identity, station_name: str
+        self,
+        path: Path,
+        engine: Engine,
+        wall: WallClock,
+        identity: Identity,
+        station_name: str,
+        *,
+        server: str | None = None,
     ) -> None:
+        """`path` is the store file; for a server store (`server` = its connection URL)
+        it is the seat's own folder for files written beside the store."""
         self.path = path
         self.engine = engine
         self.wall = wall
         self.identity = identity
         self.station_name = station_name
+        self.server = server
         self._write_engine = engine.execution_options(hcc_write=True)
         self.listeners: list[Listener] = []
         # The transaction `atomic()` holds open, per thread: a GUI worker's write must
         # never join a scope another thread opened.
         self._scope = threading.local()
+        # This seat's name in change notices (its own are not delivered twice).
+        self.seat = uuid.uuid4().hex
+        self._listener: pg.ChangeListener | None = None
+
+    @property
+    def is_server(self) -> bool:
+        """True for an EOC server store (PostgreSQL), False for a workstation file."""
+        return self.server is not None
+
+    @property
+    def label(self) -> str:
+        """Where the store is, for messages: the file, or the server URL (no password)."""
+        return pg.redact(self.server) if self.server else str(self.path)
+
+    def private_key(self) -> Ed25519PrivateKey:
+        """The station's signing key: the key file beside a workstation's store, the
+        key kept on the server for a server store (every seat signs as the server)."""
+        if self.server is None:
+            return load_private_key(key_path_for(self.path))
+        with self.engine.connect() as conn:
+            key = pg.load_server_key(conn)
+        if key is None:
+            raise StoreError(f"{self.label}: the server station's key is missing")
+        return key
+
+    def listen(self, on_state: Callable[[bool], None] | None = None) -> None:
+        """Hear the other seats' changes (server stores; nothing for a file): they reach
+        `listeners` on a background thread within a second or so of their commit."""
+        if self.server is None or self._listener is not None:
+            return
+        self._listener = pg.ChangeListener(self.server, self.seat, self._notify, on_state=on_state)
+        self._listener.start()
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -129,6 +183,9 @@ class Store:
             else:
                 clock_row = session.get_one(m.ClockState, 1)
                 clock_row.hlc = clock.last
+            if self.server is not None and writer.changes:
+                session.flush()
+                pg.send_notices(session.connection(), self.seat, writer.changes)
         self._broadcast(writer.changes, joined is not None)
 
     @contextmanager
@@ -145,6 +202,9 @@ class Store:
             yield receiver
             if receiver.received:
                 clock_row.hlc = receiver.clock.last
+            if self.server is not None and receiver.changes:
+                session.flush()
+                pg.send_notices(session.connection(), self.seat, receiver.changes)
         self._broadcast(receiver.changes, joined is not None)
 
     def _broadcast(self, changes: Changes, deferred: bool) -> None:

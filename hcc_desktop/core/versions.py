@@ -207,11 +207,18 @@ def existing_ids(conn: Connection, table: Table, ids: Sequence[str]) -> set[str]
     """Which of `ids` have a row in `table`, a few hundred per query."""
     found: set[str] = set()
     name = table.name
+    mark = param_mark(conn)
     for chunk in _chunks(list(ids)):
-        marks = ",".join("?" * len(chunk))
+        marks = ",".join([mark] * len(chunk))
         sql = f"SELECT id FROM {name} WHERE id IN ({marks})"
         found.update(r[0] for r in conn.exec_driver_sql(sql, tuple(chunk)))
     return found
+
+
+def param_mark(conn: Connection) -> str:
+    """The driver's positional parameter marker: `?` for sqlite3, `%s` for psycopg
+    (the server store); the hot paths write their SQL with it directly."""
+    return "%s" if conn.dialect.name == "postgresql" else "?"
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -493,6 +500,23 @@ _UNITS = "hcc_units"
 
 def stage_units(conn: Connection, keys: Iterable[UnitKey]) -> None:
     """Replace the staged unit keys of this connection's open transaction."""
+    if conn.dialect.name == "postgresql":
+        # PostgreSQL: the same temporary table without SQLite's WITHOUT ROWID, and
+        # ON CONFLICT for OR IGNORE; ANALYZE so the planner probes the big tables'
+        # indexes from the staged keys (it knows nothing of a fresh temporary table).
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_UNITS} (entity TEXT NOT NULL, "
+            "record_id TEXT NOT NULL, unit TEXT NOT NULL, "
+            "PRIMARY KEY (entity, record_id, unit))"
+        )
+        conn.exec_driver_sql(f"DELETE FROM {_UNITS}")
+        rows = list(keys)
+        if rows:
+            conn.exec_driver_sql(
+                f"INSERT INTO {_UNITS} VALUES (%s, %s, %s) ON CONFLICT DO NOTHING", rows
+            )
+        conn.exec_driver_sql(f"ANALYZE {_UNITS}")
+        return
     conn.exec_driver_sql(
         f"CREATE TEMP TABLE IF NOT EXISTS {_UNITS} (entity TEXT NOT NULL, "
         "record_id TEXT NOT NULL, unit TEXT NOT NULL, "
@@ -578,7 +602,7 @@ def count_conflicts(session: Session, keys: Iterable[UnitKey]) -> int:
     limit = len(wanted) + 1
     total = int(
         conn.exec_driver_sql(
-            f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT {limit})"
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT {limit}) AS head"
         ).scalar_one()
     )
     if total <= len(wanted):

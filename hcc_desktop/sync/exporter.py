@@ -19,7 +19,6 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core.clock import HybridClock
 from hcc_desktop.core.files import staged
 from hcc_desktop.core.ids import canonical_json, uuid7
-from hcc_desktop.core.station import key_path_for, load_private_key
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.sync import format as fmt
@@ -177,7 +176,7 @@ def export_package(
                     },
                 }
                 manifest_bytes = canonical_json(manifest).encode("utf-8")
-                key = load_private_key(key_path_for(store.path))
+                key = store.private_key()
                 signature = {
                     "alg": "ed25519",
                     "key_id": store.identity.fingerprint,

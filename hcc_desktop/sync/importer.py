@@ -42,6 +42,7 @@ from hcc_desktop.core.versions import (
     Changes,
     count_conflicts,
     existing_ids,
+    param_mark,
 )
 from hcc_desktop.sync import format as fmt
 from hcc_desktop.sync.errors import (
@@ -147,7 +148,7 @@ def _imported_before(store: Store, sha256: str) -> ImportReport | None:
         row = conn.exec_driver_sql(
             "SELECT l.package_id, l.origin_site, l.new_versions + l.known_versions, s.name "
             f"FROM {m.ImportRecord.__tablename__} l LEFT JOIN {m.Station.__tablename__} s "
-            "ON s.site_id = l.origin_site WHERE l.sha256 = ?",
+            "ON s.site_id = l.origin_site WHERE l.sha256 = " + param_mark(conn),
             (sha256,),
         ).first()
     if row is None:
@@ -299,12 +300,12 @@ def _station(store: Store, site: str) -> Any:
     """The trust record of a site, read with one Core query: a shared folder full of
     damaged or foreign files must not cost an ORM session per file."""
     with store.engine.connect() as conn:
-        return conn.exec_driver_sql(_STATION_SQL, (site,)).first()
+        return conn.exec_driver_sql(_STATION_SQL + param_mark(conn), (site,)).first()
 
 
 _STATION_SQL = (
     f"SELECT name, public_key, fingerprint, trusted, revoked FROM {m.Station.__tablename__} "
-    "WHERE site_id = ?"
+    "WHERE site_id = "
 )
 
 
