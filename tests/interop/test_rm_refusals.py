@@ -3,8 +3,6 @@ naming the file and the element, the store exactly as it was (every table compar
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.interop.test_rm import MSG, REQUEST, RM, reply
