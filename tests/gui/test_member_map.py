@@ -635,3 +635,25 @@ def test_legend_collapses_from_the_map_and_stays_collapsed(
     third = MemberMapPanel(ctx)
     qtbot.addWidget(third)
     assert third.legend_expanded()
+
+
+def test_colour_by_membership_and_the_legend_says_so(
+    panel: MemberMapPanel, store: Store, actor: Actor, world: dict
+) -> None:
+    assert panel.colour_by() == style.BY_STATUS and not panel.membership_button.isChecked()
+    organizations.update_organization(
+        store, actor=actor, org_id=world["baystate"], membership="lapsed", left_on="2026-06-30"
+    )
+    _settled(panel)
+    panel.membership_button.setChecked(True)
+    assert panel.colour_by() == style.BY_MEMBERSHIP
+    core = QColor(style.MEMBERSHIP_COLOURS["core"]).name()
+    lapsed = QColor(style.MEMBERSHIP_COLOURS["lapsed"]).name()
+    assert _brush_of(panel, world["hartford"]) == core  # on diversion, but a core member
+    assert _brush_of(panel, world["baystate"]) == lapsed
+    labels = [e.label for e in panel.legend.entries()]
+    assert labels[0] == "Colour: membership" and "EEI status" not in labels
+    assert {"Core", "Lapsed"} <= set(labels) and "On diversion" not in labels
+    panel.membership_button.setChecked(False)
+    assert _brush_of(panel, world["hartford"]) == _colour("diversion")
+    assert panel.legend.entries()[0].label == "EEI status"

@@ -139,3 +139,56 @@ def test_add_contact(qtbot: Any, main_window: Any, scenario: Any) -> None:
     _settled(qtbot, panel)
     assert panel.contacts.rowCount() == 1
     assert panel.contacts.item(0, 0).text() == "Sam Ortiz"
+
+
+def test_joined_and_left_dates_in_the_member_form(
+    qtbot: Any, main_window: Any, scenario: Any
+) -> None:
+    ctx = main_window.ctx
+    org = next(o for o in organizations.list_organizations(ctx.store)
+               if o.id == scenario.facilities[0])  # fmt: skip
+    dialog = MemberDialog(ctx.store, ctx.actor, org, main_window)
+    qtbot.addWidget(dialog)
+    dialog.joined_on.setText("2019-07-01")
+    dialog.left_on.setText("2026-06-30")
+    before = dump_text(ctx.store)
+    dialog.save()  # a left date on a member that is not lapsed
+    error = dialog.findChild(QLabel, "error_left_on")
+    assert error is not None and not error.isHidden() and "lapsed" in error.text()
+    assert dump_text(ctx.store) == before
+    dialog.membership.setCurrentIndex(dialog.membership.findData("lapsed"))
+    dialog.left_on.setText("2018-01-01")
+    dialog.save()
+    assert "before the joined date" in error.text() and dump_text(ctx.store) == before
+    dialog.left_on.setText("2026-06-30")
+    dialog.save()
+    saved = next(o for o in organizations.list_organizations(ctx.store) if o.id == org.id)
+    assert (saved.membership, saved.joined_on, saved.left_on) == (
+        "lapsed",
+        "2019-07-01",
+        "2026-06-30",
+    )
+    again = MemberDialog(ctx.store, ctx.actor, saved, main_window)
+    qtbot.addWidget(again)
+    assert again.joined_on.text() == "2019-07-01" and again.changed_values() == {}
+
+
+def test_contact_with_a_24_7_phone(qtbot: Any, main_window: Any, scenario: Any) -> None:
+    ctx = main_window.ctx
+    panel = _panel(main_window)
+    panel.view.selectRow(_row_of(panel, scenario.facilities[1]))
+    _settled(qtbot, panel)
+    dialog = ContactDialog(ctx.store, ctx.actor, scenario.facilities[1], "X", main_window)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Night supervisor")
+    dialog.phone_24_7.setText("9" * 41)  # longer than any phone number
+    before = dump_text(ctx.store)
+    dialog.save()
+    assert not dialog.findChild(QLabel, "error_phone_24_7").isHidden()
+    assert dump_text(ctx.store) == before
+    dialog.phone_24_7.setText("(413) 555-0142")
+    dialog.save()
+    assert dialog.contact_id
+    _settled(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.contacts.rowCount() == 1)
+    assert panel.contacts.item(0, 4).text() == "(413) 555-0142"

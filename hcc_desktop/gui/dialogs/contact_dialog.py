@@ -1,4 +1,6 @@
-"""Add a contact (a person to call at a member, and whether they answer 24/7)."""
+"""Add a contact (a person to call at a member, and whether and where they answer 24/7:
+the 24/7 phone is what the duty officer dials at night, and giving one makes the
+contact a 24/7 one in the service)."""
 
 from __future__ import annotations
 
@@ -20,11 +22,13 @@ class ContactDialog(FormDialog):
         self.name = QLineEdit()
         self.role = QLineEdit(placeholderText="e.g. Emergency manager, House supervisor")
         self.phone = QLineEdit()
+        self.phone_24_7 = QLineEdit(placeholderText="Reaches them day and night")
         self.email = QLineEdit()
         self.is_24_7 = QCheckBox("Reachable 24/7")
         self.field("name", "Name:", self.name)
         self.field("role", "Role:", self.role)
         self.field("phone", "Phone:", self.phone)
+        self.field("phone_24_7", "24/7 phone:", self.phone_24_7)
         self.field("email", "E-mail:", self.email)
         self.form.addRow("", self.is_24_7)
         # Wide enough for the role's example and a long e-mail address.
@@ -38,6 +42,7 @@ class ContactDialog(FormDialog):
             name=self.name.text(),
             role=self.role.text(),
             phone=self.phone.text(),
+            phone_24_7=self.phone_24_7.text(),
             email=self.email.text(),
             is_24_7=self.is_24_7.isChecked(),
         )

@@ -60,7 +60,9 @@ class ParticipantList(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFixedHeight(130)
         wanted = set(chosen)
-        for oid, name in choices.items():
+        # Those taking part first: among two hundred members they would be lost.
+        ordered = sorted(choices.items(), key=lambda kv: kv[0] not in wanted)
+        for oid, name in ordered:
             item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, oid)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

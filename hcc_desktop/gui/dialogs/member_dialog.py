@@ -72,6 +72,12 @@ class MemberDialog(FormDialog):
         self.field("name", "Name:", self.name)
         self.field("member_type", "Member type:", self.member_type)
         self.field("membership", "Membership:", self.membership)
+        # Joined and left go with the status (one merge unit in the service): a left
+        # date belongs to a lapsed member only, which the service says beside it.
+        self.joined_on = QLineEdit(placeholderText="YYYY-MM-DD")
+        self.left_on = QLineEdit(placeholderText="YYYY-MM-DD (lapsed members only)")
+        self.field("joined_on", "Joined on:", self.joined_on)
+        self.field("left_on", "Left on:", self.left_on)
         self.field("region_id", "Region:", self.region, "region")
         self.field("parent_id", "Part of:", self.parent_org, "parent")
         self.texts: dict[str, QLineEdit] = {}
@@ -100,6 +106,8 @@ class MemberDialog(FormDialog):
         for field, edit in self.texts.items():
             value = getattr(org, field)
             edit.setText("" if value is None else str(value))
+        self.joined_on.setText(org.joined_on or "")
+        self.left_on.setText(org.left_on or "")
         self.helipad.setChecked(bool(org.helipad))
         self.notes.setPlainText(org.notes or "")
 
@@ -110,6 +118,8 @@ class MemberDialog(FormDialog):
             "membership": self.membership.currentData(),
             "region_id": self.region.currentData() or None,
             "parent_id": self.parent_org.currentData() or None,
+            "joined_on": self.joined_on.text().strip() or None,
+            "left_on": self.left_on.text().strip() or None,
             "helipad": self.helipad.isChecked(),
             "notes": self.notes.toPlainText(),
         }

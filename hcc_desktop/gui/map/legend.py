@@ -190,12 +190,27 @@ class MapCaption(_Overlay):
         p.drawText(self.boundingRect().adjusted(4, 0, -4, 0), ALIGN, self.text)
 
 
-def legend_entries(types: list[str], groups: list[str]) -> list[Entry]:
-    """The legend's rows: every EEI status, the member types drawn (types sharing a
-    symbol share a row) and the CAP alert groups drawn."""
-    entries = [Entry("EEI status")]
-    for key in style.STATUS_ORDER:
-        entries.append(Entry(style.STATUS_LABELS[key], "o", style.status_brush(key)))
+def legend_entries(
+    types: list[str],
+    groups: list[str],
+    colour_by: str = style.BY_STATUS,
+    memberships: list[str] | None = None,
+) -> list[Entry]:
+    """The legend's rows: what the colour means (every EEI status, or with
+    `colour_by` membership the membership statuses drawn, headed "Colour: membership"
+    so nobody reads a lapsed member as one that has not reported), the member types
+    drawn (types sharing a symbol share a row) and the CAP alert groups drawn."""
+    if colour_by == style.BY_MEMBERSHIP:
+        entries = [Entry("Colour: membership")]
+        drawn = set(memberships or ())
+        keys = [k for k in style.MEMBERSHIP_COLOURS if k in drawn]
+        keys += sorted(k for k in drawn if k not in style.MEMBERSHIP_COLOURS)
+        for key in keys:
+            entries.append(Entry(style.membership_label(key), "o", style.membership_brush(key)))
+    else:
+        entries = [Entry("EEI status")]
+        for key in style.STATUS_ORDER:
+            entries.append(Entry(style.STATUS_LABELS[key], "o", style.status_brush(key)))
     by_symbol: dict[str, list[str]] = {}
     for t in types:
         by_symbol.setdefault(style.symbol_for(t), []).append(t)

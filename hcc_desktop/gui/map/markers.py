@@ -108,6 +108,7 @@ class Markers:
         self.sizes = np.fromiter((style.size_for(m.member_type) for m in members), float, n)
         self.ranks = np.fromiter((style.STATUS_RANK[k] for k in keys), dtype=int, count=n)
         self.brushes = objects([style.status_brush(k) for k in keys])
+        self.membership_brushes = objects([style.membership_brush(m.membership) for m in members])
         #: Members the incident in view covers (its regions; all when it names none);
         #: none without an incident.
         if not has_incident:

@@ -12,7 +12,7 @@ from functools import cache
 
 from PySide6.QtGui import QBrush, QColor, QPen
 
-from hcc_desktop.core.enums import MEMBER_TYPES
+from hcc_desktop.core.enums import MEMBER_TYPES, MEMBERSHIPS
 from hcc_desktop.core.services.status import STATUSES
 
 #: Members whose type does not report EEIs (agencies, associations, health systems).
@@ -119,6 +119,35 @@ def legend_label(member_types: list[str]) -> str:
 def status_brush(status: str) -> QBrush:
     """One shared brush per status (see the module docstring for why shared)."""
     return QBrush(QColor(STATUS_COLOURS.get(status, STATUS_COLOURS["not_reported"])))
+
+
+#: What the map colours by: the EEI status in an incident (the default), or the
+#: membership status, for the planning year (who is core, who has lapsed, where the
+#: prospects are).
+BY_STATUS = "status"
+BY_MEMBERSHIP = "membership"
+
+#: Membership status -> fill colour: the core members strong, the looser ties lighter,
+#: lapsed in grey (no longer counted), not set in white.
+MEMBERSHIP_COLOURS: dict[str, str] = {
+    "core": "#1f4e79",
+    "non_core": "#5b9bd5",
+    "guest": "#9fd3c7",
+    "prospective": "#f2b705",
+    "lapsed": "#9e9e9e",
+}
+NO_MEMBERSHIP = "#ffffff"
+NO_MEMBERSHIP_LABEL = "Membership not set"
+
+
+def membership_label(key: str) -> str:
+    return MEMBERSHIPS.get(key, key) if key else NO_MEMBERSHIP_LABEL
+
+
+@cache
+def membership_brush(membership: str) -> QBrush:
+    """One shared brush per membership status (shared for the reason status_brush is)."""
+    return QBrush(QColor(MEMBERSHIP_COLOURS.get(membership, NO_MEMBERSHIP)))
 
 
 @cache

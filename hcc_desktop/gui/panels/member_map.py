@@ -70,7 +70,7 @@ class MemberMapPanel(Panel):
         self.hover_ids: list[str] = []
         #: Alerts under the mouse pointer (worst first), for the tooltip.
         self.hover_alerts: list[AlertShape] = []
-        self._legend_key: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+        self._legend_key: tuple[object, ...] | None = None
         self._loaded = False
         # Until the operator pans or zooms, the view follows the markers (and the
         # dock's size): the first fit happens before the dock has its final size.
@@ -98,6 +98,16 @@ class MemberMapPanel(Panel):
         )
         self.alerts_button.setToolTip("Show or hide the areas of the incident's CAP alerts")
         self.alerts_button.setMinimumWidth(self.alerts_button.sizeHint().width())
+        self.membership_button = tool_button(
+            bar, "Membership", "colourByMembershipButton", self._toggle_colour, True
+        )
+        self.membership_button.blockSignals(True)  # nothing drawn yet to recolour
+        self.membership_button.setChecked(False)  # EEI status is what an incident needs
+        self.membership_button.blockSignals(False)
+        self.membership_button.setToolTip(
+            "Colour the markers by membership status (core, non-core, guest, prospective, "
+            "lapsed) instead of EEI status; the legend says which"
+        )
         self.toolbar.addSeparator()
         self.filters = MapFilters(self.toolbar)
         self.type_filter, self.region_filter = self.filters.type_filter, self.filters.region_filter
@@ -147,6 +157,13 @@ class MemberMapPanel(Panel):
         self._update_legend()
         if self._auto_fit:
             self._fit()
+
+    def colour_by(self) -> str:
+        """What the markers' colour means now (style.BY_STATUS or BY_MEMBERSHIP)."""
+        return style.BY_MEMBERSHIP if self.membership_button.isChecked() else style.BY_STATUS
+
+    def _toggle_colour(self, _by_membership: bool) -> None:
+        self.apply_filters()
 
     def alerts_shown(self) -> bool:
         return self.alert_areas.isVisible() and bool(self.alert_areas.shapes)
@@ -240,7 +257,11 @@ class MemberMapPanel(Panel):
                 y=mk.lat[idx],
                 symbol=mk.symbols[idx],
                 size=mk.sizes[idx],
-                brush=mk.brushes[idx],
+                brush=(
+                    mk.membership_brushes[idx]
+                    if self.colour_by() == style.BY_MEMBERSHIP
+                    else mk.brushes[idx]
+                ),
                 data=mk.ids[idx],
             )
         elif len(self.scatter.data):
@@ -287,10 +308,12 @@ class MemberMapPanel(Panel):
     def _update_legend(self) -> None:
         types = sorted({str(t) for t in self.markers.types[self.visible]}, key=style.type_label)
         groups = self.alert_areas.groups() if self.alert_areas.isVisible() else []
-        key = (tuple(types), tuple(groups))
+        by = self.colour_by()
+        drawn = sorted({str(s) for s in self.markers.memberships[self.visible]})
+        key = (tuple(types), tuple(groups), by, tuple(drawn) if by == style.BY_MEMBERSHIP else ())
         if key != self._legend_key:
             self._legend_key = key
-            self.legend.set_entries(legend_entries(types, list(groups)))
+            self.legend.set_entries(legend_entries(types, list(groups), by, drawn))
 
     def tooltip_for(self, org_id: str) -> str:
         """Name, place and type, status with its reasons, time of the last report."""

@@ -140,7 +140,7 @@ class MembersPanel(Panel):
 
         self.contacts_title = QLabel("<b>Contacts</b>")
         self.contacts = QTableWidget(0, 5, objectName="membersContacts")
-        self.contacts.setHorizontalHeaderLabels(["Name", "Role", "Phone", "E-mail", "24/7"])
+        self.contacts.setHorizontalHeaderLabels(["Name", "Role", "Phone", "E-mail", "24/7 phone"])
         self.contacts.verticalHeader().hide()
         self.contacts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.contacts.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -272,7 +272,8 @@ class MembersPanel(Panel):
         self.add_contact_button.setEnabled(o is not None)
         self.contacts.setRowCount(len(rows))
         for i, c in enumerate(rows):
-            values = (c.name, c.role, c.phone, c.email, "24/7" if c.is_24_7 else "")
+            around_clock = (c.phone_24_7 or "24/7") if c.is_24_7 or c.phone_24_7 else ""
+            values = (c.name, c.role, c.phone, c.email, around_clock)
             for j, v in enumerate(values):
                 self.contacts.setItem(i, j, QTableWidgetItem(v or ""))
         self.contacts.resizeColumnsToContents()
