@@ -30,7 +30,7 @@ from hcc_desktop.core import lifecycle
 from hcc_desktop.core.enums import (
     REQUEST_PRIORITIES,
 )
-from hcc_desktop.core.services import requests
+from hcc_desktop.core.services import escalation, requests
 
 # ------------------------------------------------------------------ requests
 
@@ -118,17 +118,38 @@ def cmd_requests_set_status(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_requests_history(ctx: Context, args: argparse.Namespace) -> int:
     req = resolve_request(ctx.store, args.ref)
-    steps = requests.status_history(ctx.store, request_id=req.id)
+    steps = escalation.history(ctx.store, request_id=req.id)
     if args.json:
-        emit(
-            to_json(
-                [{"status": st.status, "at": st.at, "by": st.by, "note": st.note} for st in steps]
-            )
-        )
+        emit(to_json([st.as_dict() for st in steps]))
         return 0
     emit(f"{req.number} ({tail(req.id)}): {number(req.quantity)} {req.unit} {req.resource_kind}")
-    rows = [(show_time(st.at), st.status, st.by, one_line(st.note)) for st in steps]
-    emit(table(("WHEN", "STATUS", "BY", "NOTE"), rows))
+    rows = [(show_time(st.at), st.text, st.by, one_line(st.note)) for st in steps]
+    emit(table(("WHEN", "STEP", "BY", "NOTE"), rows))
+    return 0
+
+
+def cmd_requests_fill(ctx: Context, args: argparse.Namespace) -> int:
+    req = resolve_request(ctx.store, args.ref)
+    after = escalation.record_fill(
+        ctx.store, actor=ctx.actor, request_id=req.id, filled=args.quantity, note=args.note
+    )
+    emit(
+        f"{after.number}: members filled {number(after.filled_quantity)} of "
+        f"{number(after.quantity)} {after.unit}; {number(escalation.unfilled(after))} unfilled"
+    )
+    return 0
+
+
+def cmd_requests_elevate(ctx: Context, args: argparse.Namespace) -> int:
+    req = resolve_request(ctx.store, args.ref)
+    after = escalation.elevate(
+        ctx.store, actor=ctx.actor, request_id=req.id, ref=args.tracking, to=args.to,
+        quantity=args.quantity, note=args.note, at=user_time(args.at),
+    )  # fmt: skip
+    emit(
+        f"{after.number}: {number(after.elevated_quantity)} {after.unit} elevated to "
+        f"{after.elevated_to}, tracking number {after.elevated_ref}"
+    )
     return 0
 
 
@@ -156,5 +177,16 @@ def register(cmds: Commands) -> None:
     p.add_argument("status", metavar="STATUS")
     p.add_argument("--note", metavar="TEXT")
     p.add_argument("--at", metavar="TIME", help="when it happened (default: now)")
-    p = rq.command("history", cmd_requests_history, "status history of a request", json=True)
+    p = rq.command("history", cmd_requests_history, "status steps, fills and elevations", json=True)
     p.add_argument("ref", metavar="REF")
+    p = rq.command("fill", cmd_requests_fill, "how much the members filled (in total)")
+    p.add_argument("ref", metavar="REF", help="request number, id or id prefix")
+    p.add_argument("quantity", metavar="QUANTITY")
+    p.add_argument("--note", metavar="TEXT", help="who gave what (goes to the log)")
+    p = rq.command("elevate", cmd_requests_elevate, "elevate the unfilled part to the state")
+    p.add_argument("ref", metavar="REF", help="request number, id or id prefix")
+    p.add_argument("--tracking", metavar="REF", required=True, help="the state's tracking number")
+    p.add_argument("--to", metavar="WHO", default=escalation.DEFAULT_TO)
+    p.add_argument("--quantity", metavar="Q", help="how much (default: all unfilled)")
+    p.add_argument("--note", metavar="TEXT")
+    p.add_argument("--at", metavar="TIME", help="when (default: now)")

@@ -56,8 +56,10 @@ def test_fill_then_elevate_the_rest(store: Store, wall: FakeWall, request_id: st
     assert [s.kind for s in steps] == ["status", "status", "status", "fill", "elevated"]
     assert steps[-2].text == "Members filled 4 each"
     assert steps[-1].text == "Elevated 6 each to CT DPH ESF-8 (tracking CT-DPH-2026-0412)"
+    assert req.incident_id is not None
     texts = [
-        e.text for e in log.list_entries(store, flt=log.LogFilter(incident_id=req.incident_id))
+        e.text or ""
+        for e in log.list_entries(store, flt=log.LogFilter(incident_id=req.incident_id))
     ]
     assert any("members filled 4. Yale 2, Hartford 2" in t for t in texts)
     assert any("6 elevated to CT DPH ESF-8, tracking number CT-DPH-2026-0412" in t for t in texts)

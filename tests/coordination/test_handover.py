@@ -110,14 +110,15 @@ def test_prepare_acknowledge_and_the_next_report_starts_there(
                           ("acknowledged_at", {"at": "2026-11-18T11:00:00Z"}),
                           ("acknowledged_at", {"at": "soon"})):  # fmt: skip
         with pytest.raises(ValidationError) as info:
-            handover.acknowledge(store, actor=IN, handover_id=hid, **kwargs)  # type: ignore[arg-type]
+            handover.acknowledge(store, actor=IN, handover_id=hid, **kwargs)
         assert info.value.field == field
         assert dump_text(store) == before
     wall.advance(600)
     h = handover.acknowledge(store, actor=IN, handover_id=hid, note="Taken over")
     assert (h.acknowledged_by, h.ack_note) == ("Kim Lee", "Taken over")
     [entry] = log.list_entries(store, flt=log.LogFilter(incident_id=incident, text="handover"))
-    assert entry.operator == "Kim Lee" and entry.text.startswith(
+    assert entry.text is not None and entry.operator == "Kim Lee"
+    assert entry.text.startswith(
         "Shift handover from Sam Ortiz (Duty Officer) acknowledged by Kim Lee: 0 open requests"
     )
     assert entry.text.endswith("Taken over")

@@ -134,7 +134,9 @@ def remove_shift(store: Store, *, actor: Actor, shift_id: str) -> m.DutyShift:
     with store.writing(operator=actor.label, summary="Remove duty shift") as w:
         row = resolve_prefix(w.session, m.DutyShift, shift_id, "shift")
         w.put("duty_shift", row.id, {"deleted": True})
-    return row
+        rid = row.id
+    with store.read() as s:
+        return s.get_one(m.DutyShift, rid)
 
 
 @dataclass(frozen=True)

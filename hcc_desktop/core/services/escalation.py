@@ -184,10 +184,12 @@ class HistoryStep:
     by: str | None
     text: str
     note: str | None
+    #: The status code of a status step; None for a fill or an elevation.
+    status: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "at": self.at, "by": self.by, "text": self.text,
-                "note": self.note}  # fmt: skip
+        return {"kind": self.kind, "status": self.status, "at": self.at, "by": self.by,
+                "text": self.text, "note": self.note}  # fmt: skip
 
 
 def _escalation_chain(
@@ -227,7 +229,7 @@ def history(store: Store, *, request_id: str) -> list[HistoryStep]:
         req = find_request(s, request_id)
     steps = [
         HistoryStep("status", st.at, st.by, lifecycle.LABELS.get(st.status or "", st.status or ""),
-                    st.note)
+                    st.note, st.status)
         for st in status_history(store, request_id=req.id)
     ]  # fmt: skip
     before: dict[str, Any] = {}

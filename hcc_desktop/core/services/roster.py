@@ -220,7 +220,9 @@ def sign_out(
             row.id,
             {"shift": {"signed_in_at": row.signed_in_at, "signed_out_at": when}},
         )
-    return row
+        rid = row.id
+    with store.read() as s:
+        return s.get_one(m.PositionAssignment, rid)
 
 
 def update_contact(
