@@ -1,6 +1,7 @@
 """`handover ...` and `requests fill|elevate|history` on the command line, and the
 handover PDF's text (pypdf): what was handed over is on the page."""
 
+# ruff: noqa: F811  (`run` is the CLI fixture of tests/test_cli.py, taken as a parameter)
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,7 +15,7 @@ from hcc_desktop.core.opening import open_store
 from tests.test_cli import Run, run  # noqa: F401  (the fixture)
 
 
-def unchanged(run: Run, store_path: Path, wall: Any, *args: str, field: str) -> None:  # noqa: F811
+def unchanged(run: Run, store_path: Path, wall: Any, *args: str, field: str) -> None:
     with open_store(store_path, wall=wall) as s:
         before = dump_text(s)
     r = run(*args)
@@ -25,7 +26,7 @@ def unchanged(run: Run, store_path: Path, wall: Any, *args: str, field: str) -> 
 
 
 @pytest.fixture
-def incident(run: Run) -> None:  # noqa: F811
+def incident(run: Run) -> None:
     assert run("incidents", "create", "Ice storm", "--type", "winter_storm", "--start",
                "2026-11-18T01:00").code == 0  # fmt: skip
     r = run("requests", "add", "--kind", "Portable generator", "--quantity", "10",
@@ -33,7 +34,7 @@ def incident(run: Run) -> None:  # noqa: F811
     assert r.code == 0, r.err
 
 
-def test_fill_elevate_and_history(run: Run, incident: None, store_path: Path, wall: Any) -> None:  # noqa: F811
+def test_fill_elevate_and_history(run: Run, incident: None, store_path: Path, wall: Any) -> None:
     [req] = run("requests", "list", "--json").json()
     num = req["number"]
     r = run("requests", "fill", num, "4", "--note", "Yale 2, Hartford 2")
@@ -52,7 +53,7 @@ def test_fill_elevate_and_history(run: Run, incident: None, store_path: Path, wa
     assert usage_code(run, "requests", "elevate", num) == 2
 
 
-def usage_code(run: Run, *args: str) -> int:  # noqa: F811
+def usage_code(run: Run, *args: str) -> int:
     try:
         return run(*args).code
     except SystemExit as exc:
@@ -64,7 +65,7 @@ def test_prepare_ack_list_print(
     incident: None,
     store_path: Path,
     wall: Any,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     assert run("roster", "sign-in", "duty_officer", "Sam Ortiz", "--at",
                "2026-11-18T01:30").code == 0  # fmt: skip

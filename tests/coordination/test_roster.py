@@ -136,12 +136,11 @@ def test_served_lists_everyone_on_the_roster_in_a_window(store: Store, incident:
     roster.sign_out(store, actor=ANA, assignment_id=a, at="2026-11-18T10:00:00Z")
     roster.sign_in(store, actor=ANA, incident_id=incident, position="planning",
                    person="Lee Chan", at="2026-11-18T11:00:00Z")  # fmt: skip
-    names = lambda s, e: [
-        x.row.person
-        for x in roster.served(  # noqa: E731
-            store, incident_id=incident, start=s, end=e
-        )
-    ]
+
+    def names(start: str | None, end: str | None) -> list[str | None]:
+        return [x.row.person for x in roster.served(store, incident_id=incident, start=start,
+                                                    end=end)]  # fmt: skip
+
     assert names("2026-11-18T10:30:00Z", "2026-11-18T12:00:00Z") == ["Lee Chan"]
     assert names(None, None) == ["Jo Park", "Lee Chan"]
     assert names("2026-11-18T08:00:00Z", "2026-11-18T09:00:00Z") == []

@@ -1,6 +1,7 @@
 """`roster ...` and `duty ...` on the command line: the JSON contract, exit 1 with the
 field named and the store unchanged."""
 
+# ruff: noqa: F811  (`run` is the CLI fixture of tests/test_cli.py, taken as a parameter)
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +14,7 @@ from hcc_desktop.core.opening import open_store
 from tests.test_cli import Run, run  # noqa: F401  (the fixture)
 
 
-def unchanged(run: Run, store_path: Path, wall: Any, *args: str, field: str) -> None:  # noqa: F811
+def unchanged(run: Run, store_path: Path, wall: Any, *args: str, field: str) -> None:
     with open_store(store_path, wall=wall) as s:
         before = dump_text(s)
     r = run(*args)
@@ -24,7 +25,7 @@ def unchanged(run: Run, store_path: Path, wall: Any, *args: str, field: str) -> 
 
 
 @pytest.fixture
-def incident(run: Run) -> None:  # noqa: F811
+def incident(run: Run) -> None:
     r = run("incidents", "create", "Ice storm", "--type", "winter_storm", "--start",
             "2026-11-18T01:00")  # fmt: skip
     assert r.code == 0, r.err
@@ -34,7 +35,7 @@ def test_roster_sign_in_relief_and_sign_out(
     run: Run,
     incident: None,
     store_path: Path,
-    wall: Any,  # noqa: F811
+    wall: Any,
 ) -> None:
     r = run("roster", "sign-in", "duty_officer", "Sam Ortiz", "--at", "2026-11-18T02:00",
             "--phone", "860-555-0101")  # fmt: skip
@@ -59,7 +60,7 @@ def test_roster_sign_in_relief_and_sign_out(
     unchanged(run, store_path, wall, "roster", "sign-in", "janitor", "Al", field="position")
 
 
-def test_duty_schedule_marks_gaps(run: Run, store_path: Path, wall: Any) -> None:  # noqa: F811
+def test_duty_schedule_marks_gaps(run: Run, store_path: Path, wall: Any) -> None:
     assert run("duty", "add", "Sam Ortiz", "--start", "2026-11-18T08:00",
                "--end", "2026-11-18T20:00").code == 0  # fmt: skip
     assert run("duty", "add", "Kim Lee", "--start", "2026-11-19T08:00",
