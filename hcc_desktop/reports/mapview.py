@@ -12,7 +12,8 @@ for a state-sized map is within a few per cent of any conformal projection.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 from reportlab.lib import colors
@@ -219,13 +220,15 @@ class MemberMap(Flowable):
         joins a box pushed further out to its dot."""
         c = self.canv
         c.setFont(SANS_BOLD, LABEL_SIZE)
-        dots = [(x, y) for _, x, y in numbered]
-        placed: list[tuple[float, float, float, float]] = []
+        dots = _Buckets()
+        for _, x, y in numbered:
+            dots.add((x, y), x, y, x, y)
+        placed = _Buckets()
         for k, x, y in sorted(numbered, key=lambda item: item[0].number or 0):
             text = str(k.number)
             w = c.stringWidth(text, SANS_BOLD, LABEL_SIZE) + 3
             box = self._label_box(x, y, w, placed, dots)
-            placed.append(box)
+            placed.add(box, box[0], box[1], box[0] + box[2], box[1] + box[3])
             bx, by, bw, bh = box
             near = bx <= x + 5 and bx + bw >= x - 5 and by <= y + 5 and by + bh >= y - 5
             if not near:
@@ -244,8 +247,8 @@ class MemberMap(Flowable):
         x: float,
         y: float,
         w: float,
-        placed: Sequence[tuple[float, float, float, float]],
-        dots: Sequence[tuple[float, float]],
+        placed: _Buckets,
+        dots: _Buckets,
     ) -> tuple[float, float, float, float]:
         """(x, y, width, height) of a number's box: the candidate around the dot that
         overlaps least (other boxes count more than dots), nearest first on ties."""
@@ -264,11 +267,13 @@ class MemberMap(Flowable):
             inside = bx >= 0 and by >= 0 and bx + w <= self.width and by + h <= self.height
             hits = sum(
                 1
-                for px, py, pw, ph in placed
+                for px, py, pw, ph in placed.near(bx, by, bx + w, by + h)
                 if bx < px + pw and px < bx + w and by < py + ph and py < by + h
             )
             covered = sum(
-                1 for qx, qy in dots if bx - 3 < qx < bx + w + 3 and by - 3 < qy < by + h + 3
+                1
+                for qx, qy in dots.near(bx - 3, by - 3, bx + w + 3, by + h + 3)
+                if bx - 3 < qx < bx + w + 3 and by - 3 < qy < by + h + 3
             )
             return (0 if inside else 100) + 10 * hits + covered
 
@@ -382,3 +387,32 @@ def _thin(xs: np.ndarray, ys: np.ndarray, min_step: float) -> np.ndarray:
             lx, ly = xs[i], ys[i]
     keep.append(len(xs) - 1)
     return np.asarray(keep)
+
+
+class _Buckets:
+    """Boxes and dots filed by the square cells of the page they touch, so placing a
+    number asks only its neighbourhood: with every one of a thousand facilities
+    numbered (a hurricane), comparing each candidate with all others took seconds."""
+
+    SIZE = 24.0  # points: a few number boxes across
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], list[Any]] = {}
+
+    def _keys(self, x0: float, y0: float, x1: float, y1: float) -> Iterator[tuple[int, int]]:
+        s = self.SIZE
+        for i in range(math.floor(x0 / s), math.floor(x1 / s) + 1):
+            for j in range(math.floor(y0 / s), math.floor(y1 / s) + 1):
+                yield i, j
+
+    def add(self, item: Any, x0: float, y0: float, x1: float, y1: float) -> None:
+        for key in self._keys(x0, y0, x1, y1):
+            self._cells.setdefault(key, []).append(item)
+
+    def near(self, x0: float, y0: float, x1: float, y1: float) -> list[Any]:
+        """Every item filed in a cell this rectangle touches, each once."""
+        seen: dict[int, Any] = {}
+        for key in self._keys(x0, y0, x1, y1):
+            for item in self._cells.get(key, ()):
+                seen.setdefault(id(item), item)
+        return list(seen.values())
