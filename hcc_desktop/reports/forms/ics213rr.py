@@ -267,6 +267,9 @@ def _logistics(
     if steps:
         trail = "<br/>".join(esc(x) for x in steps)
         notes += ("<br/>" if notes else "") + f"<b>Status history:</b><br/>{trail}"
+    escalated = _escalation(req, clock)
+    if escalated:
+        notes += ("<br/>" if notes else "") + f"<b>Escalation:</b> {esc(escalated)}"
     status = lifecycle.LABELS.get(req.status or "", req.status or "")
     if req.status_note and not steps:
         notes += f"<br/>{esc(req.status_note)}"
@@ -299,6 +302,24 @@ def _logistics(
         )
     )
     return t
+
+
+def _escalation(req: m.ResourceRequest, clock: Clock) -> str:
+    """The coalition's partial fill and the part elevated to the state, with the
+    state's tracking number: what the finance section needs to reconcile two sources."""
+    parts = []
+    unit = f" {req.unit}" if req.unit else ""
+    if req.filled_quantity is not None:
+        parts.append(f"members filled {req.filled_quantity:g} of {req.quantity or 0:g}{unit}")
+    if req.elevated_quantity:
+        parts.append(
+            f"{req.elevated_quantity:g}{unit} elevated to {req.elevated_to} on "
+            f"{clock.datetime(req.elevated_at)}"
+            + (f" by {req.elevated_by}" if req.elevated_by else "")
+            + f", state tracking number {req.elevated_ref}"
+            + (f" ({req.elevated_note})" if req.elevated_note else "")
+        )
+    return "; ".join(parts) + ("." if parts else "")
 
 
 def _finance(width: float) -> Table:

@@ -21,7 +21,7 @@ from reportlab.platypus import Paragraph, Table
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.errors import ValidationError
-from hcc_desktop.core.services import incidents, log, organizations
+from hcc_desktop.core.services import incidents, log, organizations, roster
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
@@ -110,9 +110,10 @@ def build_ics214(
     step(progress, 2, 4)
     width = size[0] - 2 * MARGIN
     last = entries[-1].occurred_at if entries else None
+    served = roster.served(store, incident_id=inc.id, start=start, end=end or now)
     story = _story(
         inc, per, start, end or last or now, entries, everyone, operator, home_agency,
-        orgs, times, clock, width,
+        orgs, times, clock, width, served,
     )  # fmt: skip
     step(progress, 3, 4)
     who = prepared_by
@@ -162,6 +163,7 @@ def _story(
     times: dict[str, str | None],
     clock: Clock,
     width: float,
+    roster_rows: list[roster.Assignment],
 ) -> list[Any]:
     half = width / 2
     period_label = f"Operational period {per.number}" if per else "Whole incident to date"
@@ -215,9 +217,29 @@ def _story(
             [third, third, third],
         )
     )
-    story.append(_resources(everyone if not operator else [], width))
+    story.append(_resources(_assigned(roster_rows, everyone) if not operator else [], width))
     story.append(_activity(entries, operator is None, orgs, times, clock, width))
     return story
+
+
+def _assigned(
+    rows: list[roster.Assignment], writers: list[tuple[str, str, str]]
+) -> list[tuple[str, str, str]]:
+    """Block 6: the position roster of the window (name with the phone the form allows,
+    ICS position, home agency), then anyone who wrote to the log without being on it,
+    with their station as their unit."""
+    people = [
+        (f"{a.row.person}, {a.row.phone}" if a.row.phone else a.row.person or "",
+         roster.position_label(a.row.position), a.organization)
+        for a in rows
+    ]  # fmt: skip
+    listed = {(a.row.person or "").casefold() for a in rows}
+    people += [
+        (name, position, f"Station {station}" if station else "")
+        for name, position, station in writers
+        if name.casefold() not in listed
+    ]
+    return people
 
 
 def _resources(people: list[tuple[str, str, str]], width: float) -> Table:
@@ -226,9 +248,8 @@ def _resources(people: list[tuple[str, str, str]], width: float) -> Table:
         [block(6, "Resources Assigned:"), "", ""],
         [Paragraph(h, HEAD) for h in ("Name", "ICS Position", "Home Agency (and Unit)")],
     ]
-    for name, position, station in people:
-        station_text = f"Station {station}" if station else ""
-        rows.append([Paragraph(esc(x), VALUE) for x in (name, position, station_text)])
+    for name, position, agency in people:
+        rows.append([Paragraph(esc(x), VALUE) for x in (name, position, agency)])
     blanks = max(0, BLANK_RESOURCE_ROWS - len(people))
     rows += [["", "", ""] for _ in range(blanks)]
     heights = [None] * (len(rows) - blanks) + [14.0] * blanks
