@@ -75,6 +75,8 @@ class ActionId(StrEnum):
     EXPORT_CAP = "interchange.export_cap"
     IMPORT_HAVE = "interchange.import_have"
     EXPORT_HAVE = "interchange.export_have"
+    IMPORT_RM = "interchange.import_rm"
+    EXPORT_RM = "interchange.export_rm"
     IMPORT_MEMBERS = "interchange.import_members"
     IMPORT_EEI = "interchange.import_eei"
     EXPORT_TABLE = "interchange.export_table"
@@ -171,6 +173,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.EXPORT_CAP, "Issue CAP &advisory…", "Ctrl+Alt+X", "Write a CAP 1.2 alert file"),
     A(ActionId.IMPORT_HAVE, "Import EDXL-&HAVE…", "Ctrl+Alt+H", "Hospital status from others"),
     A(ActionId.EXPORT_HAVE, "Export EDXL-HA&VE…", "Ctrl+Alt+V", "Hospital status for others"),
+    A(ActionId.IMPORT_RM, "Import EDXL-&RM message…", "Ctrl+Alt+Q", "Resource request or reply"),
+    A(ActionId.EXPORT_RM, "Export EDXL-RM &message…", "Ctrl+Alt+W", "A request or our answer"),
     A(ActionId.IMPORT_MEMBERS, "Import &members (CSV/XLSX)…", "Ctrl+Alt+I"),
     A(ActionId.IMPORT_EEI, "Import &EEI reports (CSV/XLSX)…", "Ctrl+Alt+R"),
     A(ActionId.EXPORT_TABLE, "Export &table (CSV/XLSX)…", "Ctrl+Alt+T", "The panel in front"),
@@ -270,6 +274,9 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         SEP,
         Id.IMPORT_HAVE,
         Id.EXPORT_HAVE,
+        SEP,
+        Id.IMPORT_RM,
+        Id.EXPORT_RM,
         SEP,
         Id.IMPORT_MEMBERS,
         Id.IMPORT_EEI,

@@ -38,7 +38,8 @@ def route_drop(window: Any, paths: list[Path]) -> bool:
                 window,
                 "Not a file hcc-desktop reads",
                 f"{names}: drop a sync package (.hccsync), a CAP alert or feed (.xml, "
-                ".cap, .atom, .rss) or an EDXL-HAVE file; members and EEI spreadsheets "
+                ".cap, .atom, .rss), an EDXL-HAVE file or an EDXL-RM resource message; "
+                "members and EEI spreadsheets "
                 "go through the Interchange menu so their columns can be mapped.",
             )
     return handled

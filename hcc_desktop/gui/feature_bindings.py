@@ -91,6 +91,8 @@ FEATURES: tuple[Feature, ...] = (
     F(ActionId.EXPORT_CAP, "Issue CAP advisory", INTEROP, "export_cap"),
     F(ActionId.IMPORT_HAVE, "Import EDXL-HAVE", INTEROP, "import_have"),
     F(ActionId.EXPORT_HAVE, "Export EDXL-HAVE", INTEROP, "export_have"),
+    F(ActionId.IMPORT_RM, "Import EDXL-RM", INTEROP, "import_rm"),
+    F(ActionId.EXPORT_RM, "Export EDXL-RM", INTEROP, "export_rm"),
     F(ActionId.IMPORT_MEMBERS, "Import members", INTEROP, "import_members"),
     F(ActionId.IMPORT_EEI, "Import EEI reports", INTEROP, "import_eei"),
     F(ActionId.EXPORT_TABLE, "Export table", INTEROP, "export_table"),

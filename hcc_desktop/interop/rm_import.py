@@ -216,7 +216,7 @@ def preview_rm(store: Store, path: Path, *, incident_id: str | None = None) -> R
     path = Path(path)
     msg = read_rm(path)
     label = _label(path)
-    notes = [f"not understood: {n}" for n in msg.not_understood]
+    notes = list(msg.not_understood)
     with store.read() as s:
         duplicate = messages.find_by_external_id(s, msg.message_id) is not None or bool(
             s.scalar(

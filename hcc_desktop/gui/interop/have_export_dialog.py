@@ -108,6 +108,10 @@ class HaveExportDialog(QDialog):
                 f"\n\n{result.skipped_unvalidated} reports were not sent: not validated "
                 "(or changed since their validation)."
             )
+        if result.not_carried:
+            text += "\n\nNot carried by HAVE (kept here only):\n" + "\n".join(
+                f"• {line}" for line in result.not_carried
+            )
         close_with_report(
             self, self.ctx, EXPORT_TITLE, status=f"EDXL-HAVE written to {result.path}", report=text
         )
