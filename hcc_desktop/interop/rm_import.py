@@ -154,9 +154,9 @@ def _linked_requests(session: Session, msg: RmMessage) -> list[m.ResourceRequest
         )
     )
     for rid in sent:
-        req = session.get(m.ResourceRequest, rid) if rid else None
-        if req is not None and not req.deleted:
-            found[req.id] = req
+        mine = session.get(m.ResourceRequest, rid) if rid else None
+        if mine is not None and not mine.deleted:
+            found[mine.id] = mine
     return sorted(found.values(), key=lambda r: (r.external_line or 0, r.number or ""))
 
 
@@ -237,11 +237,11 @@ def preview_rm(store: Store, path: Path, *, incident_id: str | None = None) -> R
     if msg.kind == "RequestResource":
         preview.incident_id = incidents.resolve_incident(store, incident_id).id
         preview.new_lines = list(msg.lines)
-        for line in msg.lines:
-            if line.quantity is None:
-                notes.append(
-                    f"ResourceInformation {line.position}: no quantity given; 1 is recorded"
-                )
+        notes += [
+            f"ResourceInformation {new.position}: no quantity given; 1 is recorded"
+            for new in msg.lines
+            if new.quantity is None
+        ]
         return preview
     if not linked:
         refs = ", ".join(msg.references()) or "(none)"
@@ -256,10 +256,12 @@ def preview_rm(store: Store, path: Path, *, incident_id: str | None = None) -> R
     planned: dict[str, Move] = {}
     lines: list[RmLine | None] = list(msg.lines) or [None]
     for line in lines:
-        targets = [_match_line(line, linked)] if line is not None else linked
+        targets: list[m.ResourceRequest | None] = (
+            [_match_line(line, linked)] if line is not None else list(linked)
+        )
         if line is not None and targets == [None]:
             if msg.kind == "ReleaseResource":
-                targets = list(linked)
+                targets = [*linked]
             else:
                 notes.append(
                     f"ResourceInformation {line.position} ({line.element_id}) matches none of "
