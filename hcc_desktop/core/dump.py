@@ -28,7 +28,8 @@ def dump_data(store: Store) -> dict[str, Any]:
             rows = conn.execute(select(*cols).order_by(table.c.id))
             out[name] = [dict(r._mapping) for r in rows]
         conflicts = conn.exec_driver_sql(
-            "SELECT entity, record_id, unit, version_ids FROM conflicts ORDER BY id"
+            # The JSON column as its stored text on both engines (psycopg would decode it).
+            "SELECT entity, record_id, unit, CAST(version_ids AS TEXT) FROM conflicts ORDER BY id"
         ).all()
         out["conflicts"] = [list(r) for r in conflicts]
     return out
