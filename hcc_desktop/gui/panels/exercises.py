@@ -113,7 +113,9 @@ def dates_text(e: m.Exercise) -> str:
 def incident_cell(row: ExerciseRow) -> Cell:
     e, inc = row.exercise, row.view.incident
     if inc is not None:
-        return Cell(f"{inc.name} [exercise]", tip="Its log, EEI reports and requests")
+        # The status, not the name (the incident is named after the exercise, beside it).
+        return Cell(f"{fmt.label(inc.status).capitalize()} exercise incident",
+                    tip=f"{inc.name}: its log, EEI reports and requests")  # fmt: skip
     if e.exercise_type in OPERATIONS_BASED:
         return Cell("Not started", tip="Start exercise (Ctrl+Alt+G) runs it as an incident")
     return Cell("Discussion-based", tip="A discussion-based exercise runs no incident")
