@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hcc_desktop.core.pg import is_server_location, redact
 from hcc_desktop.paths import default_store_path
 
 if TYPE_CHECKING:
@@ -134,8 +135,18 @@ def global_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def store_path(args: argparse.Namespace) -> Path:
+def store_path(args: argparse.Namespace) -> Path | str:
+    """The store to open: a file, or an EOC server's `postgresql://` URL, kept as text
+    (a Path would fold its `//`)."""
+    if args.store and is_server_location(args.store):
+        return str(args.store)
     return Path(args.store) if args.store else default_store_path()
+
+
+def store_label(args: argparse.Namespace) -> str:
+    """The store for messages: a server URL without its password."""
+    where = store_path(args)
+    return redact(where) if isinstance(where, str) else str(where)
 
 
 def refuse(message: str) -> int:

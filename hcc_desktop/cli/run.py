@@ -18,7 +18,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hcc_desktop.cli import context as c
 from hcc_desktop.cli.parser import build_parser
-from hcc_desktop.cli.registry import OPERATOR_ENV, POSITION_ENV, PROG, refuse, store_path
+from hcc_desktop.cli.registry import (
+    OPERATOR_ENV,
+    POSITION_ENV,
+    PROG,
+    refuse,
+    store_label,
+    store_path,
+)
 from hcc_desktop.core.clock import WallClock
 from hcc_desktop.core.errors import HccError
 from hcc_desktop.core.opening import open_store
@@ -87,7 +94,7 @@ def run_command(
         return refuse(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
     except SQLAlchemyError as exc:  # locked past the busy timeout, disk full, ...
         detail = getattr(exc, "orig", None) or exc.__class__.__name__
-        return refuse(f"{store_path(args)}: the store cannot be used ({detail})")
+        return refuse(f"{store_label(args)}: the store cannot be used ({detail})")
     except KeyboardInterrupt:
         return 130
     finally:

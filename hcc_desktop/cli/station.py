@@ -73,7 +73,7 @@ def cmd_seed_demo(ctx: Context, args: argparse.Namespace) -> int:
         if isinstance(as_of, datetime)
         else f"the evening of {as_of.isoformat()}"
     )
-    emit(f"Demo coalition as of {when} loaded into {ctx.store.path}:")
+    emit(f"Demo coalition as of {when} loaded into {ctx.store.label}:")
     emit(", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items()))
     inc_id = getattr(summary, "incident_id", None)
     if inc_id:
@@ -140,6 +140,10 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise ValidationError(str(out.parent), "no such folder")
     store = ctx.store
+    if store.is_server:
+        raise ValidationError(
+            "store", "an EOC server is backed up on the server (pg_dump), not from a seat"
+        )
     try:
         sq.online_backup(store.engine, out)
         shutil.copy2(key_path_for(store.path), key_out)
