@@ -132,7 +132,9 @@ def test_partner_lines_follow_messages_and_reports(
     assert rep.as_dict()["requests"][0]["numerator"] == 2
 
     # Reminding logs a message and reaches the partner who had not been sent it.
-    mid = eei_requests.remind(store, actor=actor, request_id=rid, channel="phone")
+    mid = eei_requests.remind(
+        store, actor=actor, request_id=rid, channel="phone", now=DAY + "10:00Z"
+    )
     row = messages.message_row(store, mid)
     assert row.message.kind == "eei_reminder"
     assert {r.organization_id for r in row.recipients} == {w.c, world_fir(store)}

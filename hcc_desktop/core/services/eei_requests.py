@@ -376,13 +376,14 @@ def remind(
     organization_ids: Sequence[str] | None = None,
     channel: str = "phone",
     note: str = "",
+    now: str | None = None,
 ) -> str:
     """Log a reminder (a call or message) to partners of a request; by default to those
     whose current round is still open or missing. A reminder also counts as sending
     the request to a partner it had not reached."""
     with store.read() as s:
         row = resolve_prefix(s, m.EEIRequest, request_id, "request")
-    status = request_status(store, row.id)
+    status = request_status(store, row.id, now=now)
     if organization_ids:
         known = {ln.organization_id for ln in status.lines}
         targets = []
@@ -407,6 +408,7 @@ def remind(
         ref_kind="eei_request",
         ref_id=row.id,
         incident_id=row.incident_id,
+        sent_at=now,
     )
 
 
@@ -669,7 +671,9 @@ def _status(session: Session, req: m.EEIRequest, now: str) -> RequestStatus:
     sent: dict[str, str] = {}
     for msg in messages.sent_for(session, "eei_request", [req.id]):
         for key in msg.recipients or []:
-            if isinstance(key, str) and msg.sent_at:
+            # As the request stood at `now`: a report or message logged with a later
+            # time has not happened yet.
+            if isinstance(key, str) and msg.sent_at and msg.sent_at <= now:
                 sent.setdefault(key, msg.sent_at)
     people = _contacts(session, ids)
     rs = rounds(session, req, now=now)
@@ -680,7 +684,7 @@ def _status(session: Session, req: m.EEIRequest, now: str) -> RequestStatus:
             due = tuple(_applicable(cat, elements, org.member_type))
             got: dict[str, str] = {}
             for code in due:
-                after = [t for t in times.get((org.id, code), []) if t >= rnd.opens_at]
+                after = [t for t in times.get((org.id, code), []) if rnd.opens_at <= t <= now]
                 if after:
                     got[code] = after[0]
             answered = max(got.values()) if len(got) == len(due) and due else None
@@ -887,3 +891,33 @@ def hpp_report(
     report.by_partner_type = {k: by_type[k] for k in sorted(by_type, key=_type_order)}
     report.by_context = {k: by_ctx[k] for k in CONTEXTS if k in by_ctx}
     return report
+
+
+HPP_HEADERS = (
+    "Incident", "Context", "Request", "Partner type", "Numerator", "Denominator", "Late",
+    "Missing", "Percent",
+)  # fmt: skip
+
+
+def hpp_rows(rep: HppReport) -> list[tuple[Any, ...]]:
+    """The measure as spreadsheet rows (`HPP_HEADERS`): each request by partner type,
+    then the incident by context and by partner type, then its total."""
+    out: list[tuple[Any, ...]] = []
+    name = rep.incident.name or ""
+
+    def row(context: str, request: str, kind: str, g: Measure) -> tuple[Any, ...]:
+        pct = g.percent
+        return (name, context, request, kind, g.numerator, g.denominator, g.late, g.missing,
+                round(pct, 1) if pct is not None else None)  # fmt: skip
+
+    for r in rep.requests:
+        ctx = CONTEXTS.get(r.request.context or "", r.request.context or "")
+        for kind, g in r.by_partner_type.items():
+            out.append(row(ctx, r.request.title or "", kind, g))
+        out.append(row(ctx, r.request.title or "", "All partners", r.total))
+    for key, g in rep.by_context.items():
+        out.append(row(CONTEXTS.get(key, key), "All requests", "All partners", g))
+    for kind, g in rep.by_partner_type.items():
+        out.append(row("All contexts", "All requests", kind, g))
+    out.append(row("All contexts", "All requests", "All partners", rep.total))
+    return out
