@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import JSON, cast, func, select
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import Catalog
@@ -220,7 +220,11 @@ def first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, s
     rather than loading every report and parsing every version in Python, which for
     500 hospitals was most of the briefing's time."""
     r, v = m.EEIReport, m.Version
-    first_at = func.min(func.json_extract(v.value, "$.reported_at"))
+    if store.engine.dialect.name == "postgresql":  # an EOC server store: no json_extract
+        reported_at = func.json_extract_path_text(cast(v.value, JSON), "reported_at")
+    else:
+        reported_at = func.json_extract(v.value, "$.reported_at")
+    first_at = func.min(reported_at)
     stmt = (
         select(r.organization_id, first_at)
         .join(v, (v.record_id == r.id) & (v.entity == "eei_report") & (v.unit == "values"))

@@ -12,6 +12,8 @@ from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import incidents, log, organizations
 from hcc_desktop.core.store import Store
 from hcc_desktop.demo import seed_demo
+from hcc_desktop.reports import eei_figures
+from hcc_desktop.reports.briefing import build_briefing
 from hcc_desktop.sync import exporter, importer, trust
 from tests.conftest import FakeWall
 from tests.pg.helpers import ACTOR, scalar
@@ -89,6 +91,17 @@ def test_the_demo_seeded_on_the_server_reaches_a_station_whole(
         report = importer.import_package(station, pkg)
         assert report.new > 1000
         assert dump_text(station) == dump_text(server)
+        # Reports read the server as they read a file (the briefing's SQL included).
+        inc = incidents.current_incident(server)
+        assert inc is not None
+        for period in (1, 2):
+            firsts = eei_figures.first_reports(server, incident_id=inc.id, period=period)
+            assert firsts == eei_figures.first_reports(
+                station, incident_id=inc.id, period=period
+            )
+        assert firsts
+        briefing = build_briefing(server, tmp_path / "briefing.pdf", incident_id=inc.id)
+        assert (tmp_path / "briefing.pdf").read_bytes().startswith(b"%PDF") and briefing
         # And back: the station's full package brings nothing new to the server.
         exporter.export_package(station, tmp_path / "back.hccsync")
         assert importer.import_package(server, tmp_path / "back.hccsync").new == 0
