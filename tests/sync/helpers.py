@@ -272,6 +272,8 @@ COMPARE: dict[tuple[str, str], tuple[str, ...]] = {
     ("aar", "status"): ("status",),
     ("aar_rating", "rating"): ("rating",),
     ("corrective_action", "status"): ("status",),
+    ("request", "escalation"): ("filled_quantity", "elevated_to", "elevated_quantity"),
+    ("handover", "ack"): ("acknowledged_by",),
 }
 
 
@@ -358,6 +360,9 @@ def assert_matches_reference(
                 "aar_rating": "aar_ratings",
                 "aar_finding": "aar_findings",
                 "corrective_action": "corrective_actions",
+                "position_assignment": "position_assignments",
+                "duty_shift": "duty_shifts",
+                "handover": "handovers",
             }.get(entity)
             if table is None:
                 continue
@@ -394,6 +399,7 @@ _JSON_COLUMNS = {
     ("plans", "capabilities"),
     ("exercises", "participants"),
     ("exercise_objectives", "capabilities"),
+    ("handovers", "content"),
 }
 
 

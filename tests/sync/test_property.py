@@ -80,6 +80,8 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from property_coordination_requests import CoordinationRequestRules
+from property_coordination_roster import CoordinationRosterRules
 
 from hcc_desktop.core import lifecycle
 from hcc_desktop.core import models as m
@@ -174,7 +176,7 @@ class Package:
         return f"<{self.path.stem}: {kind}, {len(self.ids)} versions>"
 
 
-class SyncMachine(RuleBasedStateMachine):
+class SyncMachine(CoordinationRequestRules, CoordinationRosterRules, RuleBasedStateMachine):
     #: Set by `run_machine`: closed template stores by name, a scratch directory, and
     #: the seeded record-id source (reset for every run so runs replay exactly).
     pool: ClassVar[dict[str, Path]] = {}
