@@ -9,12 +9,13 @@ group; a new group of commands is a new module plus one line in `COMMAND_MODULES
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hcc_desktop.core.pg import is_server_location, redact
-from hcc_desktop.paths import default_store_path
+from hcc_desktop.core.pgurl import is_server_location, redact
+from hcc_desktop.paths import STORE_ENV, default_store_path
 
 if TYPE_CHECKING:
     from hcc_desktop.cli.context import Handler
@@ -140,6 +141,9 @@ def store_path(args: argparse.Namespace) -> Path | str:
     (a Path would fold its `//`)."""
     if args.store and is_server_location(args.store):
         return str(args.store)
+    env = os.environ.get(STORE_ENV)
+    if not args.store and env and is_server_location(env):
+        return env
     return Path(args.store) if args.store else default_store_path()
 
 

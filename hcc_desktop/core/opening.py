@@ -31,12 +31,13 @@ def open_store(
     wall: WallClock | None = None,
     station_name: str | None = None,
     create: bool = True,
-    live: bool = True,
+    live: bool = False,
     local_dir: Path | None = None,
 ) -> Store:
     """Open (creating and migrating as needed) the store at `path`, a file or a
-    `postgresql://` URL of an EOC server (then `live` starts hearing the other seats'
-    changes, and `local_dir` replaces the seat's default folder for its files).
+    `postgresql://` URL of an EOC server. For a server, `live` starts hearing the other
+    seats' changes (a window that shows them wants it, a command does not), and
+    `local_dir` replaces the seat's default folder for its files.
 
     Raises StoreError with a message for a person: not a store, newer schema, locked,
     corrupt, a key that is missing or belongs to another station, a server that cannot

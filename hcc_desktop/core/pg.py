@@ -33,12 +33,14 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.url import URL
 
 from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.pgurl import SCHEMES, is_server_location, redact
 from hcc_desktop.core.station import Identity, raw_public, site_id_for
 from hcc_desktop.core.versions import Changes
 
 log = logging.getLogger("hcc_desktop.server")
 
-SCHEMES = ("postgresql", "postgres")
+__all__ = ["ChangeListener", "is_server_location", "make_engine", "redact"]
+
 #: The advisory lock every write transaction takes first (any fixed 64-bit number; the
 #: lock space is per database, so two stores on one server do not meet).
 WRITE_LOCK = 0x4843_4344_5752_4954  # "HCCDWRIT"
@@ -53,14 +55,6 @@ CONNECT_TIMEOUT = 10
 KEY_TABLE = "hcc_server_key"
 
 
-def is_server_location(location: object) -> bool:
-    """True for a `postgresql://` (or `postgres://`) connection URL, False for a path."""
-    if not isinstance(location, str):
-        return False
-    scheme = location.split(":", 1)[0].lower()
-    return "://" in location and scheme.split("+", 1)[0] in SCHEMES
-
-
 def engine_url(location: str) -> URL:
     """The SQLAlchemy URL for psycopg 3 (the one driver this program ships)."""
     try:
@@ -70,15 +64,6 @@ def engine_url(location: str) -> URL:
     if url.get_backend_name() != "postgresql" and url.drivername not in SCHEMES:
         raise StoreError(f"{redact(location)}: not a PostgreSQL connection URL")
     return url.set(drivername="postgresql+psycopg")
-
-
-def redact(location: str) -> str:
-    """The URL without its password, for messages and window titles."""
-    try:
-        url = make_url(location)
-    except Exception:
-        return location.split("@")[-1]
-    return url.render_as_string(hide_password=True).replace("postgresql+psycopg", "postgresql")
 
 
 def make_engine(location: str) -> Engine:

@@ -31,6 +31,10 @@ def test_the_command_line_works_on_a_server_url(
     assert "OK" in out and "hcc-test" not in out  # no password printed
     assert cli.main([*base, "export", str(tmp_path / "p.hccsync")]) == 0
     assert (tmp_path / "p.hccsync").stat().st_size > 0
+    # HCC_STORE may name the server too.
+    monkeypatch.setenv("HCC_STORE", server_url)
+    assert cli.main(["incidents", "list"]) == 0
+    assert "Ice storm" in capsys.readouterr().out
     # A seat cannot copy the server: refused with a reason, exit 1.
     assert cli.main([*base, "backup", str(tmp_path / "copy.sqlite")]) == 1
     assert "pg_dump" in capsys.readouterr().err

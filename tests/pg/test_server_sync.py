@@ -96,9 +96,7 @@ def test_the_demo_seeded_on_the_server_reaches_a_station_whole(
         assert inc is not None
         for period in (1, 2):
             firsts = eei_figures.first_reports(server, incident_id=inc.id, period=period)
-            assert firsts == eei_figures.first_reports(
-                station, incident_id=inc.id, period=period
-            )
+            assert firsts == eei_figures.first_reports(station, incident_id=inc.id, period=period)
         assert firsts
         briefing = build_briefing(server, tmp_path / "briefing.pdf", incident_id=inc.id)
         assert (tmp_path / "briefing.pdf").read_bytes().startswith(b"%PDF") and briefing
