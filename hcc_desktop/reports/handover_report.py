@@ -74,7 +74,7 @@ def build_handover_report(
         header_left=f"{TITLE_TEXT} · {report.get('incident') or ''}",
         header_right=f"Printed {clock.full(from_ms(store.wall()))}",
         footer_left=f"Prepared by {prepared_by.label if prepared_by else 'operator not stated'}"
-        f" · station {report.get('station') or store.station_name}",
+        f" · station {store.station_name}",
     )
     pages, written = write_document(
         Path(out), story, furniture, pagesize=size, title=TITLE_TEXT,

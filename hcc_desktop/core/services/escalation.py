@@ -35,6 +35,20 @@ DEFAULT_TO = "State ESF-8 (DPH)"
 CLOSED = frozenset({"denied", "cancelled", "returned", "draft"})
 
 
+@dataclass(frozen=True)
+class LogTrail:
+    """Where the log entry a decision writes comes from, when it is the record of a
+    decision made elsewhere (the demo's story, an import): its id and the station
+    that wrote it. By default a new id and this station."""
+
+    log_id: str | None = None
+    station: str | None = None
+
+
+#: A decision made here and now: a new log entry id, this station.
+HERE = LogTrail()
+
+
 def _current(req: m.ResourceRequest) -> dict[str, Any]:
     return {k: getattr(req, k) for k in UNIT}
 
@@ -69,6 +83,8 @@ def record_fill(
     request_id: str,
     filled: Any,
     note: str | None = None,
+    at: str | None = None,
+    trail: LogTrail = HERE,
 ) -> m.ResourceRequest:
     """How much of the request the coalition's members filled (in total so far). It
     may not exceed the quantity less what was already elevated. The fill and its note
@@ -79,6 +95,7 @@ def record_fill(
             _open(req)
             amount = _amount("filled_quantity", filled, allow_zero=True)
             text_note = optional_text("note", note, max_len=2000)
+            when = normalise("at", at)
             room = (req.quantity or 0) - (req.elevated_quantity or 0)
             if amount > room:
                 raise ValidationError(
@@ -98,10 +115,10 @@ def record_fill(
                 f"Request {number} ({total or 0:g} {unit or ''} {kind or ''}): members "
                 f"filled {amount:g}."
             ).replace("  ", " ") + (f" {text_note}" if text_note else "")
-            log.add_entry(
-                store, actor=actor, incident_id=incident_id, text=text, category="resource",
-                source=f"request {number}",
-            )  # fmt: skip
+            entry = log.NewEntry(text, "resource", "routine", occurred_at=when,
+                                 source=f"request {number}", record_id=trail.log_id,
+                                 station=trail.station)  # fmt: skip
+            log.add_entries(store, actor=actor, incident_id=incident_id, entries=[entry])
     with store.read() as s:
         return find_request(s, rid)
 
@@ -116,6 +133,7 @@ def elevate(
     quantity: Any = None,
     note: str | None = None,
     at: str | None = None,
+    trail: LogTrail = HERE,
 ) -> m.ResourceRequest:
     """Elevate the unfilled part (or `quantity` of it) to the state under the state's
     tracking number `ref`. Elevating again (the state asked for a new request, a second
@@ -167,10 +185,10 @@ def elevate(
         if note:
             text += f" {note.strip()}"
         if incident_id:
-            log.add_entry(
-                store, actor=actor, incident_id=incident_id, text=text, category="resource",
-                priority="important", occurred_at=when, source=f"request {number}",
-            )  # fmt: skip
+            entry = log.NewEntry(text, "resource", "important", occurred_at=when,
+                                 source=f"request {number}", record_id=trail.log_id,
+                                 station=trail.station)  # fmt: skip
+            log.add_entries(store, actor=actor, incident_id=incident_id, entries=[entry])
     with store.read() as s:
         return find_request(s, rid)
 

@@ -34,6 +34,7 @@ from hcc_desktop.core.services.common import (
     require_text,
     resolve_prefix,
 )
+from hcc_desktop.core.services.escalation import HERE, LogTrail
 from hcc_desktop.core.services.escalation import history as request_history
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms, normalise, parse_iso, to_iso
@@ -80,7 +81,6 @@ def build_report(
     report: dict[str, Any] = {
         "incident_id": incident_id,
         "incident": inc_name,
-        "station": store.station_name,
         "now": at,
         "since": start,
         "previous_handover": previous.id if previous else None,
@@ -92,7 +92,7 @@ def build_report(
     ]  # fmt: skip
     report.update(_requests(store, incident_id, start, at, names))
     report["eei_overdue"] = _eei_overdue(store, incident_id, at, names)
-    report["events"] = _events(store, incident_id, start)
+    report["events"] = _events(store, incident_id, start, at)
     report["conflicts"] = _conflicts(store)
     report["stations"] = _stations(store)
     report["alerts"] = _alerts(store, incident_id, at)
@@ -112,7 +112,7 @@ def _requests(
     for r in requests.list_requests(store, incident_id=incident_id):
         steps = [
             st for st in request_history(store, request_id=r.id)
-            if since is None or (st.at or "") > since
+            if (since is None or (st.at or "") > since) and (st.at or "") <= now
         ]  # fmt: skip
         if steps:
             new = since is None or (r.created_at or "") > since
@@ -169,10 +169,11 @@ def _eei_overdue(
     return out
 
 
-def _events(store: Store, incident_id: str, since: str | None) -> list[dict[str, Any]]:
+def _events(store: Store, incident_id: str, since: str | None, now: str) -> list[dict[str, Any]]:
     with store.read() as s:
         stmt = select(m.LogEntry).where(
             m.LogEntry.incident_id == incident_id,
+            m.LogEntry.occurred_at <= now,
             m.LogEntry.deleted.is_(False),
             m.LogEntry.significant.in_(("approved", "nominated")),
         )
@@ -301,12 +302,13 @@ def prepare(
     incoming: str | None = None,
     notes: str | None = None,
     since: str | None = None,
+    at: str | None = None,
     record_id: str | None = None,
 ) -> str:
-    """Build the report now and store it as shown, addressed to `incoming` (who may
-    be named later by acknowledging)."""
+    """Build the report as of `at` (default: now) and store it as shown, addressed to
+    `incoming` (who may be named later by acknowledging)."""
     with store.atomic():
-        report = build_report(store, incident_id=incident_id, since=since)
+        report = build_report(store, incident_id=incident_id, since=since, now=at)
         rid = record_id or uuid7(store.wall())
         with store.writing(operator=actor.label, summary="Prepare handover") as w:
             get_live(w.session, m.Incident, incident_id, "incident")
@@ -338,6 +340,7 @@ def acknowledge(
     by: str | None = None,
     note: str | None = None,
     at: str | None = None,
+    trail: LogTrail = HERE,
 ) -> m.Handover:
     """The incoming officer takes over: recorded on the handover and in the incident
     log, together. Refused when acknowledged already, when the handover is addressed
@@ -376,10 +379,11 @@ def acknowledge(
             f"{n['alerts']} open alerts."
         ) + (f" {text_note}" if text_note else "")
         if incident_id:
-            log.add_entry(
-                store, actor=Actor(who, actor.position), incident_id=incident_id, text=text,
-                category="general", priority="important", occurred_at=when, source="handover",
-            )  # fmt: skip
+            entry = log.NewEntry(text, "general", "important", occurred_at=when,
+                                 source="handover", record_id=trail.log_id,
+                                 station=trail.station)  # fmt: skip
+            log.add_entries(store, actor=Actor(who, actor.position), incident_id=incident_id,
+                            entries=[entry])  # fmt: skip
     with store.read() as s:
         return resolve_prefix(s, m.Handover, hid, "handover")
 
