@@ -326,6 +326,27 @@ def build_ics205a(
     return DocumentResult(Path(out), pages, written, False, COMMS_TITLE)
 
 
+#: Up to this many recipients a message's row names them all; beyond, it names those
+#: who acknowledged and counts the rest (a notice to 40 hospitals would fill a page).
+NAMED_RECIPIENTS = 8
+
+
+def recipients_text(row: messages.MessageRow, clock: Clock) -> str:
+    """ "2/41 acknowledged: Milford Hospital 07:19; ... and 39 awaiting"."""
+    if not row.recipients:
+        return ""
+    done = [x for x in row.recipients if x.acknowledged_at]
+    head = f"{len(done)}/{len(row.recipients)} acknowledged"
+
+    def named(x: messages.Recipient) -> str:
+        return x.name + (f" {clock.local(x.acknowledged_at):%H:%M}" if x.acknowledged_at else "")
+
+    if len(row.recipients) <= NAMED_RECIPIENTS:
+        return f"{head}: " + "; ".join(named(x) for x in row.recipients)
+    shown = "; ".join(named(x) for x in done)
+    return f"{head}" + (f": {shown}" if shown else "") + f"; {len(row.awaiting)} awaiting"
+
+
 def build_outbound_list(
     store: Store,
     out: Path,
@@ -365,15 +386,10 @@ def build_outbound_list(
     body: list[list[object]] = [heads("Sent", "Kind", "Subject", "Channel", "Recipients")]
     for r in rows:
         msg = r.message
-        recips = "; ".join(
-            x.name + (f" (ack {clock.full(x.acknowledged_at)[-9:]})" if x.acknowledged_at else "")
-            for x in r.recipients
-        )
         body.append(cells(clock.full(msg.sent_at),
                           messages.MESSAGE_KINDS.get(msg.kind or "", msg.kind),
                           msg.subject, (msg.channel or "").replace("_", " "),
-                          f"{len(r.recipients) - len(r.awaiting)}/{len(r.recipients)} "
-                          f"acknowledged: {recips}" if r.recipients else ""))  # fmt: skip
+                          recipients_text(r, clock)))  # fmt: skip
     if not rows:
         body.append(cells("No outbound message logged in this incident.", "", "", "", ""))
     story += section("Messages", house_table(body, cols))

@@ -37,7 +37,7 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import Catalog, load_catalog
 from hcc_desktop.core.enums import MEMBER_TYPES
 from hcc_desktop.core.errors import ValidationError
-from hcc_desktop.core.ids import uuid7
+from hcc_desktop.core.ids import natural_id, uuid7
 from hcc_desktop.core.services import messages
 from hcc_desktop.core.services.common import (
     Actor,
@@ -241,6 +241,8 @@ def issue_request(
     channel: str = "",
     issued_at: str | None = None,
     send: bool = True,
+    record_id: str | None = None,
+    sender: str = "",
 ) -> str:
     """Issue a request and (unless `send` is false) log the message that carries it to
     every matching partner, in one transaction: the lines show "sent" at once. Refused
@@ -266,8 +268,10 @@ def issue_request(
                 "deleted": False,
             }
             messages._channel(channel)  # refuse a bad channel before anything is written
-            rid = uuid7(store.wall())
-            w.put("eei_request", rid, values, new=True)
+            rid = record_id or uuid7(store.wall())
+            if record_id and w.session.get(m.EEIRequest, record_id) is not None:
+                raise ValidationError("id", f"an EEI request with id {record_id} exists already")
+            w.put("eei_request", rid, values, new=record_id is None)
             recipients = [o.id for o in partners(w.session, codes, aimed)]
             inc_id = inc.id
         if send:
@@ -284,6 +288,8 @@ def issue_request(
                 ref_kind="eei_request",
                 ref_id=rid,
                 incident_id=inc_id,
+                record_id=natural_id("eei-request-message", rid) if record_id else None,
+                sender=sender,
             )
     return rid
 
@@ -377,6 +383,8 @@ def remind(
     channel: str = "phone",
     note: str = "",
     now: str | None = None,
+    record_id: str | None = None,
+    sender: str = "",
 ) -> str:
     """Log a reminder (a call or message) to partners of a request; by default to those
     whose current round is still open or missing. A reminder also counts as sending
@@ -409,6 +417,8 @@ def remind(
         ref_id=row.id,
         incident_id=row.incident_id,
         sent_at=now,
+        record_id=record_id,
+        sender=sender,
     )
 
 

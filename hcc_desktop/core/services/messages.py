@@ -103,9 +103,12 @@ def record_message(
     ref_id: str | None = None,
     external_id: str | None = None,
     incident_id: str | None = None,
+    record_id: str | None = None,
 ) -> str:
-    """Log one message and return its id. `sent_at` defaults to now; an outbound
-    message's sender defaults to this station's name. Refused (nothing written) with
+    """Log one message and return its id (`record_id`: a natural key the demo or an
+    importer chose, so two stations logging the same message make one record).
+    `sent_at` defaults to now; an outbound message's sender defaults to this
+    station's name. Refused (nothing written) with
     the field named when the direction or kind is unknown, the subject empty, a time
     unreadable or the incident unknown. Joins an open `store.atomic()` scope, so a
     caller that writes a file or another record with it commits both or neither."""
@@ -131,12 +134,14 @@ def record_message(
         inc_id = (
             get_live(w.session, m.Incident, incident_id, "incident").id if incident_id else None
         )
-        rid = uuid7(store.wall())
+        rid = record_id or uuid7(store.wall())
+        if record_id and w.session.get(m.Message, record_id) is not None:
+            raise ValidationError("id", f"a message with id {record_id} exists already")
         w.put(
             "message",
             rid,
             {"message": {**values, "incident_id": inc_id}, "deleted": False},
-            new=True,
+            new=record_id is None,
         )
     return rid
 
