@@ -22,15 +22,17 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.url import URL
+from sqlalchemy.exc import DBAPIError
 
 from hcc_desktop.core.errors import StoreError
 from hcc_desktop.core.pgurl import SCHEMES, is_server_location, redact
@@ -44,6 +46,7 @@ __all__ = ["ChangeListener", "is_server_location", "make_engine", "redact"]
 #: The advisory lock every write transaction takes first (any fixed 64-bit number; the
 #: lock space is per database, so two stores on one server do not meet).
 WRITE_LOCK = 0x4843_4344_5752_4954  # "HCCDWRIT"
+T = TypeVar("T")
 #: The channel of change notices.
 CHANNEL = "hcc_changes"
 #: PostgreSQL refuses a notice payload of 8000 bytes or more; stay well under it.
@@ -80,12 +83,65 @@ def make_engine(location: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get("hcc_write"):
+        options = conn.get_execution_options()
+        if options.get("hcc_write"):
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
-        else:
+        elif "isolation_level" not in options:  # a caller's own choice stands
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
     return engine
+
+
+#: SQLSTATEs after which the same work may simply be done again: a serialisation
+#: failure or deadlock (the server rolled the transaction back), or a connection that
+#: broke or a server shutting down (class 08, 57P01-57P03).
+TRANSIENT_STATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03"})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True when `exc` (a SQLAlchemy or psycopg error) says "try again": the server
+    rolled the transaction back, or the connection was lost."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    orig = getattr(exc, "orig", exc)
+    state = getattr(orig, "sqlstate", None)
+    if isinstance(state, str) and (state in TRANSIENT_STATES or state.startswith("08")):
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - the driver is a dependency
+        return False
+    # A connection lost mid-statement carries no SQLSTATE.
+    return isinstance(orig, psycopg.OperationalError) and state is None
+
+
+def retrying(
+    work: Callable[[], T],
+    *,
+    attempts: int = 4,
+    pause: float = 0.2,
+    on_retry: Callable[[int, BaseException], None] | None = None,
+) -> T:
+    """Run `work` (one whole transaction) again after a transient failure, waiting a
+    little longer each time; other errors, and the last transient one, propagate (the
+    GUI shows them in a dialog, the command line in one line).
+
+    `work` must be safe to repeat: a connection lost during COMMIT leaves it unknown
+    whether the first attempt landed, so a new record should get its id before the
+    first attempt (a repeat then writes the same record again, never a second one)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except DBAPIError as exc:
+            if attempt == attempts or not is_transient(exc):
+                raise
+            log.warning(
+                "server write failed (%s), trying again (%d of %d)", exc.orig, attempt + 1, attempts
+            )
+            if on_retry is not None:
+                on_retry(attempt, exc)
+            time.sleep(pause * attempt)
+    raise AssertionError("unreachable")
 
 
 def local_dir_for(location: str) -> Path:

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine
@@ -36,6 +37,7 @@ from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import Changes, Writer
 
 Listener = Callable[[Changes], None]
+T = TypeVar("T")
 
 
 class Store:
@@ -98,6 +100,15 @@ class Store:
             return
         self._listener = pg.ChangeListener(self.server, self.seat, self._notify, on_state=on_state)
         self._listener.start()
+
+    def retrying(self, work: Callable[[], T], *, attempts: int = 4) -> T:
+        """Run `work` (a service call: one transaction) and, on a server store, run it
+        again after a serialisation failure, a deadlock or a lost connection (see
+        `pg.retrying` for what `work` must promise). A workstation's file has no such
+        failures (one writer, BEGIN IMMEDIATE waits for the lock): it runs once."""
+        if self.server is None or self._open_scope() is not None:
+            return work()  # inside atomic() the outermost scope is what may be repeated
+        return pg.retrying(work, attempts=attempts)
 
     def close(self) -> None:
         if self._listener is not None:

@@ -16,10 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, cast, func, select
+from sqlalchemy import func, select
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import Catalog
+from hcc_desktop.core.pgsql import json_text
 from hcc_desktop.core.services import status
 from hcc_desktop.core.store import Store
 
@@ -216,15 +217,11 @@ def newest_report(store: Store, *, incident_id: str, period: int) -> str | None:
 def first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, str]:
     """facility id -> time of its first report in `period`: the answer of
     eei.first_reports (read from the version history, because a later update
-    overwrites a report's current time), in one SQL query with SQLite's json_extract
+    overwrites a report's current time), in one SQL query reading the JSON in the database
     rather than loading every report and parsing every version in Python, which for
     500 hospitals was most of the briefing's time."""
     r, v = m.EEIReport, m.Version
-    if store.engine.dialect.name == "postgresql":  # an EOC server store: no json_extract
-        reported_at = func.json_extract_path_text(cast(v.value, JSON), "reported_at")
-    else:
-        reported_at = func.json_extract(v.value, "$.reported_at")
-    first_at = func.min(reported_at)
+    first_at = func.min(json_text(v.value, "reported_at"))
     stmt = (
         select(r.organization_id, first_at)
         .join(v, (v.record_id == r.id) & (v.entity == "eei_report") & (v.unit == "values"))

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine, make_url
 from hcc_desktop.core import migrations, pg
 from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.store import Store
+from tests.pg.helpers import drop_database
 
 ENV = "HCC_TEST_PG"
 _counter = itertools.count()
@@ -71,15 +72,14 @@ def pg_template(pg_url: str, pg_admin: Engine) -> Iterator[str]:
     """A database with the schema migrated to head and nothing else (no station: each
     test's server makes its own key), the template of every test's database."""
     name = f"hcc_tpl_{os.getpid()}"
+    drop_database(pg_admin, name)
     with pg_admin.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.exec_driver_sql(f"CREATE DATABASE {name}")
     engine = pg.make_engine(_url_for(pg_url, name))
     migrations.upgrade(engine.execution_options(hcc_write=True), label=name)
     engine.dispose()
     yield name
-    with pg_admin.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    drop_database(pg_admin, name)
 
 
 @pytest.fixture
@@ -95,9 +95,8 @@ def new_database(pg_url: str, pg_admin: Engine, pg_template: str) -> Iterator[Ca
         return _url_for(pg_url, name)
 
     yield make
-    with pg_admin.connect() as conn:
-        for name in made:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    for name in made:
+        drop_database(pg_admin, name)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from hcc_desktop.core.errors import StoreError
 from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import incidents, log
 from hcc_desktop.core.store import Store
-from tests.pg.helpers import ACTOR, scalar
+from tests.pg.helpers import ACTOR, drop_database, scalar
 
 
 def test_a_new_database_is_migrated_to_head_and_gets_one_station(
@@ -46,8 +46,8 @@ def test_an_empty_database_migrates_from_nothing(
 
     assert isinstance(pg_admin, Engine)
     name = "hcc_t_empty_migrate"
+    drop_database(pg_admin, name)
     with pg_admin.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.exec_driver_sql(f"CREATE DATABASE {name}")
     try:
         url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
@@ -56,8 +56,7 @@ def test_an_empty_database_migrates_from_nothing(
                 migrations.head_revision()
             )
     finally:
-        with pg_admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        drop_database(pg_admin, name)
 
 
 def test_the_private_key_is_not_readable_by_other_roles(open_seat: Callable[..., Store]) -> None:

@@ -14,13 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, func, select, type_coerce
+from sqlalchemy import func, select
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import Catalog, load_catalog
 from hcc_desktop.core.enums import VALIDATION_STATES
 from hcc_desktop.core.errors import NotFoundError, ValidationError
 from hcc_desktop.core.ids import natural_id
+from hcc_desktop.core.pgsql import json_text
 from hcc_desktop.core.services.common import Actor, get_live, optional_text, require_choice
 from hcc_desktop.core.services.incidents import get_period
 from hcc_desktop.core.store import Store
@@ -317,7 +318,7 @@ def first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, s
     report's current time, so the first is read from the version history — as one
     aggregate in the database, since a period of a large coalition has tens of
     thousands of report versions and decoding each in Python made the grid crawl."""
-    reported_at = type_coerce(m.Version.value, JSON)["reported_at"].as_string()
+    reported_at = json_text(m.Version.value, "reported_at")
     stmt = (
         select(m.EEIReport.organization_id, func.min(reported_at))
         .join(m.EEIReport, m.EEIReport.id == m.Version.record_id)

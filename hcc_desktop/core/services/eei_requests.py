@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
@@ -38,6 +38,7 @@ from hcc_desktop.core.catalog import Catalog, load_catalog
 from hcc_desktop.core.enums import MEMBER_TYPES
 from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.ids import natural_id, uuid7
+from hcc_desktop.core.pgsql import json_text
 from hcc_desktop.core.services import messages
 from hcc_desktop.core.services.common import (
     Actor,
@@ -630,7 +631,7 @@ def _report_times(
 ) -> dict[tuple[str, str], list[str]]:
     """(member, element) → every time a report of it was made, from the version
     history (a later update overwrites the current row's time, not the history)."""
-    reported_at = type_coerce(m.Version.value, JSON)["reported_at"].as_string()
+    reported_at = json_text(m.Version.value, "reported_at")
     out: dict[tuple[str, str], list[str]] = defaultdict(list)
     for chunk in range(0, len(org_ids), 400):
         stmt = (

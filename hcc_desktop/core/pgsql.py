@@ -1,0 +1,52 @@
+"""SQL that SQLite and PostgreSQL spell differently, as expressions that compile to
+each engine's own form, so services and reports stay one query for both stores.
+
+`json_text(column, key)`: the text of one top-level key of a JSON document kept in a
+TEXT column (the `versions.value` history). SQLAlchemy's JSON indexing needs the column
+to be JSON on the server: on PostgreSQL a `type_coerce` leaves `text ->> text`, which
+the server refuses, so the cast to json must be written out there; SQLite reads JSON
+from text with `json_extract` directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+
+def json_text(column: ColumnElement[Any] | Any, key: str) -> Any:
+    """The value of `key` in the JSON text of `column`, as text (NULL when absent).
+    Typed Any as SQLAlchemy's JSON indexing is, so the queries using it type the same."""
+    return _JsonText(column, key)
+
+
+class _JsonText(FunctionElement[str]):
+    type = String()
+    inherit_cache = True
+    name = "json_text"
+
+    def __init__(self, column: ColumnElement[Any] | Any, key: str) -> None:
+        if not key.replace("_", "").isalnum():
+            raise ValueError(f"json_text: {key!r} is not a plain key")
+        self.key_name = key
+        super().__init__(column)
+
+    @property
+    def _column(self) -> Any:
+        return next(iter(self.clauses))
+
+
+@compiles(_JsonText)
+def _json_text_sqlite(element: _JsonText, compiler: SQLCompiler, **kw: Any) -> str:
+    # The key is a plain name (checked when made), so it needs no quoting in the path.
+    return f"json_extract({compiler.process(element._column, **kw)}, '$.{element.key_name}')"
+
+
+@compiles(_JsonText, "postgresql")
+def _json_text_postgresql(element: _JsonText, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"(CAST({compiler.process(element._column, **kw)} AS json) ->> '{element.key_name}')"

@@ -1,0 +1,80 @@
+"""Transient server failures are tried again: a real serialisation failure (two seats
+updating one row at REPEATABLE READ) and a connection the server drops mid-transaction;
+anything else is raised at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from hcc_desktop.core import pg
+from hcc_desktop.core.services import incidents, log
+from hcc_desktop.core.store import Store
+from tests.pg.helpers import ACTOR
+
+
+def test_a_serialisation_failure_is_tried_again(open_seat: Callable[..., Store]) -> None:
+    seat, other = open_seat(), open_seat()
+    seat.set_setting("counter", "0")
+    tries: list[int] = []
+
+    def increment() -> None:
+        tries.append(1)
+        with seat.engine.connect() as conn, conn.begin():  # REPEATABLE READ (reads)
+            value = int(
+                conn.execute(text("SELECT value FROM settings WHERE key = 'counter'")).scalar_one()
+            )
+            if len(tries) == 1:  # another seat commits in between, the first time only
+                other.set_setting("counter", str(value + 10))
+            conn.execute(
+                text("UPDATE settings SET value = :v WHERE key = 'counter'"), {"v": str(value + 1)}
+            )
+
+    with pytest.raises(DBAPIError) as caught:
+        pg.retrying(increment, attempts=1)
+    assert pg.is_transient(caught.value) and caught.value.orig.sqlstate == "40001"  # type: ignore[union-attr]
+    seat.set_setting("counter", "0")
+    tries.clear()
+    seat.retrying(increment)
+    assert len(tries) == 2
+    assert seat.get_setting("counter") == "11"
+
+
+def test_a_connection_dropped_mid_write_is_tried_again(open_seat: Callable[..., Store]) -> None:
+    seat, admin = open_seat(), open_seat()
+    inc = incidents.create_incident(seat, actor=ACTOR, name="Ice storm")
+    rid = "01a1ee56-5e00-7000-8000-000000000001"
+    tries: list[int] = []
+
+    def add() -> str:
+        tries.append(1)
+        with seat.writing(operator=ACTOR.label, summary="probe") as w:
+            w.session.execute(text("SELECT 1"))
+            if len(tries) == 1:  # the server drops this seat's connection mid-write
+                pid = w.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+                with admin.engine.connect() as conn:
+                    conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        return log.add_entry(seat, actor=ACTOR, incident_id=inc, text="kept", record_id=rid)
+
+    assert seat.retrying(add) == rid
+    assert len(tries) == 2
+    entries = log.list_entries(seat, flt=log.LogFilter(incident_id=inc))
+    assert [e.text for e in entries] == ["kept"]
+
+
+def test_other_errors_are_not_tried_again(open_seat: Callable[..., Store]) -> None:
+    seat = open_seat()
+    tries: list[int] = []
+
+    def duplicate() -> None:
+        tries.append(1)
+        with seat.engine.execution_options(hcc_write=True).begin() as conn:
+            conn.execute(text("INSERT INTO settings (key, value) VALUES ('k', '1')"))
+            conn.execute(text("INSERT INTO settings (key, value) VALUES ('k', '2')"))
+
+    with pytest.raises(IntegrityError):
+        seat.retrying(duplicate)
+    assert len(tries) == 1
