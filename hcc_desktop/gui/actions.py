@@ -110,6 +110,8 @@ class ActionId(StrEnum):
     SHOW_RISK = "view.risk"
     SHOW_PLANS = "view.plans"
     SHOW_IMPROVEMENT = "view.improvement"
+    SHOW_ROSTER = "view.roster"
+    SIGN_IN = "incident.sign_in"
     SHOW_EXERCISES = "view.exercises"
     SHOW_CAPABILITIES = "view.capabilities"
     RESET_LAYOUT = "view.reset_layout"
@@ -208,6 +210,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.SHOW_RISK, "Risk &assessment (HVA)", "Ctrl+7", checkable=True),
     A(ActionId.SHOW_PLANS, "&Plans and continuity", "Ctrl+8", checkable=True),
     A(ActionId.SHOW_IMPROVEMENT, "&Improvement plan", "Ctrl+0", checkable=True),
+    A(ActionId.SHOW_ROSTER, "D&uty and handover", "F9", checkable=True),
+    A(ActionId.SIGN_IN, "&Sign in to a position…", "Shift+F9", "Position roster"),
     A(ActionId.SHOW_EXERCISES, "E&xercises and AAR", "Ctrl+9", checkable=True),
     A(ActionId.SHOW_CAPABILITIES, "&Capability dashboard", "Ctrl+Alt+0", checkable=True),
     A(ActionId.RESET_LAYOUT, "Reset &layout", "Ctrl+Shift+0", "Back to the default layout"),
@@ -247,6 +251,8 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.NEW_PERIOD,
         Id.PREV_PERIOD,
         Id.NEXT_PERIOD,
+        SEP,
+        Id.SIGN_IN,
     ),
     MenuId.MEMBERS: (
         Id.FIND_MEMBER,
@@ -313,6 +319,7 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.SHOW_MAP,
         Id.SHOW_MEMBERS,
         Id.SHOW_LOG,
+        Id.SHOW_ROSTER,
         Id.SHOW_REQUESTS,
         Id.SHOW_EEI,
         Id.SHOW_SYNC,

@@ -1,18 +1,42 @@
-"""The status bar: who is signed in (every change is recorded under that name), which
+"""The status bar: who is duty officer now (roster, else the 24/7 schedule), who is
+signed in (every change is recorded under that name), which
 station and store this is, the EOC clock in local time with its zone, and the last
 message a panel sent."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from hcc_desktop.core.services import duty, roster
 from hcc_desktop.core.services.common import Actor
+from hcc_desktop.core.store import Store
+from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.operations import QueryOp
 
 MESSAGE_MS = 8000
+
+
+def duty_line(store: Store, incident_id: str | None) -> str:
+    """The status bar's duty officer: signed in on the incident's roster (two after a
+    sync of two stations' sign-ins: both shown), else on call by the 24/7 schedule."""
+    now = from_ms(store.wall())
+    if incident_id:
+        held = roster.holders(store, incident_id=incident_id, position="duty_officer", at=now)
+        if held:
+            who = ", ".join(
+                f"{a.row.person}" + (f" ({a.row.phone})" if a.row.phone else "") for a in held
+            )
+            return f"Duty officer: <b>{escape(who)}</b>"
+    shifts = duty.on_call(store, at=now)
+    if shifts:
+        who = ", ".join(s.person or "" for s in shifts)
+        return f"On call: <b>{escape(who)}</b>"
+    return "<span style='color:#b71c1c'><b>Duty officer: nobody</b></span>"
 
 
 class StatusBar(QStatusBar):
@@ -24,15 +48,23 @@ class StatusBar(QStatusBar):
         self.station = QLabel(objectName="statusStation")
         self.store = QLabel(objectName="statusStore")
         self.clock = QLabel(objectName="statusClock")
+        self.duty = QLabel(objectName="statusDuty")
         self.store.setText(f"Store: {ctx.store.path}")
         self.store.setToolTip(str(ctx.store.path))
         self.station.setText(f"Station: {ctx.store.station_name}")
-        for label in (self.operator, self.station, self.store, self.clock):
+        for label in (self.duty, self.operator, self.station, self.store, self.clock):
             label.setContentsMargins(6, 0, 6, 0)
             self.addPermanentWidget(label)
         self.show_actor(ctx.actor)
         ctx.actor_changed.connect(self.show_actor)
         ctx.message.connect(lambda text: self.showMessage(text, MESSAGE_MS))
+        ctx.incident_changed.connect(lambda _i: self.show_duty())
+        ctx.changed.connect(
+            lambda ch: (
+                self.show_duty() if ch.entities & {"position_assignment", "duty_shift"} else None
+            )
+        )
+        self.show_duty()
         self._tick()
         self._timer = QTimer(self, interval=15_000)
         self._timer.timeout.connect(self._tick)
@@ -41,5 +73,18 @@ class StatusBar(QStatusBar):
     def show_actor(self, actor: Actor) -> None:
         self.operator.setText(f"Operator: <b>{actor.label}</b>")
 
+    def show_duty(self) -> None:
+        """Who is duty officer now: the incident roster's holder, else whoever the 24/7
+        schedule has on call; "nobody" in red when neither (a gap)."""
+        store, incident_id = self.ctx.store, self.ctx.incident_id
+        (
+            QueryOp(self, lambda _p: duty_line(store, incident_id), title="Duty officer")
+            .supersede("duty")
+            .success(self.duty.setText)
+            .failure(lambda _e: None)
+            .run_in_background()
+        )
+
     def _tick(self) -> None:
+        self.show_duty()
         self.clock.setText(datetime.now().astimezone().strftime("%a %d %b %H:%M %Z"))

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from hcc_desktop.core import lifecycle
 from hcc_desktop.core import models as m
-from hcc_desktop.core.services import requests
+from hcc_desktop.core.services import escalation, requests
 from hcc_desktop.gui import fmt
+from hcc_desktop.gui.dialogs.coordination_dialogs import ElevateDialog, FillDialog
 
 #: The verb on the button for each target status.
 VERBS = {
@@ -56,6 +57,17 @@ class RequestDetail(QWidget):
         self.buttons_row.setContentsMargins(0, 0, 0, 0)
         self.buttons_row.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
+        self.request: m.ResourceRequest | None = None
+        # Escalation (members' fill, elevation to the state): forms of their own,
+        # after the lifecycle steps.
+        self.fill_button = QPushButton("Members filled…")
+        self.fill_button.setObjectName("requestFill")
+        self.fill_button.setToolTip("How much the coalition's members filled")
+        self.fill_button.clicked.connect(lambda _c=False: self._escalate(FillDialog))
+        self.elevate_button = QPushButton("Elevate to state…")
+        self.elevate_button.setObjectName("requestElevate")
+        self.elevate_button.setToolTip("Elevate the unfilled part to ESF-8 / DPH")
+        self.elevate_button.clicked.connect(lambda _c=False: self._escalate(ElevateDialog))
         self.history = QTableWidget(0, 4, objectName="requestHistory")
         self.history.setHorizontalHeaderLabels(["Status", "When", "By", "Note"])
         self.history.verticalHeader().hide()
@@ -70,6 +82,12 @@ class RequestDetail(QWidget):
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addWidget(scroll, 3)
         layout.addLayout(self.buttons_row)
+        escalate_row = QHBoxLayout()
+        escalate_row.setContentsMargins(0, 0, 0, 0)
+        escalate_row.addStretch(1)
+        escalate_row.addWidget(self.fill_button)
+        escalate_row.addWidget(self.elevate_button)
+        layout.addLayout(escalate_row)
         layout.addWidget(QLabel("<b>Status history</b>"))
         layout.addWidget(self.history, 2)
         self.show_request(None, [], "")
@@ -78,6 +96,10 @@ class RequestDetail(QWidget):
         self, r: m.ResourceRequest | None, steps: list[requests.StatusStep], requester: str
     ) -> None:
         self.request_id = r.id if r else ""
+        self.request = r
+        open_ = r is not None and r.status not in escalation.CLOSED
+        self.fill_button.setEnabled(open_)
+        self.elevate_button.setEnabled(open_ and r is not None and escalation.unfilled(r) > 0)
         self._set_buttons(lifecycle.allowed_next(r.status) if r else ())
         if r is None:
             self.summary.setText("<i>Select a request to see its details and history.</i>")
@@ -93,6 +115,7 @@ class RequestDetail(QWidget):
             ("Deliver to", r.deliver_to or "—"),
             ("Supplier", r.supplier or "—"),
             ("Order no.", r.order_number or "—"),
+            *_escalation_rows(r),
             ("Details", r.description or "—"),
         ]
         cells = "".join(
@@ -105,9 +128,14 @@ class RequestDetail(QWidget):
             f"<span style='background:#dfe8f3'>&nbsp;{status}&nbsp;</span>"
             f"<table>{cells}</table>"
         )
-        self.history.setRowCount(len(steps))
-        for i, s in enumerate(steps):
-            values = (lifecycle.LABELS.get(s.status, s.status), fmt.local(s.at), s.by, s.note)
+        lines = [
+            (lifecycle.LABELS.get(s.status, s.status), fmt.local(s.at), s.by, s.note) for s in steps
+        ]
+        if r.elevated_ref:
+            lines.append((f"Elevated to {r.elevated_to} ({r.elevated_ref})",
+                          fmt.local(r.elevated_at), r.elevated_by, r.elevated_note))  # fmt: skip
+        self.history.setRowCount(len(lines))
+        for i, values in enumerate(lines):
             for j, v in enumerate(values):
                 self.history.setItem(i, j, QTableWidgetItem(str(v or "")))
         self.history.resizeColumnsToContents()
@@ -127,9 +155,32 @@ class RequestDetail(QWidget):
             self.buttons_row.insertWidget(self.buttons_row.count() - 1, button)
             self.buttons[status] = button
 
+    def _escalate(self, dialog: type[FillDialog] | type[ElevateDialog]) -> None:
+        """Open the fill or elevation form on the request shown, through the store of
+        the panel that holds this view (the dock's panel carries the app context)."""
+        holder = self.parentWidget()
+        while holder is not None and not hasattr(holder, "ctx"):
+            holder = holder.parentWidget()
+        if holder is None or self.request is None:
+            return
+        ctx = holder.ctx
+        dialog(ctx.store, ctx.actor, self.request, self).exec()
+
     def _clicked(self, status: str) -> None:
         if self.request_id:
             self.transition.emit(self.request_id, status)
+
+
+def _escalation_rows(r: m.ResourceRequest) -> list[tuple[str, str]]:
+    rows = []
+    if r.filled_quantity is not None:
+        rows.append(("Members filled", f"{fmt.number(r.filled_quantity)} of "
+                                       f"{fmt.number(r.quantity)} {r.unit or ''}"))  # fmt: skip
+    if r.elevated_quantity:
+        rows.append(("Elevated", f"{fmt.number(r.elevated_quantity)} {r.unit or ''} to "
+                                 f"{r.elevated_to}, {fmt.local(r.elevated_at)}, tracking "
+                                 f"{r.elevated_ref}"))  # fmt: skip
+    return rows
 
 
 def _esc(text: str) -> str:
