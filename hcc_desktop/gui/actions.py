@@ -114,6 +114,13 @@ class ActionId(StrEnum):
     SIGN_IN = "incident.sign_in"
     SHOW_EXERCISES = "view.exercises"
     SHOW_CAPABILITIES = "view.capabilities"
+    SHOW_EEI_REQUESTS = "view.eei_requests"
+    SHOW_MESSAGES = "view.messages"
+    ISSUE_EEI_REQUEST = "eei.issue_request"
+    REMIND_EEI_REQUEST = "eei.remind_request"
+    CLOSE_EEI_REQUEST = "eei.close_request"
+    LOG_MESSAGE = "log.message"
+    ACK_MESSAGE = "log.ack_message"
     RESET_LAYOUT = "view.reset_layout"
     FULL_SCREEN = "view.full_screen"
     USER_GUIDE = "help.user_guide"
@@ -214,6 +221,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.SIGN_IN, "&Sign in to a position…", "Shift+F9", "Position roster"),
     A(ActionId.SHOW_EXERCISES, "E&xercises and AAR", "Ctrl+9", checkable=True),
     A(ActionId.SHOW_CAPABILITIES, "&Capability dashboard", "Ctrl+Alt+0", checkable=True),
+    A(ActionId.SHOW_EEI_REQUESTS, "EEI re&quests", "Ctrl+Shift+Q", checkable=True),
+    A(ActionId.SHOW_MESSAGES, "Communications lo&g", "Ctrl+Shift+G", checkable=True),
+    A(ActionId.ISSUE_EEI_REQUEST, "&Issue EEI request…", "Ctrl+Shift+J", "Ask partners by a time"),
+    A(ActionId.REMIND_EEI_REQUEST, "&Remind partners owing", "Ctrl+Shift+Y", "Log reminder calls"),
+    A(ActionId.CLOSE_EEI_REQUEST, "Close EEI re&quest", "Ctrl+Shift+D", "No more rounds"),
+    A(ActionId.LOG_MESSAGE, "Log &message sent or received…", "Ctrl+Shift+W", "Comms log"),
+    A(ActionId.ACK_MESSAGE, "Record ac&knowledgement", "Ctrl+Shift+B", "Selected recipient"),
     A(ActionId.RESET_LAYOUT, "Reset &layout", "Ctrl+Shift+0", "Back to the default layout"),
     A(ActionId.FULL_SCREEN, "&Full screen", "F11", checkable=True),
     A(ActionId.USER_GUIDE, "&User guide", "Ctrl+F1", "The operator's guide"),
@@ -271,9 +285,23 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.LOG_REVIEW,
         SEP,
         Id.LOG_MARK_READ,
+        SEP,
+        Id.LOG_MESSAGE,
+        Id.ACK_MESSAGE,
     ),
     MenuId.REQUESTS: (Id.NEW_REQUEST, Id.REQUEST_STATUS),
-    MenuId.EEI: (Id.EEI_VALIDATE, Id.EEI_QUESTION, Id.EEI_REJECT, SEP, Id.EEI_HISTORY, Id.EEI_COPY),
+    MenuId.EEI: (
+        Id.EEI_VALIDATE,
+        Id.EEI_QUESTION,
+        Id.EEI_REJECT,
+        SEP,
+        Id.EEI_HISTORY,
+        Id.EEI_COPY,
+        SEP,
+        Id.ISSUE_EEI_REQUEST,
+        Id.REMIND_EEI_REQUEST,
+        Id.CLOSE_EEI_REQUEST,
+    ),
     MenuId.INTERCHANGE: (
         Id.IMPORT_ALERT,
         Id.EXPORT_CAP,
@@ -323,6 +351,8 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.SHOW_REQUESTS,
         Id.SHOW_EEI,
         Id.SHOW_SYNC,
+        Id.SHOW_EEI_REQUESTS,
+        Id.SHOW_MESSAGES,
         SEP,
         Id.SHOW_RISK,
         Id.SHOW_PLANS,

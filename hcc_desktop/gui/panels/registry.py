@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.capabilities import CapabilitiesPanel
+from hcc_desktop.gui.panels.coordination_requests import EEIRequestsPanel, MessagesPanel
 from hcc_desktop.gui.panels.eei_grid import EEIGridPanel
 from hcc_desktop.gui.panels.exercises import ExercisesPanel
 from hcc_desktop.gui.panels.hva import HvaPanel
@@ -15,7 +16,6 @@ from hcc_desktop.gui.panels.member_map import MemberMapPanel
 from hcc_desktop.gui.panels.members import MembersPanel
 from hcc_desktop.gui.panels.plans import PlansPanel
 from hcc_desktop.gui.panels.resource_tracker import ResourceTrackerPanel
-from hcc_desktop.gui.panels.roster import RosterPanel
 from hcc_desktop.gui.sync.panel import SyncPanel
 
 PANELS: tuple[type[Panel], ...] = (
@@ -30,5 +30,6 @@ PANELS: tuple[type[Panel], ...] = (
     ExercisesPanel,
     ImprovementPanel,
     CapabilitiesPanel,
-    RosterPanel,
+    EEIRequestsPanel,
+    MessagesPanel,
 )
