@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import event
@@ -138,8 +139,8 @@ class CoordinationRequestRules:
         """Two stations move the same request, perhaps differently: one status unit."""
         rid = self.eei_request_ids[0]
         for i, state in zip(ab, states, strict=True):
-            self._try(i, ("request",), lambda i=i, state=state: eei_requests.set_status(
-                self.store(i), actor=self.actors[i], request_id=rid, status=state))  # fmt: skip
+            self._try(i, ("request",), partial(eei_requests.set_status, self.store(i),
+                      actor=self.actors[i], request_id=rid, status=state))  # fmt: skip
         if sync:
             self._sync_pair(*ab)
             self._hit("eei request status synced")
@@ -184,10 +185,9 @@ class CoordinationRequestRules:
             at = from_ms(self.store(i).wall() + mins * 60_000)
             org = self.org_ids[0] if who == "org" else None
             rec = None if who == "org" else who
-            done = self._try(i, ("message", "organization"), lambda i=i, at=at, org=org,
-                             rec=rec: messages.acknowledge(
-                self.store(i), actor=self.actors[i], message_id=mid, organization_id=org,
-                recipient=rec, acknowledged_at=at, channel="phone"))  # fmt: skip
+            done = self._try(i, ("message", "organization"), partial(
+                messages.acknowledge, self.store(i), actor=self.actors[i], message_id=mid,
+                organization_id=org, recipient=rec, acknowledged_at=at, channel="phone"))  # fmt: skip
             if done:
                 assert done == messages.ack_id(mid, org, rec)
                 self._hit("ack recorded")
@@ -207,9 +207,10 @@ class CoordinationRequestRules:
             rep = eei_requests.hpp_report(self.store(i), incident_id=self.incident_id, now=NOW)
             rows = messages.list_messages(self.store(i), incident_id=self.incident_id)
             views.append((
-                sorted((s.request.id, [ln.as_dict() for ln in s.history]) for s in st_),
+                sorted(((s.request.id, [ln.as_dict() for ln in s.history]) for s in st_),
+                       key=lambda pair: pair[0]),
                 rep.as_dict()["total"],
-                sorted(r.as_dict()["id"] for r in rows),
+                sorted(r.message.id for r in rows),
                 sorted((r.message.id, [x.acknowledged_at for x in r.recipients]) for r in rows),
             ))  # fmt: skip
         assert views[0] == views[1], "two stations with the same versions show different lines"
