@@ -34,7 +34,6 @@ from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import add_hours, to_iso
 from hcc_desktop.demo.coalition import seed_contacts, seed_organizations, seed_regions
 from hcc_desktop.demo.coordination_requests import seed_requests_and_messages
-from hcc_desktop.demo.coordination_requests import seed_requests_and_messages
 from hcc_desktop.demo.coordination_roster import seed_coordination
 from hcc_desktop.demo.eei_plan import EEIPlan, plan_eei
 from hcc_desktop.demo.preparedness import (
@@ -105,7 +104,6 @@ def seed_demo(
         functions = seed_functions(store, who, demo)
         exercise_count = seed_exercises(store, who, demo, incident_id)
         findings, actions = seed_aar(store, demo)
-        seed_requests_and_messages(store, demo, incident_id, cut)
         seed_requests_and_messages(store, demo, incident_id, cut)
         entries += seed_coordination(store, demo, incident_id, cut)
     return DemoSummary(

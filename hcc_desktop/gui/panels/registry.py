@@ -16,6 +16,7 @@ from hcc_desktop.gui.panels.member_map import MemberMapPanel
 from hcc_desktop.gui.panels.members import MembersPanel
 from hcc_desktop.gui.panels.plans import PlansPanel
 from hcc_desktop.gui.panels.resource_tracker import ResourceTrackerPanel
+from hcc_desktop.gui.panels.roster import RosterPanel
 from hcc_desktop.gui.sync.panel import SyncPanel
 
 PANELS: tuple[type[Panel], ...] = (
@@ -30,6 +31,7 @@ PANELS: tuple[type[Panel], ...] = (
     ExercisesPanel,
     ImprovementPanel,
     CapabilitiesPanel,
+    RosterPanel,
     EEIRequestsPanel,
     MessagesPanel,
 )
