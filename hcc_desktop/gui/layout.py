@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-LAYOUT_VERSION = 5
+LAYOUT_VERSION = 6
 KEY_STATE = "window/state"
 KEY_GEOMETRY = "window/geometry"
 KEY_VERSION = "window/layout_version"
@@ -31,6 +31,11 @@ BOTTOM_SIDE = ("membersDock",)
 #: closed, so the response layout looks as it always did; the View menu brings each
 #: forward into that tab group.
 PREPAREDNESS = ("hvaDock", "plansDock", "exercisesDock", "improvementDock", "capabilitiesDock")
+#: The coordination docks (duty and handover, EEI requests, communications log) join
+#: the same tab group, closed: placed at the right, shown, they squeezed the EEI grid
+#: and made the window wider and taller than a 1280 x 800 screen.
+COORDINATION = ("rosterDock", "eeiRequestsDock", "messagesDock")
+TABBED_CLOSED = PREPAREDNESS + COORDINATION
 
 LEFT_SHARE = 0.30  # of the window width
 BOTTOM_SHARE = 0.42  # of the window height
@@ -45,7 +50,7 @@ def apply_default(window: QMainWindow, docks: Mapping[str, QDockWidget]) -> None
         window.removeDockWidget(dock)
     window.setCorner(Qt.Corner.BottomLeftCorner, area.BottomDockWidgetArea)
     window.setCorner(Qt.Corner.BottomRightCorner, area.BottomDockWidgetArea)
-    placed = set(LEFT + BOTTOM + BOTTOM_SIDE + PREPAREDNESS)
+    placed = set(LEFT + BOTTOM + BOTTOM_SIDE + TABBED_CLOSED)
     left = [docks[n] for n in LEFT if n in docks]
     bottom = [docks[n] for n in BOTTOM if n in docks]
     side = [docks[n] for n in BOTTOM_SIDE if n in docks]
@@ -53,7 +58,7 @@ def apply_default(window: QMainWindow, docks: Mapping[str, QDockWidget]) -> None
         window.addDockWidget(area.BottomDockWidgetArea, dock, Qt.Orientation.Horizontal)
     for dock in bottom[1:]:  # tab only after the split: splitting a tab group re-tabs
         window.tabifyDockWidget(bottom[0], dock)
-    prep = [docks[n] for n in PREPAREDNESS if n in docks]
+    prep = [docks[n] for n in TABBED_CLOSED if n in docks]
     for dock in prep:
         if bottom:
             window.tabifyDockWidget(bottom[0], dock)

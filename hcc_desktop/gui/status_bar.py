@@ -9,7 +9,7 @@ from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from hcc_desktop.core.services import duty, roster
 from hcc_desktop.core.services.common import Actor
@@ -51,6 +51,9 @@ class StatusBar(QStatusBar):
         self.duty = QLabel(objectName="statusDuty")
         self.store.setText(f"Store: {ctx.store.path}")
         self.store.setToolTip(str(ctx.store.path))
+        # A long store path must not widen the window past a 1280-pixel screen now that
+        # the duty officer shares the bar: the path may be cut, the tooltip has it whole.
+        self.store.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.station.setText(f"Station: {ctx.store.station_name}")
         for label in (self.duty, self.operator, self.station, self.store, self.clock):
             label.setContentsMargins(6, 0, 6, 0)

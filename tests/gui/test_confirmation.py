@@ -95,7 +95,11 @@ def test_an_eei_save_is_said_beside_the_cell_and_clears_a_refusal(
     qtbot.waitUntil(lambda: panel.note.kind == "ok", timeout=3000)
     assert panel.note.isVisible() and panel.note.text().startswith("Saved — Burn beds available: ")
     cell = panel.view.visualRect(index)
-    assert abs(panel.note.y() - cell.bottom()) <= 4
+    # Under the cell, or above it when the cell is near the bottom of a short grid
+    # (a crowded default layout).
+    below = abs(panel.note.y() - cell.bottom()) <= 4
+    above = abs(panel.note.y() + panel.note.height() - cell.top()) <= 4
+    assert below or above, (panel.note.geometry(), cell)
     assert _status(main_window).startswith(f"Saved — Burn beds available: {value}")
     assert panel.message.isHidden()
     qtbot.waitUntil(lambda: panel.note.kind == "", timeout=6000)  # the green note goes
