@@ -109,19 +109,7 @@ def _station(engine: Engine, path: Path, name: str | None, wall: WallClock) -> t
     identity = load_identity(key_file) if key_file.exists() else create_key(key_file)
     chosen = name or socket.gethostname() or "station"
     with Session(writer) as s, s.begin():
-        s.add(
-            m.Station(
-                site_id=identity.site_id,
-                name=chosen,
-                public_key=identity.public_key_b64,
-                fingerprint=identity.fingerprint,
-                is_self=True,
-                trusted=True,
-                added_at=from_ms(wall()),
-            )
-        )
-        if s.get(m.ClockState, 1) is None:
-            s.add(m.ClockState(id=1, hlc=0))
+        _add_self(s, identity, chosen, wall)
     return identity, chosen
 
 
@@ -199,18 +187,24 @@ def _server_station(engine: Engine, name: str | None, wall: WallClock) -> tuple[
             key = key or pg.create_server_key(conn)
             identity = pg.identity_of(key)
             chosen = name or "EOC server"
-            s.add(
-                m.Station(
-                    site_id=identity.site_id,
-                    name=chosen,
-                    public_key=identity.public_key_b64,
-                    fingerprint=identity.fingerprint,
-                    is_self=True,
-                    trusted=True,
-                    added_at=from_ms(wall()),
-                )
-            )
-            if s.get(m.ClockState, 1) is None:
-                s.add(m.ClockState(id=1, hlc=0))
+            _add_self(s, identity, chosen, wall)
             s.flush()
             return identity, chosen
+
+
+def _add_self(s: Session, identity: Identity, name: str, wall: WallClock) -> None:
+    """This station's own row, trusted, and the clock's first state: the same for a
+    workstation's file and an EOC server."""
+    s.add(
+        m.Station(
+            site_id=identity.site_id,
+            name=name,
+            public_key=identity.public_key_b64,
+            fingerprint=identity.fingerprint,
+            is_self=True,
+            trusted=True,
+            added_at=from_ms(wall()),
+        )
+    )
+    if s.get(m.ClockState, 1) is None:
+        s.add(m.ClockState(id=1, hlc=0))
