@@ -24,8 +24,10 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
+from hcc_desktop.core import pgcopy
 from hcc_desktop.core.clock import HybridClock
 from hcc_desktop.core.entities import ENTITIES, Entity, Unit
+from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.ids import canonical_atom, canonical_json, sha256_hex
 
 UnitKey = tuple[str, str, str]  # entity, record id, unit
@@ -182,7 +184,11 @@ def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     """executemany of many rows (mappings with the same keys) as plain tuples."""
     if not rows:
         return
-    plan = insert_plan(conn, table, list(rows[0]))
+    keys = list(rows[0])
+    if pgcopy.usable(conn, table, keys, len(rows)):
+        pgcopy.copy_rows(conn, table, keys, [tuple(r[k] for k in keys) for r in rows])
+        return
+    plan = insert_plan(conn, table, keys)
     if plan is None:
         conn.execute(insert(table), rows)
         return
@@ -195,6 +201,9 @@ def insert_tuples(
     """executemany of rows already made as tuples in `keys` order (the hot paths build
     them so: no dict per row)."""
     if not rows:
+        return
+    if pgcopy.usable(conn, table, keys, len(rows)):
+        pgcopy.copy_rows(conn, table, keys, rows)
         return
     plan = insert_plan(conn, table, keys)
     if plan is None:
@@ -324,6 +333,10 @@ class Writer:
         self._winner_updates: list[tuple[Any, ...]] = []
         self._rows = DomainRows()
         self._resolving: set[UnitKey] = set()
+        #: Units edited from a view that was no longer current (`put(based_on=...)`):
+        #: their conflicts are derived again at flush.
+        self._stale: set[UnitKey] = set()
+        self._seen_values: dict[tuple[UnitKey, str], str] = {}
 
     # ---------------------------------------------------------------- reading
     def prefetch(self, entity: str, record_ids: Iterable[str]) -> None:
@@ -349,6 +362,51 @@ class Writer:
             self.prefetch(entity, [record_id])
         return self._winners[key]
 
+    def stale(
+        self, entity: str, record_id: str, based_on: Mapping[str, str | None]
+    ) -> dict[str, Any]:
+        """The units of `based_on` (unit → the version id an editor saw, or None for
+        "saw no value") that another writer has changed since: each with the value the
+        editor saw (None when it saw none). A service compares an edit with it, so a
+        field the operator left as it was shown is not written back over a newer value.
+        Refuses a version id that is not one of the unit's versions."""
+        out: dict[str, Any] = {}
+        for unit_name, seen in based_on.items():
+            current = self.winner(entity, record_id, unit_name)
+            if seen == (current[0] if current else None):
+                continue
+            out[unit_name] = (
+                None if seen is None else self._seen_value((entity, record_id, unit_name), seen)
+            )
+        return out
+
+    def _seen_value(self, key: UnitKey, version: str) -> Any:
+        """The decoded value of `version`, which must be a version of unit `key`."""
+        known = self._seen_values.get((key, version))
+        if known is not None:
+            return json.loads(known)
+        for row in self._versions:  # written earlier in this transaction, not flushed
+            if row[0] == version and tuple(row[1:4]) == key:
+                return json.loads(row[4])
+        found = (
+            self.session.connection()
+            .execute(
+                select(VERSIONS.c.value).where(
+                    VERSIONS.c.id == version,
+                    VERSIONS.c.entity == key[0],
+                    VERSIONS.c.record_id == key[1],
+                    VERSIONS.c.unit == key[2],
+                )
+            )
+            .scalar_one_or_none()
+        )
+        if found is None:
+            raise ValidationError(
+                "seen", f"{version!r} is not a version of {key[0]} {key[1]} {key[2]}"
+            )
+        self._seen_values[(key, version)] = found
+        return json.loads(found)
+
     # ---------------------------------------------------------------- writing
     def put(
         self,
@@ -358,11 +416,21 @@ class Writer:
         *,
         new: bool = False,
         resolves: Iterable[str] | None = None,
+        based_on: Mapping[str, str | None] | None = None,
     ) -> list[str]:
         """Append one version per unit in `values`; returns their ids.
 
         `new=True` promises the record id is fresh (a UUIDv7 made just now), which
         skips the winner look-up on bulk creates.
+
+        `based_on` (unit → the version id the editor was shown, or None for "no value
+        shown") is for edits made from a view that may be out of date: on an EOC server
+        all seats write as one station, so another seat may have changed the unit since
+        this one read it. Where the version shown is no longer the winner, the new
+        version's parent is the one shown, as it would be at another station: it
+        becomes a sibling of the other seat's edit, wins by its later stamp, and the
+        pair is an open conflict when the values disagree. Units not named, or whose
+        version shown is still the winner, are written as usual.
         """
         ent = ENTITIES[entity]
         resolved = canonical_json(sorted(resolves)) if resolves else None
@@ -374,6 +442,13 @@ class Writer:
             key = (entity, record_id, unit_name)
             parent = None if new else self.winner(entity, record_id, unit_name)
             parent_id = parent[0] if parent else None
+            if based_on is not None and unit_name in based_on:
+                seen = based_on[unit_name]
+                if seen != parent_id:
+                    if seen is not None:
+                        self._seen_value(key, seen)  # refuses an id of another unit
+                    parent_id = seen
+                    self._stale.add(key)
             hlc = self.clock.tick()
             text = canonical_json(value)
             vid = version_id(
@@ -415,12 +490,13 @@ class Writer:
         insert_tuples(conn, WINNERS, WINNER_KEYS, self._winner_rows)
         _update_winners(conn, self._winner_updates)
         self._rows.flush(self.session)
-        if self._resolving:
-            recompute_conflicts(self.session, self._resolving)
+        if self._resolving or self._stale:
+            recompute_conflicts(self.session, self._resolving | self._stale)
         self._versions = []
         self._winner_rows = []
         self._winner_updates = []
         self._resolving = set()
+        self._stale = set()
         self.session.expire_all()
 
 

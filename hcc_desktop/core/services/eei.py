@@ -43,6 +43,11 @@ class FacilityReport:
     reported_at: str | None = None
     reporter: str | None = None
     source: str | None = None
+    #: Element code → the values version the person entering saw for it (None: the
+    #: cell was empty). An entry made from a view another seat has since changed is
+    #: recorded as a concurrent edit, a conflict like one between two stations.
+    #: Elements not named are written over whatever is current.
+    seen: Mapping[str, str | None] | None = None
 
 
 def set_values(
@@ -56,8 +61,12 @@ def set_values(
     comment: str | None = None,
     reported_at: str | None = None,
     source: str | None = None,
+    seen: Mapping[str, str | None] | None = None,
 ) -> list[str]:
-    report = FacilityReport(organization_id, period, values, comment, reported_at, None, source)
+    """One facility's values; `seen` as in `FacilityReport`."""
+    report = FacilityReport(
+        organization_id, period, values, comment, reported_at, None, source, seen
+    )
     return submit_reports(store, actor=actor, incident_id=incident_id, reports=[report])
 
 
@@ -75,6 +84,7 @@ def submit_reports(
         orgs: dict[str, m.Organization] = {}
         periods: set[int] = set()
         pending: list[tuple[str, dict[str, Any]]] = []
+        shown: dict[str, str | None] = {}  # report id → values version seen
         # Rules hold over what the facility will show after this batch, so earlier
         # reports in the same batch count as much as stored ones.
         batch_values: dict[tuple[str, int], dict[str, Any]] = {}
@@ -114,6 +124,8 @@ def submit_reports(
                 }
                 pending.append((rid, body))
                 ids.append(rid)
+                if r.seen is not None and code in r.seen:
+                    shown[rid] = r.seen[code]
                 keys = {
                     "incident_id": inc.id,
                     "organization_id": org.id,
@@ -138,7 +150,12 @@ def submit_reports(
                 continue
             if row is not None and not row.deleted and _same_values(row, body):
                 continue  # the same report again (a re-import): nothing new to record
-            w.put("eei_report", rid, {"values": body})
+            based_on = None
+            if rid in shown and not (shown[rid] is None and row is not None and row.deleted):
+                # (An empty cell over a retracted report saw that retraction, not "no
+                # value ever": the retracted values are not a concurrent edit.)
+                based_on = {"values": shown[rid]}
+            w.put("eei_report", rid, {"values": body}, based_on=based_on)
     return ids
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from hcc_desktop.core import lifecycle
 from hcc_desktop.core import models as m
@@ -166,14 +167,47 @@ def _next_number(session: Any, code: str) -> str:
     return f"{code}-{highest + 1:03d}"
 
 
-def update_request(store: Store, *, actor: Actor, request_id: str, **fields: Any) -> list[str]:
+def update_request(
+    store: Store,
+    *,
+    actor: Actor,
+    request_id: str,
+    seen: Mapping[str, str | None] | None = None,
+    **fields: Any,
+) -> list[str]:
+    """Change some fields; returns those that changed. `seen` (field → the version
+    the form was filled from, see `seen_versions`) makes an edit from an out-of-date
+    form a concurrent one, as at another station: a field the operator left as shown
+    is not written back, a field changed over another seat's newer value is a
+    conflict."""
     with store.writing(operator=actor.label, summary="Edit request") as w:
         req = find_request(w.session, request_id)
         values = _clean(w.session, fields)
-        changed = {k: v for k, v in values.items() if getattr(req, k) != v}
+        shown = {k: v for k, v in (seen or {}).items() if k in values}
+        stale = w.stale("request", req.id, shown)
+        changed = {
+            k: v
+            for k, v in values.items()
+            if getattr(req, k) != v and (k not in stale or stale[k] != v)
+        }
         if changed:
-            w.put("request", req.id, changed)
+            w.put("request", req.id, changed, based_on=shown)
     return sorted(changed)
+
+
+def seen_versions(store: Store, *, request_id: str) -> dict[str, str | None]:
+    """The version of each editable field of the request as it is now (None: the field
+    was never given a value): what a form showing the request passes back as `seen`
+    when it saves."""
+    with store.read() as s:
+        req = find_request(s, request_id)
+        rows = s.execute(
+            select(m.Winner.unit, m.Winner.version_id).where(
+                m.Winner.entity == "request", m.Winner.record_id == req.id
+            )
+        )
+        found: dict[str, str] = {unit: vid for unit, vid in rows}
+    return {f: found.get(f) for f in EDITABLE}
 
 
 def set_status(
@@ -184,16 +218,27 @@ def set_status(
     status: str,
     note: str = "",
     at: str | None = None,
+    seen: str | None = None,
 ) -> None:
-    """Move a request one step along its lifecycle; any other step is refused."""
+    """Move a request one step along its lifecycle; any other step is refused.
+
+    `seen` is the status version the operator was shown (`RequestList.status_seen`).
+    When another seat has moved the request since, the step is checked against the
+    status shown and recorded as a concurrent move from it, as two stations' moves
+    would be: a conflict when the two disagree."""
     new = require_choice("status", status, lifecycle.STATUSES)
     with store.writing(operator=actor.label, summary=f"Request → {new}") as w:
         req = find_request(w.session, request_id)
-        if not lifecycle.can_move(req.status, new):
-            allowed = lifecycle.allowed_next(req.status)
+        based_on = None if seen is None else {"status": seen}
+        stale = w.stale("request", req.id, based_on or {})
+        shown = req.status
+        if "status" in stale:
+            shown = (stale["status"] or {}).get("status")
+        if not lifecycle.can_move(shown, new):
+            allowed = lifecycle.allowed_next(shown)
             hint = f"allowed next: {', '.join(allowed)}" if allowed else "it is closed"
             raise ValidationError(
-                "status", f"{req.number} cannot go from {req.status} to {new} ({hint})"
+                "status", f"{req.number} cannot go from {shown} to {new} ({hint})"
             )
         w.put(
             "request",
@@ -206,6 +251,7 @@ def set_status(
                     "status_by": actor.label,
                 }
             },
+            based_on=based_on,
         )
 
 
@@ -271,17 +317,49 @@ def status_history(store: Store, *, request_id: str) -> list[StatusStep]:
 def list_requests(
     store: Store, *, incident_id: str, status: str | None = None, priority: str | None = None
 ) -> list[m.ResourceRequest]:
+    return requests_seen(store, incident_id=incident_id, status=status, priority=priority).requests
+
+
+@dataclass(frozen=True)
+class RequestList:
+    """Requests as a screen shows them, with the status version of each (request id →
+    version id): what the screen passes back as `seen` when it moves one."""
+
+    requests: list[m.ResourceRequest]
+    status_seen: dict[str, str]
+
+
+def requests_seen(
+    store: Store, *, incident_id: str, status: str | None = None, priority: str | None = None
+) -> RequestList:
+    """`list_requests` with each request's status version, read in the same statement
+    (a seat on an EOC server reads committed data statement by statement: two reads
+    could pair a row with a later move)."""
+    status_winner = and_(
+        m.Winner.entity == "request",
+        m.Winner.record_id == m.ResourceRequest.id,
+        m.Winner.unit == "status",
+    )
     with store.read() as s:
-        stmt = select(m.ResourceRequest).where(
-            m.ResourceRequest.incident_id == incident_id, m.ResourceRequest.deleted.is_(False)
+        stmt = (
+            select(m.ResourceRequest, m.Winner.version_id)
+            .outerjoin(m.Winner, status_winner)
+            .where(
+                m.ResourceRequest.incident_id == incident_id,
+                m.ResourceRequest.deleted.is_(False),
+            )
         )
         if status:
             stmt = stmt.where(m.ResourceRequest.status == status)
         if priority:
             stmt = stmt.where(m.ResourceRequest.priority == priority)
-        return list(
-            s.scalars(stmt.order_by(m.ResourceRequest.created_at, m.ResourceRequest.number))
-        )
+        rows = s.execute(stmt.order_by(m.ResourceRequest.created_at, m.ResourceRequest.number))
+        listed, seen = [], {}
+        for req, version in rows:
+            listed.append(req)
+            if version is not None:
+                seen[req.id] = version
+        return RequestList(listed, seen)
 
 
 PRIORITY_ORDER = {p: i for i, p in enumerate(REQUEST_PRIORITIES)}
