@@ -96,7 +96,12 @@ class Store:
     def listen(self, on_state: Callable[[bool], None] | None = None) -> None:
         """Hear the other seats' changes (server stores; nothing for a file): they reach
         `listeners` on a background thread within a second or so of their commit."""
-        if self.server is None or self._listener is not None:
+        if self.server is None:
+            return
+        if self._listener is not None:  # opened live: a window now wants the state too
+            if on_state is not None:
+                self._listener.on_state = on_state
+                on_state(self._listener.connected.is_set())
             return
         self._listener = pg.ChangeListener(self.server, self.seat, self._notify, on_state=on_state)
         self._listener.start()

@@ -9,6 +9,9 @@ the worker threads that read it have finished.
 
 A restore from backup closes the window, replaces the store and opens it again in the
 same process, so the operator does not have to find the program and start it again.
+
+The store may be an EOC server (`--store postgresql://...`): then there is no lock
+file and no daily copy, and the title and status bar name the server (no password).
 """
 
 from __future__ import annotations
@@ -47,6 +50,13 @@ BACKUP_CHECK_MS = 60 * 60 * 1000
 log = logging.getLogger("hcc_desktop.gui")
 
 
+def _location(store_path: Path | str) -> Path | str:
+    """A server's connection string stays text (a Path would fold its `//`)."""
+    from hcc_desktop.core.pgurl import is_server_location
+
+    return store_path if is_server_location(store_path) else Path(store_path)
+
+
 def run(
     store_path: Path | str,
     argv: Sequence[str] | None = None,
@@ -74,7 +84,7 @@ def run(
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     settings.set_application_names()
     if screenshot is not None:
-        return _screenshot(Path(store_path), Path(screenshot), size or DEFAULT_SIZE)
+        return _screenshot(_location(store_path), Path(screenshot), size or DEFAULT_SIZE)
 
     from hcc_desktop import logs
     from hcc_desktop.gui.startup import dialogs, errors
@@ -90,7 +100,7 @@ def run(
         from hcc_desktop.gui.dialogs.preferences import apply_display_zone
 
         apply_display_zone(prefs)
-        return _session_loop(app, prefs, Path(store_path), size)  # type: ignore[arg-type]
+        return _session_loop(app, prefs, _location(store_path), size)  # type: ignore[arg-type]
     except Exception as exc:  # the last net: a dialog with the log file, never a traceback
         written = logs.log_exception(type(exc), exc, exc.__traceback__, where="start-up")
         show(logs.describe(exc), written)
@@ -100,7 +110,7 @@ def run(
         errors.restore(previous_qt_handler)
 
 
-def _screenshot(store_path: Path, out: Path, size: tuple[int, int]) -> int:
+def _screenshot(store_path: Path | str, out: Path, size: tuple[int, int]) -> int:
     """Screenshot mode: no dialogs at all (it runs unattended); a store that cannot be
     opened is one line on stderr and exit 1."""
     from PySide6.QtCore import QThreadPool
@@ -153,7 +163,7 @@ def _sign_in(prefs: QSettings, session: Session) -> Actor | None:
 
 
 def _session_loop(
-    app: QApplication, prefs: QSettings, store_path: Path, size: tuple[int, int] | None
+    app: QApplication, prefs: QSettings, store_path: Path | str, size: tuple[int, int] | None
 ) -> int:
     """Open the store, run the window; after a restore, open the store again."""
     from PySide6.QtCore import QThreadPool, QTimer
@@ -177,10 +187,10 @@ def _session_loop(
             window = MainWindow(ctx, prefs, restore_layout=True)
             if session.read_only:
                 window.setWindowTitle(
-                    f"{window.windowTitle()} — read-only copy of {session.path.name}"
+                    f"{window.windowTitle()} — read-only copy of {Path(session.path).name}"
                 )
             store = session.store
-            if not session.read_only:
+            if not session.read_only and not store.is_server:
                 timer = QTimer(window, interval=BACKUP_CHECK_MS)
                 timer.timeout.connect(lambda s=store: _daily_backup(s))
                 timer.start()

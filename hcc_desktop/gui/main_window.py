@@ -84,7 +84,10 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.save_layout_on_close = restore_layout
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"hcc-desktop — {ctx.store.station_name}")
+        title = f"hcc-desktop — {ctx.store.station_name}"
+        if ctx.store.is_server:
+            title += f" — EOC server {ctx.store.label}"
+        self.setWindowTitle(title)
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow):
         bind_features(self)
         self.setAcceptDrops(True)
         ctx.changed.connect(self._on_changes)
+        ctx.server_state.connect(self._server_state)
         ctx.actor_changed.connect(lambda _a: self.update_undo())
         self.resize(1600, 1000)
         restored = False
@@ -219,6 +223,13 @@ class MainWindow(QMainWindow):
         self.overview.reload()
         for panel in self.panels.values():
             panel.reload()
+
+    def _server_state(self, up: bool) -> None:
+        """Back on the EOC server: what the other seats changed meanwhile was not heard,
+        so every panel reads again."""
+        if up:
+            self.reload_all()
+            self.update_undo()
 
     def _initial_load(self) -> None:
         """Ask each panel that does not load itself (Panel.LOADS_ITSELF) for its first

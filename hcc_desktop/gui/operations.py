@@ -27,6 +27,12 @@ line: a few milliseconds) use `run_now()` on the GUI thread: the caller learns t
 outcome at once, so a form closes only on success and keeps its input on a refusal,
 and the change-set reaches every panel before the operator's next keystroke.
 
+On an EOC server every write runs through the window's writer (`use_writer`, set by
+AppContext to `store.retrying`): a lost connection or a serialisation failure is tried
+again before the operator hears of it. A server that stays unreachable ends in one
+dialog that says so (never a traceback), and since the write failed the form or entry
+line keeps what was typed, to save again once the server is back.
+
 `supersede(key)` makes the newest query of one parent and key win: starting another
 cancels the one in flight and its result is never delivered, so a fast incident switch
 never shows stale rows.
@@ -42,6 +48,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from hcc_desktop.core import pg
 from hcc_desktop.core.errors import HccError, ValidationError
 from hcc_desktop.gui.workers import Cancelled, Job, Progress, describe
 
@@ -54,8 +61,11 @@ __all__ = [
     "busy",
     "describe",
     "drop",
+    "forget_writer",
     "refusal_text",
+    "server_lost",
     "show_error",
+    "use_writer",
 ]
 
 T = TypeVar("T")
@@ -65,6 +75,47 @@ log = logging.getLogger(__name__)
 _latest: weakref.WeakKeyDictionary[QWidget, dict[Hashable, QueryOp[Any]]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+#: How writes run: the newest writer installed (the window's AppContext), else at once.
+Writer = Callable[[Callable[[], Any]], Any]
+_writers: list[Writer] = []
+
+
+def use_writer(writer: Writer) -> None:
+    """Run every CollectionOp's work through `writer(work)` (AppContext: store.retrying)."""
+    _writers.append(writer)
+
+
+def forget_writer(writer: Writer) -> None:
+    if writer in _writers:
+        _writers.remove(writer)
+
+
+def _write(work: Callable[[], T]) -> T:
+    writer = _writers[-1] if _writers else None
+    return writer(work) if writer is not None else work()
+
+
+def server_lost(exc: BaseException) -> bool:
+    """True when a write failed because the EOC server could not be reached (a lost or
+    refused connection), as opposed to a refusal of what was written."""
+    state = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return pg.is_transient(exc) and state not in ("40001", "40P01")
+
+
+SERVER_LOST_TITLE = "EOC server unreachable"
+
+
+def server_lost_text(title: str, exc: BaseException) -> str:
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    why = f"\n\n({reason[0][:200]})" if reason else ""
+    return (
+        f"{title}: the EOC server cannot be reached, so nothing was saved.\n\n"
+        "What you typed is still here: save it again once the status bar no longer says "
+        "the server is unreachable. If the server stays down, tell the EOC's IT; the "
+        "program keeps trying to reach it." + why
+    )
 
 
 def refusal_text(exc: ValidationError) -> str:
@@ -77,6 +128,9 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
     """The default end of a failed operation (see the module docstring)."""
     if isinstance(exc, ValidationError):
         QMessageBox.warning(parent, title, refusal_text(exc))
+    elif server_lost(exc):
+        log.warning("%s: the server cannot be reached: %s", title, exc)
+        QMessageBox.warning(parent, SERVER_LOST_TITLE, server_lost_text(title, exc))
     elif isinstance(exc, HccError):
         QMessageBox.critical(parent, title, str(exc))
     else:
@@ -232,7 +286,7 @@ class CollectionOp(_Op[T]):
         """Run on the GUI thread; the result, or None after a refusal (already shown
         or handed to the failure hook)."""
         try:
-            result = self._fn(Progress())
+            result = _write(lambda: self._fn(Progress()))
         except Cancelled:
             self._cancel()
             return None
@@ -243,4 +297,6 @@ class CollectionOp(_Op[T]):
         return result
 
     def run_in_background(self) -> Job:
+        fn = self._fn
+        self._fn = lambda progress: _write(lambda: fn(progress))
         return self._start()

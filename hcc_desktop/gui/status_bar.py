@@ -1,7 +1,7 @@
 """The status bar: who is duty officer now (roster, else the 24/7 schedule), who is
 signed in (every change is recorded under that name), which
 station and store this is, the EOC clock in local time with its zone, and the last
-message a panel sent."""
+message a panel sent. On an EOC server, a red notice while the server is unreachable."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.operations import QueryOp
 
 MESSAGE_MS = 8000
+SERVER_DOWN = "Server unreachable — changes are kept and retried"
 
 
 def duty_line(store: Store, incident_id: str | None) -> str:
@@ -49,13 +50,29 @@ class StatusBar(QStatusBar):
         self.store = QLabel(objectName="statusStore")
         self.clock = QLabel(objectName="statusClock")
         self.duty = QLabel(objectName="statusDuty")
-        self.store.setText(f"Store: {ctx.store.path}")
-        self.store.setToolTip(str(ctx.store.path))
+        self.server = QLabel(SERVER_DOWN, objectName="statusServer")
+        self.server.setStyleSheet("color: white; background: #b71c1c; font-weight: bold")
+        self.server.setToolTip(
+            "This seat cannot reach the EOC server. Other seats' changes do not arrive "
+            "meanwhile, and a change saved now is refused with what you typed kept. The "
+            "program keeps trying; the panels reload once the server is back."
+        )
+        self.server.hide()
+        where = "Server" if ctx.store.is_server else "Store"
+        self.store.setText(f"{where}: {ctx.store.label}")
+        self.store.setToolTip(ctx.store.label)
         # A long store path must not widen the window past a 1280-pixel screen now that
         # the duty officer shares the bar: the path may be cut, the tooltip has it whole.
         self.store.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.station.setText(f"Station: {ctx.store.station_name}")
-        for label in (self.duty, self.operator, self.station, self.store, self.clock):
+        for label in (
+            self.server,
+            self.duty,
+            self.operator,
+            self.station,
+            self.store,
+            self.clock,
+        ):
             label.setContentsMargins(6, 0, 6, 0)
             self.addPermanentWidget(label)
         self.show_actor(ctx.actor)
@@ -67,11 +84,19 @@ class StatusBar(QStatusBar):
                 self.show_duty() if ch.entities & {"position_assignment", "duty_shift"} else None
             )
         )
+        ctx.server_state.connect(self.show_server)
+        self.show_server(ctx.server_up)
         self.show_duty()
         self._tick()
         self._timer = QTimer(self, interval=15_000)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
+
+    def show_server(self, up: bool) -> None:
+        """The red notice while an EOC server cannot be reached; gone once it is back."""
+        self.server.setVisible(not up)
+        if up and self.ctx.store.is_server:
+            self.showMessage("The EOC server is reachable again", MESSAGE_MS)
 
     def show_actor(self, actor: Actor) -> None:
         self.operator.setText(f"Operator: <b>{actor.label}</b>")

@@ -139,13 +139,17 @@ def about_html(ctx: Any) -> str:
     store = ctx.store
     shown = ss.current.path if ss.current is not None else Path(store.path)
     read_only = " (read-only copy)" if ss.current is not None and ss.current.read_only else ""
+    if store.is_server:
+        where, copies = f"EOC server {store.label}", "kept by the EOC's IT on the server (pg_dump)"
+    else:
+        where, copies = f"{shown}{read_only}", str(backups.backup_dir(Path(shown)))
     rows = [
         ("Version", f"{__version__} (Python {platform.python_version()}, Qt {pyside_version})"),
-        ("Store", f"{shown}{read_only}"),
+        ("Store", where),
         ("Station", store.station_name),
         ("Site id", store.site_id),
         ("Fingerprint", store.identity.fingerprint),
-        ("Backups", str(backups.backup_dir(shown))),
+        ("Backups", copies),
         ("Error log", str(log_path())),
     ]
     table = "".join(

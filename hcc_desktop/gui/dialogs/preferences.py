@@ -1,6 +1,12 @@
 """File → Preferences: where the store is, the shared folder and how often it is
 visited, the paper size, how times are shown, and how long backups are kept.
 
+The store in use is shown; the one to open at the next start is a file on this
+computer or an EOC server (a connection string, the password in its own field). A
+server's password goes into the settings only when "remember the password" is ticked
+(QSettings is plain text in the operator's profile); otherwise the connection string is
+kept without it and the program asks for the password at the start.
+
 Each setting lives where its reader looks: the store location and paper size and time
 zone in the operator's QSettings (they belong to the person and the PC), the shared
 folder and backup days in the store's own settings table (they belong to the station,
@@ -18,6 +24,8 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,16 +36,31 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.engine import make_url
 
 from hcc_desktop.core import backups
+from hcc_desktop.core.pgurl import is_server_location
 from hcc_desktop.core.store import Store
 from hcc_desktop.gui.reports.output import default_paper, remember_paper
 from hcc_desktop.gui.settings import app_settings
-from hcc_desktop.gui.startup.session import STORE_KEY, remember_store
+from hcc_desktop.gui.startup.server_check import (
+    EXAMPLE,
+    ServerProblem,
+    check_server,
+    with_password,
+)
+from hcc_desktop.gui.startup.session import (
+    SERVER_BACKUPS,
+    STORE_KEY,
+    Location,
+    describe_location,
+    remember_store,
+)
 from hcc_desktop.sync.folder import FOLDER_SETTING, INTERVAL_SETTING
 
 ZONE_KEY = "display/timezone"
@@ -123,18 +146,74 @@ class PreferencesDialog(QDialog):
         settings: QSettings | None = None,
         parent: QWidget | None = None,
         *,
-        store_path: Path | None = None,
+        store_path: Location | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.setObjectName("preferencesDialog")
         self.store = store
         self.settings = settings or app_settings()
-        current_store = store_path or (store.path if store is not None else None)
-        saved = self.settings.value(STORE_KEY)
-        self.store_edit = QLineEdit(str(saved or current_store or ""), objectName="prefStore")
+        current_store: Location | None = store_path or (store.path if store is not None else None)
+        if store is not None and store.is_server and store.server is not None:
+            current_store = store_path or store.server
+        saved = str(self.settings.value(STORE_KEY) or current_store or "")
+        on_server = is_server_location(saved)
+        self.in_use = QLabel(
+            (
+                ("EOC server " if store.is_server else "") + store.label
+                if store is not None
+                else describe_location(current_store)
+                if current_store
+                else "none"
+            ),
+            objectName="prefInUse",
+        )
+        self.in_use.setWordWrap(True)
+        self.use_file = QRadioButton("A store file on this computer", objectName="prefUseFile")
+        self.use_server = QRadioButton("An EOC server", objectName="prefUseServer")
+        self.next_store = QButtonGroup(self)
+        self.next_store.addButton(self.use_file)
+        self.next_store.addButton(self.use_server)
+        file_text = "" if on_server else saved
+        if on_server and store is not None and not store.is_server:
+            file_text = str(store.path)
+        self.store_edit = QLineEdit(file_text, objectName="prefStore")
         browse_store = QPushButton("Browse…")
         browse_store.clicked.connect(self._browse_store)
+        self.file_row = _row(self.store_edit, browse_store)
+        url = make_url(saved) if on_server else None
+        self.server_edit = QLineEdit(
+            url.set(password=None).render_as_string(hide_password=False) if url else "",
+            objectName="prefServer",
+        )
+        self.server_edit.setPlaceholderText(EXAMPLE)
+        self.server_password = QLineEdit(
+            (url.password or "") if url else "", objectName="prefServerPassword"
+        )
+        self.server_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.server_password.setPlaceholderText("if the server asks for one")
+        self.remember_password = QCheckBox(
+            "Remember the password on this computer", objectName="prefRememberPassword"
+        )
+        self.remember_password.setChecked(bool(url and url.password))
+        self.remember_password.setToolTip(
+            "Kept in this account's settings in plain text. Unticked, the program asks "
+            "for the password at each start."
+        )
+        test = QPushButton("Test connection", objectName="prefServerTest")
+        test.clicked.connect(self.test_server)
+        self.server_result = QLabel(objectName="prefServerResult")
+        self.server_result.setWordWrap(True)
+        self.server_result.hide()
+        self.server_box = QWidget()
+        sb = QFormLayout(self.server_box)
+        sb.setContentsMargins(24, 0, 0, 0)
+        sb.addRow("Connection:", self.server_edit)
+        sb.addRow("Password:", _row(self.server_password, test))
+        sb.addRow("", self.remember_password)
+        sb.addRow(self.server_result)
+        (self.use_server if on_server else self.use_file).setChecked(True)
+        self.next_store.buttonToggled.connect(lambda *_: self._update_store_rows())
         store_note = QLabel("A different store opens at the next start.")
         store_note.setStyleSheet("color: #555")
 
@@ -164,11 +243,16 @@ class PreferencesDialog(QDialog):
         self.keep_days = QSpinBox(objectName="prefKeepDays", minimum=1, maximum=365)
         self.keep_days.setSuffix(" days")
         self.keep_days.setValue(backups.keep_days(store))
-        where = backups.backup_dir(store.path) if store is not None else None
+        server_store = store is not None and store.is_server
+        where = backups.backup_dir(store.path) if store is not None and not server_store else None
 
         general = QGroupBox("This computer")
         g = QFormLayout(general)
-        g.addRow("Store:", _row(self.store_edit, browse_store))
+        g.addRow("Store in use:", self.in_use)
+        g.addRow("Next start:", self.use_file)
+        g.addRow("", self.file_row)
+        g.addRow("", self.use_server)
+        g.addRow("", self.server_box)
         g.addRow("", store_note)
         g.addRow("Paper size:", self.paper)
         g.addRow("Show times in:", self.zone)
@@ -182,6 +266,13 @@ class PreferencesDialog(QDialog):
             where_label.setWordWrap(True)
             where_label.setStyleSheet("color: #555")
             st.addRow("", where_label)
+        if server_store:
+            self.keep_days.setEnabled(False)
+            server_note = QLabel(SERVER_BACKUPS)
+            server_note.setObjectName("prefServerBackups")
+            server_note.setWordWrap(True)
+            server_note.setStyleSheet("color: #555")
+            st.addRow("", server_note)
         station.setEnabled(store is not None)
         self.error = QLabel(objectName="prefError")
         self.error.setStyleSheet("color: #b71c1c")
@@ -196,7 +287,30 @@ class PreferencesDialog(QDialog):
         layout.addWidget(station)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(560, 420)
+        self._update_store_rows()
+        self.resize(600, 560)
+
+    def _update_store_rows(self) -> None:
+        self.file_row.setEnabled(self.use_file.isChecked())
+        self.server_box.setEnabled(self.use_server.isChecked())
+
+    def server_location(self) -> str:
+        return with_password(self.server_edit.text(), self.server_password.text())
+
+    def test_server(self) -> bool:
+        """Test button: connect to the server given and say what was found."""
+        try:
+            info = check_server(self.server_location())
+        except ServerProblem as exc:
+            self._say_server(str(exc), ok=False)
+            return False
+        self._say_server(info.describe(), ok=True)
+        return True
+
+    def _say_server(self, text: str, *, ok: bool) -> None:
+        self.server_result.setText(text)
+        self.server_result.setStyleSheet("color: #1b5e20" if ok else "color: #b71c1c")
+        self.server_result.show()
 
     def _browse_store(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
@@ -222,6 +336,13 @@ class PreferencesDialog(QDialog):
         return str(self.zone.itemData(index)) if index >= 0 else text.strip()
 
     def _accept(self) -> None:
+        if self.use_server.isChecked() and not is_server_location(self.server_edit.text()):
+            self.error.setText(
+                f"The EOC server's connection string looks like {EXAMPLE} (ask the EOC's IT)"
+            )
+            self.error.show()
+            self.server_edit.setFocus()
+            return
         zone = self.zone_name()
         if zone:
             try:
@@ -241,7 +362,13 @@ class PreferencesDialog(QDialog):
         """Write the choices where their readers look; `folder_sync` (the window's
         FolderSync) restarts its timer with the new folder and interval."""
         path = self.store_edit.text().strip()
-        if path:
+        if self.use_server.isChecked():
+            remember_store(
+                self.settings,
+                self.server_location(),
+                remember_password=self.remember_password.isChecked(),
+            )
+        elif path:
             remember_store(self.settings, Path(path))
         remember_paper(str(self.paper.currentData()))
         self.settings.setValue(ZONE_KEY, self.zone_name())

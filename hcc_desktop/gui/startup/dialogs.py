@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from hcc_desktop import __version__
 from hcc_desktop.core import backups
+from hcc_desktop.core.pgurl import redact
 from hcc_desktop.gui.startup.probe import Kind, Problem
 
 
@@ -99,6 +100,14 @@ TEXTS: dict[Kind, tuple[str, str, str, tuple[Action, ...]]] = {
         "backup (each backup includes the key).",
         (Action.RESTORE, Action.RETRY, Action.CHOOSE, Action.QUIT),
     ),
+    Kind.SERVER: (
+        "The EOC server cannot be used",
+        "{detail}",
+        "Check this computer's network connection, or ask the EOC's IT whether the server "
+        "is running, then choose Try again. To work meanwhile, choose a store file on this "
+        "computer: its entries reach the EOC later as a package.",
+        (Action.RETRY, Action.CHOOSE, Action.QUIT),
+    ),
     Kind.OTHER: (
         "The store cannot be opened",
         "{detail}",
@@ -132,7 +141,7 @@ class BadStoreDialog(QDialog):
             f"<p><b>{html.escape(title)}</b></p>"
             f"<p>{html.escape(what.format(detail=detail))}</p>"
             f"<p><b>What to do:</b> {html.escape(todo)}</p>"
-            f"<p style='color:#555'>Store: {html.escape(str(problem.path))}</p>",
+            f"<p style='color:#555'>Store: {html.escape(_where(problem.path))}</p>",
             objectName="badStoreMessage",
         )
         self.message.setWordWrap(True)
@@ -163,6 +172,11 @@ class BadStoreDialog(QDialog):
     def _choose(self, action: Action) -> None:
         self.choice = action
         self.accept() if action is not Action.QUIT else self.reject()
+
+
+def _where(location: Path | str) -> str:
+    """The store for the operator: a server's connection string without its password."""
+    return redact(location) if isinstance(location, str) else str(location)
 
 
 def ask_bad_store(problem: Problem, parent: QWidget | None = None) -> Action:

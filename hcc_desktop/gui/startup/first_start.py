@@ -1,6 +1,8 @@
 """The work behind the welcome dialog, Qt-free so the self-test and the tests can call
 it: create the store (which creates the station's key pair), then fill it from the demo,
-leave it empty, or join a coalition by importing the hub's full package.
+leave it empty, or join a coalition by importing the hub's full package. Or, at an
+EOC seat, join the EOC server: nothing is created on this computer, the store is the
+server's database (set up by the first seat that joins an empty one).
 
 All or nothing: if seeding or joining fails, the new store, its key and its backup
 folder are removed, so trying again starts from the same empty slate rather than from a
@@ -31,6 +33,7 @@ class Start(StrEnum):
     DEMO = "demo"
     EMPTY = "empty"
     JOIN = "join"
+    SERVER = "server"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Plan:
     start: Start
     hub_key: Path | None = None
     package: Path | None = None
+    #: The EOC server's connection string (password included) for Start.SERVER.
+    server: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,12 @@ class Outcome:
 
 def check(plan: Plan) -> None:
     """Refuse a plan that cannot work before anything is created (ValidationError)."""
+    if plan.start is Start.SERVER:
+        if not plan.actor.name.strip():
+            raise ValidationError("operator", "enter your name: changes are recorded under it")
+        if not (plan.server or "").strip():
+            raise ValidationError("server", "give the EOC server's connection string")
+        return
     if not plan.station.strip():
         raise ValidationError("station", "give this station a name, e.g. 'Region 2 HCC'")
     if not plan.actor.name.strip():
@@ -78,6 +89,8 @@ def create(plan: Plan, *, progress: Progress | None = None) -> Outcome:
     """Carry out the plan; returns the open store. Raises HccError (nothing left on disk)
     when the demo cannot be seeded or the hub's key or package is refused."""
     check(plan)
+    if plan.start is Start.SERVER:
+        return join_server(plan)
     store = open_store(plan.path, station_name=plan.station.strip())
     try:
         if plan.start is Start.DEMO:
@@ -98,4 +111,22 @@ def create(plan: Plan, *, progress: Progress | None = None) -> Outcome:
         store.close()
         remove_store(plan.path)
         raise
+    return Outcome(store, summary)
+
+
+def join_server(plan: Plan) -> Outcome:
+    """Open the EOC server named in the plan after testing the connection (a refusal
+    is a ServerProblem saying why, and nothing anywhere has changed). The station name
+    names the server station only when this seat is the first to join (an empty
+    database); an existing server keeps its name."""
+    from hcc_desktop.gui.startup.server_check import check_server
+
+    assert plan.server is not None
+    info = check_server(plan.server)
+    name = (plan.station.strip() or None) if info.is_new else None
+    store = open_store(plan.server, station_name=name)
+    if info.is_new:
+        summary = f"Set up the EOC server station {store.station_name!r} at {store.label}"
+    else:
+        summary = f"Joined the EOC server station {store.station_name!r} at {store.label}"
     return Outcome(store, summary)

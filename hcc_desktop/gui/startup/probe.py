@@ -28,13 +28,15 @@ class Kind(StrEnum):
     NEWER = "newer"  # written by a newer program (unknown schema revision)
     NOT_STORE = "not-store"  # some other file
     KEY_MISSING = "key-missing"  # the store is fine, its station key is gone
+    SERVER = "server"  # an EOC server that cannot be reached or used as given
     OTHER = "other"  # any other refusal from open_store
 
 
 @dataclass(frozen=True)
 class Problem:
     kind: Kind
-    path: Path
+    #: The store file, or an EOC server's connection string.
+    path: Path | str
     #: One line for a person (the SQLite message, the holder of the lock, ...).
     detail: str = ""
 

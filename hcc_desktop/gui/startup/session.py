@@ -10,6 +10,12 @@ as a traceback: refusals from the store become the same dialogs.
 A running copy holds a lock file (`<store>.lock`, QLockFile: it records the process and
 host, and a lock left by a crashed copy is taken over automatically), because SQLite
 alone would let two copies on one store write under two operators without complaint.
+
+An EOC server (a `postgresql://` connection string instead of a file) is opened with
+none of that: many seats open it at once by design, and a seat makes no lock file, no
+daily copy and no read-only snapshot of it (the server's backups are its IT's). A
+server that cannot be reached, or refuses the password, gets the same kind of dialog;
+a remembered connection string without its password makes the program ask for it.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from sqlalchemy import event
 
 from hcc_desktop.core import backups, opening
 from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.pgurl import is_server_location, redact
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.station import key_path_for
 from hcc_desktop.core.store import Store
@@ -37,6 +44,14 @@ from hcc_desktop.gui import file_dialogs
 from hcc_desktop.gui.startup import dialogs
 from hcc_desktop.gui.startup.dialogs import Action
 from hcc_desktop.gui.startup.probe import Kind, Problem, classify, diagnose
+from hcc_desktop.gui.startup.server_check import (
+    ServerProblem,
+    Trouble,
+    check_server,
+    has_password,
+    with_password,
+    without_password,
+)
 from hcc_desktop.paths import STORE_ENV, default_store_path
 
 log = logging.getLogger("hcc_desktop.startup")
@@ -45,6 +60,28 @@ log = logging.getLogger("hcc_desktop.startup")
 STORE_KEY = "store/path"
 #: app.exec() returns this when the window closed to restore a backup and reopen.
 RESTART_EXIT = 75
+#: Where a store is: a file, or an EOC server's connection string (kept as text: a
+#: Path would fold the `//` of the URL).
+Location = Path | str
+#: What the operator is told a seat does about the server's backups.
+SERVER_BACKUPS = (
+    "This window works on the EOC server. A seat makes no copies of the server and "
+    "cannot restore one: the server's backups (pg_dump) are kept by the EOC's IT, who "
+    "can restore one for every seat at once."
+)
+
+
+def as_location(value: object) -> Location:
+    """A store location from the command line or the settings: a server's connection
+    string stays text, anything else is a path."""
+    if isinstance(value, str) and is_server_location(value):
+        return value
+    return Path(str(value))
+
+
+def describe_location(location: Location) -> str:
+    """For titles and messages: the file, or the server without its password."""
+    return redact(location) if isinstance(location, str) else str(location)
 
 
 @dataclass
@@ -52,8 +89,9 @@ class Session:
     """A store opened for the GUI, with what must be released when the window closes."""
 
     store: Store
-    #: The store the operator chose (for a read-only session, not the copy shown).
-    path: Path
+    #: The store the operator chose (for a read-only session, not the copy shown); an
+    #: EOC server's connection string for a server.
+    path: Location
     #: Set when the welcome dialog already asked who is signing in.
     actor: Actor | None = None
     read_only: bool = False
@@ -62,6 +100,10 @@ class Session:
     lock: QLockFile | None = None
     temp_dir: Path | None = None
     pending_restore: Path | None = field(default=None, repr=False)
+
+    @property
+    def label(self) -> str:
+        return describe_location(self.path)
 
     def close(self) -> None:
         self.store.close()
@@ -81,18 +123,26 @@ current: Session | None = None
 # ------------------------------------------------------------------ where
 
 
-def preferred_store(path: Path, settings: QSettings) -> Path:
+def preferred_store(path: Location, settings: QSettings) -> Location:
     """The store to open: the one given (--store, HCC_STORE), else the one chosen in the
-    preferences, else the default in the user data folder."""
-    path = Path(path)
+    preferences (a file or a server), else the default in the user data folder."""
+    path = as_location(path)
     if os.environ.get(STORE_ENV) or path != default_store_path():
         return path
     chosen = settings.value(STORE_KEY)
-    return Path(str(chosen)) if chosen else path
+    return as_location(chosen) if chosen else path
 
 
-def remember_store(settings: QSettings, path: Path) -> None:
-    settings.setValue(STORE_KEY, str(path))
+def remember_store(
+    settings: QSettings, location: Location, *, remember_password: bool = False
+) -> None:
+    """The store to open at the next start. A server's password is kept only when the
+    operator asked for it (QSettings is plain text in the account's profile); without
+    it the program asks for the password at the start."""
+    value = str(location)
+    if isinstance(location, str) and not remember_password:
+        value = without_password(location)
+    settings.setValue(STORE_KEY, value)
     settings.sync()
 
 
@@ -210,11 +260,72 @@ def _restore_offline(path: Path, parent: QWidget | None) -> bool:
     return True
 
 
-def open_store(path: Path, settings: QSettings, *, parent: QWidget | None = None) -> Session | None:
+def _server_problem(exc: StoreError, url: str) -> ServerProblem:
+    """Why the server could not be opened, in the words of the connection test (which
+    tells a refused password from an unreachable host); the store's own message when
+    the test finds nothing wrong (a missing server key, a failed migration)."""
+    if isinstance(exc, ServerProblem):
+        return exc
+    try:
+        check_server(url)
+    except ServerProblem as found:
+        return found
+    return ServerProblem(Trouble.OTHER, str(exc))
+
+
+def ask_password(parent: QWidget | None, url: str, *, refused: bool = False) -> str | None:
+    """The server's password, asked at the start when it was not remembered."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    why = "The password was refused. " if refused else ""
+    text, ok = QInputDialog.getText(
+        parent,
+        "EOC server password",
+        f"{why}Password for {redact(url)}:",
+        QLineEdit.EchoMode.Password,
+    )
+    return text if ok and text else None
+
+
+def open_server(url: str, parent: QWidget | None = None) -> Session | Problem:
+    """A session on the EOC server, or the problem to show. No lock file and no daily
+    copy: every seat opens the server at once, and its backups are IT's. The change
+    listener starts with the window (AppContext), which also hears it fail."""
+    typed: str | None = None
+    while True:
+        location = with_password(url, typed) if typed else url
+        try:
+            return Session(opening.open_store(location), location)
+        except StoreError as exc:
+            problem = _server_problem(exc, location)
+        if problem.trouble is Trouble.PASSWORD and not has_password(url):
+            typed = ask_password(parent, url, refused=typed is not None)
+            if typed:
+                continue
+        log.warning("cannot open the server %s: %s", redact(url), problem)
+        return Problem(Kind.SERVER, url, str(problem))
+
+
+def open_store(
+    path: Location, settings: QSettings, *, parent: QWidget | None = None
+) -> Session | None:
     """A usable session on the store at `path` (or on another the operator chose), or
     None when they chose to quit."""
-    path = Path(path)
+    path = as_location(path)
     while True:
+        if isinstance(path, str):
+            opened = open_server(path, parent)
+            if isinstance(opened, Session):
+                return opened
+            action = dialogs.ask_bad_store(opened, parent)
+            if action is Action.QUIT:
+                return None
+            if action is Action.CHOOSE:
+                other = _choose_other(parent, default_store_path())
+                if other is not None:
+                    path = other
+                    remember_store(settings, path)
+            continue
         problem = diagnose(path)
         if problem is not None and problem.kind is Kind.MISSING:
             from hcc_desktop.gui.startup.welcome import WelcomeDialog
@@ -222,6 +333,17 @@ def open_store(path: Path, settings: QSettings, *, parent: QWidget | None = None
             welcome = WelcomeDialog(path, parent)
             if not welcome.exec() or welcome.outcome is None:
                 return None
+            if welcome.server.isChecked():
+                url = welcome.server_location()
+                remember_store(
+                    settings, url, remember_password=welcome.remember_password.isChecked()
+                )
+                return Session(
+                    welcome.outcome.store,
+                    url,
+                    actor=welcome.actor(),
+                    message=welcome.outcome.summary,
+                )
             if welcome.store_path != path or settings.value(STORE_KEY):
                 remember_store(settings, welcome.store_path)
             lock, _ = acquire_lock(welcome.store_path)
@@ -282,7 +404,12 @@ def restore_backup(parent: QWidget | None, ctx: Any = None) -> bool:
     be replaced and reopened (app.run does that when exec() returns RESTART_EXIT).
     Returns True when a restore was scheduled."""
     session = current
-    path = session.path if session is not None else Path(ctx.store.path)
+    if (ctx is not None and ctx.store.is_server) or (
+        session is not None and isinstance(session.path, str)
+    ):
+        QMessageBox.information(parent, "Restore from a backup", SERVER_BACKUPS)
+        return False
+    path = Path(session.path) if session is not None else Path(ctx.store.path)
     if session is not None and session.read_only:
         QMessageBox.information(
             parent,
@@ -304,6 +431,9 @@ def restore_backup(parent: QWidget | None, ctx: Any = None) -> bool:
 
 def backup_now(parent: QWidget | None, ctx: Any) -> Path | None:
     """A copy on demand (before a risky bulk edit, before carrying the laptop away)."""
+    if ctx.store.is_server:
+        QMessageBox.information(parent, "Back up now", SERVER_BACKUPS)
+        return None
     try:
         made = backups.make_backup(ctx.store.engine, ctx.store.path, backups.MANUAL)
     except (OSError, sqlite3.Error) as exc:
@@ -320,6 +450,6 @@ def finish_restore(session: Session) -> str:
     session.pending_restore = None
     if chosen is None:
         return ""
-    kept = backups.restore(session.path, chosen)
+    kept = backups.restore(Path(session.path), chosen)
     where = f"; the replaced store is kept as {kept.name}" if kept else ""
     return f"Restored the backup {chosen.name}{where}"

@@ -18,6 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -38,6 +39,7 @@ from hcc_desktop.core.services.common import Actor
 from hcc_desktop.gui import file_dialogs
 from hcc_desktop.gui.dialogs.operator_dialog import POSITIONS
 from hcc_desktop.gui.startup.first_start import Outcome, Plan, Start, create
+from hcc_desktop.gui.startup.server_check import EXAMPLE, ServerProblem, check_server, with_password
 
 KEY_FILTER = "Station key files (*.hcckey *.key *.json);;All files (*)"
 PACKAGE_FILTER = "hcc-desktop packages (*.hccsync)"
@@ -89,16 +91,20 @@ class WelcomeDialog(QDialog):
         form.addRow("", self.station_error)
         form.addRow("Your name:", self.name)
         form.addRow("ICS position:", self.position)
-        form.addRow("Store file:", _file_row_label(self.location, move))
+        self.location_row = _file_row_label(self.location, move)
+        form.addRow("Store file:", self.location_row)
 
         self.demo = QRadioButton("Start with the demo coalition", objectName="startDemo")
         self.empty = QRadioButton("Start empty", objectName="startEmpty")
         self.join = QRadioButton("Join from a package", objectName="startJoin")
+        self.server = QRadioButton("Join an EOC server", objectName="startServer")
         hints = {
             self.demo: "Connecticut's coalition and a hurricane exercise: for training.",
             self.empty: "A new coalition: add members, or import them from a spreadsheet.",
             self.join: "Copy everything from the hub station: its key file and a full "
             "package it exported for you.",
+            self.server: "A seat in the EOC: work on the EOC's PostgreSQL server with the "
+            "other seats, each seeing the others' entries at once.",
         }
         self.group = QButtonGroup(self)
         start_box = QGroupBox("How to start")
@@ -137,6 +143,7 @@ class WelcomeDialog(QDialog):
         trust_note.setStyleSheet("color: #555")
         join_form.addRow(trust_note)
         start_layout.addWidget(self.join_box)
+        start_layout.addWidget(self._server_box())
         self.group.buttonToggled.connect(lambda *_: self._update())
 
         self.error = QLabel(objectName="welcomeError")
@@ -161,10 +168,65 @@ class WelcomeDialog(QDialog):
         self.resize(560, 560)
         self.station.setFocus()
 
+    def _server_box(self) -> QWidget:
+        """The connection string, the password apart from it (so it is typed once and
+        never shown), whether to remember it, and a test of the connection."""
+        self.server_url = QLineEdit(objectName="welcomeServerUrl")
+        self.server_url.setPlaceholderText(EXAMPLE)
+        self.server_password = QLineEdit(objectName="welcomeServerPassword")
+        self.server_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.server_password.setPlaceholderText("if the server asks for one")
+        self.remember_password = QCheckBox(
+            "Remember the password on this computer", objectName="welcomeRememberPassword"
+        )
+        self.remember_password.setToolTip(
+            "Kept in this account's settings in plain text. Leave unticked on a shared "
+            "computer: the program then asks for it at each start."
+        )
+        self.test_button = QPushButton("Test connection", objectName="welcomeServerTest")
+        self.test_button.clicked.connect(self.test_server)
+        self.server_result = QLabel(objectName="welcomeServerResult")
+        self.server_result.setWordWrap(True)
+        self.server_result.hide()
+        for edit in (self.server_url, self.server_password):
+            edit.textEdited.connect(lambda _t: self.server_result.hide())
+        self.server_box = QWidget()
+        form = QFormLayout(self.server_box)
+        form.setContentsMargins(24, 0, 0, 0)
+        form.addRow("Connection:", self.server_url)
+        form.addRow("Password:", _file_row(self.server_password, self.test_button))
+        form.addRow("", self.remember_password)
+        form.addRow(self.server_result)
+        return self.server_box
+
+    def server_location(self) -> str:
+        """The connection string with the password typed apart put in."""
+        return with_password(self.server_url.text(), self.server_password.text())
+
+    def test_server(self) -> bool:
+        """Test button: connect and say what was found, or why it failed."""
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            info = check_server(self.server_location())
+        except ServerProblem as exc:
+            self._say_server(str(exc), ok=False)
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self._say_server(info.describe(), ok=True)
+        return True
+
+    def _say_server(self, text: str, *, ok: bool) -> None:
+        self.server_result.setText(text)
+        self.server_result.setStyleSheet("color: #1b5e20" if ok else "color: #b71c1c")
+        self.server_result.show()
+
     # ------------------------------------------------------------------ state
     def choice(self) -> Start:
         if self.demo.isChecked():
             return Start.DEMO
+        if self.server.isChecked():
+            return Start.SERVER
         return Start.JOIN if self.join.isChecked() else Start.EMPTY
 
     def actor(self) -> Actor:
@@ -179,10 +241,19 @@ class WelcomeDialog(QDialog):
             start=self.choice(),
             hub_key=Path(self.hub_key.text().strip()) if join and self.hub_key.text() else None,
             package=Path(self.package.text().strip()) if join and self.package.text() else None,
+            server=self.server_location() if self.choice() is Start.SERVER else None,
         )
 
     def _update(self) -> None:
         self.join_box.setEnabled(self.join.isChecked())
+        on_server = self.server.isChecked()
+        self.server_box.setEnabled(on_server)
+        self.location_row.setEnabled(not on_server)
+        self.station.setPlaceholderText(
+            "names the server station when this seat is the first to join"
+            if on_server
+            else "e.g. Region 2 HCC or State ESF-8 Desk"
+        )
 
     def _browse(self, edit: QLineEdit, title: str, pattern: str) -> None:
         chosen = file_dialogs.open_file(
@@ -211,6 +282,9 @@ class WelcomeDialog(QDialog):
     # ------------------------------------------------------------------ start
     def _start(self) -> None:
         plan = self.plan()
+        if plan.start is Start.SERVER:
+            self._join_server(plan)
+            return
         if not plan.station:
             self.station_error.setText(
                 "Give this station a name: other stations see it on every package "
@@ -244,6 +318,29 @@ class WelcomeDialog(QDialog):
         finally:
             QGuiApplication.restoreOverrideCursor()
             progress.close()
+        self.accept()
+
+
+    def _join_server(self, plan: Plan) -> None:
+        """Test the connection and open the server; a failure is said under the
+        connection string and leaves the dialog as it was."""
+        if not plan.actor.name:
+            self._fail("Enter your name: changes are recorded under it.")
+            self.name.setFocus()
+            return
+        self.error.hide()
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.outcome = create(plan)
+        except ServerProblem as exc:
+            self._say_server(str(exc), ok=False)
+            self.server_url.setFocus()
+            return
+        except HccError as exc:
+            self._fail(str(exc))
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
         self.accept()
 
 
