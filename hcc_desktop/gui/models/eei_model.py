@@ -10,7 +10,7 @@ reset, so the selection and scroll position survive.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
@@ -23,7 +23,19 @@ from hcc_desktop.gui.models.eei_data import Cell, GridData, decorate_row, put_ce
 from hcc_desktop.gui.models.eei_style import BACKGROUND, TIMELINESS, Level
 
 Index = QModelIndex | QPersistentModelIndex
-Commit = Callable[[str, str, str], bool]
+#: (facility id, element code, typed text, values version the operator saw) → saved?
+Commit = Callable[[str, str, str, str | None], bool]
+
+
+class Edit(NamedTuple):
+    """A value typed into a cell, with the values version the cell showed when its
+    editor opened (None: it was empty). The save carries that version, so a value
+    another seat changed while the editor was open is a conflict, never silently
+    overwritten (issue 15)."""
+
+    text: str
+    seen: str | None
+
 
 FIXED = ("Reported", "Status", "Checked")
 CHECKED = FIXED.index("Checked")
@@ -43,6 +55,8 @@ CHECKED_TIP = (
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 CATEGORY_ROLE = Qt.ItemDataRole.UserRole + 2
 ELEMENT_ROLE = Qt.ItemDataRole.UserRole + 3
+#: The values version of the report a cell shows (None for an empty cell).
+VERSION_ROLE = Qt.ItemDataRole.UserRole + 4
 
 STATUS_COLOURS = {
     "closed": QColor("#f6b8b3"),
@@ -199,6 +213,9 @@ class EEIGridModel(QAbstractTableModel):
             return tip
         if role == ELEMENT_ROLE:
             return g.elements[j]
+        if role == VERSION_ROLE:
+            c = g.cells[i][j]
+            return c.values_version if c else None
         return None
 
     def _fixed(self, i: int, col: int, role: int) -> Any:
@@ -249,13 +266,19 @@ class EEIGridModel(QAbstractTableModel):
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Save a typed value: an `Edit` from the cell's editor, or plain text, which
+        counts as typed over what the cell shows now."""
         el = self.element(index.column())
         if role != Qt.ItemDataRole.EditRole or el is None or self._commit is None:
             return False
-        text = "" if value is None else str(value).strip()
+        if isinstance(value, Edit):
+            raw, seen = value.text, value.seen
+        else:
+            raw, seen = value, self.data(index, VERSION_ROLE)
+        text = "" if raw is None else str(raw).strip()
         if text == self.data(index, Qt.ItemDataRole.EditRole):
             return False  # unchanged: do not write a version nobody meant
-        return self._commit(self.facility_id(index.row()), el.code, text)
+        return self._commit(self.facility_id(index.row()), el.code, text, seen)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from hcc_desktop.core.catalog import Element
-from hcc_desktop.gui.models.eei_model import ELEMENT_ROLE, STATE_ROLE
+from hcc_desktop.gui.models.eei_model import ELEMENT_ROLE, STATE_ROLE, VERSION_ROLE, Edit
 from hcc_desktop.gui.models.eei_style import MARK
 
 Index = QModelIndex | QPersistentModelIndex
 MARK_SIZE = 9
+#: The editor's property holding the values version the cell showed when it opened.
+SEEN_PROPERTY = "hccSeenVersion"
 
 
 class EEICellDelegate(QStyledItemDelegate):
@@ -60,6 +62,8 @@ class EEICellDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         text = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        # The version of what the editor starts from goes back with the save (Edit).
+        editor.setProperty(SEEN_PROPERTY, index.data(VERSION_ROLE) or "")
         if isinstance(editor, QComboBox):
             found = editor.findText(text, Qt.MatchFlag.MatchFixedString)
             editor.setCurrentIndex(max(found, 0))
@@ -69,6 +73,10 @@ class EEICellDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+            text = editor.currentText()
         elif isinstance(editor, QLineEdit):
-            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+            text = editor.text()
+        else:
+            return
+        seen = editor.property(SEEN_PROPERTY) or None
+        model.setData(index, Edit(text, seen), Qt.ItemDataRole.EditRole)

@@ -21,9 +21,11 @@ from hcc_desktop.gui.panels.eei_selection import selected_report_ids
 
 
 def commit_value(
-    ctx: AppContext, grid: GridData, org_id: str, code: str, text: str
+    ctx: AppContext, grid: GridData, org_id: str, code: str, text: str, seen: str | None
 ) -> ValidationError | None:
-    """Store one typed value for the grid's incident and period; the refusal, if any."""
+    """Store one typed value for the grid's incident and period; the refusal, if any.
+    `seen` is the values version the cell showed (None: empty): on an EOC server a value
+    another seat saved meanwhile then becomes a conflict, as between two stations."""
     try:
         value = load_catalog().element(code).coerce(text)
     except ValidationError as exc:
@@ -38,6 +40,7 @@ def commit_value(
             organization_id=org_id,
             period=grid.period,
             values={code: value},
+            seen={code: seen},
         ),
         title="EEI value refused",
     ).failure(refused.append, only=ValidationError).run_now()

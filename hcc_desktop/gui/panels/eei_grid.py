@@ -318,13 +318,13 @@ class EEIGridPanel(Panel):
         )
 
     # ------------------------------------------------------------ editing
-    def _commit(self, org_id: str, code: str, text: str) -> bool:
+    def _commit(self, org_id: str, code: str, text: str, seen: str | None) -> bool:
         """Save a typed value; the outcome is said beside the cell (and a save in the
         status bar too), never in a modal box that would take the next clicks."""
         grid = self.model.grid
         if grid is None:
             return False
-        error = commit_value(self.ctx, grid, org_id, code, text)
+        error = commit_value(self.ctx, grid, org_id, code, text, seen)
         self._noted = self._cell_index(org_id, code)
         if error is not None:
             self.refuse(error)
