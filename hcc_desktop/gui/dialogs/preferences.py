@@ -53,6 +53,7 @@ from hcc_desktop.gui.startup.server_check import (
     ServerProblem,
     check_server,
     with_password,
+    without_password,
 )
 from hcc_desktop.gui.startup.session import (
     SERVER_BACKUPS,
@@ -183,7 +184,7 @@ class PreferencesDialog(QDialog):
         self.file_row = _row(self.store_edit, browse_store)
         url = make_url(saved) if on_server else None
         self.server_edit = QLineEdit(
-            url.set(password=None).render_as_string(hide_password=False) if url else "",
+            without_password(saved) if url else "",
             objectName="prefServer",
         )
         self.server_edit.setPlaceholderText(EXAMPLE)

@@ -88,7 +88,8 @@ def without_password(location: str) -> str:
     url = make_url(location)
     if url.password is None:
         return location
-    return url.set(password=None).render_as_string(hide_password=False)
+    # URL.set() leaves a field given as None unchanged: replace it outright.
+    return url._replace(password=None).render_as_string(hide_password=False)
 
 
 def has_password(location: str) -> bool:
@@ -122,7 +123,7 @@ def explain(exc: BaseException, location: str) -> ServerProblem:
         return ServerProblem(
             Trouble.NO_DATABASE,
             f"{where}: the server has no database {url.database!r}. It must be created "
-            "first (see the README, \"EOC server\": one command on the server), or check "
+            'first (see the README, "EOC server": one command on the server), or check '
             "its name.",
         )
     if "role" in low and "does not exist" in low:
@@ -211,7 +212,7 @@ def check_server(location: str, *, timeout: int = TEST_TIMEOUT) -> ServerInfo:
                     Trouble.NOT_STORE,
                     f"{redact(location)}: the database holds other tables, not an "
                     "hcc-desktop store. Use a database made for hcc-desktop (see the "
-                    "README, \"EOC server\").",
+                    'README, "EOC server").',
                 )
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             if revision and revision not in migrations.known_revisions():
