@@ -320,7 +320,6 @@ class WelcomeDialog(QDialog):
             progress.close()
         self.accept()
 
-
     def _join_server(self, plan: Plan) -> None:
         """Test the connection and open the server; a failure is said under the
         connection string and leaves the dialog as it was."""
