@@ -124,6 +124,12 @@ class Context:
 WorkloadFunc = Callable[[Context], "tuple[float, float] | Result"]
 
 
+class Unavailable(Exception):
+    """Raised by a workload whose outside part is missing on this machine (the EOC
+    server workloads without a PostgreSQL server): the run reports it as skipped, with
+    the reason, and does not count it as a failure."""
+
+
 @dataclass(frozen=True)
 class Workload:
     name: str

@@ -5,7 +5,8 @@ Prints a table (workload, value, baseline, ratio, goal, pass/over) and writes
 results.json. A missed goal is reported, not failed on: timings belong in a report that
 a person reads next to the machine they came from, not in a red CI build that a busy
 shared runner can cause. Exit status: 0 when every selected workload ran (goals met or
-not), 1 when a workload raised, 2 on bad arguments.
+not) or was skipped for want of an outside part (a PostgreSQL server), 1 when a workload
+raised, 2 on bad arguments.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ WORKLOAD_MODULES: tuple[str, ...] = (
     "benchmarks.workloads_sync",
     "benchmarks.workloads_reports",
     "benchmarks.workloads_interop",
+    "benchmarks.workloads_pg",
 )
 
 DEFAULT_OUT = HERE / "results.json"
@@ -190,7 +192,10 @@ def _finite(x: float | None, digits: int) -> float | None:
 
 
 def entry_for(
-    w: registry.Workload, result: registry.Result | None, error: str | None
+    w: registry.Workload,
+    result: registry.Result | None,
+    error: str | None,
+    skipped: str | None = None,
 ) -> dict[str, Any]:
     """One workload's record in results.json."""
     entry: dict[str, Any] = {
@@ -215,6 +220,8 @@ def entry_for(
         )
     if error is not None:
         entry["error"] = error
+    if skipped is not None:
+        entry["skipped"] = skipped
     return entry
 
 
@@ -229,7 +236,12 @@ def format_table(entries: list[dict[str, Any]]) -> str:
     rows = [header]
     for e in entries:
         ratio = "-" if e["ratio"] is None else f"{e['ratio']:.2f}x"
-        verdict = "error" if "error" in e else ("pass" if e["met"] else "over")
+        if "error" in e:
+            verdict = "error"
+        elif "skipped" in e:
+            verdict = "skipped"
+        else:
+            verdict = "pass" if e["met"] else "over"
         rows.append(
             (
                 e["name"],
@@ -295,15 +307,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         result: registry.Result | None = None
         error: str | None = None
+        skipped: str | None = None
         with tempfile.TemporaryDirectory(prefix=f"hcc-bench-{w.name}-", dir=args.tmpdir) as tmp:
             ctx = registry.Context(scale=args.scale, repeat=args.repeat, tmpdir=Path(tmp))
             try:
                 result = w.run(ctx)
+            except registry.Unavailable as exc:
+                skipped = str(exc)
+                print(f"note: {w.name} skipped: {skipped}", file=sys.stderr)
             except Exception as exc:
                 failed = True
                 error = f"{type(exc).__name__}: {exc}"
                 traceback.print_exc(file=sys.stderr)
-        entries.append(entry_for(w, result, error))
+        entries.append(entry_for(w, result, error, skipped))
 
     print(format_table(entries))
     report = {
