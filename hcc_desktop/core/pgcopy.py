@@ -46,7 +46,7 @@ def copy_rows(
     columns = ", ".join(preparer.quote(k) for k in keys)
     json_at = [i for i, k in enumerate(keys) if isinstance(table.c[k].type, JSON)]
     # What SQLAlchemy's JSON type makes of None: JSON null unless none_as_null.
-    null_text = {i: None if table.c[keys[i]].type.none_as_null else "null" for i in json_at}
+    null_text = {i: None if _none_as_null(table, keys[i]) else "null" for i in json_at}
     sql = f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN"
     raw = conn.connection.driver_connection
     assert raw is not None  # a live connection inside the caller's transaction
@@ -70,3 +70,8 @@ def copy_keys(conn: Connection, table: str, rows: Iterable[Sequence[Any]]) -> No
     with raw.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def _none_as_null(table: Table, key: str) -> bool:
+    kind = table.c[key].type
+    return bool(isinstance(kind, JSON) and kind.none_as_null)
