@@ -16,6 +16,7 @@ from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.gui.context import AppContext
+from hcc_desktop.gui.elide import ElidedLabel
 from hcc_desktop.gui.operations import QueryOp
 
 MESSAGE_MS = 8000
@@ -47,7 +48,8 @@ class StatusBar(QStatusBar):
         self.ctx = ctx
         self.operator = QLabel(objectName="statusOperator")
         self.station = QLabel(objectName="statusStation")
-        self.store = QLabel(objectName="statusStore")
+        self.store = ElidedLabel()
+        self.store.setObjectName("statusStore")
         self.clock = QLabel(objectName="statusClock")
         self.duty = QLabel(objectName="statusDuty")
         self.server = QLabel(SERVER_DOWN, objectName="statusServer")
@@ -59,11 +61,11 @@ class StatusBar(QStatusBar):
         )
         self.server.hide()
         where = "Server" if ctx.store.is_server else "Store"
-        self.store.setText(f"{where}: {ctx.store.label}")
-        self.store.setToolTip(ctx.store.label)
+        self.store.set_full_text(f"{where}: {ctx.store.label}")
         # A long store path must not widen the window past a 1280-pixel screen now that
-        # the duty officer shares the bar: the path may be cut, the tooltip has it whole.
-        self.store.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # the duty officer shares the bar: it asks for room for the whole path and, when
+        # there is none, ends in "…" with the whole in its tooltip.
+        self.store.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.station.setText(f"Station: {ctx.store.station_name}")
         for label in (
             self.server,
@@ -84,7 +86,7 @@ class StatusBar(QStatusBar):
                 self.show_duty() if ch.entities & {"position_assignment", "duty_shift"} else None
             )
         )
-        ctx.server_state.connect(self.show_server)
+        ctx.server_state.connect(self._server_changed)
         self.show_server(ctx.server_up)
         self.show_duty()
         self._tick()
@@ -95,7 +97,10 @@ class StatusBar(QStatusBar):
     def show_server(self, up: bool) -> None:
         """The red notice while an EOC server cannot be reached; gone once it is back."""
         self.server.setVisible(not up)
-        if up and self.ctx.store.is_server:
+
+    def _server_changed(self, up: bool) -> None:
+        self.show_server(up)
+        if up:
             self.showMessage("The EOC server is reachable again", MESSAGE_MS)
 
     def show_actor(self, actor: Actor) -> None:

@@ -230,8 +230,8 @@ def test_main_window_on_a_server_names_it_without_the_password(
     password = make_url(server_url).password or ""
     label = store.label
     assert label in window.windowTitle() and "EOC server" in window.windowTitle()
-    assert window.status.store.text() == f"Server: {label}"
-    for text in (window.windowTitle(), window.status.store.text()):
+    assert window.status.store.full_text() == f"Server: {label}"
+    for text in (window.windowTitle(), window.status.store.full_text()):
         assert password not in text
     assert window.status.server.isHidden()
     assert window.ctx.server_up

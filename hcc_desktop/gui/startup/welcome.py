@@ -164,6 +164,7 @@ class WelcomeDialog(QDialog):
         layout.addWidget(start_box)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.setMinimumWidth(560)
         self._update()
         self.resize(560, 560)
         self.station.setFocus()
@@ -220,6 +221,17 @@ class WelcomeDialog(QDialog):
         self.server_result.setText(text)
         self.server_result.setStyleSheet("color: #1b5e20" if ok else "color: #b71c1c")
         self.server_result.show()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show every line: a wrapped message adds lines the dialog's size
+        does not follow by itself."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        need = self.heightForWidth(self.width())
+        if need > self.height():
+            self.resize(self.width(), need)
 
     # ------------------------------------------------------------------ state
     def choice(self) -> Start:
@@ -245,9 +257,14 @@ class WelcomeDialog(QDialog):
         )
 
     def _update(self) -> None:
+        # Only the chosen way's fields are shown: four boxes at once would not fit a
+        # laptop's screen, and a greyed box invites typing into it.
         self.join_box.setEnabled(self.join.isChecked())
+        self.join_box.setVisible(self.join.isChecked())
         on_server = self.server.isChecked()
         self.server_box.setEnabled(on_server)
+        self.server_box.setVisible(on_server)
+        self._fit_height()
         self.location_row.setEnabled(not on_server)
         self.station.setPlaceholderText(
             "names the server station when this seat is the first to join"
@@ -278,6 +295,7 @@ class WelcomeDialog(QDialog):
     def _fail(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
+        self._fit_height()
 
     # ------------------------------------------------------------------ start
     def _start(self) -> None:
