@@ -301,3 +301,59 @@ def test_lost_server_shows_in_the_status_bar_and_a_write_keeps_the_typed_text(
     with store.read() as s:
         texts = [e.text for e in s.query(m.LogEntry).all()]
     assert "Shelter at Hartford HS at capacity" in texts
+
+
+# ---------------------------------------------------------------- start-up
+
+
+def test_start_on_an_unreachable_server_offers_try_again_and_quits_cleanly(
+    tmp_path: Path,
+    server_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hcc_desktop.gui.startup import dialogs
+    from hcc_desktop.gui.startup.probe import Kind
+
+    asked: list[Any] = []
+
+    def ask(problem: Any, _parent: Any = None) -> dialogs.Action:
+        asked.append(problem)
+        return dialogs.Action.QUIT
+
+    monkeypatch.setattr(dialogs, "ask_bad_store", ask)
+    password = make_url(server_url).password or ""
+    dead = _with(server_url, port=1)
+    assert session.open_store(dead, app_settings()) is None
+    (problem,) = asked
+    assert problem.kind is Kind.SERVER
+    assert "cannot be reached" in problem.detail and password not in problem.detail
+    dialog = dialogs.BadStoreDialog(problem)
+    assert dialogs.Action.RETRY in dialog.buttons and password not in dialog.text
+    assert not list(tmp_path.glob("*.lock"))
+
+
+def test_backups_on_a_server_seat_are_the_administrators(
+    qtbot: Any, server_window: tuple[Any, Store, str], boxes: list[tuple[str, str]]
+) -> None:
+    window, _store, _incident = server_window
+    assert session.backup_now(window, window.ctx) is None
+    assert session.restore_backup(window, window.ctx) is False
+    assert [t for t, _ in boxes] == ["Back up now", "Restore from a backup"]
+    assert all("pg_dump" in text for _, text in boxes)
+
+
+def test_screenshot_of_a_server_store(
+    qtbot: Any,
+    tmp_path: Path,
+    server_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hcc_desktop.gui import app
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the seat's own folder
+
+    with open_store(server_url, station_name="State EOC", local_dir=tmp_path / "a") as store:
+        incidents.create_incident(store, actor=ACTOR, name="Ice storm")
+    out = tmp_path / "server.png"
+    assert app.run(server_url, screenshot=out, size=(1280, 800)) == 0
+    assert out.stat().st_size > 10_000

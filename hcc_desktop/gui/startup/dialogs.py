@@ -104,8 +104,8 @@ TEXTS: dict[Kind, tuple[str, str, str, tuple[Action, ...]]] = {
         "The EOC server cannot be used",
         "{detail}",
         "Check this computer's network connection, or ask the EOC's IT whether the server "
-        "is running, then choose Try again. To work meanwhile, choose a store file on this "
-        "computer: its entries reach the EOC later as a package.",
+        "is running, then choose Try again. Or choose another store (a file on this "
+        "computer) to open instead.",
         (Action.RETRY, Action.CHOOSE, Action.QUIT),
     ),
     Kind.OTHER: (
