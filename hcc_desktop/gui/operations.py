@@ -111,7 +111,7 @@ def server_lost_text(title: str, exc: BaseException) -> str:
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     why = f"\n\n({reason[0][:200]})" if reason else ""
     return (
-        f"{title}: the EOC server cannot be reached, so nothing was saved.\n\n"
+        f"{title}: the EOC server cannot be reached.\n\n"
         "What you typed is still here: save it again once the status bar no longer says "
         "the server is unreachable. If the server stays down, tell the EOC's IT; the "
         "program keeps trying to reach it." + why
