@@ -5,7 +5,8 @@ It is what an installer (or CI, or a support technician on the phone) runs after
 copying the program to a PC: a temporary store is seeded with the demo, a briefing PDF
 is written (fonts, reportlab), a signed sync package is exported and imported into a
 second temporary store (cryptography, the migrations), a backup is made and checked,
-and the main window is rendered offscreen to a PNG (Qt and its plugins). Each of these
+the main window is rendered offscreen to a PNG (Qt and its plugins), and the EOC server
+driver (psycopg, libpq) is loaded. Each of these
 is a place where a bundle can miss a file that running from source never notices.
 
 Exit 0 with one summary line; otherwise exit 1 naming the step that failed (details in
@@ -113,12 +114,35 @@ def run_steps(work: Path) -> str:
         return code
 
     _step("screenshot", screenshot)
+    libpq = _step("EOC server driver", _server_driver)
     members = getattr(demo, "members", "?")
     return (
         f"demo {members} members, briefing {brief.pages} pages, package of "
         f"{package.versions} versions imported ({report.new} new), backup checked, "
-        f"window {SHOT_SIZE[0]}x{SHOT_SIZE[1]} rendered"
+        f"window {SHOT_SIZE[0]}x{SHOT_SIZE[1]} rendered, server driver (libpq {libpq}) loaded"
     )
+
+
+def _server_driver() -> str:
+    """The PostgreSQL driver an EOC seat needs (psycopg and its libpq, SQLAlchemy's
+    dialect): loaded and a statement compiled, no server contacted. A bundle that
+    missed them would only fail when a seat first joins a server."""
+    from sqlalchemy import select
+
+    from hcc_desktop.core import models as m
+    from hcc_desktop.core import pg
+
+    engine = pg.make_engine("postgresql://self-test@127.0.0.1:9/self_test")
+    try:
+        sql = str(select(m.LogEntry.__table__).compile(dialect=engine.dialect))
+        _check("log_entries" in sql, "the PostgreSQL dialect compiled nothing")
+        import psycopg
+
+        version = psycopg.pq.version()
+        _check(version > 0, "psycopg has no libpq")
+    finally:
+        engine.dispose()
+    return f"{version // 10000}.{version % 100}"
 
 
 def main(argv: list[str] | None = None) -> int:
