@@ -4,6 +4,14 @@ Order of checks: size → ZIP allow-list → signature by a trusted, unrevoked k
 site id matches → member hashes and sizes → format and schema → strict lines with
 recomputed version ids → HLC bounds. Only then BEGIN IMMEDIATE: replay check, new
 versions, clocks observed, winners and conflicts recomputed, import recorded.
+
+On an EOC server the connection may be lost part way (the server restarts, the network
+drops): PostgreSQL rolls the open transaction back, so the import is tried again whole
+(`Store.retrying`, with more patience than a service call: a restart takes seconds). A
+connection lost as the transaction committed leaves it unknown whether it landed; the
+next attempt finds the package in the import log if it did and reports what that
+import recorded. When the server does not come back, a `StoreError` says so, and that
+the package is not applied (or, had it committed, whole).
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -31,9 +39,10 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session
 
-from hcc_desktop.core import migrations
+from hcc_desktop.core import migrations, pg
 from hcc_desktop.core import models as m
 from hcc_desktop.core.clock import stamp_in_bounds
+from hcc_desktop.core.errors import StoreError
 from hcc_desktop.core.station import fingerprint, site_id_for
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
@@ -58,6 +67,12 @@ from hcc_desktop.sync.errors import (
 from hcc_desktop.sync.vectors import raise_peer_vector
 
 Progress = Callable[[int, int], bool]
+T = TypeVar("T")
+
+#: Attempts at each server step of an import before the lost connection is reported
+#: (`pg.retrying` waits 0.2 s, 0.4 s, ... between them: about 5.6 s in all, enough for
+#: a server restart; a workstation's file is tried once).
+SERVER_ATTEMPTS = 8
 
 #: What reading a damaged ZIP can raise besides BadZipFile: a flipped bit in a header
 #: reaches zlib (zlib.error), asks for a feature zipfile lacks (NotImplementedError) or
@@ -117,11 +132,31 @@ def import_package(store: Store, path: Path, *, progress: Progress | None = None
     path = Path(path)
     digest = _file_sha256(path)
     if digest is not None:
-        again = _imported_before(store, digest)
+        again = _reading(store, str(path), lambda: _imported_before(store, digest))
         if again is not None:
             return again
     checked = check_package(store, path, progress=progress, sha256=digest)
     return _apply(store, checked)
+
+
+def _reading(store: Store, label: str, work: Callable[[], T]) -> T:
+    """A read of the store before the import's transaction, tried again after a lost
+    server connection; a server that stays away is a StoreError, not a traceback."""
+    try:
+        return store.retrying(work, attempts=SERVER_ATTEMPTS)
+    except DBAPIError as exc:
+        if not (store.is_server and pg.is_transient(exc)):
+            raise
+        raise StoreError(
+            f"{label}: not imported: the EOC server {store.label} cannot be reached "
+            f"({_reason(exc)}); nothing was changed, import the package again once it is back"
+        ) from exc
+
+
+def _reason(exc: DBAPIError) -> str:
+    """The driver's first line (psycopg adds context lines), or the kind of failure."""
+    text = str(exc.orig if exc.orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc.orig or exc).__name__
 
 
 def _file_sha256(path: Path) -> str | None:
@@ -255,7 +290,7 @@ def _check_signature(
     if isinstance(claimed_key, str):
         with contextlib.suppress(ValueError):
             shown = fingerprint(base64.b64decode(claimed_key, validate=True))
-    station = _station(store, site) if isinstance(site, str) else None
+    station = _station(store, site, label) if isinstance(site, str) else None
     claimed_name = origin.get("name")
     name = claimed_name if isinstance(claimed_name, str) else "?"
     if len(name) > 60:  # not verified yet: whatever it says, keep the message readable
@@ -296,11 +331,15 @@ def _check_signature(
         ) from None
 
 
-def _station(store: Store, site: str) -> Any:
+def _station(store: Store, site: str, label: str) -> Any:
     """The trust record of a site, read with one Core query: a shared folder full of
     damaged or foreign files must not cost an ORM session per file."""
-    with store.engine.connect() as conn:
-        return conn.exec_driver_sql(_STATION_SQL + param_mark(conn), (site,)).first()
+
+    def read() -> Any:
+        with store.engine.connect() as conn:
+            return conn.exec_driver_sql(_STATION_SQL + param_mark(conn), (site,)).first()
+
+    return _reading(store, label, read)
 
 
 _STATION_SQL = (
@@ -437,22 +476,46 @@ def _one_line(raw: bytes, number: int, label: str) -> fmt.Line:
 def _apply(store: Store, checked: _Checked) -> ImportReport:
     """Run the transaction; a value the checks let through but SQLite cannot store is
     the package's fault (refused, rolled back), while a locked or full disk is the
-    store's and propagates as it is."""
+    store's and propagates as it is. On a server, a lost connection rolls the
+    transaction back and it is run again; one that does not come back is reported."""
+    tries = 0
+
+    def once() -> ImportReport:
+        nonlocal tries
+        tries += 1
+        return _apply_once(store, checked, resumed=tries > 1)
+
     try:
-        return _apply_once(store, checked)
+        return store.retrying(once, attempts=SERVER_ATTEMPTS)
     except OverflowError as exc:
         why: object = exc
-    except (IntegrityError, InterfaceError, ProgrammingError) as exc:
+    except DBAPIError as exc:
+        if store.is_server and pg.is_transient(exc):
+            raise _lost(store, checked, exc, tries) from exc
+        if not isinstance(exc, IntegrityError | InterfaceError | ProgrammingError):
+            raise
         why = exc.orig
     except StatementError as exc:
-        if isinstance(exc, DBAPIError):
-            raise
         why = exc.orig
     raise Malformed(checked.label, f"changes.ndjson: a value cannot be stored ({why})")
 
 
-def _apply_once(store: Store, checked: _Checked) -> ImportReport:
-    """The one transaction; any exception rolls all of it back."""
+def _lost(store: Store, checked: _Checked, exc: DBAPIError, tries: int) -> StoreError:
+    package_id = checked.manifest["package_id"]
+    return StoreError(
+        f"{checked.label}: not imported: the connection to the EOC server {store.label} "
+        f"was lost during the import and did not come back after {tries} tries "
+        f"({_reason(exc)}). The server rolled the import back, so nothing of package "
+        f"{package_id[:8]} is applied (had the connection broken just as the import "
+        "committed, all of it is); import the package again once the server is back: "
+        "it brings what is missing, or says there is nothing new"
+    )
+
+
+def _apply_once(store: Store, checked: _Checked, *, resumed: bool = False) -> ImportReport:
+    """The one transaction; any exception rolls all of it back. `resumed`: an earlier
+    attempt lost its connection, perhaps as it committed (then the import log holds
+    this package, and its record says what that attempt brought)."""
     manifest = checked.manifest
     origin = manifest["origin"]
     package_id = manifest["package_id"]
@@ -466,6 +529,11 @@ def _apply_once(store: Store, checked: _Checked) -> ImportReport:
                     f"package {package_id} was imported before with other content "
                     "(equivocation or tampering); refused",
                 )
+            if resumed:
+                return ImportReport(
+                    package_id, origin["site_id"], origin.get("name", "?"), done.new_versions,
+                    done.known_versions, done.conflicts, done.clock_warnings, False, Changes(),
+                )  # fmt: skip
             return ImportReport(
                 package_id, origin["site_id"], origin.get("name", "?"), 0,
                 len(checked.rows), 0, 0, True, Changes(),
