@@ -26,7 +26,6 @@ from hcc_desktop.gui.operations import Job, Progress, QueryOp
 from hcc_desktop.gui.reports import printing
 from hcc_desktop.gui.reports.printing import print_pdf
 from hcc_desktop.gui.settings import app_settings
-from hcc_desktop.reports.fonts import register_fonts
 
 PAPER_KEY = "reports/paper"
 PDF_FILTER = "PDF documents (*.pdf)"
@@ -89,6 +88,10 @@ def run_document(
 ) -> Job:
     """Run `work` off the GUI thread; when it is done, open the PDF and offer to print.
     A refusal or failure is shown in a message box and nothing is opened."""
+    # reportlab is imported here, not with this module: the paper-size helpers above
+    # are read at start-up (Preferences, the display zone), before any PDF is asked for.
+    from hcc_desktop.reports.fonts import register_fonts
+
     register_fonts()  # once, on this thread: font registration is not thread-safe
 
     def done(result: Any) -> None:
