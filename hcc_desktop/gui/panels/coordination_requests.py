@@ -11,12 +11,21 @@ imported or synced in turns its line green on the next read.
 Communications log: every message of the incident, newest first, with its recipients
 and who has acknowledged; an acknowledgement is recorded against the selected
 recipient.
+
+Both docks print their papers (reports/coordination.py, the CLI's `eei-requests report
+--pdf` and `messages print`) from a "Print PDF…" menu: the HPP-PHEP 6.1 page for the
+incident or the selected request, the ICS 205A communications list and the outbound
+messages list. Each asks where to save, is built off the GUI thread on the paper last
+chosen, and opens in the viewer with Print… offered (gui/reports/output.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from datetime import tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pyqtgraph as pg
@@ -25,6 +34,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMenu,
+    QMessageBox,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -32,14 +43,22 @@ from PySide6.QtWidgets import (
 )
 
 from hcc_desktop.core.errors import ValidationError
-from hcc_desktop.core.services import eei_requests, messages
+from hcc_desktop.core.services import eei_requests, incidents, messages
 from hcc_desktop.core.timeutil import from_ms, parse_iso
 from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.eei_request_dialog import EEIRequestDialog, MessageDialog
-from hcc_desktop.gui.operations import CollectionOp, busy
+from hcc_desktop.gui.operations import CollectionOp, Job, busy
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.prep_common import Cell, current_key, fill, make_table
+from hcc_desktop.gui.reports import output
+
+if TYPE_CHECKING:
+    from hcc_desktop.reports.document import DocumentResult
+    from hcc_desktop.reports.pages import Progress as PdfProgress
+
+#: A document builder as the docks call it: (where, paper, progress) -> what it wrote.
+Build = Callable[[Path, str, "PdfProgress"], "DocumentResult"]
 
 STATE_COLOURS: dict[str, tuple[str, str]] = {
     "missing": ("#ffcdd2", "#b71c1c"),
@@ -103,6 +122,77 @@ class PercentChart(QWidget):
         )
 
 
+# ------------------------------------------------------------------ printing
+
+
+def print_button(
+    name: str, tip: str, items: list[tuple[str, str, Callable[[], None]]]
+) -> QToolButton:
+    """The dock's "Print PDF…" button: one click opens the menu of its papers."""
+    button = QToolButton()
+    button.setText("Print PDF…")
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    menu = QMenu(button)
+    menu.setToolTipsVisible(True)
+    for text, item_tip, slot in items:
+        action = menu.addAction(text)
+        action.setToolTip(item_tip)
+        action.triggered.connect(lambda _checked=False, s=slot: s())
+    button.setMenu(menu)
+    return button
+
+
+def nothing_to_print(parent: QWidget, what: str, why: str) -> None:
+    QMessageBox.information(parent, f"{what}: nothing to print", why)
+
+
+def print_document(panel: Panel, *, what: str, name: str, build: Build) -> Job | None:
+    """Ask where to save `what` (suggesting `name` in the reports folder), refuse a
+    folder that cannot take it in plain words, then build it off the GUI thread with
+    the progress dialog and deliver it as every document is (viewer, Print…)."""
+    ctx = panel.ctx
+    path = output.ask_path(panel, f"Print {what}", output.default_folder(ctx.store.path) / name)
+    if path is None:
+        return None
+    # reportlab comes with the builders: only once a paper is asked for.
+    from hcc_desktop.reports.pages import check_out
+
+    try:
+        check_out(path)
+    except ValidationError as exc:
+        QMessageBox.warning(
+            panel,
+            "PDF not written",
+            f"The {what} cannot be saved there: {exc.message}.\n\n"
+            "Choose another folder (one you can write in) and print again.",
+        )
+        ctx.message.emit(f"{what} not written: {exc.message}")
+        return None
+    paper = output.default_paper()
+
+    def describe(result: DocumentResult) -> str:
+        pages = "1 page" if result.pages == 1 else f"{result.pages} pages"
+        return f"Wrote the {what}, {pages}: {result.path.name}"
+
+    return output.run_document(
+        panel,
+        ctx,
+        title=f"Print {what}…",
+        work=lambda progress: build(path, paper, progress.step),
+        describe=describe,
+        path=path,
+    )
+
+
+def _zone() -> tzinfo | None:
+    """The zone the operator chose to see times in (None: this computer's)."""
+    from hcc_desktop.gui.dialogs.preferences import display_zone
+
+    return display_zone()
+
+
 @dataclass(frozen=True)
 class _Requests:
     statuses: list[eei_requests.RequestStatus]
@@ -126,6 +216,9 @@ class EEIRequestsPanel(Panel):
         super().__init__(ctx, parent)
         self._loaded = False
         self.statuses: list[eei_requests.RequestStatus] = []
+        self.report: eei_requests.HppReport | None = None
+        #: The last "Print PDF…" job (tests wait for its result box).
+        self.print_job: Job | None = None
         self._build()
         ctx.incident_changed.connect(lambda _i: self.reload())
 
@@ -142,6 +235,17 @@ class EEIRequestsPanel(Panel):
             b.setToolTip(tip)
             b.clicked.connect(slot)
             bar.addWidget(b)
+        self.print_menu = print_button(
+            "eeiRequestsPrint",
+            "The HPP-PHEP 6.1 page (EEI reported within the requested time) as a PDF",
+            [
+                ("HPP-PHEP 6.1, whole incident…", "Every request of the incident in view, "
+                 "as of now", self.print_hpp),
+                ("HPP-PHEP 6.1, selected request only…", "The request selected above, as of "
+                 "now", self.print_hpp_request),
+            ],
+        )  # fmt: skip
+        bar.addWidget(self.print_menu)
         self.requests = make_table("eeiRequestsTable", ("Request", "Due (round)", "Repeat",
                                    "Status", "On time", "Late", "Missing", "Owing"))  # fmt: skip
         self.requests.itemSelectionChanged.connect(self._show_lines)
@@ -187,6 +291,7 @@ class EEIRequestsPanel(Panel):
 
     def _fill(self, d: _Requests) -> None:
         self.statuses = d.statuses
+        self.report = d.report
         rows = []
         for st in d.statuses:
             r, c = st.request, st.counts()
@@ -238,6 +343,43 @@ class EEIRequestsPanel(Panel):
             self._say("Open an incident first")
             return
         EEIRequestDialog(self.ctx.store, self.ctx.actor, self.ctx.incident_id, self).exec()
+
+    def print_hpp(self) -> None:
+        """The HPP-PHEP 6.1 page of the incident in view (`eei-requests report --pdf`)."""
+        self._print_hpp(None)
+
+    def print_hpp_request(self) -> None:
+        """The same page for the selected request only (`--request`)."""
+        st = self.current()
+        if st is None:
+            nothing_to_print(self, "HPP-PHEP 6.1", "Select the request to print first.")
+            return
+        self._print_hpp(st)
+
+    def _print_hpp(self, st: eei_requests.RequestStatus | None) -> None:
+        what = "HPP-PHEP 6.1 page"
+        incident = self.ctx.incident_id
+        if not incident or (self._loaded and self.report is None):
+            nothing_to_print(self, what, "Open an incident first: the page is one incident's.")
+            return
+        if self._loaded and not self.statuses:
+            nothing_to_print(self, what, "This incident has no EEI requests yet, so there is "
+                             "nothing to count. Issue one with Issue… first.")  # fmt: skip
+            return
+        name = self.report.incident.name if self.report else incident
+        parts = ["hpp-phep-6-1", name, st.request.title if st else "", output.today()]
+        rid = st.request.id if st else None
+        store, actor, zone = self.ctx.store, self.ctx.actor, _zone()
+
+        def build(path: Path, paper: str, progress: PdfProgress) -> DocumentResult:
+            from hcc_desktop.reports.coordination import build_hpp_report
+
+            return build_hpp_report(store, path, incident_id=incident, request_id=rid,
+                                    paper=paper, prepared_by=actor, zone=zone,
+                                    progress=progress)  # fmt: skip
+
+        self.print_job = print_document(self, what=what, name=output.file_name(*parts),
+                                        build=build)  # fmt: skip
 
     def remind(self) -> None:
         st = self.current()
@@ -295,6 +437,9 @@ class MessagesPanel(Panel):
         super().__init__(ctx, parent)
         self._loaded = False
         self.rows: list[messages.MessageRow] = []
+        self.incident_name = ""
+        #: The last "Print PDF…" job (tests wait for its result box).
+        self.print_job: Job | None = None
         self._build()
         ctx.incident_changed.connect(lambda _i: self.reload())
 
@@ -311,6 +456,18 @@ class MessagesPanel(Panel):
             b.setToolTip(tip)
             b.clicked.connect(slot)
             bar.addWidget(b)
+        self.print_menu = print_button(
+            "messagesPrint",
+            "The ICS 205A communications list or the outbound messages list as a PDF",
+            [
+                ("Communications list (ICS 205A)…", "How to reach the positions on the roster "
+                 "and the partners' 24/7 contacts; marked not for public release",
+                 self.print_ics205a),
+                ("Outbound messages…", "Every message sent in the incident, with who "
+                 "acknowledged it", self.print_outbound),
+            ],
+        )  # fmt: skip
+        bar.addWidget(self.print_menu)
         self.table = make_table("messagesTable", ("Sent", "Dir", "Kind", "Subject", "Channel",
                                                   "Acknowledged", "From"))  # fmt: skip
         self.table.itemSelectionChanged.connect(self._show_recipients)
@@ -331,14 +488,18 @@ class MessagesPanel(Panel):
 
     def reload(self) -> None:
         store, incident = self.ctx.store, self.ctx.incident_id
-        self.read_in_background(
-            lambda _p: messages.list_messages(store, incident_id=incident) if incident else [],
-            self._fill,
-            failed="Communications log not loaded",
-        )
 
-    def _fill(self, rows: list[messages.MessageRow]) -> None:
-        self.rows = rows
+        def read(_p: object) -> _Messages:
+            if not incident:
+                return _Messages("", [])
+            name = incidents.get_incident(store, incident).name or incident
+            return _Messages(name, messages.list_messages(store, incident_id=incident))
+
+        self.read_in_background(read, self._fill, failed="Communications log not loaded")
+
+    def _fill(self, d: _Messages) -> None:
+        rows = self.rows = d.rows
+        self.incident_name = d.name
         fill(self.table, (
             (r.message.id, [when(r.message.sent_at), r.message.direction,
                             messages.MESSAGE_KINDS.get(r.message.kind or "", r.message.kind),
@@ -371,6 +532,42 @@ class MessagesPanel(Panel):
             return
         MessageDialog(self.ctx.store, self.ctx.actor, self.ctx.incident_id, self).exec()
 
+    def print_ics205a(self) -> None:
+        """The ICS 205A communications list (`messages print ics205a`)."""
+        self._print("ics205a")
+
+    def print_outbound(self) -> None:
+        """Every outbound message and its acknowledgements (`messages print outbound`)."""
+        self._print("outbound")
+
+    def _print(self, form: str) -> None:
+        what = "communications list (ICS 205A)" if form == "ics205a" else "outbound messages list"
+        incident = self.ctx.incident_id
+        if not incident:
+            nothing_to_print(self, what, "Open an incident first: the list is one incident's.")
+            return
+        if (
+            form == "outbound"
+            and self._loaded
+            and not any(r.message.direction == "out" for r in self.rows)
+        ):
+            nothing_to_print(self, what, "No outbound message is logged in this incident yet, "
+                             "so the list would be empty.")  # fmt: skip
+            return
+        store, actor, zone = self.ctx.store, self.ctx.actor, _zone()
+        stem = "ics-205a" if form == "ics205a" else "outbound-messages"
+
+        def build(path: Path, paper: str, progress: PdfProgress) -> DocumentResult:
+            from hcc_desktop.reports import coordination
+
+            make = coordination.build_ics205a if form == "ics205a" else (
+                coordination.build_outbound_list)  # fmt: skip
+            return make(store, path, incident_id=incident, paper=paper, prepared_by=actor,
+                        zone=zone, progress=progress)  # fmt: skip
+
+        name = output.file_name(stem, self.incident_name, output.today())
+        self.print_job = print_document(self, what=what, name=name, build=build)
+
     def acknowledge(self) -> None:
         row, key = self.current(), current_key(self.recipients)
         who = next((x for x in (row.recipients if row else []) if x.key == key), None)
@@ -398,6 +595,12 @@ class MessagesPanel(Panel):
     def _say(self, text: str) -> None:
         self.note.setText(text)
         self.ctx.message.emit(text)
+
+
+@dataclass(frozen=True)
+class _Messages:
+    name: str
+    rows: list[messages.MessageRow]
 
 
 def _acked(r: messages.MessageRow) -> str:
