@@ -38,7 +38,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select, text
 
 from hcc_desktop.core import ids
 from hcc_desktop.core import models as m
@@ -242,10 +242,21 @@ def winners_table(store: Store) -> dict[UnitKey, str]:
 
 def conflicts_table(store: Store) -> set[tuple[Any, ...]]:
     with store.read() as s:
-        rows = s.connection().exec_driver_sql(
+        conn = s.connection()
+        rows = conn.exec_driver_sql(
             "SELECT id, entity, record_id, unit, parent_id, version_ids FROM conflicts"
         )
-        return {(r[0], r[1], r[2], r[3], r[4], tuple(sorted(json.loads(r[5])))) for r in rows}
+        return {(r[0], r[1], r[2], r[3], r[4], tuple(sorted(_json(r[5], conn)))) for r in rows}
+
+
+def _json(stored: Any, conn: Connection) -> Any:
+    """A JSON column's value read with raw SQL: text on SQLite (or a number: the
+    column's numeric affinity turns the text `10` into 10), already decoded by the
+    driver on PostgreSQL (psycopg turns `json` columns into Python objects, so a JSON
+    string arrives as a str there too: the engine decides, not only the type)."""
+    if conn.dialect.name == "postgresql" or not isinstance(stored, str | bytes):
+        return stored
+    return json.loads(stored)
 
 
 def clock_hlc(store: Store) -> int:
@@ -377,14 +388,14 @@ def assert_matches_reference(
             if entity == "eei_report" and unit == "values":
                 cols["values_version"] = vid
             names = sorted(cols)
-            got = conn.exec_driver_sql(
-                f"SELECT {', '.join(_quote(n) for n in names)} FROM {table} WHERE id = ?",
-                (record_id,),
+            got = conn.execute(
+                text(f"SELECT {', '.join(_quote(n) for n in names)} FROM {table} WHERE id = :id"),
+                {"id": record_id},
             ).one()
             for name, have in zip(names, got, strict=True):
                 want = cols[name]
-                if (table, name) in _JSON_COLUMNS and isinstance(have, str):
-                    have = json.loads(have)
+                if (table, name) in _JSON_COLUMNS:
+                    have = _json(have, conn)
                 if isinstance(want, bool):
                     assert have in (0, 1) and bool(have) is want, (entity, record_id, name, have)
                 elif isinstance(want, int | float) and isinstance(have, int | float):

@@ -203,6 +203,11 @@ class SyncMachine(CoordinationRequestRules, CoordinationRosterRules, RuleBasedSt
         self.region_id = ""
 
     # ------------------------------------------------------------ helpers
+    def open_station(self, k: int, name: str, wall_ms: int) -> Station:
+        """Station k of this run: a working copy of pool station `name` (a variant may
+        put one of the three on another kind of store)."""
+        return station_from(self.pool[name], self.dir / f"station{k}", wall_ms=wall_ms)
+
     def store(self, i: int) -> Store:
         return self.st[i].store
 
@@ -347,7 +352,7 @@ class SyncMachine(CoordinationRequestRules, CoordinationRosterRules, RuleBasedSt
     def setup(self, order: list[str], skews: list[int]) -> None:
         for k, name in enumerate(order[:N_STATIONS]):
             wall = START_MS + skews[k]
-            self.st.append(station_from(self.pool[name], self.dir / f"station{k}", wall_ms=wall))
+            self.st.append(self.open_station(k, name, wall))
             self.actors.append(Actor(f"Operator {k}", "Situation Unit Leader"))
             self.remember(version_rows(self.store(k)))
         if any(skews):
