@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.services import eei_requests, messages
+from hcc_desktop.core.services import roster as roster_svc
 from hcc_desktop.core.services.common import Actor, get_live
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
@@ -204,7 +205,7 @@ def comms_rows(
             )
         )
         positions = sorted(
-            ((p.position or "").replace("_", " ").title(), p.person or "",
+            (roster_svc.position_label(p.position), p.person or "",
              " · ".join(x for x in (p.phone, p.email) if x))
             for p in roster
         )  # fmt: skip

@@ -98,7 +98,7 @@ def test_eei_requests_dock_prints_hpp(
     ("index", "suggested", "expected"),
     [
         (0, "ics-205a-hurricane-landfall-exercise-connecticut-", ["Communications list (ICS 205A)",
-                                          "NOT FOR PUBLIC RELEASE", "860-555-0150"]),
+                                          "NOT FOR PUBLIC RELEASE", "EEI Desk Tom Kowalczyk 860-555-0150"]),
         (1, "outbound-messages-hurricane-landfall-exercise-connecticut-", ["Outbound messages",
                                                    "Top off generator fuel before landfall"]),
     ],
@@ -126,7 +126,7 @@ def test_refused_folder_and_nothing_to_print(
     _choose(panel, 0)
     assert panel.print_job is None
     assert boxes and boxes[-1][0] == "PDF not written"
-    assert "no such folder" in boxes[-1][1] and "Choose another folder" in boxes[-1][1]
+    assert "no such folder" in boxes[-1][1] and "Choose a folder" in boxes[-1][1]
     assert "Error" not in boxes[-1][1] and "Traceback" not in boxes[-1][1]
     assert not (tmp_path / "no such folder").exists()
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -141,6 +142,10 @@ def print_button(
         action.setToolTip(item_tip)
         action.triggered.connect(lambda _checked=False, s=slot: s())
     button.setMenu(menu)
+    # A tool button that pops its menu on click draws the menu arrow in its corner but,
+    # unlike a split button, leaves no room for it: the arrow would sit on the "…".
+    arrow = button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, button)
+    button.setMinimumWidth(button.sizeHint().width() + arrow)
     return button
 
 
@@ -165,8 +170,8 @@ def print_document(panel: Panel, *, what: str, name: str, build: Build) -> Job |
         QMessageBox.warning(
             panel,
             "PDF not written",
-            f"The {what} cannot be saved there: {exc.message}.\n\n"
-            "Choose another folder (one you can write in) and print again.",
+            f"{what} not written.\n\n{exc.message}.\n\n"
+            "Choose a folder you can write in and print again.",
         )
         ctx.message.emit(f"{what} not written: {exc.message}")
         return None
@@ -174,7 +179,7 @@ def print_document(panel: Panel, *, what: str, name: str, build: Build) -> Job |
 
     def describe(result: DocumentResult) -> str:
         pages = "1 page" if result.pages == 1 else f"{result.pages} pages"
-        return f"Wrote the {what}, {pages}: {result.path.name}"
+        return f"{what} written: {pages}"
 
     return output.run_document(
         panel,
@@ -541,7 +546,7 @@ class MessagesPanel(Panel):
         self._print("outbound")
 
     def _print(self, form: str) -> None:
-        what = "communications list (ICS 205A)" if form == "ics205a" else "outbound messages list"
+        what = "Communications list (ICS 205A)" if form == "ics205a" else "Outbound messages list"
         incident = self.ctx.incident_id
         if not incident:
             nothing_to_print(self, what, "Open an incident first: the list is one incident's.")
