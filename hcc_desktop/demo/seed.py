@@ -6,8 +6,9 @@ members, hospitals) come from resources/demo/coalition.json, the story (log entr
 requests, which hospitals are hit, who reports late) from resources/demo/scenario.json;
 story.py parses them, eei_plan.py makes the EEI reports, coalition.py and
 preparedness.py seed the coalition and its preparedness year; this module runs them all
-in one transaction and seeds the incident's story. Every write goes through `hcc_desktop.core.services`, so the
-demo is recorded, undoable and syncable like any operator's work.
+in one transaction and seeds the incident's story. Every write goes through
+`hcc_desktop.core.services`, so the demo is recorded, undoable and syncable like any
+operator's work.
 
 Every time a service lets a caller give (entries, request steps, reviews,
 validations) comes from the scenario, and who wrote what from its people, not from the
