@@ -114,10 +114,14 @@ def build_hpp_report(
     step(progress, 0, 2)
     rep = eei_requests.hpp_report(store, incident_id=incident_id, request_id=request_id, now=now)
     inc = rep.incident
+    # One request's page must say so: it looks like the incident's otherwise.
+    scope = (
+        f"one request: {rep.requests[0].request.title} · " if request_id and rep.requests else ""
+    )
     width = body_width(size)
     story: list[Flowable] = [
         Paragraph(esc(HPP_TITLE), TITLE),
-        Paragraph(esc(f"{inc.name} · as of {clock.full(rep.now)}"), SUBTITLE),
+        Paragraph(esc(f"{inc.name} · {scope}as of {clock.full(rep.now)}"), SUBTITLE),
         Spacer(1, 4),
         para(
             f"<b>{rep.total.numerator}</b> of <b>{rep.total.denominator}</b> partners that "

@@ -72,12 +72,17 @@ def _written(qtbot: Any, panel: Any, out: Path) -> str:
     return _text(out)
 
 
+#: The demo's incident and its one EEI request, as file names spell them.
+INCIDENT = "hurricane-landfall-exercise-connecticut-"
+REQUEST = "Facility status each operational period"
+
+
 @pytest.mark.parametrize(
     ("index", "suggested", "expected"),
     [
-        (0, "hpp-phep-6-1-hurricane-landfall-exercise-connecticut-", "Facility status each operational period"),
-        (1, "hpp-phep-6-1-hurricane-landfall-exercise-connecticut-facility-status-each-operational-period-",
-         "Facility status each operational period"),
+        (0, f"hpp-phep-6-1-{INCIDENT}", "Connecticut · as of"),
+        (1, f"hpp-phep-6-1-{INCIDENT}facility-status-each-operational-period-",
+         f"Connecticut · one request: {REQUEST} · as of"),
     ],
 )  # fmt: skip
 def test_eei_requests_dock_prints_hpp(
@@ -91,16 +96,17 @@ def test_eei_requests_dock_prints_hpp(
     text = _written(qtbot, panel, out)
     assert "HPP-PHEP 6.1" in text and "EEI reported within the requested time" in text
     assert expected in text and "partners that received a request for EEI" in text
+    assert REQUEST in text  # the row of the requests table
     assert save_as.suggested[0].startswith(suggested)
 
 
 @pytest.mark.parametrize(
     ("index", "suggested", "expected"),
     [
-        (0, "ics-205a-hurricane-landfall-exercise-connecticut-", ["Communications list (ICS 205A)",
-                                          "NOT FOR PUBLIC RELEASE", "EEI Desk Tom Kowalczyk 860-555-0150"]),
-        (1, "outbound-messages-hurricane-landfall-exercise-connecticut-", ["Outbound messages",
-                                                   "Top off generator fuel before landfall"]),
+        (0, f"ics-205a-{INCIDENT}", ["Communications list (ICS 205A)", "NOT FOR PUBLIC RELEASE",
+                                     "EEI Desk Tom Kowalczyk 860-555-0150"]),
+        (1, f"outbound-messages-{INCIDENT}", ["Outbound messages",
+                                              "Top off generator fuel before landfall"]),
     ],
 )  # fmt: skip
 def test_messages_dock_prints_ics205a_and_outbound(

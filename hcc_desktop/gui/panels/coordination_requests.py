@@ -49,6 +49,7 @@ from hcc_desktop.core.timeutil import from_ms, parse_iso
 from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.dialogs.eei_request_dialog import EEIRequestDialog, MessageDialog
+from hcc_desktop.gui.elide import ElidedLabel
 from hcc_desktop.gui.operations import CollectionOp, Job, busy
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.prep_common import Cell, current_key, fill, make_table
@@ -229,7 +230,7 @@ class EEIRequestsPanel(Panel):
 
     def _build(self) -> None:
         bar = QHBoxLayout()
-        self.count = QLabel()
+        self.count = ElidedLabel()  # gives way to the buttons in a narrow dock
         bar.addWidget(self.count, 1)
         for text, tip, slot in (
             ("Issue…", "Issue an EEI request (Ctrl+Shift+J)", self.issue_request),
@@ -310,7 +311,7 @@ class EEIRequestsPanel(Panel):
         if self.requests.currentRow() < 0 and rows:
             self.requests.selectRow(0)
         self.chart.show_report(d.report)
-        self.count.setText(f"{len(rows)} requests")
+        self.count.set_full_text(f"{len(rows)} requests")
         self._show_lines()
         self._loaded = True
 
@@ -450,7 +451,7 @@ class MessagesPanel(Panel):
 
     def _build(self) -> None:
         bar = QHBoxLayout()
-        self.count = QLabel()
+        self.count = ElidedLabel()  # gives way to the buttons in a narrow dock
         bar.addWidget(self.count, 1)
         for text, tip, slot in (
             ("Log…", "Log a message sent or received (Ctrl+Shift+W)", self.log_message),
@@ -515,7 +516,7 @@ class MessagesPanel(Panel):
         if self.table.currentRow() < 0 and rows:
             self.table.selectRow(0)
         waiting = sum(1 for r in rows if r.message.direction == "out" and r.awaiting)
-        self.count.setText(f"{len(rows)} messages, {waiting} awaiting acknowledgements")
+        self.count.set_full_text(f"{len(rows)} messages, {waiting} awaiting acknowledgements")
         self._show_recipients()
         self._loaded = True
 
