@@ -358,7 +358,7 @@ class EEIRequestsPanel(Panel):
         """The same page for the selected request only (`--request`)."""
         st = self.current()
         if st is None:
-            nothing_to_print(self, "HPP-PHEP 6.1", "Select the request to print first.")
+            nothing_to_print(self, "HPP-PHEP 6.1 page", "Select the request to print first.")
             return
         self._print_hpp(st)
 
