@@ -203,7 +203,9 @@ def test_cli_exercises(run: Run, coalition: dict[str, str]) -> None:
     assert r.code == 0, r.err
     shown = run("exercises", "show", fe["id"], "--json").json()
     assert shown["incident"] == "Hurricane FE"
-    [inc] = [i for i in run("incidents", "list", "--json").json() if i["id"] == shown["incident_id"]]
+    [inc] = [
+        i for i in run("incidents", "list", "--json").json() if i["id"] == shown["incident_id"]
+    ]
     assert inc["exercise"] is True
     assert run("exercises", "update", ex["id"], "--end", "2026-05-13").code == 0
     assert run("exercises", "objective", ex["id"], "--number", "1", "--remove").code == 0
