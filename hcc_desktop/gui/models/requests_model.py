@@ -64,6 +64,8 @@ class RequestsModel(QAbstractTableModel):
         self._bold.setBold(True)
         #: Requests changed by an imported package the operator has not marked seen.
         self.fresh: set[str] = set()
+        #: request id → the status version read with the row shown (requests_seen).
+        self.status_seen: dict[str, str] = {}
 
     def set_fresh(self, fresh: set[str]) -> None:
         self.fresh = fresh
@@ -71,10 +73,15 @@ class RequestsModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
 
     def set_rows(
-        self, rows: list[m.ResourceRequest], members: Mapping[str, str], now_iso: str
+        self,
+        rows: list[m.ResourceRequest],
+        members: Mapping[str, str],
+        now_iso: str,
+        status_seen: Mapping[str, str] | None = None,
     ) -> None:
         self.beginResetModel()
         self.rows, self.members, self.now_iso = rows, members, now_iso
+        self.status_seen = dict(status_seen or {})
         self.endResetModel()
 
     def replace(self, fresh: m.ResourceRequest) -> bool:

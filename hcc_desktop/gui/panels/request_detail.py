@@ -58,6 +58,9 @@ class RequestDetail(QWidget):
         self.buttons_row.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
         self.request: m.ResourceRequest | None = None
+        #: The status version read with the request shown: its buttons' steps start
+        #: from it (RequestDetail.seen_for).
+        self.status_seen: str | None = None
         # Escalation (members' fill, elevation to the state): forms of their own,
         # after the lifecycle steps.
         self.fill_button = QPushButton("Members filled…")
@@ -93,10 +96,15 @@ class RequestDetail(QWidget):
         self.show_request(None, [], "")
 
     def show_request(
-        self, r: m.ResourceRequest | None, steps: list[requests.StatusStep], requester: str
+        self,
+        r: m.ResourceRequest | None,
+        steps: list[requests.StatusStep],
+        requester: str,
+        status_seen: str | None = None,
     ) -> None:
         self.request_id = r.id if r else ""
         self.request = r
+        self.status_seen = status_seen if r else None
         open_ = r is not None and r.status not in escalation.CLOSED
         self.fill_button.setEnabled(open_)
         self.elevate_button.setEnabled(open_ and r is not None and escalation.unfilled(r) > 0)
@@ -165,6 +173,10 @@ class RequestDetail(QWidget):
             return
         ctx = holder.ctx
         dialog(ctx.store, ctx.actor, self.request, self).exec()
+
+    def seen_for(self, request_id: str) -> str | None:
+        """The status version the buttons shown for `request_id` offer steps from."""
+        return self.status_seen if request_id == self.request_id else None
 
     def _clicked(self, status: str) -> None:
         if self.request_id:

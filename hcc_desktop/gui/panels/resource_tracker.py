@@ -63,6 +63,8 @@ class _Requests(NamedTuple):
     rows: list[m.ResourceRequest]
     members: dict[str, str]
     fresh: set[str]
+    #: request id → the status version read with its row (what a move passes as seen)
+    status_seen: dict[str, str]
 
 
 class ResourceTrackerPanel(Panel):
@@ -135,7 +137,9 @@ class ResourceTrackerPanel(Panel):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(lambda _p: self.status_menu())
         self.detail = RequestDetail()
-        self.detail.transition.connect(self.move)
+        self.detail.transition.connect(
+            lambda rid, status: self.move(rid, status, seen=self.detail.seen_for(rid))
+        )
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.view)
         split.addWidget(self.detail)
@@ -164,24 +168,26 @@ class ResourceTrackerPanel(Panel):
 
         def read(_progress: Progress) -> _Requests:
             rows: list[m.ResourceRequest] = []
+            seen: dict[str, str] = {}
             if incident:
-                rows = requests.list_requests(
+                listed = requests.requests_seen(
                     store,
                     incident_id=incident,
                     status=None if wanted in ("open", "all") else wanted,
                     priority=priority,
                 )
+                rows, seen = listed.requests, listed.status_seen
                 if wanted == "open":
                     rows = [r for r in rows if r.status in lifecycle.OPEN]
             members = {o.id: o.name or "" for o in organizations.list_organizations(store)}
-            return _Requests(rows, members, marks.read())
+            return _Requests(rows, members, marks.read(), seen)
 
         self.read_in_background(read, self._fill, failed="Requests not loaded")
 
     def _fill(self, d: _Requests) -> None:
         keep = self.current_id()
         self.members = d.members
-        self.model.set_rows(d.rows, self.members, self._now())
+        self.model.set_rows(d.rows, self.members, self._now(), d.status_seen)
         self.marks.show(d.fresh)
         self._update_counts()
         if not self.select_request(keep):
@@ -240,10 +246,11 @@ class ResourceTrackerPanel(Panel):
             drop(self, "detail")  # a history still being read is not for this selection
             return
         store, requester = self.ctx.store, self.members.get(r.requester_org_id or "", "")
+        seen = self.model.status_seen.get(r.id)  # read with the row the detail shows
         (
             QueryOp(self, lambda _p: requests.status_history(store, request_id=r.id))
             .supersede("detail")
-            .success(lambda steps: self.detail.show_request(r, steps, requester))
+            .success(lambda steps: self.detail.show_request(r, steps, requester, seen))
             .run_in_background()
         )
 
@@ -258,8 +265,10 @@ class ResourceTrackerPanel(Panel):
         if dialog.exec() and dialog.request_id:
             self.select_request(dialog.request_id)
 
-    def move(self, request_id: str, status: str) -> bool:
-        """Take one lifecycle step (refused by the service when not allowed)."""
+    def move(self, request_id: str, status: str, seen: str | None = None) -> bool:
+        """Take one lifecycle step (refused by the service when not allowed). `seen` is
+        the status version the operator chose from: if another seat moved the request
+        since, the step is a concurrent one and a disagreement is a conflict."""
         note = ""
         if status in NOTE_REQUIRED:
             label = lifecycle.LABELS.get(status, status).lower()
@@ -275,6 +284,7 @@ class ResourceTrackerPanel(Panel):
                     request_id=request_id,
                     status=status,
                     note=note,
+                    seen=seen,
                 )
                 or True
             ),
@@ -293,8 +303,11 @@ class ResourceTrackerPanel(Panel):
             self.ctx.message.emit("Select a request first")
             return
         menu = QMenu(self)
+        seen = self.model.status_seen.get(r.id)  # the status the menu offers steps from
         for status in lifecycle.allowed_next(r.status):
-            menu.addAction(VERBS.get(status, status), lambda s=status: self.move(r.id, s))
+            menu.addAction(
+                VERBS.get(status, status), lambda s=status: self.move(r.id, s, seen=seen)
+            )
         if menu.isEmpty():
             menu.addAction("No further steps: the request is closed").setEnabled(False)
         menu.exec(QCursor.pos())
