@@ -357,3 +357,21 @@ def test_screenshot_of_a_server_store(
     out = tmp_path / "server.png"
     assert app.run(server_url, screenshot=out, size=(1280, 800)) == 0
     assert out.stat().st_size > 10_000
+
+
+def test_preferences_on_a_server_seat_started_with_a_password_do_not_remember_it(
+    qtbot: Any,
+    server_window: tuple[Any, Store, str],
+    server_url: str,  # noqa: F811
+) -> None:
+    from hcc_desktop.gui.dialogs.preferences import PreferencesDialog
+
+    window, store, _incident = server_window
+    dialog = PreferencesDialog(store, app_settings(), window, store_path=server_url)
+    qtbot.addWidget(dialog)
+    assert dialog.use_server.isChecked()
+    assert dialog.in_use.text() == f"EOC server {store.label}"
+    assert not dialog.remember_password.isChecked() and not dialog.server_password.text()
+    assert not dialog.keep_days.isEnabled()
+    dialog.save()
+    assert app_settings().value(session.STORE_KEY) == _with(server_url, password=None)

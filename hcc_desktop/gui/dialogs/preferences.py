@@ -157,7 +157,13 @@ class PreferencesDialog(QDialog):
         current_store: Location | None = store_path or (store.path if store is not None else None)
         if store is not None and store.is_server and store.server is not None:
             current_store = store_path or store.server
-        saved = str(self.settings.value(STORE_KEY) or current_store or "")
+        # What the settings hold (a server's password only if the operator asked for it
+        # to be remembered), else the store in use, without a password given on the
+        # command line: saving must not remember a password nobody asked it to.
+        remembered = self.settings.value(STORE_KEY)
+        saved = str(remembered or current_store or "")
+        if not remembered:
+            saved = without_password(saved)
         on_server = is_server_location(saved)
         self.in_use = QLabel(
             (
