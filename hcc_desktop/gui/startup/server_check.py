@@ -137,6 +137,12 @@ def explain(exc: BaseException, location: str) -> ServerProblem:
             f"{where}: the server does not accept connections from this computer for "
             f"{url.username!r} (its pg_hba.conf needs a line for the EOC's network).",
         )
+    if "ssl negotiation" in low or "invalid response" in low:
+        return ServerProblem(
+            Trouble.UNREACHABLE,
+            f"{where}: something answered at that address, but not a PostgreSQL server "
+            f"({_reason(exc)}). Check the host name and port (PostgreSQL's is 5432).",
+        )
     unreachable = (
         "connection refused",
         "could not translate host name",

@@ -109,14 +109,19 @@ class WelcomeDialog(QDialog):
         self.group = QButtonGroup(self)
         start_box = QGroupBox("How to start")
         start_layout = QVBoxLayout(start_box)
+        # Each way's fields sit under its own choice: the package's under "Join from a
+        # package", the server's under "Join an EOC server".
+        notes: dict[QRadioButton, QLabel] = {}
         for radio, hint in hints.items():
             self.group.addButton(radio)
-            start_layout.addWidget(radio)
             note = QLabel(hint)
             note.setWordWrap(True)
             note.setContentsMargins(24, 0, 0, 4)
             note.setStyleSheet("color: #555")
-            start_layout.addWidget(note)
+            notes[radio] = note
+        for radio in (self.demo, self.empty, self.join):
+            start_layout.addWidget(radio)
+            start_layout.addWidget(notes[radio])
         self.empty.setChecked(True)
         self.hub_key = QLineEdit(objectName="welcomeHubKey")
         self.hub_key.setPlaceholderText("the hub's public key file")
@@ -143,6 +148,8 @@ class WelcomeDialog(QDialog):
         trust_note.setStyleSheet("color: #555")
         join_form.addRow(trust_note)
         start_layout.addWidget(self.join_box)
+        start_layout.addWidget(self.server)
+        start_layout.addWidget(notes[self.server])
         start_layout.addWidget(self._server_box())
         self.group.buttonToggled.connect(lambda *_: self._update())
 
@@ -163,6 +170,7 @@ class WelcomeDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(start_box)
         layout.addWidget(self.error)
+        layout.addStretch(1)  # room left over goes above the buttons, not between rows
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
         self._update()
