@@ -375,3 +375,25 @@ def test_preferences_on_a_server_seat_started_with_a_password_do_not_remember_it
     assert not dialog.keep_days.isEnabled()
     dialog.save()
     assert app_settings().value(session.STORE_KEY) == _with(server_url, password=None)
+
+
+def test_a_write_after_the_server_dropped_the_seats_connections_saves_without_a_dialog(
+    qtbot: Any,
+    server_window: tuple[Any, Store, str],
+    server_url: str,  # noqa: F811
+    pg_admin: Engine,  # noqa: F811
+    boxes: list[tuple[str, str]],
+) -> None:
+    window, store, _incident = server_window
+    _terminate(pg_admin, make_url(server_url).database or "")  # e.g. a server restart
+    panel = window.panel(IncidentLogPanel)
+    panel.entry.line.setText("Radio check with Region 3 complete")
+    panel.entry.submit()
+    assert boxes == []
+    assert panel.entry.line.text() == ""
+    with store.read() as s:
+        assert s.query(m.LogEntry).filter_by(text="Radio check with Region 3 complete").count() == 1
+    # The listener noticed and came back by itself; the notice, if shown, is gone.
+    qtbot.waitUntil(
+        lambda: window.status.server.isHidden() and window.ctx.server_up, timeout=10_000
+    )
