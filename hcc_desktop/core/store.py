@@ -106,6 +106,12 @@ class Store:
         self._listener = pg.ChangeListener(self.server, self.seat, self._notify, on_state=on_state)
         self._listener.start()
 
+    @property
+    def hearing(self) -> bool:
+        """True while the listener started by `listen()` has the server (False before
+        it connects, after it lost the server, and for a file)."""
+        return self._listener is not None and self._listener.connected.is_set()
+
     def retrying(self, work: Callable[[], T], *, attempts: int = 4) -> T:
         """Run `work` (a service call: one transaction) and, on a server store, run it
         again after a serialisation failure, a deadlock or a lost connection (see

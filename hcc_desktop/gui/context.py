@@ -66,6 +66,9 @@ class AppContext(QObject):
         operations.use_writer(self._write)
         if store.is_server:
             store.listen(self._state_elsewhere.emit)
+            # A listener that could not connect at all reports nothing until it does:
+            # the window starts with the notice then (and loses it once it connects).
+            self.server_up = store.hearing
 
     def _write(self, work: Callable[[], T]) -> T:
         """How the GUI's writes run (gui.operations): on a server, again after a lost
