@@ -42,8 +42,11 @@ SEAT_B = Actor("Sam Ortiz", "Logistics Section Chief")
 
 
 @pytest.fixture(autouse=True)
-def _names() -> None:
+def _names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     set_application_names()
+    # A seat's own folder for a server (pg.local_dir_for) under the test's, not the
+    # user's data folder.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
 
 
 def _with(url: str, **parts: Any) -> str:
@@ -346,11 +349,8 @@ def test_screenshot_of_a_server_store(
     qtbot: Any,
     tmp_path: Path,
     server_url: str,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from hcc_desktop.gui import app
-
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the seat's own folder
 
     with open_store(server_url, station_name="State EOC", local_dir=tmp_path / "a") as store:
         incidents.create_incident(store, actor=ACTOR, name="Ice storm")
