@@ -285,6 +285,8 @@ COMPARE: dict[tuple[str, str], tuple[str, ...]] = {
     ("corrective_action", "status"): ("status",),
     ("request", "escalation"): ("filled_quantity", "elevated_to", "elevated_quantity"),
     ("handover", "ack"): ("acknowledged_by",),
+    # Two stations closing the same EEI request agree, whoever and whenever.
+    ("eei_request", "status"): ("status",),
 }
 
 
