@@ -128,3 +128,20 @@ def test_a_save_over_what_the_cell_shows_is_no_conflict(
         qtbot.waitUntil(lambda t=text: panel.is_loaded() and index.data() == t, timeout=5000)
     assert conflicts.list_conflicts(store) == []
     assert _value(store, scenario) == 4
+
+
+def test_a_second_save_before_the_patch_read_is_no_conflict(
+    qtbot: Any, main_window: Any, scenario: Any, wall: Any
+) -> None:
+    """The saved cell is read back at once: the next save of it, made before the
+    background patch arrives, is over this seat's own value, not a stale view."""
+    store = main_window.ctx.store
+    panel = main_window.panels["eeiGridDock"]
+    index = _index(panel, scenario.facilities[0])
+    for text in ("3", "1"):  # no event loop between: the patch read has not come back
+        wall.advance()
+        assert panel.model.setData(index, text, Qt.ItemDataRole.EditRole)
+        assert index.data() == text
+    assert conflicts.list_conflicts(store) == []
+    assert _value(store, scenario) == 1
+    qtbot.waitUntil(panel.is_loaded, timeout=5000)

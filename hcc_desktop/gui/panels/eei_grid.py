@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from hcc_desktop.core.catalog import load_catalog
 from hcc_desktop.core.errors import ValidationError
-from hcc_desktop.core.services import status
+from hcc_desktop.core.services import eei, status
 from hcc_desktop.core.versions import Changes
 from hcc_desktop.gui import fmt
 from hcc_desktop.gui.actions import ActionId
@@ -329,6 +330,7 @@ class EEIGridPanel(Panel):
         if error is not None:
             self.refuse(error)
             return False
+        self._read_back(grid.incident_id, grid.period, org_id, code)
         self.message.hide()
         el = load_catalog().element(code)
         row = grid.row_of(org_id)
@@ -338,6 +340,18 @@ class EEIGridPanel(Panel):
         self._place_note(said, "ok")
         self.ctx.message.emit(f"{said} for {name}" if name else said)
         return True
+
+    def _read_back(self, incident_id: str, period: int, org_id: str, code: str) -> None:
+        """Show the saved cell with its new version at once (one row by key), not when
+        the patch read comes back: the version goes with the next save of the cell, and
+        an older one would make that save look made over a stale view, a conflict with
+        this seat's own value. If the read fails, the patch brings the cell."""
+        rid = eei.report_id(incident_id, org_id, code, period)
+        try:
+            rows = load_cells(self.ctx.store, [rid])
+        except SQLAlchemyError:
+            return
+        self.model.update_reports(rows)
 
     def refuse(self, exc: ValidationError) -> None:
         """Say why a value was refused, once, beside the cell, naming the field as the
