@@ -91,3 +91,22 @@ def test_a_step_is_checked_against_the_status_shown(
     _settled(qtbot, panel)
     assert _status(store, rid) == "sourcing"
     assert conflicts.list_conflicts(store) == []
+
+
+def test_a_second_step_before_the_table_is_read_again_is_no_conflict(
+    qtbot: Any, main_window: Any, scenario: Any, boxes: list[tuple[str, str]]
+) -> None:
+    """The status shown before this seat's own move is not a stale view of another
+    seat's change: a step on a request this seat just moved is checked against its
+    current status (refused as before), never recorded as a conflict with itself."""
+    store = main_window.ctx.store
+    panel = main_window.panels["resourceTrackerDock"]
+    rid = scenario.requests[2]
+    panel.select_request(rid)
+    _settled(qtbot, panel)
+    seen = panel.detail.seen_for(rid)
+    assert panel.move(rid, "approved", seen=seen)
+    assert panel.move(rid, "sourcing", seen=seen)  # a step from approved, now current
+    assert conflicts.list_conflicts(store) == []
+    assert _status(store, rid) == "sourcing"
+    _settled(qtbot, panel)

@@ -81,6 +81,10 @@ class ResourceTrackerPanel(Panel):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._loaded = False
+        #: Requests this seat moved since the table was read: a step on one of them is
+        #: checked against the current status, since the status shown (the one before
+        #: this seat's own move) is not a view of another seat's change.
+        self._moved: set[str] = set()
         self.members: dict[str, str] = {}
         self.model = rm.RequestsModel()
         self.proxy = QSortFilterProxyModel(self)
@@ -193,6 +197,7 @@ class ResourceTrackerPanel(Panel):
         if not self.select_request(keep):
             self._show_detail(None)
         self._loaded = True
+        self._moved.clear()
 
     def _now(self) -> str:
         return from_ms(self.ctx.store.wall())
@@ -269,6 +274,8 @@ class ResourceTrackerPanel(Panel):
         """Take one lifecycle step (refused by the service when not allowed). `seen` is
         the status version the operator chose from: if another seat moved the request
         since, the step is a concurrent one and a disagreement is a conflict."""
+        if request_id in self._moved:
+            seen = None
         note = ""
         if status in NOTE_REQUIRED:
             label = lifecycle.LABELS.get(status, status).lower()
@@ -291,6 +298,7 @@ class ResourceTrackerPanel(Panel):
             title="Status not changed",
         ).run_now()
         if done:
+            self._moved.add(request_id)
             self.select_request(request_id)
             self.ctx.message.emit(f"Request moved to {lifecycle.LABELS.get(status, status)}")
         return bool(done)
