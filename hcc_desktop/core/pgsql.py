@@ -50,3 +50,32 @@ def _json_text_sqlite(element: _JsonText, compiler: SQLCompiler, **kw: Any) -> s
 @compiles(_JsonText, "postgresql")
 def _json_text_postgresql(element: _JsonText, compiler: SQLCompiler, **kw: Any) -> str:
     return f"(CAST({compiler.process(element._column, **kw)} AS json) ->> '{element.key_name}')"
+
+
+def stored_json(column: ColumnElement[Any] | Any) -> Any:
+    """A JSON column read as the driver gives its stored form, for readers that decode
+    it themselves (the EEI grid: SQLAlchemy's JSON result processor costs a call per
+    value). SQLite hands back the stored text (a number as a number, by the column's
+    numeric affinity); psycopg decodes a `json` column whatever SQLAlchemy's type says,
+    so on PostgreSQL the column is cast to text to get the text back."""
+    return _StoredJson(column)
+
+
+class _StoredJson(FunctionElement[str]):
+    type = String()
+    inherit_cache = True
+    name = "stored_json"
+
+    @property
+    def _column(self) -> Any:
+        return next(iter(self.clauses))
+
+
+@compiles(_StoredJson)
+def _stored_json_sqlite(element: _StoredJson, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element._column, **kw)
+
+
+@compiles(_StoredJson, "postgresql")
+def _stored_json_postgresql(element: _StoredJson, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element._column, **kw)} AS text)"

@@ -15,10 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import select
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import Element, load_catalog
+from hcc_desktop.core.pgsql import stored_json
 from hcc_desktop.core.services import eei, status
 from hcc_desktop.core.services.incidents import get_period
 from hcc_desktop.core.store import Store
@@ -39,7 +40,7 @@ _CELL_COLUMNS = (
     m.EEIReport.id,
     # Read as the stored JSON text and decoded here (`_value`): the JSON type's result
     # processor costs a Python call per value, a third of the grid's load.
-    type_coerce(m.EEIReport.value, Text).label("value"),
+    stored_json(m.EEIReport.value).label("value"),
     m.EEIReport.reporter,
     m.EEIReport.reported_at,
     m.EEIReport.comment,
