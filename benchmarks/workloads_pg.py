@@ -45,11 +45,13 @@ from benchmarks.workloads_core import (
 from benchmarks.workloads_sync import PACKAGE_CHANGES, VERSION_COLUMNS, _package_rows
 from hcc_desktop.core import backups, migrations, pg
 from hcc_desktop.core.ids import uuid7
+from hcc_desktop.core.models import ChangeSet
 from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.incidents import create_incident
 from hcc_desktop.core.services.log import add_entries
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import to_iso
+from hcc_desktop.core.versions import VERSION_KEYS, WINNER_KEYS
 from hcc_desktop.sync import exporter, importer, trust
 
 ENV_NAMES = ("HCC_BENCH_PG", "HCC_TEST_PG")
@@ -272,6 +274,29 @@ def _log_write_pg(ctx: Context, server: Server) -> Result:
             counts["service"] = _fetch(
                 url, "SELECT count(*) FROM log_entries WHERE incident_id = %s", incident
             )[0][0]
+            if not floor:
+                floor.extend(_floor_batches(url))
+        return lap
+
+    def schema_floor() -> Lap:
+        """The rows the service wrote for the entries (versions, winners, log rows),
+        COPYed in the same transactions into a store just like the service's: the
+        least the versioned schema costs on this server, whatever the program does."""
+        with server.database("lwf", template=template) as url:
+            store = open_store(url, station_name=STATION)
+            store.close()
+            with _raw(url) as conn, stopwatch() as lap:
+                for batch_rows in floor:
+                    with conn.cursor() as cur:
+                        for table, columns, table_rows in batch_rows:
+                            names = ", ".join(columns)
+                            with cur.copy(f"COPY {table} ({names}) FROM STDIN") as out:
+                                for row in table_rows:
+                                    out.write_row(row)
+                        # The clock's state, saved by every write as the service does.
+                        cur.execute("UPDATE clock_state SET hlc = hlc + 1 WHERE id = 1")
+                    conn.commit()
+            counts["floor"] = _fetch(url, "SELECT count(*) FROM log_entries")[0][0]
         return lap
 
     def baseline(copy: bool) -> Lap:
@@ -284,11 +309,13 @@ def _log_write_pg(ctx: Context, server: Server) -> Result:
             )[0][0]
         return lap
 
+    floor: list[list[tuple[str, Sequence[str], list[tuple[Any, ...]]]]] = []
     try:
         value, base, many, copy = _baseline_pair(ctx, service, baseline)
+        least = min((schema_floor() for _ in range(ctx.repeat)), key=lambda lap: lap.seconds)
     finally:
         server.drop(template)
-    if not counts["service"] == counts["executemany"] == counts["copy"] == n:
+    if not counts["service"] == counts["executemany"] == counts["copy"] == counts["floor"] == n:
         raise AssertionError(f"expected {n} log rows on each side, got {counts}")
     return Result.from_laps(
         value,
@@ -298,8 +325,68 @@ def _log_write_pg(ctx: Context, server: Server) -> Result:
         service_us_per_row=round(value.seconds / n * 1e6, 2),
         baseline_us_per_row=round(base.seconds / n * 1e6, 2),
         **_baseline_details(many, copy),
+        schema_floor_seconds=round(least.seconds, 6),
+        # service / floor: the program's own cost; floor / baseline: the schema's.
+        ratio_service_to_floor=round(value.seconds / least.seconds, 3),
+        ratio_floor_to_baseline=round(least.seconds / base.seconds, 3),
         server=pg.redact(server.url),
     )
+
+
+_CHANGE_SET_COLUMNS = tuple(c.name for c in ChangeSet.__table__.columns)
+
+
+def _floor_batches(url: str) -> list[list[tuple[str, Sequence[str], list[tuple[Any, ...]]]]]:
+    """Per change set of the service's run, the rows it wrote for the log entries, in
+    the order it wrote them (the change set, versions, winners, log rows)."""
+    versions = ", ".join(VERSION_KEYS)
+    winners = ", ".join(WINNER_KEYS)
+    log_cols = ", ".join(LOG_COLUMNS)
+    out = []
+    for (change,) in _fetch(
+        url,
+        "SELECT DISTINCT change_id FROM versions WHERE entity = 'log_entry' ORDER BY 1",
+    ):
+        ids = "SELECT record_id FROM versions WHERE entity = 'log_entry' AND change_id = %s"
+        out.append(
+            [
+                (
+                    "change_sets",
+                    _CHANGE_SET_COLUMNS,
+                    _fetch(
+                        url,
+                        f"SELECT {', '.join(_CHANGE_SET_COLUMNS)} FROM change_sets WHERE id = %s",
+                        change,
+                    ),
+                ),
+                (
+                    "versions",
+                    VERSION_KEYS,
+                    _fetch(
+                        url,
+                        f"SELECT {versions} FROM versions WHERE entity = 'log_entry' "
+                        "AND change_id = %s ORDER BY seq",
+                        change,
+                    ),
+                ),
+                (
+                    "winners",
+                    WINNER_KEYS,
+                    _fetch(
+                        url,
+                        f"SELECT {winners} FROM winners WHERE entity = 'log_entry' "
+                        f"AND record_id IN ({ids})",
+                        change,
+                    ),
+                ),
+                (
+                    "log_entries",
+                    LOG_COLUMNS,
+                    _fetch(url, f"SELECT {log_cols} FROM log_entries WHERE id IN ({ids})", change),
+                ),
+            ]
+        )
+    return out
 
 
 log_write_pg = workload(
