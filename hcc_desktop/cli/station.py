@@ -26,7 +26,7 @@ from hcc_desktop.core.timeutil import parse_date
 
 def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
     s = ctx.store
-    emit(f"Store:       {s.path}")
+    emit(f"Store:       {s.label}")
     emit(f"Station:     {s.station_name}")
     emit(f"Site id:     {s.site_id}")
     emit(f"Fingerprint: {s.identity.fingerprint}")

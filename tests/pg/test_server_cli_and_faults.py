@@ -25,6 +25,10 @@ def test_the_command_line_works_on_a_server_url(
     monkeypatch.setenv("HOME", str(tmp_path))  # the seat's own folder goes there
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     base = ["--store", server_url, "--operator", "Dana Reyes"]
+    assert cli.main([*base, "init", "--station", "State EOC"]) == 0
+    shown = capsys.readouterr().out
+    # The store is named by the server (password hidden), not by the seat's own folder.
+    assert "Store:       postgresql://hcc:***@" in shown and "State EOC" in shown
     assert cli.main([*base, "incidents", "create", "--type", "other", "Ice storm"]) == 0
     assert cli.main([*base, "check"]) == 0
     out = capsys.readouterr().out
