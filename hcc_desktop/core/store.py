@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
@@ -185,30 +186,65 @@ class Store:
         """All of a change or none of it; listeners hear about it after commit."""
         joined = self._joined_session()
         session = joined if joined is not None else self._own_session()
-        with session, session.begin():
-            change = m.ChangeSet(at=from_ms(self.wall()), operator=operator, summary=summary)
-            session.add(change)
-            session.flush()
-            clock_row = session.get_one(m.ClockState, 1)
-            clock = HybridClock(clock_row.hlc, self.wall)
-            writer = Writer(
-                session,
-                site_id=self.site_id,
-                operator=operator,
-                clock=clock,
-                change_id=change.id,
-            )
-            yield writer
-            writer.flush()
-            if writer.version_count == 0 and not keep_empty:
-                session.delete(change)
-            else:
-                clock_row = session.get_one(m.ClockState, 1)
-                clock_row.hlc = clock.last
-            if self.server is not None and writer.changes:
-                session.flush()
-                pg.send_notices(session.connection(), self.seat, writer.changes)
+        writer: Writer | None = None
+        try:
+            with session, session.begin():
+                writer = yield from self._write(session, operator, summary, keep_empty)
+        except DBAPIError as exc:
+            if joined is not None or not self._committed_anyway(exc, writer):
+                raise
+        assert writer is not None
         self._broadcast(writer.changes, joined is not None)
+
+    def _committed_anyway(self, exc: DBAPIError, writer: Writer | None) -> bool:
+        """After a lost connection on a server: did the write commit all the same (the
+        server committed, its answer never came)? Its first version is in the store if
+        so; then the write stands and must not be repeated by `retrying`, which would
+        log the same entry twice. Asked a few times: the server may be restarting."""
+        if self.server is None or writer is None or writer.first_version is None:
+            return False
+        if not pg.is_transient(exc):
+            return False
+        version = writer.first_version
+
+        def landed() -> bool:
+            with self.engine.connect() as conn:
+                found = conn.execute(select(m.Version.id).where(m.Version.id == version)).first()
+                return found is not None
+
+        try:
+            return pg.retrying(landed, attempts=6)
+        except DBAPIError:
+            return False
+
+    def _write(
+        self, session: Session, operator: str | None, summary: str, keep_empty: bool
+    ) -> Generator[Writer, None, Writer]:
+        """The body of `writing()` inside its transaction: yields the writer to the
+        caller's block, then returns it once its work is flushed."""
+        change = m.ChangeSet(at=from_ms(self.wall()), operator=operator, summary=summary)
+        session.add(change)
+        session.flush()
+        clock_row = session.get_one(m.ClockState, 1)
+        clock = HybridClock(clock_row.hlc, self.wall)
+        writer = Writer(
+            session,
+            site_id=self.site_id,
+            operator=operator,
+            clock=clock,
+            change_id=change.id,
+        )
+        yield writer
+        writer.flush()
+        if writer.version_count == 0 and not keep_empty:
+            session.delete(change)
+        else:
+            clock_row = session.get_one(m.ClockState, 1)
+            clock_row.hlc = clock.last
+        if self.server is not None and writer.changes:
+            session.flush()
+            pg.send_notices(session.connection(), self.seat, writer.changes)
+        return writer
 
     @contextmanager
     def receiving(self) -> Iterator[Receiver]:

@@ -330,6 +330,9 @@ class Writer:
         self.change_id = change_id
         self.changes = Changes()
         self.version_count = 0
+        # The first version written: whether it is in the store tells whether this
+        # transaction committed when the answer to COMMIT was lost (a server store).
+        self.first_version: str | None = None
         self._winners: dict[UnitKey, tuple[str, int, str] | None] = {}
         self._winner_exists: set[UnitKey] = set()
         # Rows as tuples in VERSION_KEYS / WINNER_KEYS / _WINNER_UPDATE_KEYS order: a
@@ -487,6 +490,8 @@ class Writer:
                 self._resolving.add(key)
             made.append(vid)
         self.version_count += len(made)
+        if self.first_version is None and made:
+            self.first_version = made[0]
         return made
 
     def flush(self) -> None:

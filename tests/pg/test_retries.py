@@ -78,3 +78,55 @@ def test_other_errors_are_not_tried_again(open_seat: Callable[..., Store]) -> No
     with pytest.raises(IntegrityError):
         seat.retrying(duplicate)
     assert len(tries) == 1
+
+
+def _lose_commit_answer(monkeypatch: pytest.MonkeyPatch, *, committed: bool) -> list[int]:
+    """The next outermost COMMIT breaks: after the server committed (`committed`: only
+    the answer is lost) or before (rolled back). Returns the list of broken commits."""
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm.session import SessionTransaction
+
+    real = SessionTransaction.commit
+    broken: list[int] = []
+
+    def commit(self: SessionTransaction, *args: object, **kw: object) -> None:
+        if broken or self._parent is not None or self.nested:
+            real(self, *args, **kw)  # type: ignore[arg-type]
+            return
+        broken.append(1)
+        if committed:
+            real(self, *args, **kw)  # type: ignore[arg-type]
+        else:
+            self.rollback()
+        raise OperationalError("COMMIT", {}, psycopg.OperationalError("connection lost"))
+
+    monkeypatch.setattr(SessionTransaction, "commit", commit)
+    return broken
+
+
+@pytest.mark.parametrize("committed", [True, False])
+def test_a_log_entry_whose_commit_answer_was_lost_is_kept_once(
+    open_seat: Callable[..., Store], monkeypatch: pytest.MonkeyPatch, committed: bool
+) -> None:
+    """A connection lost during COMMIT leaves the seat not knowing whether the entry
+    landed. Retried blindly, a committed entry would be logged twice; so a write asks
+    the server whether its first version is there: if so it stands (and the retry is
+    not run), if not the retry writes it. Either way the log holds it once."""
+    seat = open_seat()
+    inc = incidents.create_incident(seat, actor=ACTOR, name="Ice storm")
+    heard: list[object] = []
+    seat.listeners.append(heard.append)
+    tries: list[int] = []
+
+    def add() -> str:
+        tries.append(1)
+        return log.add_entry(seat, actor=ACTOR, incident_id=inc, text="Seat 3 on duty")
+
+    broken = _lose_commit_answer(monkeypatch, committed=committed)
+    made = seat.retrying(add)
+    assert broken == [1]
+    assert len(tries) == (1 if committed else 2)
+    entries = log.list_entries(seat, flt=log.LogFilter(incident_id=inc))
+    assert [(e.id, e.text) for e in entries] == [(made, "Seat 3 on duty")]
+    assert heard  # the seat's panels hear of the entry either way
