@@ -9,6 +9,8 @@ the tooltip: "Active [exe" did not say which incident was in view.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QToolBar
 
@@ -17,6 +19,7 @@ from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.gui import fmt
 from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.elide import ElidingCombo
+from hcc_desktop.gui.operations import server_lost
 
 #: The widest the boxes grow (px): the toolbar's actions need the rest of the row.
 INCIDENT_MAX_WIDTH = 520
@@ -69,12 +72,27 @@ class Switchers(QObject):
         self.select_incident(current.id if current else None)
 
     def select_incident(self, incident_id: str | None) -> None:
-        if incident_id:
-            incidents.set_current_incident(self.ctx.store, incident_id)
+        """Show the incident and make it the station's current one (the CLI's default).
+        Its periods are read first: on an EOC server that cannot be reached nothing
+        switches, the toolbar goes back to the incident shown and the status bar says
+        why (a choice of view gets no dialog)."""
+        try:
+            rows = self._periods_of(incident_id)
+            if incident_id:
+                incidents.set_current_incident(self.ctx.store, incident_id)
+        except Exception as exc:
+            if not server_lost(exc):
+                raise
+            self._show_incident()
+            self.ctx.message.emit(
+                "Not switched: the EOC server cannot be reached, so the incident cannot "
+                "be read; still showing the one before"
+            )
+            return
         self.ctx.set_incident(incident_id)
         self._show_incident()
         if incident_id is None or self.ctx.period is None:
-            self.refresh_periods(pick=True)
+            self.refresh_periods(pick=True, rows=rows)
 
     def _show_incident(self) -> None:
         found = self.incident.findData(self.ctx.incident_id or "")
@@ -91,10 +109,14 @@ class Switchers(QObject):
         self.incident.showPopup()
 
     # ------------------------------------------------------------ periods
-    def refresh_periods(self, *, pick: bool = False) -> None:
-        rows = []
-        if self.ctx.incident_id:
-            rows = incidents.list_periods(self.ctx.store, incident_id=self.ctx.incident_id)
+    def _periods_of(self, incident_id: str | None) -> list[Any]:
+        if not incident_id:
+            return []
+        return incidents.list_periods(self.ctx.store, incident_id=incident_id)
+
+    def refresh_periods(self, *, pick: bool = False, rows: list[Any] | None = None) -> None:
+        if rows is None:
+            rows = self._periods_of(self.ctx.incident_id)
         now = from_ms(self.ctx.store.wall())
         running = None
         self.period.blockSignals(True)

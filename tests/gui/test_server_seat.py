@@ -397,3 +397,40 @@ def test_a_write_after_the_server_dropped_the_seats_connections_saves_without_a_
     qtbot.waitUntil(
         lambda: window.status.server.isHidden() and window.ctx.server_up, timeout=10_000
     )
+
+
+def test_switching_incident_while_the_server_is_lost_says_why_and_stays(
+    qtbot: Any,
+    server_window: tuple[Any, Store, str],
+    server_url: str,  # noqa: F811
+    pg_admin: Engine,  # noqa: F811
+    boxes: list[tuple[str, str]],
+) -> None:
+    """Choosing another incident in the toolbar reads its periods and makes it the
+    station's current one. With the server gone the window stays on the incident it
+    shows and the status bar says why: no dialog, no 'unexpected error'; once the
+    server is back the switch works."""
+    window, store, first = server_window
+    second = incidents.create_incident(store, actor=ACTOR, name="Water main break")
+    window.switchers.refresh_incidents()
+    said: list[str] = []
+    window.ctx.message.connect(said.append)
+    database = make_url(server_url).database or ""
+    with pg_admin.connect() as conn:
+        conn.exec_driver_sql(f"ALTER DATABASE {database} CONNECTION LIMIT 0")
+    try:
+        _terminate(pg_admin, database)
+        qtbot.waitUntil(lambda: not window.ctx.server_up, timeout=5000)
+        window.switchers.select_incident(second)
+        assert window.ctx.incident_id == first
+        assert window.switchers.incident.currentData() == first
+        assert any(s.startswith("Not switched") for s in said), said
+        assert boxes == []
+    finally:
+        with pg_admin.connect() as conn:
+            conn.exec_driver_sql(f"ALTER DATABASE {database} CONNECTION LIMIT -1")
+    qtbot.waitUntil(lambda: window.ctx.server_up, timeout=10_000)
+    window.switchers.select_incident(second)
+    assert window.ctx.incident_id == second
+    current = incidents.current_incident(store)
+    assert current is not None and current.id == second
