@@ -262,3 +262,42 @@ def test_without_seen_the_last_save_overwrites_as_before(
     beds(a, world, 2)
     assert open_conflicts(a) == []
     assert shown_version(b, rid) is not None
+
+
+def test_a_validation_from_a_stale_view_vouches_only_for_the_values_seen(
+    seats: tuple[Store, Store], world: dict[str, str], wall: FakeWall
+) -> None:
+    """Seat A's grid shows 4 beds; seat B changes it to 6; A validates the cell it was
+    shown. The validation stands for 4, so the report shows "stale": the 6 nobody has
+    looked at is not passed on as validated. Validated from a fresh view, it counts."""
+    a, b = seats
+    rid = beds(a, world, 4)
+    seen_by_a = shown_version(a, rid)
+    wall.advance()
+    beds(b, world, 6, actor=BEN)
+    wall.advance()
+    assert eei.validate(a, actor=ANA, report_ids=[rid], state="validated",
+                        seen={rid: seen_by_a}) == 1  # fmt: skip
+    with b.read() as s:
+        rep = s.get_one(m.EEIReport, rid)
+        assert rep.value == 6 and rep.validated_version == seen_by_a
+        assert eei.effective_state(rep) == "stale"
+    wall.advance()
+    fresh = shown_version(a, rid)
+    eei.validate(a, actor=ANA, report_ids=[rid], state="validated", seen={rid: fresh})
+    with b.read() as s:
+        assert eei.effective_state(s.get_one(m.EEIReport, rid)) == "validated"
+
+
+def test_a_validation_naming_a_version_the_report_never_had_is_refused(
+    seats: tuple[Store, Store], world: dict[str, str]
+) -> None:
+    a, _ = seats
+    rid = beds(a, world, 4)
+    before = shown_version(a, rid)
+    with pytest.raises(ValidationError) as refused:
+        eei.validate(a, actor=ANA, report_ids=[rid], state="validated", seen={rid: "f" * 64})
+    assert refused.value.field == "seen"
+    with a.read() as s:
+        rep = s.get_one(m.EEIReport, rid)
+        assert rep.validation_state in (None, "reported") and rep.values_version == before

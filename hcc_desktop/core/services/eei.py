@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import Catalog, load_catalog
@@ -195,9 +196,14 @@ def validate(
     state: str,
     note: str = "",
     at: str | None = None,
+    seen: Mapping[str, str | None] | None = None,
 ) -> int:
     """Mark reports validated, questioned or rejected (or back to reported). The
-    validation names the values version it saw. Returns how many changed."""
+    validation names the values version it saw: `seen` (report id → the values version
+    the operator was shown, as the grid loaded it), else the current one. On an EOC
+    server another seat may have changed the values since the grid read them; the
+    validation then stands for what was seen, and the report shows as "stale" (the new
+    values are not validated by it). Returns how many changed."""
     new_state = require_choice("state", state, VALIDATION_STATES)
     ids = list(dict.fromkeys(report_ids))
     if not ids:
@@ -209,11 +215,13 @@ def validate(
     with store.writing(operator=actor.label, summary=f"EEI {new_state}") as w:
         rows = _current_rows(w.session, ids)
         w.prefetch("eei_report", ids)
+        shown = _seen_values(w.session, ids, seen or {})
         for rid in ids:
             rep = rows.get(rid)
             if rep is None or rep.deleted:
                 raise NotFoundError("report", f"unknown EEI report {rid!r}")
-            if rep.validation_state == new_state and rep.validated_version == rep.values_version:
+            version = shown.get(rid, rep.values_version)
+            if rep.validation_state == new_state and rep.validated_version == version:
                 continue
             w.put(
                 "eei_report",
@@ -224,12 +232,40 @@ def validate(
                         "validated_by": actor.label,
                         "validated_at": when,
                         "validation_note": optional_text("note", note, max_len=2000),
-                        "validated_version": rep.values_version,
+                        "validated_version": version,
                     }
                 },
             )
             changed += 1
     return changed
+
+
+def _seen_values(
+    session: Session, ids: list[str], seen: Mapping[str, str | None]
+) -> dict[str, str | None]:
+    """The values versions the operator saw, each checked to be a version of that
+    report's values (a stray id would validate nothing that ever existed)."""
+    given = set(ids)
+    wanted = {rid: v for rid, v in seen.items() if rid in given and v is not None}
+    if not wanted:
+        return {}
+    versions = sorted(set(wanted.values()))
+    found: set[tuple[str, str]] = set()
+    for i in range(0, len(versions), 400):  # SQLite caps the parameters of one query
+        found.update(
+            (r[0], r[1])
+            for r in session.execute(
+                select(m.Version.record_id, m.Version.id).where(
+                    m.Version.entity == "eei_report",
+                    m.Version.unit == "values",
+                    m.Version.id.in_(versions[i : i + 400]),
+                )
+            )
+        )
+    for rid, version in wanted.items():
+        if (rid, version) not in found:
+            raise ValidationError("seen", f"{version!r} is not a values version of report {rid}")
+    return dict(wanted)
 
 
 def find_report(

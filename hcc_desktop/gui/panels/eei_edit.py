@@ -17,7 +17,7 @@ from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.models.eei_data import GridData
 from hcc_desktop.gui.models.eei_model import EEIGridModel
 from hcc_desktop.gui.operations import CollectionOp
-from hcc_desktop.gui.panels.eei_selection import selected_report_ids
+from hcc_desktop.gui.panels.eei_selection import selected_report_ids, selected_seen
 
 
 def commit_value(
@@ -52,6 +52,7 @@ def validate_selection(
 ) -> int | None:
     """Mark the selected reports; how many changed, or None when nothing was done."""
     ids = selected_report_ids(view, model)
+    seen = selected_seen(view, model)
     if not ids:
         ctx.message.emit("Select reported EEI values (cells or whole rows) first")
         return None
@@ -67,6 +68,8 @@ def validate_selection(
             return None
     return CollectionOp(
         parent,
-        lambda _p: eei.validate(ctx.store, actor=ctx.actor, report_ids=ids, state=state, note=note),
+        lambda _p: eei.validate(
+            ctx.store, actor=ctx.actor, report_ids=ids, state=state, note=note, seen=seen
+        ),
         title="EEI validation",
     ).run_now()

@@ -12,24 +12,36 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
 from hcc_desktop.gui.clipboard import table_text
+from hcc_desktop.gui.models.eei_data import Cell
 from hcc_desktop.gui.models.eei_model import EEIGridModel
 
 
-def selected_report_ids(view: QTableView, model: EEIGridModel) -> list[str]:
+def _selected_cells(view: QTableView, model: EEIGridModel) -> list[Cell]:
     """Reports behind the selected cells; a selected row means every report in it."""
-    ids: list[str] = []
     sm = view.selectionModel()
     rows_whole = {i.row() for i in sm.selectedRows()}
     cells = {(i.row(), i.column()) for i in sm.selectedIndexes()}
     for row in rows_whole:
         cells.update((row, c) for c in range(model.columnCount()))
+    found = []
     for row, column in sorted(cells):
         if view.isRowHidden(row) or view.isColumnHidden(column):
             continue
         cell = model.cell(row, column)
         if cell is not None:
-            ids.append(cell.report_id)
-    return list(dict.fromkeys(ids))
+            found.append(cell)
+    return found
+
+
+def selected_report_ids(view: QTableView, model: EEIGridModel) -> list[str]:
+    """Reports behind the selected cells, each once, in the grid's order."""
+    return list(dict.fromkeys(c.report_id for c in _selected_cells(view, model)))
+
+
+def selected_seen(view: QTableView, model: EEIGridModel) -> dict[str, str | None]:
+    """The values version each selected report showed when the grid loaded it: what a
+    validation of the selection vouches for (eei.validate's `seen`)."""
+    return {c.report_id: c.values_version for c in _selected_cells(view, model)}
 
 
 def copy_text(view: QTableView, model: EEIGridModel) -> str:
