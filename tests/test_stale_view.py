@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from hcc_desktop.core import models as m
 from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.opening import open_store
-from hcc_desktop.core.services import eei, incidents, organizations, requests
+from hcc_desktop.core.services import eei, incidents, organizations, requests, undo
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.sync import conflicts
@@ -301,3 +301,31 @@ def test_a_validation_naming_a_version_the_report_never_had_is_refused(
     with a.read() as s:
         rep = s.get_one(m.EEIReport, rid)
         assert rep.validation_state in (None, "reported") and rep.values_version == before
+
+
+def test_a_save_over_a_report_another_seat_retracted_is_refused(
+    seats: tuple[Store, Store], world: dict[str, str], wall: FakeWall
+) -> None:
+    """Seat B reports 6 beds, seat A's grid shows them; B takes its entry back (undo
+    retracts the report). A's save from its stale view must not bring the report back
+    unseen: it is refused on the cell, nothing changes, and once A's grid shows the
+    cell empty the value is entered anew."""
+    a, b = seats
+    rid = beds(b, world, 6, actor=BEN)
+    seen_by_a = shown_version(a, rid)
+    wall.advance()
+    undo.undo_last(b, actor=BEN)
+    assert shown_version(a, rid) is None  # retracted
+    with a.read() as s:
+        before = s.scalar(select(func.count()).select_from(m.Version))
+    wall.advance()
+    with pytest.raises(ValidationError) as refused:
+        beds(a, world, 2, seen={"BEDS_ADULT_ICU_STAFFED": seen_by_a})
+    assert refused.value.field == "value of BEDS_ADULT_ICU_STAFFED"
+    assert "retracted at another seat" in refused.value.message
+    with a.read() as s:
+        assert s.scalar(select(func.count()).select_from(m.Version)) == before
+        assert s.get_one(m.EEIReport, rid).deleted
+    wall.advance()
+    beds(a, world, 2, seen={"BEDS_ADULT_ICU_STAFFED": None})  # the cell shown empty
+    assert shown_version(a, rid) is not None

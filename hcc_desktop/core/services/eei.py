@@ -144,6 +144,15 @@ def submit_reports(
                 if w.winner("eei_report", rid, "key") is None:
                     w.put("eei_report", rid, {"key": body["__key__"], "deleted": False})
                 elif row is not None and row.deleted and rid not in revived:
+                    if shown.get(rid) is not None:
+                        # The operator was shown this report live; another seat has
+                        # retracted it since. Saving over it would quietly undo that
+                        # retraction (two stations' edits would leave it retracted).
+                        raise ValidationError(
+                            f"value of {body['__key__']['element_code']}",
+                            "the report was retracted at another seat after your view "
+                            "was read; enter the value again to report it anew",
+                        )
                     # The report was retracted (or its first entry undone): new values
                     # bring it back, or they would be stored where no grid shows them.
                     w.put("eei_report", rid, {"deleted": False})
