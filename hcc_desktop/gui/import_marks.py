@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.store import Store
+from hcc_desktop.gui.operations import CollectionOp
 
 #: The colour of "new from another station" (the incident log uses the same idea).
 FRESH_BG = QBrush(QColor("#cfe3ff"))
@@ -146,5 +147,14 @@ class PanelMarks:
         self.show(self.read())
 
     def mark_seen(self) -> None:
-        mark_seen(self.store, self.panel)
-        self.refresh()
+        """Through the operations funnel: on an EOC server that cannot be reached the
+        operator gets the server dialog, not the unexpected-error one, and the marks
+        stay as they are."""
+        store, panel = self.store, self.panel
+        done = CollectionOp(
+            self.bar,
+            lambda _p: (mark_seen(store, panel), self.read())[1],
+            title="Not marked seen",
+        ).run_now()
+        if done is not None:
+            self.show(done)
