@@ -10,11 +10,13 @@ executemany: COPY's set-up costs more than a few rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import JSON, Table
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from hcc_desktop.core.ids import canonical_json
 
@@ -50,7 +52,7 @@ def copy_rows(
     sql = f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN"
     raw = conn.connection.driver_connection
     assert raw is not None  # a live connection inside the caller's transaction
-    with raw.cursor() as cur, cur.copy(sql) as copy:
+    with _as_sqlalchemy_errors(conn, sql), raw.cursor() as cur, cur.copy(sql) as copy:
         if not json_at:
             for row in rows:
                 copy.write_row(row)
@@ -67,9 +69,27 @@ def copy_keys(conn: Connection, table: str, rows: Iterable[Sequence[Any]]) -> No
     """COPY plain rows into a temporary table of the merge (no types to adapt)."""
     raw = conn.connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN") as copy:
+    sql = f"COPY {table} FROM STDIN"
+    with _as_sqlalchemy_errors(conn, sql), raw.cursor() as cur, cur.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+@contextmanager
+def _as_sqlalchemy_errors(conn: Connection, sql: str) -> Iterator[None]:
+    """The driver's errors as SQLAlchemy raises them for executemany (IntegrityError,
+    DataError, OperationalError, ...): callers (the importer's "a value cannot be
+    stored", `pg.retrying`, the lost-commit check) must not see a different exception
+    for the same bad batch because it was big enough to go by COPY."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as exc:
+        lost = conn.dialect.is_disconnect(exc, None, None)  # type: ignore[arg-type]
+        raise DBAPIError.instance(
+            sql, None, exc, psycopg.Error, connection_invalidated=lost, dialect=conn.dialect
+        ) from exc
 
 
 def _none_as_null(table: Table, key: str) -> bool:

@@ -159,14 +159,23 @@ class Store:
             yield
             return
         pending: list[Changes] = []
-        with self._write_engine.connect() as conn, conn.begin():
-            self._scope.conn = conn
-            self._scope.pending = pending
-            try:
-                yield
-            finally:
-                self._scope.conn = None
-                self._scope.pending = None
+        # The first version any inner write made: whether it is in the store tells
+        # whether the scope committed when the answer to COMMIT was lost.
+        first: list[str] = []
+        try:
+            with self._write_engine.connect() as conn, conn.begin():
+                self._scope.conn = conn
+                self._scope.pending = pending
+                self._scope.first = first
+                try:
+                    yield
+                finally:
+                    self._scope.conn = None
+                    self._scope.pending = None
+                    self._scope.first = None
+        except DBAPIError as exc:
+            if not self._committed_anyway(exc, first[0] if first else None):
+                raise
         for changes in pending:
             self._notify(changes)
 
@@ -191,29 +200,34 @@ class Store:
             with session, session.begin():
                 writer = yield from self._write(session, operator, summary, keep_empty)
         except DBAPIError as exc:
-            if joined is not None or not self._committed_anyway(exc, writer):
+            if joined is not None or writer is None:
+                raise
+            if not self._committed_anyway(exc, writer.first_version):
                 raise
         assert writer is not None
+        if joined is not None:
+            first = getattr(self._scope, "first", None)
+            if first is not None and not first and writer.first_version is not None:
+                first.append(writer.first_version)
         self._broadcast(writer.changes, joined is not None)
 
-    def _committed_anyway(self, exc: DBAPIError, writer: Writer | None) -> bool:
+    def _committed_anyway(self, exc: DBAPIError, version: str | None) -> bool:
         """After a lost connection on a server: did the write commit all the same (the
         server committed, its answer never came)? Its first version is in the store if
         so; then the write stands and must not be repeated by `retrying`, which would
-        log the same entry twice. Asked a few times: the server may be restarting."""
-        if self.server is None or writer is None or writer.first_version is None:
+        log the same entry (or make the same incident) twice. Read under the write
+        lock, so a COMMIT still finishing is waited for, not taken for "not there";
+        asked a few times, as the server may be restarting."""
+        if self.server is None or version is None or not pg.is_transient(exc):
             return False
-        if not pg.is_transient(exc):
-            return False
-        version = writer.first_version
 
         def landed() -> bool:
-            with self.engine.connect() as conn:
-                found = conn.execute(select(m.Version.id).where(m.Version.id == version)).first()
-                return found is not None
+            with self._write_engine.connect() as conn, conn.begin():
+                found = conn.execute(select(m.Version.id).where(m.Version.id == version))
+                return found.first() is not None
 
         try:
-            return pg.retrying(landed, attempts=6)
+            return pg.retrying(landed, attempts=3)
         except DBAPIError:
             return False
 

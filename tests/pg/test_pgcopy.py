@@ -81,3 +81,37 @@ def test_a_table_with_a_python_side_default_left_out_keeps_executemany(
     with seat.writing(operator="Test", summary="bulk rows") as s:
         assert not pgcopy.usable(s.session.connection(), table, ("code", "label"), 500)
         assert pgcopy.usable(s.session.connection(), table, [c.name for c in table.columns], 500)
+
+
+def test_a_bad_batch_raises_the_same_error_by_copy_as_by_executemany(
+    open_seat: Callable[..., Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value the server refuses (text over a column's length) is a SQLAlchemy
+    DataError whether the batch went by COPY or by executemany: the importer's "a
+    value cannot be stored" and the retry logic see one kind of error."""
+    from sqlalchemy.exc import DBAPIError
+
+    seat = open_seat(live=False)
+    incidents_table = m.Incident.__table__
+    keys = [c.name for c in incidents_table.columns]
+
+    def bad(n: int) -> list[tuple[Any, ...]]:
+        rows = []
+        for i in range(n):
+            row = {c.name: None for c in incidents_table.columns}
+            row.update(id=f"bad-{n}-{i}", name="x", status="s" * 500, exercise=False)
+            row.update(deleted=False)
+            rows.append(tuple(row[k] for k in keys))
+        return rows
+
+    kinds = []
+    for n in (10, 100):  # executemany, then COPY
+        with seat.engine.connect() as conn:
+            assert pgcopy.usable(conn, incidents_table, keys, n) == (n >= 64)
+        with (
+            pytest.raises(DBAPIError) as raised,
+            seat.writing(operator="Test", summary="bad rows") as w,
+        ):
+            insert_tuples(w.session.connection(), incidents_table, keys, bad(n))
+        kinds.append(type(raised.value))
+    assert kinds[0] is kinds[1]

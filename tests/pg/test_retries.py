@@ -130,3 +130,39 @@ def test_a_log_entry_whose_commit_answer_was_lost_is_kept_once(
     entries = log.list_entries(seat, flt=log.LogFilter(incident_id=inc))
     assert [(e.id, e.text) for e in entries] == [(made, "Seat 3 on duty")]
     assert heard  # the seat's panels hear of the entry either way
+
+
+# The simulated loss raises after SQLAlchemy finished the commit, which it notes.
+@pytest.mark.filterwarnings("ignore:transaction already deassociated")
+def test_a_new_incident_whose_commit_answer_was_lost_is_made_once(
+    open_seat: Callable[..., Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several service calls in one `atomic()` scope (a new incident with its first
+    period, as the New incident dialog makes it) lose the answer to their COMMIT: the
+    scope asks the server whether its first version landed, and the retry does not
+    make a second incident."""
+    import psycopg
+    from sqlalchemy.engine.base import RootTransaction
+    from sqlalchemy.exc import OperationalError
+
+    seat = open_seat()
+    real = RootTransaction._do_commit
+    broken: list[int] = []
+
+    def do_commit(self: RootTransaction) -> None:
+        real(self)
+        if not broken:
+            broken.append(1)
+            raise OperationalError("COMMIT", {}, psycopg.OperationalError("connection lost"))
+
+    tries: list[int] = []
+
+    def create() -> str:
+        tries.append(1)
+        return incidents.create_incident(seat, actor=ACTOR, name="Ice storm", first_period_hours=12)
+
+    monkeypatch.setattr(RootTransaction, "_do_commit", do_commit)
+    made = seat.retrying(create)
+    assert broken == [1] and len(tries) == 1
+    assert [i.id for i in incidents.list_incidents(seat)] == [made]
+    assert len(incidents.list_periods(seat, incident_id=made)) == 1
