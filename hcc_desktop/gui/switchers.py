@@ -30,6 +30,7 @@ class Switchers(QObject):
     def __init__(self, ctx: AppContext, toolbar: QToolBar) -> None:
         super().__init__(toolbar)
         self.ctx = ctx
+        self._read: list[Any] | None = None  # periods read by select_incident, while it runs
         self.incident = ElidingCombo(
             tip="Incident in view (Ctrl+I)", max_width=INCIDENT_MAX_WIDTH, shrink=False
         )
@@ -47,7 +48,7 @@ class Switchers(QObject):
         toolbar.addSeparator()
         self.incident.activated.connect(self._incident_chosen)
         self.period.activated.connect(self._period_chosen)
-        ctx.incident_changed.connect(lambda _id: self.refresh_periods(pick=True))
+        ctx.incident_changed.connect(lambda _id: self.refresh_periods(pick=True, rows=self._read))
         # An incident put in view elsewhere (an exercise started) shows here too.
         ctx.incident_changed.connect(lambda _id: self._show_incident())
         ctx.period_changed.connect(lambda _n: self._show_period())
@@ -89,10 +90,16 @@ class Switchers(QObject):
                 "be read; still showing the one before"
             )
             return
-        self.ctx.set_incident(incident_id)
-        self._show_incident()
-        if incident_id is None or self.ctx.period is None:
-            self.refresh_periods(pick=True, rows=rows)
+        # The periods just read serve the incident_changed handlers too: a second read
+        # could meet a server lost in between, out of a Qt slot.
+        self._read = rows
+        try:
+            self.ctx.set_incident(incident_id)
+            self._show_incident()
+            if incident_id is None or self.ctx.period is None:
+                self.refresh_periods(pick=True, rows=rows)
+        finally:
+            self._read = None
 
     def _show_incident(self) -> None:
         found = self.incident.findData(self.ctx.incident_id or "")

@@ -145,3 +145,48 @@ def test_a_second_save_before_the_patch_read_is_no_conflict(
     assert conflicts.list_conflicts(store) == []
     assert _value(store, scenario) == 1
     qtbot.waitUntil(panel.is_loaded, timeout=5000)
+
+
+def test_a_cell_another_seat_retracted_is_refused_once_then_entered_anew(
+    qtbot: Any, main_window: Any, scenario: Any, populated_path: Any, wall: Any
+) -> None:
+    """The grid shows a value another seat entered in an empty cell and then takes
+    back (undo retracts the new report). Saving over it is refused beside the cell (it
+    would undo the retraction unseen); the cell then shows what is stored, nothing,
+    and the value typed again is saved."""
+    from hcc_desktop.core import models as m
+    from hcc_desktop.core.services import undo
+
+    store = main_window.ctx.store
+    panel = main_window.panels["eeiGridDock"]
+    with store.read() as s:
+        reported = {
+            r.organization_id for r in s.query(m.EEIReport).filter_by(element_code=CODE, period=3)
+        }
+    org = next(f for f in scenario.facilities if f not in reported)  # an empty cell
+    index = _index(panel, org)
+    with open_store(populated_path, wall=wall) as other:
+        wall.advance()
+        eei.set_values(
+            other, actor=BEN, incident_id=scenario.incident_id, organization_id=org,
+            period=3, values={CODE: 5},
+        )  # fmt: skip
+        panel.reload()
+        qtbot.waitUntil(lambda: panel.is_loaded() and index.data() == "5", timeout=5000)
+        wall.advance()
+        undo.undo_last(other, actor=BEN)  # the other seat takes its entry back
+    assert index.data() == "5"  # this window heard nothing (one file stands for a server)
+    wall.advance()
+    _type(qtbot, _open_editor(qtbot, panel, index), "2")
+    qtbot.waitUntil(lambda: panel.note.kind == "error", timeout=3000)
+    assert "retracted at another seat" in panel.note.text()
+    assert not index.data()  # the cell now shows the report is gone
+    # The refused value's editor is deleted later: wait, or the keys would go to it.
+    qtbot.waitUntil(lambda: panel.view.viewport().findChild(QLineEdit) is None, timeout=3000)
+    wall.advance()
+    _type(qtbot, _open_editor(qtbot, panel, index), "2")
+    qtbot.waitUntil(lambda: panel.note.kind == "ok", timeout=3000)
+    with store.read() as s:
+        rep = s.query(m.EEIReport).filter_by(element_code=CODE, organization_id=org, period=3).one()
+        assert (rep.value, rep.deleted) == (2, False)
+    assert conflicts.list_conflicts(store) == []

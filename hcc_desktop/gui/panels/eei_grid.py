@@ -328,6 +328,10 @@ class EEIGridPanel(Panel):
         error = commit_value(self.ctx, grid, org_id, code, text, seen)
         self._noted = self._cell_index(org_id, code)
         if error is not None:
+            # The cell as stored now: a refusal may be about what the grid showed
+            # (a report another seat retracted since), and the next entry must be
+            # made over what is there, not refused again for the same stale view.
+            self._read_back(grid.incident_id, grid.period, org_id, code)
             self.refuse(error)
             return False
         self._read_back(grid.incident_id, grid.period, org_id, code)
