@@ -530,9 +530,16 @@ def _apply_once(store: Store, checked: _Checked, *, resumed: bool = False) -> Im
                     "(equivocation or tampering); refused",
                 )
             if resumed:
+                # The attempt that committed never got to tell this seat's panels (its
+                # notice to the other seats names this seat, which ignores its own):
+                # announce the package's records now, after this transaction.
+                announced = Changes()
+                for r in checked.rows:
+                    announced.add(r.entity, r.record_id)
+                rx.changes.merge(announced)
                 return ImportReport(
                     package_id, origin["site_id"], origin.get("name", "?"), done.new_versions,
-                    done.known_versions, done.conflicts, done.clock_warnings, False, Changes(),
+                    done.known_versions, done.conflicts, done.clock_warnings, False, announced,
                 )  # fmt: skip
             return ImportReport(
                 package_id, origin["site_id"], origin.get("name", "?"), 0,

@@ -317,4 +317,7 @@ def test_a_connection_lost_as_the_import_commits_is_not_applied_twice(
     report = importer.import_package(server, source.package)
     assert calls == [False, True]
     assert not report.already_imported and report.new == len(source.ids - before)
+    # The retry announces the package's records to this seat's panels (the attempt
+    # that committed could not: its answer never came).
+    assert report.changes and "log_entry" in report.changes.entities
     _assert_whole(server, source, before, applied=True)
