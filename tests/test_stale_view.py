@@ -329,3 +329,22 @@ def test_a_save_over_a_report_another_seat_retracted_is_refused(
     wall.advance()
     beds(a, world, 2, seen={"BEDS_ADULT_ICU_STAFFED": None})  # the cell shown empty
     assert shown_version(a, rid) is not None
+
+
+def test_two_entries_of_one_cell_in_one_batch_do_not_conflict_with_each_other(
+    seats: tuple[Store, Store], world: dict[str, str], wall: FakeWall
+) -> None:
+    """A batch that enters the same cell twice from one view (a spreadsheet with the
+    facility listed twice) builds the second entry on the first, as one seat typing
+    twice would: the later is the value, and there is no conflict with itself."""
+    a, _ = seats
+    rid = beds(a, world, 4)
+    seen = {"BEDS_ADULT_ICU_STAFFED": shown_version(a, rid)}
+    wall.advance()
+    reports = [
+        eei.FacilityReport(world["h1"], 1, {"BEDS_ADULT_ICU_STAFFED": n}, seen=seen) for n in (5, 7)
+    ]
+    eei.submit_reports(a, actor=ANA, incident_id=world["incident"], reports=reports)
+    assert open_conflicts(a) == []
+    with a.read() as s:
+        assert s.get_one(m.EEIReport, rid).value == 7

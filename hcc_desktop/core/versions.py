@@ -330,6 +330,9 @@ class Writer:
         self.change_id = change_id
         self.changes = Changes()
         self.version_count = 0
+        # The clock when this transaction began: a winner stamped after it by this site
+        # was written by this writer (the write lock lets no other in between).
+        self._began = clock.last
         # The first version written: whether it is in the store tells whether this
         # transaction committed when the answer to COMMIT was lost (a server store).
         self.first_version: str | None = None
@@ -417,6 +420,11 @@ class Writer:
         self._seen_values[(key, version)] = found
         return json.loads(found)
 
+    def _mine(self, winner: tuple[str, int, str] | None) -> bool:
+        """Whether the unit's current winner is this writer's own earlier put: a second
+        edit of it in the same transaction builds on that, never on a stale view."""
+        return winner is not None and winner[2] == self.site_id and winner[1] > self._began
+
     # ---------------------------------------------------------------- writing
     def put(
         self,
@@ -452,7 +460,7 @@ class Writer:
             key = (entity, record_id, unit_name)
             parent = None if new else self.winner(entity, record_id, unit_name)
             parent_id = parent[0] if parent else None
-            if based_on is not None and unit_name in based_on:
+            if based_on is not None and unit_name in based_on and not self._mine(parent):
                 seen = based_on[unit_name]
                 if seen != parent_id:
                     if seen is not None:
