@@ -8,6 +8,7 @@ kept, and the notice goes once the server is back."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -259,6 +260,21 @@ def _terminate(admin: Engine, database: str) -> None:
         )
 
 
+@contextmanager
+def _server_refuses(admin: Engine, url: str) -> Iterator[None]:
+    """The server refuses this seat (no new connections to its database) and drops the
+    ones it has (the listener's and the pool's) until the block ends."""
+    database = make_url(url).database or ""
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"ALTER DATABASE {database} CONNECTION LIMIT 0")
+    try:
+        _terminate(admin, database)
+        yield
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"ALTER DATABASE {database} CONNECTION LIMIT -1")
+
+
 def test_lost_server_shows_in_the_status_bar_and_a_write_keeps_the_typed_text(
     qtbot: Any,
     server_window: tuple[Any, Store, str],
@@ -269,11 +285,7 @@ def test_lost_server_shows_in_the_status_bar_and_a_write_keeps_the_typed_text(
     from hcc_desktop.gui.dialogs.incident_dialog import IncidentDialog
 
     window, store, _incident = server_window
-    database = make_url(server_url).database or ""
-    with pg_admin.connect() as conn:  # the server refuses this seat from now on
-        conn.exec_driver_sql(f"ALTER DATABASE {database} CONNECTION LIMIT 0")
-    try:
-        _terminate(pg_admin, database)  # the listener's connection and the pool's
+    with _server_refuses(pg_admin, server_url):
         qtbot.waitUntil(lambda: not window.status.server.isHidden(), timeout=5000)
         assert window.status.server.text() == SERVER_DOWN
         assert not window.ctx.server_up
@@ -292,9 +304,6 @@ def test_lost_server_shows_in_the_status_bar_and_a_write_keeps_the_typed_text(
         assert dialog.result() != QDialog.DialogCode.Accepted
         assert dialog.name.text() == "Water main break"
         assert boxes[-1][0] == SERVER_LOST_TITLE
-    finally:
-        with pg_admin.connect() as conn:
-            conn.exec_driver_sql(f"ALTER DATABASE {database} CONNECTION LIMIT -1")
 
     # Back: the notice goes, and the line saves as typed.
     qtbot.waitUntil(lambda: window.status.server.isHidden(), timeout=10_000)
@@ -415,20 +424,13 @@ def test_switching_incident_while_the_server_is_lost_says_why_and_stays(
     window.switchers.refresh_incidents()
     said: list[str] = []
     window.ctx.message.connect(said.append)
-    database = make_url(server_url).database or ""
-    with pg_admin.connect() as conn:
-        conn.exec_driver_sql(f"ALTER DATABASE {database} CONNECTION LIMIT 0")
-    try:
-        _terminate(pg_admin, database)
+    with _server_refuses(pg_admin, server_url):
         qtbot.waitUntil(lambda: not window.ctx.server_up, timeout=5000)
         window.switchers.select_incident(second)
         assert window.ctx.incident_id == first
         assert window.switchers.incident.currentData() == first
         assert any(s.startswith("Not switched") for s in said), said
         assert boxes == []
-    finally:
-        with pg_admin.connect() as conn:
-            conn.exec_driver_sql(f"ALTER DATABASE {database} CONNECTION LIMIT -1")
     qtbot.waitUntil(lambda: window.ctx.server_up, timeout=10_000)
     window.switchers.select_incident(second)
     assert window.ctx.incident_id == second

@@ -48,13 +48,8 @@ from hcc_desktop.core.pgurl import is_server_location
 from hcc_desktop.core.store import Store
 from hcc_desktop.gui.reports.output import default_paper, remember_paper
 from hcc_desktop.gui.settings import app_settings
-from hcc_desktop.gui.startup.server_check import (
-    EXAMPLE,
-    ServerProblem,
-    check_server,
-    with_password,
-    without_password,
-)
+from hcc_desktop.gui.startup import server_result
+from hcc_desktop.gui.startup.server_check import EXAMPLE, with_password, without_password
 from hcc_desktop.gui.startup.session import (
     SERVER_BACKUPS,
     STORE_KEY,
@@ -306,18 +301,7 @@ class PreferencesDialog(QDialog):
 
     def test_server(self) -> bool:
         """Test button: connect to the server given and say what was found."""
-        try:
-            info = check_server(self.server_location())
-        except ServerProblem as exc:
-            self._say_server(str(exc), ok=False)
-            return False
-        self._say_server(info.describe(), ok=True)
-        return True
-
-    def _say_server(self, text: str, *, ok: bool) -> None:
-        self.server_result.setText(text)
-        self.server_result.setStyleSheet("color: #1b5e20" if ok else "color: #b71c1c")
-        self.server_result.show()
+        return server_result.test_into(self.server_result, self.server_location())
 
     def _browse_store(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(

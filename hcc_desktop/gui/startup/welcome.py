@@ -38,8 +38,9 @@ from hcc_desktop.core.errors import HccError
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.gui import file_dialogs
 from hcc_desktop.gui.dialogs.operator_dialog import POSITIONS
+from hcc_desktop.gui.startup import server_result
 from hcc_desktop.gui.startup.first_start import Outcome, Plan, Start, create
-from hcc_desktop.gui.startup.server_check import EXAMPLE, ServerProblem, check_server, with_password
+from hcc_desktop.gui.startup.server_check import EXAMPLE, ServerProblem, with_password
 
 KEY_FILTER = "Station key files (*.hcckey *.key *.json);;All files (*)"
 PACKAGE_FILTER = "hcc-desktop packages (*.hccsync)"
@@ -214,21 +215,12 @@ class WelcomeDialog(QDialog):
 
     def test_server(self) -> bool:
         """Test button: connect and say what was found, or why it failed."""
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            info = check_server(self.server_location())
-        except ServerProblem as exc:
-            self._say_server(str(exc), ok=False)
-            return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self._say_server(info.describe(), ok=True)
-        return True
+        ok = server_result.test_into(self.server_result, self.server_location())
+        self._fit_height()
+        return ok
 
     def _say_server(self, text: str, *, ok: bool) -> None:
-        self.server_result.setText(text)
-        self.server_result.setStyleSheet("color: #1b5e20" if ok else "color: #b71c1c")
-        self.server_result.show()
+        server_result.say(self.server_result, text, ok=ok)
         self._fit_height()
 
     def _fit_height(self) -> None:
