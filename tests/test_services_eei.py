@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -602,3 +603,91 @@ def test_timeliness_is_decided_by_the_first_report(
     t = eei.timeliness(store, incident_id=world["incident"], period=1)
     assert t.on_time == [world["h1"]]
     assert t.late == []
+
+
+def _first_reports_from_history(store: Store, incident_id: str) -> dict[str, str]:
+    """The rule spelled out: every values version of the period's live reports, decoded
+    in Python, the earliest time per facility."""
+    out: dict[str, str] = {}
+    with store.read() as s:
+        live = {
+            r.id: r.organization_id
+            for r in eei.reports_for_period(store, incident_id=incident_id, period=1)
+        }
+        versions = s.execute(
+            select(m.Version.record_id, m.Version.value).where(
+                m.Version.entity == "eei_report", m.Version.unit == "values"
+            )
+        )
+        for record_id, value in versions:
+            at = json.loads(value).get("reported_at")
+            org = live.get(record_id)
+            if org and at and (org not in out or at < out[org]):
+                out[org] = at
+    return out
+
+
+def test_first_reports_read_the_history_only_where_a_report_changed(
+    store: Store, actor: Actor, world: dict[str, str]
+) -> None:
+    """A report with one values version answers from its row; one changed since (a
+    later update, a correction to an earlier time, an undone update) from its history:
+    either way the same as decoding every version."""
+    put(store, actor, world, values={"FACILITY_STATUS": "Normal"}, reported_at="2026-11-18T08:30Z")
+    put(
+        store,
+        actor,
+        world,
+        org="h2",
+        values={"POWER_SOURCE": "Grid"},
+        reported_at="2026-11-18T10:00Z",
+    )
+    put(
+        store,
+        actor,
+        world,
+        org="h2",
+        values={"POWER_SOURCE": "Generator"},
+        reported_at="2026-11-18T11:00Z",
+    )
+    put(
+        store,
+        actor,
+        world,
+        org="far",
+        values={"FACILITY_STATUS": "Normal"},
+        reported_at="2026-11-18T12:00Z",
+    )
+    put(
+        store,
+        actor,
+        world,
+        org="far",
+        values={"FACILITY_STATUS": "Compromised"},
+        reported_at="2026-11-18T07:45Z",
+    )
+    put(
+        store,
+        actor,
+        world,
+        org="ltc",
+        values={"FACILITY_STATUS": "Normal"},
+        reported_at="2026-11-18T09:30Z",
+    )
+    put(
+        store,
+        actor,
+        world,
+        org="ltc",
+        values={"FACILITY_STATUS": "Compromised"},
+        reported_at="2026-11-18T08:00Z",
+    )
+    undo.undo_last(store, actor=actor)  # the undone update's time still came first
+    first = eei.first_reports(store, incident_id=world["incident"], period=1)
+    assert first == _first_reports_from_history(store, world["incident"])
+    assert first == {
+        world["h1"]: "2026-11-18T08:30:00Z",
+        world["h2"]: "2026-11-18T10:00:00Z",
+        world["far"]: "2026-11-18T07:45:00Z",
+        world["ltc"]: "2026-11-18T08:00:00Z",
+    }

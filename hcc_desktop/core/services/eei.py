@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
@@ -379,19 +379,32 @@ def first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, s
     """facility → time of its first report in the period. Later updates overwrite a
     report's current time, so the first is read from the version history — as one
     aggregate in the database, since a period of a large coalition has tens of
-    thousands of report versions and decoding each in Python made the grid crawl."""
-    reported_at = json_text(m.Version.value, "reported_at")
+    thousands of report versions and decoding each in Python made the grid crawl.
+
+    Most reports have a single values version, and the report's row then holds that
+    version's time already (the row is its winner's projection): only reports with
+    more (or no) versions have their history's JSON read. Counting a report's versions
+    is a look-up in the covering (entity, record_id, unit) index; reading each
+    version's JSON was most of the grid's load."""
+    history = (
+        m.Version.entity == "eei_report",
+        m.Version.record_id == m.EEIReport.id,
+        m.Version.unit == "values",
+    )
+    versions = select(func.count()).where(*history).scalar_subquery()
+    earliest = (
+        select(func.min(json_text(m.Version.value, "reported_at")))
+        .where(*history)
+        .scalar_subquery()
+    )
+    first = case((versions == 1, m.EEIReport.reported_at), else_=earliest)
     stmt = (
-        select(m.EEIReport.organization_id, func.min(reported_at))
-        .join(m.EEIReport, m.EEIReport.id == m.Version.record_id)
+        select(m.EEIReport.organization_id, func.min(first))
         .where(
-            m.Version.entity == "eei_report",
-            m.Version.unit == "values",
             m.EEIReport.incident_id == incident_id,
             m.EEIReport.period == period,
             m.EEIReport.deleted.is_(False),
             m.EEIReport.organization_id.is_not(None),
-            reported_at.is_not(None),
         )
         .group_by(m.EEIReport.organization_id)
     )
