@@ -670,12 +670,16 @@ def _driver_rows(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
 
 
 def _load_unit_versions(session: Session, keys: list[UnitKey]) -> dict[UnitKey, list[Any]]:
-    """Every version of the given units (staged first). Rows carry `seq` (local arrival
-    order), which the merge must never look at; it is there so that a variant that does
-    (last arrival wins) can be written, and shown to be caught, without copying this
-    function."""
+    """Every version of the given units (staged first)."""
     conn = session.connection()
     stage_units(conn, keys)
+    return _read_staged_versions(conn)
+
+
+def _read_staged_versions(conn: Connection) -> dict[UnitKey, list[Any]]:
+    """Every version of the staged units. Rows carry `seq` (local arrival order), which
+    the merge must never look at; it is there so that a variant that does (last arrival
+    wins) can be written, and shown to be caught, without copying this function."""
     found: dict[UnitKey, list[Any]] = defaultdict(list)
     for r in map(StoredVersion._make, _driver_rows(conn, _VERSIONS_OF_STAGED)):
         found[(r.entity, r.record_id, r.unit)].append(r)
@@ -704,15 +708,35 @@ def count_conflicts(session: Session, keys: Iterable[UnitKey]) -> int:
     return int(conn.exec_driver_sql(_COUNT_STAGED_CONFLICTS).scalar_one())
 
 
+class ArrivedUnits(set[UnitKey]):
+    """Unit keys to merge that also know, for units that just received exactly one
+    version, that version (`single`: unit → a row with `id`, `hlc`, `site_id` and
+    `value`, such as an importer's checked line). It goes wherever a set of keys goes
+    (`Receiver.apply` hands its keys to `recompute_units` as they are).
+
+    Why: every unit that holds a version has a winner, written in the same transaction
+    as the version (`Writer.put`, the merge, `rebuild`). So a unit with no winner before
+    the merge held no version before it: its one arrived version is its whole history,
+    the winner by any rule, with no sibling to conflict with. Such units (every unit of
+    a first exchange) need no read-back of their versions, no conflict rows, and a
+    record all of whose units are such has no domain row yet (no existence look-up)."""
+
+    def __init__(self, keys: Iterable[UnitKey], single: Mapping[UnitKey, Any]) -> None:
+        super().__init__(keys)
+        self.single = single
+
+
 def recompute_units(session: Session, keys: Iterable[UnitKey]) -> Changes:
     """Re-derive winners, domain rows and conflicts of the given units from their
-    versions. Used for imported versions and for rebuilding the view."""
+    versions. Used for imported versions and for rebuilding the view. `keys` may be
+    an `ArrivedUnits`, which spares reading back the versions that just arrived."""
+    single = keys.single if isinstance(keys, ArrivedUnits) else None
     unit_keys = sorted(set(keys))
     changes = Changes()
     # A batch at a time: a package of 100,000 changes would otherwise hold every
     # version row, every decoded value and every domain row at once.
     for batch in _record_batches(unit_keys, RECOMPUTE_BATCH):
-        _recompute_batch(session, batch, changes)
+        _recompute_batch(session, batch, changes, single)
     return changes
 
 
@@ -729,17 +753,33 @@ def _record_batches(unit_keys: list[UnitKey], size: int) -> Iterator[list[UnitKe
         yield batch
 
 
-def _recompute_batch(session: Session, unit_keys: list[UnitKey], changes: Changes) -> None:
+def _recompute_batch(
+    session: Session,
+    unit_keys: list[UnitKey],
+    changes: Changes,
+    single: Mapping[UnitKey, Any] | None = None,
+) -> None:
     conn = session.connection()
-    versions = _load_unit_versions(session, unit_keys)  # stages unit_keys
+    stage_units(conn, unit_keys)
     current: dict[UnitKey, str] = {
         (r[0], r[1], r[2]): r[3] for r in _driver_rows(conn, _WINNERS_OF_STAGED)
     }
+    if single:
+        # Units with no winner yet and one arrived version: see ArrivedUnits.
+        fresh = [k for k in unit_keys if k not in current and k in single]
+        merged = [k for k in unit_keys if k in current or k not in single] if fresh else unit_keys
+    else:
+        fresh, merged = [], unit_keys
     rows = DomainRows()
     inserts: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
     loads = json.loads
-    for key in unit_keys:
+    versions: dict[UnitKey, list[Any]] = {}
+    if merged:
+        if fresh:
+            stage_units(conn, merged)
+        versions = _read_staged_versions(conn)
+    for key in merged:
         vs = versions.get(key)
         if not vs:
             continue
@@ -759,10 +799,47 @@ def _recompute_batch(session: Session, unit_keys: list[UnitKey], changes: Change
             cols[unit.version_column] = best.id
         rows.set(entity, record_id, cols)
         changes.add(entity, record_id)
+    if fresh:
+        assert single is not None
+        _merge_fresh(fresh, single, rows, inserts, changes)
     insert_tuples(conn, WINNERS, WINNER_KEYS, inserts)
     _update_winners(conn, updates)
     rows.flush(session)
-    _write_conflicts(session, unit_keys, versions)
+    if merged:
+        _write_conflicts(session, merged, versions)  # `merged` is what is staged now
+
+
+def _merge_fresh(
+    fresh: list[UnitKey],
+    single: Mapping[UnitKey, Any],
+    rows: DomainRows,
+    inserts: list[tuple[Any, ...]],
+    changes: Changes,
+) -> None:
+    """Winners and domain columns of units whose only version just arrived (sorted
+    keys, so a record's units are together)."""
+    loads = json.loads
+    known_units = 0
+    last: tuple[str, str] | None = None
+    for key in fresh:
+        entity, record_id, unit_name = key
+        v = single[key]
+        inserts.append((entity, record_id, unit_name, v.id, v.hlc, v.site_id))
+        ent = ENTITIES[entity]
+        unit = ent.units.get(unit_name)
+        if (entity, record_id) != last:
+            last, known_units = (entity, record_id), 0
+        if unit is None:
+            continue  # a unit from a newer schema: kept in history, not shown
+        cols = columns_for(unit, loads(v.value))
+        if unit.version_column:
+            cols[unit.version_column] = v.id
+        rows.set(entity, record_id, cols)
+        changes.add(entity, record_id)
+        known_units += 1
+        if known_units == len(ent.units):
+            # Every unit of the record had no version: it has no domain row yet.
+            rows.known_new[entity].add(record_id)
 
 
 def recompute_conflicts(session: Session, keys: Iterable[UnitKey]) -> None:

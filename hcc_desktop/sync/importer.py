@@ -48,6 +48,7 @@ from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.core.versions import (
     VERSIONS,
+    ArrivedUnits,
     Changes,
     count_conflicts,
     existing_ids,
@@ -547,7 +548,7 @@ def _apply_once(store: Store, checked: _Checked, *, resumed: bool = False) -> Im
             )  # fmt: skip
         new_rows = _new_rows(s, checked.rows)
         warnings = sum(1 for r in new_rows if rx.is_far_future(r.hlc))
-        keys = {(r.entity, r.record_id, r.unit) for r in new_rows}
+        keys = _arrived_units(new_rows)
         changes = rx.apply(new_rows, keys)
         conflicts = _count_conflicts(s, keys)
         s.add(
@@ -580,6 +581,24 @@ def _new_rows(s: Session, rows: list[fmt.Line]) -> list[fmt.Line]:
             unique.append(r)
     existing = existing_ids(s.connection(), VERSIONS, [r.id for r in unique])
     return [r for r in unique if r.id not in existing]
+
+
+def _arrived_units(rows: list[fmt.Line]) -> ArrivedUnits:
+    """The units the new versions belong to, with the version of each unit that
+    received only one (the merge need not read those back: `ArrivedUnits`)."""
+    single: dict[tuple[str, str, str], fmt.Line] = {}
+    several: set[tuple[str, str, str]] = set()
+    for r in rows:
+        key = (r.entity, r.record_id, r.unit)
+        if key in single:
+            several.add(key)
+        else:
+            single[key] = r
+    keys = ArrivedUnits(single, {})
+    for key in several:
+        del single[key]
+    keys.single = single
+    return keys
 
 
 def _count_conflicts(s: Session, keys: set[tuple[str, str, str]]) -> int:
