@@ -1,26 +1,31 @@
 """EEI figures a briefing prints: bed sums by HAvBED type and region, the latest value
 of chosen elements per facility, and the per-period series behind the trend charts.
 
-Read with column queries rather than ORM objects: a coalition of 500 hospitals reports
-some 15,000 values per period, and the briefing should cost about what laying out its
-tables costs. Bed sums count only the values reported *in* a period (a hospital that
-did not report is not counted, rather than counted with last period's beds), and leave
-out values the situation unit rejected.
+Read with column queries through SQLAlchemy Core rather than ORM objects or the ORM
+session's result machinery (which builds loading state even for plain column tuples),
+and values are read as their stored JSON text and decoded once per distinct text
+(`Decoder`): a coalition of 500 hospitals reports some 15,000 values per period, and
+the briefing should cost about what laying out its tables costs. Bed sums count only
+the values reported *in* a period (a hospital that did not report is not counted,
+rather than counted with last period's beds), and leave out values the situation unit
+rejected.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.engine import Row
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import Catalog
-from hcc_desktop.core.pgsql import json_text
+from hcc_desktop.core.pgsql import json_text, stored_json
 from hcc_desktop.core.services import status
 from hcc_desktop.core.store import Store
 
@@ -29,6 +34,32 @@ TOTAL_STAFFED = "BEDS_TOTAL_STAFFED"
 ICU_AVAILABLE = "BEDS_ADULT_ICU_AVAILABLE"
 
 _BED = re.compile(r"^BEDS_(?P<stem>[A-Z_]+)_AVAILABLE$")
+
+
+def read_rows(store: Store, stmt: Select[Any]) -> list[Row[Any]]:
+    """The rows of a column query, executed through Core on the session's connection
+    (so inside `store.atomic()` it still reads the open transaction): the ORM
+    session's result machinery costs more than SQLite's own read for a few thousand
+    plain tuples."""
+    with store.read() as s:
+        return list(s.connection().execute(stmt).all())
+
+
+class Decoder(dict[str, Any]):
+    """Stored JSON text (`stored_json`) -> value, decoded once per distinct text. EEI
+    values repeat endlessly ("Normal", small counts), so a look-up replaces most
+    json.loads calls. SQLite hands a JSON number back as a number (the column has
+    numeric affinity), which passes through; PostgreSQL hands back text."""
+
+    def __missing__(self, raw: str) -> Any:
+        value = json.loads(raw)
+        if not isinstance(value, list | dict):  # a shared mutable value could be changed
+            self[raw] = value
+        return value
+
+    def value(self, raw: Any) -> Any:
+        """The decoded value of one stored value (None stays None)."""
+        return self[raw] if isinstance(raw, str) else raw
 
 
 @dataclass(frozen=True)
@@ -103,7 +134,7 @@ def tally(
         r.organization_id,
         r.element_code,
         r.period,
-        r.value,
+        stored_json(r.value),
         r.validation_state,
         r.validated_version,
         r.values_version,
@@ -113,16 +144,17 @@ def tally(
         r.period.in_(list(periods)),
         r.element_code.in_(wanted),
     )
-    with store.read() as s:
-        for org, code, period, value, state, validated, version in s.execute(stmt):
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                continue
-            if _rejected(state, validated, version):
-                continue
-            out[(period, code, None)].add(value)
-            out[(period, code, region_of.get(org))].add(value)
-            if keep is not None:
-                keep.setdefault((period, code), {})[org] = value
+    decode = Decoder().value
+    for org, code, period, raw, state, validated, version in read_rows(store, stmt):
+        value = decode(raw)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        if _rejected(state, validated, version):
+            continue
+        out[(period, code, None)].add(value)
+        out[(period, code, region_of.get(org))].add(value)
+        if keep is not None:
+            keep.setdefault((period, code), {})[org] = value
     return out
 
 
@@ -159,49 +191,108 @@ def latest_values(
 ) -> dict[str, dict[str, Latest]]:
     """facility id -> element -> the value from its latest report up to `period` (the
     same rule as status.facility_statuses: a value stands until it is reported again)."""
-    r = m.EEIReport
-    stmt = select(
-        r.organization_id, r.element_code, r.value, r.period, r.reported_at, r.reporter
-    ).where(
-        r.incident_id == incident_id,
-        r.deleted.is_(False),
-        r.period <= period,
-        r.element_code.in_(list(codes)),
-    )
+    stmt = _value_rows(incident_id, period, codes)
     if organization_ids is not None:
-        stmt = stmt.where(r.organization_id.in_(list(organization_ids)))
-    out: dict[str, dict[str, Latest]] = {}
-    with store.read() as s:
-        for org, code, value, per, at, reporter in s.execute(stmt):
-            slot = out.setdefault(org, {})
-            old = slot.get(code)
-            if old is None or (per or 0, at or "") > (old.period, old.reported_at or ""):
-                slot[code] = Latest(value, per or 0, at, reporter)
+        stmt = stmt.where(m.EEIReport.organization_id.in_(list(organization_ids)))
+    newest: dict[str, dict[str, Row[Any]]] = {}
+    for row in read_rows(store, stmt):
+        _keep_newest(newest, row)
+    return _as_latest(newest)
+
+
+def _value_rows(incident_id: str, period: int, codes: Iterable[str]) -> Select[Any]:
+    """The values of `codes` reported up to `period`, oldest period first, as
+    (facility, element, stored value, period, reported at, reporter)."""
+    r = m.EEIReport
+    return (
+        select(
+            r.organization_id,
+            r.element_code,
+            stored_json(r.value),
+            r.period,
+            r.reported_at,
+            r.reporter,
+        )
+        .where(
+            r.incident_id == incident_id,
+            r.deleted.is_(False),
+            r.element_code.in_(list(dict.fromkeys(codes))),
+            r.period <= period,
+        )
+        .order_by(r.period)
+    )
+
+
+def _keep_newest(newest: dict[str, dict[str, Row[Any]]], row: Row[Any]) -> None:
+    """Keep `row` as its facility's value of its element when it is the latest so far
+    (by period, then report time; the first of equals stays). Rows are kept as read
+    and turned into `Latest` once at the end: most are overtaken by a later period."""
+    slot = newest.get(row[0])
+    if slot is None:
+        slot = newest[row[0]] = {}
+    old = slot.get(row[1])
+    if old is None or (row[3] or 0, row[4] or "") > (old[3] or 0, old[4] or ""):
+        slot[row[1]] = row
+
+
+def _as_latest(newest: dict[str, dict[str, Row[Any]]]) -> dict[str, dict[str, Latest]]:
+    decode = Decoder().value
+    return {
+        org: {
+            code: Latest(decode(raw), per or 0, at, reporter)
+            for code, (_, _, raw, per, at, reporter) in slot.items()
+        }
+        for org, slot in newest.items()
+    }
+
+
+def reported_periods(store: Store, *, incident_id: str) -> dict[str, set[int]]:
+    """facility id -> the periods in which it reported anything: what both
+    `last_period_reported` and `reporting_counts` are made of, in one read."""
+    r = m.EEIReport
+    stmt = (
+        select(r.organization_id, r.period)
+        .where(r.incident_id == incident_id, r.deleted.is_(False))
+        .group_by(r.organization_id, r.period)
+    )
+    out: dict[str, set[int]] = {}
+    for org, per in read_rows(store, stmt):
+        if org and per is not None:
+            out.setdefault(org, set()).add(per)
     return out
 
 
-def last_period_reported(store: Store, *, incident_id: str, before: int) -> dict[str, int]:
-    """facility id -> the last period before `before` in which it reported."""
-    r = m.EEIReport
-    stmt = (
-        select(r.organization_id, func.max(r.period))
-        .where(r.incident_id == incident_id, r.deleted.is_(False), r.period < before)
-        .group_by(r.organization_id)
-    )
-    with store.read() as s:
-        return {org: per for org, per in s.execute(stmt) if org and per}
+def last_period_reported(
+    store: Store,
+    *,
+    incident_id: str,
+    before: int,
+    periods: dict[str, set[int]] | None = None,
+) -> dict[str, int]:
+    """facility id -> the last period before `before` in which it reported (from
+    `periods`, reported_periods' answer, when the caller has it)."""
+    if periods is None:
+        periods = reported_periods(store, incident_id=incident_id)
+    out = {}
+    for org, numbers in periods.items():
+        last = max((n for n in numbers if n < before), default=0)
+        if last:
+            out[org] = last
+    return out
 
 
-def reporting_counts(store: Store, *, incident_id: str) -> dict[int, int]:
-    """period -> how many facilities reported anything in it."""
-    r = m.EEIReport
-    stmt = (
-        select(r.period, func.count(func.distinct(r.organization_id)))
-        .where(r.incident_id == incident_id, r.deleted.is_(False))
-        .group_by(r.period)
-    )
-    with store.read() as s:
-        return {per: n for per, n in s.execute(stmt) if per is not None}
+def reporting_counts(
+    store: Store, *, incident_id: str, periods: dict[str, set[int]] | None = None
+) -> dict[int, int]:
+    """period -> how many facilities reported anything in it (from `periods`,
+    reported_periods' answer, when the caller has it)."""
+    if periods is None:
+        periods = reported_periods(store, incident_id=incident_id)
+    out: dict[int, int] = {}
+    for numbers in periods.values():
+        for n in numbers:
+            out[n] = out.get(n, 0) + 1
+    return out
 
 
 def newest_report(store: Store, *, incident_id: str, period: int) -> str | None:
@@ -211,20 +302,27 @@ def newest_report(store: Store, *, incident_id: str, period: int) -> str | None:
         r.incident_id == incident_id, r.deleted.is_(False), r.period == period
     )
     with store.read() as s:
-        return s.scalar(stmt)
+        return s.connection().execute(stmt).scalar()
 
 
 def first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, str]:
     """facility id -> time of its first report in `period`: the answer of
     eei.first_reports (read from the version history, because a later update
-    overwrites a report's current time), in one SQL query reading the JSON in the database
-    rather than loading every report and parsing every version in Python, which for
-    500 hospitals was most of the briefing's time."""
+    overwrites a report's current time), in one SQL query reading the JSON in the
+    database rather than loading every report and parsing every version in Python.
+
+    The history is read per report, in a correlated subquery, rather than joined:
+    with a join SQLite's planner walks every EEI version of the store first (the
+    `versions` index leads with the entity) and looks each report up, four times the
+    cost of walking this period's reports and looking their versions up."""
     r, v = m.EEIReport, m.Version
-    first_at = func.min(json_text(v.value, "reported_at"))
+    first_of_report = (
+        select(func.min(json_text(v.value, "reported_at")))
+        .where(v.entity == "eei_report", v.record_id == r.id, v.unit == "values")
+        .scalar_subquery()
+    )
     stmt = (
-        select(r.organization_id, first_at)
-        .join(v, (v.record_id == r.id) & (v.entity == "eei_report") & (v.unit == "values"))
+        select(r.organization_id, func.min(first_of_report))
         .where(
             r.incident_id == incident_id,
             r.deleted.is_(False),
@@ -233,8 +331,7 @@ def first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, s
         )
         .group_by(r.organization_id)
     )
-    with store.read() as s:
-        return {org: at for org, at in s.execute(stmt) if at}
+    return {org: at for org, at in read_rows(store, stmt) if at}
 
 
 @dataclass(frozen=True)
@@ -296,39 +393,29 @@ def status_picture(
     500-hospital briefing spent gathering."""
     wanted = list(dict.fromkeys([*status.STATUS_ELEMENTS, *codes]))
     status_codes = frozenset(status.STATUS_ELEMENTS)
-    r = m.EEIReport
-    stmt = (
-        select(r.organization_id, r.element_code, r.value, r.period, r.reported_at, r.reporter)
-        .where(
-            r.incident_id == incident_id,
-            r.deleted.is_(False),
-            r.element_code.in_(wanted),
-            r.period <= period,
-        )
-        .order_by(r.period)
-    )
-    with store.read() as s:
-        rows = s.execute(stmt).all()
-    latest: dict[str, dict[str, Latest]] = {}
+    rows = read_rows(store, _value_rows(incident_id, period, wanted))
+    decode = Decoder().value
+    newest: dict[str, dict[str, Row[Any]]] = {}
     series: dict[int, dict[str, str]] = {}
     marks = sorted(p for p in periods if p <= period)
     i = 0
 
     def snapshot() -> dict[str, str]:
         out = {}
-        for org, slot in latest.items():
-            values = {c: v.value for c, v in slot.items() if c in status_codes}
+        for org, slot in newest.items():
+            values = {c: decode(row[2]) for c, row in slot.items() if c in status_codes}
             if values:
                 out[org] = status.classify(values)[0]
         return out
 
     for mark in marks:
         while i < len(rows) and (rows[i][3] or 0) <= mark:
-            _keep_latest(latest, rows[i])
+            _keep_newest(newest, rows[i])
             i += 1
         series[mark] = snapshot()
     for row in rows[i:]:
-        _keep_latest(latest, row)
+        _keep_newest(newest, row)
+    latest = _as_latest(newest)
     statuses: dict[str, status.FacilityStatus] = {}
     for org, slot in latest.items():
         own = {c: v for c, v in slot.items() if c in status_codes}
@@ -336,22 +423,14 @@ def status_picture(
             continue
         values = {c: v.value for c, v in own.items()}
         key, reasons = status.classify(values)
-        newest = max(own.values(), key=lambda v: (v.period, v.reported_at or ""))
+        top = max(own.values(), key=lambda v: (v.period, v.reported_at or ""))
         until = values.get("EMS_TRAFFIC_EXPIRES") if key == "diversion" else None
         statuses[org] = status.FacilityStatus(
             org,
             key,
-            newest.reported_at or None,
-            newest.period or None,
+            top.reported_at or None,
+            top.period or None,
             until,  # type: ignore[arg-type]
             reasons,  # type: ignore[arg-type]
         )
     return StatusPicture(statuses, series, latest)
-
-
-def _keep_latest(latest: dict[str, dict[str, Latest]], row: Any) -> None:
-    org, code, value, per, at, reporter = row
-    slot = latest.setdefault(org, {})
-    old = slot.get(code)
-    if old is None or (per or 0, at or "") > (old.period, old.reported_at or ""):
-        slot[code] = Latest(value, per or 0, at, reporter)

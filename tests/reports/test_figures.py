@@ -5,8 +5,8 @@ from __future__ import annotations
 from hcc_desktop.core.catalog import load_catalog
 from hcc_desktop.core.services import eei, incidents, status
 from hcc_desktop.core.store import Store
-from hcc_desktop.reports.briefing_data import _notable
 from hcc_desktop.reports.briefing_status import numbered_items
+from hcc_desktop.reports.briefing_status_data import notable
 from hcc_desktop.reports.eei_figures import (
     bed_types,
     first_reports,
@@ -40,11 +40,11 @@ def test_change_is_like_for_like() -> None:
 
 def test_protected_values_worth_a_line() -> None:
     cat = load_catalog()
-    assert not _notable(cat, "IT_SYSTEMS_STATUS", "Normal")
-    assert _notable(cat, "IT_SYSTEMS_STATUS", "Down")
-    assert _notable(cat, "STAFFING_SHORTAGES", "RNs")
-    assert not _notable(cat, "PATIENTS_DECEASED", 0)
-    assert _notable(cat, "PATIENTS_DECEASED", 2)
+    assert not notable(cat, "IT_SYSTEMS_STATUS", "Normal")
+    assert notable(cat, "IT_SYSTEMS_STATUS", "Down")
+    assert notable(cat, "STAFFING_SHORTAGES", "RNs")
+    assert not notable(cat, "PATIENTS_DECEASED", 0)
+    assert notable(cat, "PATIENTS_DECEASED", 2)
 
 
 def test_objectives_typed_on_one_line_become_a_list() -> None:
