@@ -14,9 +14,16 @@ from hcc_desktop.core.catalog import load_catalog
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.services import eei
 from hcc_desktop.gui.actions import ActionId
-from hcc_desktop.gui.models.eei_data import Facility, GridData
+from hcc_desktop.gui.models.eei_data import (
+    Facility,
+    GridData,
+    LazyRows,
+    display,
+    load_grid,
+    put_cell,
+)
 from hcc_desktop.gui.models.eei_model import FIXED, STATE_ROLE, EEIGridModel
-from hcc_desktop.gui.models.eei_style import Level
+from hcc_desktop.gui.models.eei_style import Level, level
 
 pytestmark = pytest.mark.gui
 
@@ -238,3 +245,52 @@ def test_ctrl_c_in_the_grid_copies_the_table(qtbot: Any, main_window: Any, scena
     QApplication.clipboard().clear()
     qtbot.keyClick(panel.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.clipboard().text().startswith("Facility\tFacility status\n")
+
+
+def test_rows_are_made_when_asked_for_and_match_the_stored_reports(
+    populated: Any, scenario: Any
+) -> None:
+    """load_grid places the reports and leaves each facility's cells, text and levels to
+    be made when first asked for: made, they say what the stored reports say (the
+    level grey where the member type does not report the element), and a patch to a row
+    nobody has looked at yet is kept."""
+    grid = load_grid(populated, incident_id=scenario.incident_id, period=3)
+    assert isinstance(grid.cells, LazyRows)
+    assert all(grid.cells.made(i) is None for i in range(len(grid.facilities)))
+    stored = eei.grid(populated, incident_id=scenario.incident_id, period=3)
+    codes = {e.code for e in grid.elements}
+    expected_ids = sorted(
+        rep.id
+        for f in grid.facilities
+        for code, rep in stored.get(f.id, {}).items()
+        if code in codes
+    )
+    assert expected_ids and sorted(grid.report_ids()) == expected_ids  # rows still unmade
+    assert all(grid.cells.made(i) is None for i in range(len(grid.facilities)))
+    for i, f in enumerate(grid.facilities):
+        for j, el in enumerate(grid.elements):
+            rep = stored.get(f.id, {}).get(el.code)
+            cell = grid.cells[i][j]
+            assert (cell and cell.report_id) == (rep and rep.id)
+            if rep is not None:
+                assert cell is not None
+                assert (cell.value, cell.state) == (rep.value, eei.effective_state(rep))
+            if el.reported_by and f.member_type not in el.reported_by:
+                assert grid.levels[i][j] == Level.NOT_APPLICABLE
+            elif rep is None:
+                assert (grid.display[i][j], grid.levels[i][j]) == ("", Level.NONE)
+            else:
+                assert grid.levels[i][j] == level(el.code, rep.value)
+                if el.code != "EMS_TRAFFIC_STATUS":
+                    assert grid.display[i][j] == display(el, rep.value)
+    assert len(grid.cells) == len(grid.facilities)
+    assert list(grid.display)[-1] is grid.display[-1]
+
+    patched = load_grid(populated, incident_id=scenario.incident_id, period=3)
+    row = next(i for i, f in enumerate(patched.facilities) if stored.get(f.id))
+    reported = stored[patched.facilities[row].id]
+    j = next(j for j, e in enumerate(patched.elements) if e.code in reported)
+    assert patched.cells.made(row) is None
+    put_cell(patched, row, j, None)  # as a retraction read back does
+    assert (patched.cells[row][j], patched.display[row][j]) == (None, "")
+    assert reported[patched.elements[j].code].id not in set(patched.report_ids())

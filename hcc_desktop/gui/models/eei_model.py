@@ -1,10 +1,11 @@
 """Qt table model of the EEI grid: facilities down, catalog elements across.
 
-It only indexes into a GridData built off the GUI thread (see eei_data); data() never
-queries. Edits go through a `commit` callback that the panel supplies, because the
-panel owns the operator dialogue (refusals, notes); the model stays a view of data.
-After a write, `update_reports` patches the touched cells with dataChanged, never a
-reset, so the selection and scroll position survive.
+It only indexes into a GridData built off the GUI thread (see eei_data; a facility's
+row of cells is made there the first time it is shown); data() never queries. Edits
+go through a `commit` callback that the panel supplies, because the panel owns the
+operator dialogue (refusals, notes); the model stays a view of data. After a write,
+`update_reports` patches the touched cells with dataChanged, never a reset, so the
+selection and scroll position survive.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class EEIGridModel(QAbstractTableModel):
         g = self.grid
         if g is None or not g.facilities:
             return 0
-        shown = sum(1 for row in g.cells for c in row if c is not None and c.report_id in fresh)
+        shown = sum(1 for rid in g.report_ids() if rid in fresh) if fresh else 0
         self.dataChanged.emit(
             self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
         )
