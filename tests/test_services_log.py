@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sql_text
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.dump import dump_text
@@ -375,3 +376,21 @@ def test_significant_filters_read_the_index_not_the_log(
             str(r[-1]) for r in s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
         )
     assert "ix_log_entries_significant" in plan, plan
+
+
+def test_a_count_leaves_the_page_cache_as_it_found_it(store: Store, incident: str) -> None:
+    """A count streams the incident's index entries through a small cache (a million
+    entries would otherwise fill the connection's 64 MiB one and stay resident); the
+    connection gets its own cache size back afterwards, also when the count fails."""
+    store.engine.pool.dispose()  # one connection from here on: the one the count uses
+    with store.read() as s:
+        before = s.execute(sql_text("PRAGMA cache_size")).scalar()
+    log.add_entry(store, actor=BOB, incident_id=incident, text="Shelter opened")
+    assert log.count_entries(store, flt=log.LogFilter(incident_id=incident)) == 1
+    with store.read() as s:
+        assert s.execute(sql_text("PRAGMA cache_size")).scalar() == before
+    broken = log.LogFilter(incident_id=incident, since=object())  # type: ignore[arg-type]
+    with pytest.raises(Exception):  # noqa: B017  (the driver's own error type)
+        log.count_entries(store, flt=broken)
+    with store.read() as s:
+        assert s.execute(sql_text("PRAGMA cache_size")).scalar() == before

@@ -2,6 +2,11 @@
 collections editor): the model knows the filtered total and holds only the pages the
 view scrolled to; `canFetchMore`/`fetchMore` bring the next page.
 
+The filtered total comes separately, after the first page: counting a long log is the
+one read that grows with its length (a million entries: a scan of the whole index), so
+the first page is shown without waiting for it. Until it arrives `total` is None and
+`more` (the last page read was full) decides whether the view may fetch further.
+
 The model never reads the store: filtering and ordering run in SQLite through the log
 service, on a worker thread (gui.panels.log_loader runs the reads of
 models.log_reads in QueryOps). `fetchMore` asks for the next page with
@@ -44,7 +49,10 @@ class LogTableModel(QAbstractTableModel):
         super().__init__()
         self.flt: log.LogFilter | None = None
         self.newest_first = True
-        self.total = 0
+        #: The filtered total; None while it is being counted (see the module docstring).
+        self.total: int | None = 0
+        #: Whether rows may follow the loaded ones, as far as the pages read tell.
+        self.more = False
         self.rows: list[lr.LogRow] = []
         self.members: Mapping[str, str] = {}
         self.seen_seq = 0
@@ -64,23 +72,35 @@ class LogTableModel(QAbstractTableModel):
         *,
         members: Mapping[str, str],
         seen_seq: int,
-        total: int,
         rows: list[lr.LogRow],
+        total: int | None = None,
     ) -> None:
-        """Show a new filter's first page (read by log_reads.read_first)."""
+        """Show a new filter's first page (read by log_reads.read_first); `total` is
+        the count when it is known already, else it follows through `set_total`."""
         self.beginResetModel()
         self.flt = flt
         self.members = members
         self.seen_seq = seen_seq
         self.rows = list(rows)
-        self.total = total if len(rows) >= PAGE else len(rows)  # the store shrank meanwhile
-        self.fetches = 1 if flt is not None and total else 0
+        self.more = len(rows) >= PAGE
+        # A short first page is the whole filtered log: its length is the total.
+        self.total = max(total, len(rows)) if self.more and total is not None else None
+        if not self.more:
+            self.total = len(rows)
+        self.fetches = 1 if flt is not None and rows else 0
         self.epoch += 1
         self.pending = None
         self.endResetModel()
 
+    def set_total(self, total: int) -> None:
+        """The count arrived (read after the first page, for the same filter)."""
+        if self.total is None:
+            self.total = max(total, len(self.rows))
+
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self.rows) < self.total
+        if parent.isValid():
+            return False
+        return self.more if self.total is None else len(self.rows) < self.total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         """Ask for the next page; it is appended when it arrives (add_page)."""
@@ -100,20 +120,23 @@ class LogTableModel(QAbstractTableModel):
         self.pending = None
         self.fetches += 1
         self.add_rows(page)
-        if len(page) < PAGE:
-            self.total = len(self.rows)  # the store shrank meanwhile
+        self.more = len(page) >= PAGE
+        if not self.more:
+            self.total = len(self.rows)  # the end (and the store may have shrunk meanwhile)
 
     def add_rows(self, rows: list[lr.LogRow]) -> None:
         """Append rows read in order after the loaded ones (a page, or the pages up to
         an entry "go to" looks for)."""
         if not rows:
             self.total = len(self.rows)
+            self.more = False
             return
         start = len(self.rows)
         self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
         self.rows.extend(rows)
         self.endInsertRows()
-        self.total = max(self.total, len(self.rows))
+        if self.total is not None:
+            self.total = max(self.total, len(self.rows))
         self.epoch += 1
 
     # ------------------------------------------------------------ patching
@@ -134,20 +157,23 @@ class LogTableModel(QAbstractTableModel):
                 self.beginRemoveRows(QModelIndex(), i, i)
                 del self.rows[i]
                 self.endRemoveRows()
-                self.total -= 1
+                if self.total is not None:
+                    self.total -= 1
                 self.epoch += 1
         added = 0
         new_rows = [row for rid, row in fresh.items() if rid not in position]
         for row in sorted(new_rows, key=lambda r: r.key, reverse=not self.newest_first):
-            self.total += 1
             at = self._insert_position(row.key)
-            if at < len(self.rows) or len(self.rows) == self.total - 1:
+            # A row after the loaded window is fetchMore's to bring in order, unless
+            # every row is loaded already.
+            if at < len(self.rows) or not self.canFetchMore():
                 self.beginInsertRows(QModelIndex(), at, at)
                 self.rows.insert(at, row)
                 self.endInsertRows()
                 self.epoch += 1
                 added += 1
-            # else: it sorts after the loaded window; fetchMore brings it in order.
+            if self.total is not None:  # while counting, the count will include it
+                self.total += 1
         self._refresh_links(relinks)
         return added
 

@@ -2,11 +2,12 @@
 runs in a QueryOp (Qt-free, so it can run on a worker thread; the GUI thread only
 places the result).
 
-The log is paged (models.log_model): a reset reads the filtered total and the first
-page, a scroll reads the next page, a change-set reads only the entries it touched,
-and "go to entry" reads the pages up to that entry. Each returns plain rows, built
-here rather than on the GUI thread, because building a row means formatting its
-time and looking up its corrections.
+The log is paged (models.log_model): a reset reads the first page (the filtered total
+is counted in a read of its own, `log.count_entries`, which the first page does not
+wait for: on a long log it is the slow one), a scroll reads the next page, a
+change-set reads only the entries it touched, and "go to entry" reads the pages up to
+that entry. Each returns plain rows, built here rather than on the GUI thread, because
+building a row means formatting its time and looking up its corrections.
 """
 
 from __future__ import annotations
@@ -47,9 +48,8 @@ def read_context(store: Store, incident_id: str | None) -> Context:
 
 @dataclass(frozen=True)
 class First:
-    """A reset's read: the filtered total and the first page."""
+    """A reset's read: the first page (the total follows in its own read)."""
 
-    total: int
     rows: list[lr.LogRow]
 
 
@@ -63,8 +63,7 @@ def read_first(
     seen_seq: int,
 ) -> First:
     if flt is None:
-        return First(0, [])
-    total = log.count_entries(store, flt=flt)
+        return First([])
     rows = lr.fetch_page(
         store,
         flt,
@@ -74,7 +73,7 @@ def read_first(
         members=members,
         seen_seq=seen_seq,
     )
-    return First(total, rows)
+    return First(rows)
 
 
 @dataclass(frozen=True)

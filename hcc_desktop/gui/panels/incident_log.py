@@ -40,7 +40,7 @@ from hcc_desktop.gui.models.log_model import LogTableModel
 from hcc_desktop.gui.operations import CollectionOp, QueryOp, busy, describe
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.log_entry_bar import LogEntryBar
-from hcc_desktop.gui.panels.log_filters import LogFilterBar
+from hcc_desktop.gui.panels.log_filters import LogFilterBar, initial_filter
 from hcc_desktop.gui.panels.log_loader import LogLoader
 from hcc_desktop.gui.panels.log_review import SignificantReview
 from hcc_desktop.gui.panels.log_table import LogTable
@@ -69,10 +69,19 @@ class IncidentLogPanel(Panel):
         self.periods: dict[int, log_reads.Bounds] = {}
         self.seen_seq = 0
         self.model = LogTableModel()
+        self.view = LogTable(self.model)
+        self.loader = LogLoader(
+            self, ctx.store, self.view, message=ctx.message.emit, placed=self._show_total
+        )
+        # The count is the one read that grows with the log's length: it starts before
+        # the widgets are built, for the filter a new filter bar makes (the first
+        # reset, for that same filter, reuses it).
+        if ctx.incident_id:
+            self.loader.count(initial_filter(ctx.incident_id))
         self._build()
-        self.loader = LogLoader(self, ctx.store, self.view, message=ctx.message.emit)
         ctx.incident_changed.connect(lambda _id: self.schedule_reload())
         ctx.period_changed.connect(self._period_changed)
+        self._show_total()
 
     def _build(self) -> None:
         self.filters = LogFilterBar()
@@ -89,7 +98,6 @@ class IncidentLogPanel(Panel):
         banner_row.setContentsMargins(0, 0, 0, 0)
         self.banner_box.hide()
 
-        self.view = LogTable(self.model)
         self.view.doubleClicked.connect(self._double_clicked)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
@@ -125,10 +133,22 @@ class IncidentLogPanel(Panel):
             and not any(busy(self, k) for k in ("context", "banner", "review"))
         )
 
+    def _count_early(self) -> None:
+        """Start counting the log now, beside the reads before its first page: the
+        count is the read that grows with the log's length, and a fixed filter needs
+        nothing the context read brings. The reset that follows reuses it
+        (LogLoader.count)."""
+        if self.filters.fixed:
+            self.loader.count(self.current_filter())
+
+    def _show_total(self) -> None:
+        self.filters.show_total(self.model.total, active=self.model.flt is not None)
+
     def reload(self) -> None:
         """Read the member names and the incident's periods, then the log itself."""
         store, incident = self.ctx.store, self.ctx.incident_id
         self._loaded = False
+        self._count_early()
         (
             QueryOp(self, lambda _p: log_reads.read_context(store, incident))
             .supersede("context")
@@ -177,6 +197,7 @@ class IncidentLogPanel(Panel):
             keep=self.selected_ids(),
         )
         self._update_banner()
+        self._show_total()
 
     def on_changes(self, changes: Changes) -> None:
         if changes.records.get("organization") or changes.records.get("period"):

@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QDateTime, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 from hcc_desktop.core.enums import LOG_CATEGORIES, LOG_PRIORITIES
 from hcc_desktop.core.services import log
@@ -65,11 +72,26 @@ class LogFilterBar(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
         self.text.setMinimumWidth(100)
+        #: How many entries pass the filter: counted after the first page is shown (a
+        #: long log takes a moment), so it says "counting…" until then.
+        self.matches = QLabel(objectName="logMatches")
+        self.matches.setStyleSheet("color: #555")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text, 3)
         for w in (self.category, self.priority, self.range, self.since, self.until):
             layout.addWidget(w)
+        layout.addWidget(self.matches)
+
+    def show_total(self, total: int | None, *, active: bool = True) -> None:
+        """Show the filtered total; None: still being counted. `active`: False when no
+        incident is open (nothing to count)."""
+        if not active:
+            self.matches.setText("")
+        elif total is None:
+            self.matches.setText("counting…")
+        else:
+            self.matches.setText(f"{total:,} entr{'y' if total == 1 else 'ies'}")
 
     def _range_changed(self) -> None:
         custom = self.range.currentData() == "custom"
@@ -80,6 +102,13 @@ class LogFilterBar(QWidget):
     @property
     def uses_period(self) -> bool:
         return self.range.currentData() == "period"
+
+    @property
+    def fixed(self) -> bool:
+        """True when `build` gives the same filter until the operator changes the bar:
+        not for "this period" (its bounds come with the panel's context read) nor the
+        last hours (they move with the clock)."""
+        return self.range.currentData() in ("all", "custom")
 
     def build(
         self, incident_id: str, *, period: tuple[str | None, str | None] | None, now_iso: str
@@ -102,6 +131,12 @@ class LogFilterBar(QWidget):
             since=since,
             until=until,
         )
+
+
+def initial_filter(incident_id: str) -> log.LogFilter:
+    """What a new filter bar builds (every entry of the incident): the panel starts
+    counting it before the bar exists (see IncidentLogPanel.__init__)."""
+    return log.LogFilter(incident_id=incident_id)
 
 
 def _iso(moment: QDateTime) -> str:

@@ -1,10 +1,18 @@
 """The incident log's reads, off the GUI thread: the lazy model (models.log_model)
 asks, this runs the read in a QueryOp (models.log_reads) and places the result.
 
-Four kinds of read, each its own supersede key so that the newest of a kind wins:
-a reset (new filter or order: total and first page), a page (the view scrolled
-down), a patch (a change-set touched some entries) and a find ("go to entry" for an
-entry not loaded yet). Their interplay:
+Five kinds of read, each its own supersede key so that the newest of a kind wins:
+a reset (new filter or order: the first page), a count (the filter's total), a page
+(the view scrolled down), a patch (a change-set touched some entries) and a find ("go
+to entry" for an entry not loaded yet). Their interplay:
+
+- The count runs beside the reset, not before it: on a long log it is the slow read
+  (it visits every index entry the filter passes), and the first page does not need
+  it. It can start before the reset (`count`, as soon as the filter is known), and a
+  reset for the filter already counted, with no change since, reuses it (a new sort
+  order does not count again). A change that arrives while the count is read
+  restarts it, and a count that lands while a patch is in flight is read again: the
+  patch would otherwise add to the total an entry the count already holds.
 
 - A patch reads every id touched since the last patch arrived, so a patch that
   supersedes another loses nothing. A change that arrives while a reset is being read
@@ -31,7 +39,7 @@ from hcc_desktop.gui.panels.log_table import LogTable
 
 #: How far "go to entry" reads looking for an entry not yet loaded.
 JUMP_LIMIT = 5000
-KEYS = ("log-reset", "log-page", "log-patch", "log-find")
+KEYS = ("log-reset", "log-count", "log-page", "log-patch", "log-find")
 
 
 class LogLoader:
@@ -54,6 +62,12 @@ class LogLoader:
         self._touched: set[str] = set()
         self._wanted: tuple[str, bool] | None = None
         self._reset_args: tuple[Any, ...] | None = None
+        #: Change-sets seen (patch calls): a count is good for the changes it saw.
+        self._changes = 0
+        #: The count in flight, as (filter, changes when it started).
+        self._counting: tuple[log.LogFilter, int] | None = None
+        #: The latest count that arrived: (filter, changes when it started, total).
+        self._counted: tuple[log.LogFilter, int, int] | None = None
         self.model.page_wanted.connect(self._read_page)
         self.model.reset_wanted.connect(self._reset_again)
 
@@ -75,6 +89,7 @@ class LogLoader:
         for key in ("log-page", "log-patch", "log-find"):
             drop(self.parent, key)
         self.model.pending = None
+        self.count(flt)
         store, newest_first = self.store, self.model.newest_first
         (
             QueryOp(
@@ -104,10 +119,54 @@ class LogLoader:
             return
         flt, members, seen_seq = self._reset_args
         self.model.reset(
-            flt, members=members, seen_seq=seen_seq, total=first.total, rows=first.rows
+            flt, members=members, seen_seq=seen_seq, rows=first.rows, total=self.known(flt)
         )
         for entry_id in keep:
             self.view.select_loaded(entry_id, clear=False)
+        self._placed()
+
+    # ------------------------------------------------------------ count
+    def known(self, flt: log.LogFilter | None) -> int | None:
+        """The total of `flt` if a count read after the last change has arrived."""
+        if flt is not None and self._counted is not None:
+            counted_flt, changes, total = self._counted
+            if counted_flt == flt and changes == self._changes:
+                return total
+        return None
+
+    def count(self, flt: log.LogFilter | None) -> None:
+        """Count `flt`'s entries off the GUI thread, unless that count (since the last
+        change) is known or on its way; the total reaches the model when it lands."""
+        if flt is None:
+            drop(self.parent, "log-count")
+            self._counting = None
+            return
+        if self.known(flt) is not None:
+            return
+        if self._counting == (flt, self._changes) and busy(self.parent, "log-count"):
+            return
+        store, changes = self.store, self._changes
+        self._counting = (flt, changes)
+        (
+            QueryOp(
+                self.parent,
+                lambda _p: log.count_entries(store, flt=flt),
+                title="Log not counted",
+            )
+            .supersede("log-count")
+            .success(lambda total: self._place_count(flt, changes, total))
+            .failure(lambda exc: self.message(f"Log entries not counted: {exc}"))
+            .run_in_background()
+        )
+
+    def _place_count(self, flt: log.LogFilter, changes: int, total: int) -> None:
+        self._counting = None
+        if changes != self._changes or busy(self.parent, "log-patch"):
+            self.count(flt)  # a change may be in both the count and a patch: count again
+            return
+        self._counted = (flt, changes, total)
+        if self.model.flt == flt:
+            self.model.set_total(total)
         self._placed()
 
     # ------------------------------------------------------------ pages
@@ -150,12 +209,15 @@ class LogLoader:
     # ------------------------------------------------------------ patches
     def patch(self, ids: set[str]) -> None:
         """Read the entries a change-set touched and patch them into the rows."""
+        self._changes += 1
         if busy(self.parent, "log-reset"):
             self._reset_again()
             return
         model = self.model
         if model.flt is None or not ids:
             return
+        if self._counting is not None and busy(self.parent, "log-count"):
+            self.count(self._counting[0])  # it may have read before the change
         self._touched |= ids
         store, flt, members, seen = self.store, model.flt, model.members, model.seen_seq
         wanted = set(self._touched)
