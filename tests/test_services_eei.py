@@ -549,6 +549,10 @@ def test_expected_facilities_are_the_incidents_regions_and_reporting_types(
     everywhere = incidents.create_incident(store, actor=actor, name="Statewide heat")
     got = {o.id for o in eei.expected_facilities(store, incident_id=everywhere)}
     assert got == {world["h1"], world["h2"], world["ltc"], world["far"]}
+    for incident in (world["incident"], everywhere):  # the grid's plain rows say the same
+        orgs = eei.expected_facilities(store, incident_id=incident)
+        rows = eei.expected_facility_rows(store, incident_id=incident)
+        assert [tuple(r) for r in rows] == [(o.id, o.name, o.member_type, o.town) for o in orgs]
 
 
 def test_timeliness_on_time_late_missing(store: Store, actor: Actor, world: dict[str, str]) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
@@ -312,15 +312,32 @@ def expected_facilities(store: Store, *, incident_id: str) -> list[m.Organizatio
     A prospective member has not joined yet and a lapsed one has left: neither owes
     reports, so neither counts as missing."""
     with store.read() as s:
-        inc = get_live(s, m.Incident, incident_id, "incident")
-        stmt = select(m.Organization).where(
-            m.Organization.deleted.is_(False),
-            m.Organization.member_type.in_(reporting_types()),
-            m.Organization.membership.is_(None) | m.Organization.membership.not_in(NOT_MEMBERS),
-        )
-        if inc.region_ids:
-            stmt = stmt.where(m.Organization.region_id.in_(inc.region_ids))
-        return list(s.scalars(stmt.order_by(m.Organization.name)))
+        return list(s.scalars(_expected(s, incident_id, m.Organization)))
+
+
+def expected_facility_rows(store: Store, *, incident_id: str) -> list[Any]:
+    """`expected_facilities` as (id, name, member_type, town) rows, in the same order:
+    the EEI grid lists a thousand members and needs no ORM object for any of them."""
+    columns = (
+        m.Organization.id,
+        m.Organization.name,
+        m.Organization.member_type,
+        m.Organization.town,
+    )
+    with store.read() as s:
+        return list(s.connection().execute(_expected(s, incident_id, *columns)).all())
+
+
+def _expected(session: Session, incident_id: str, *columns: Any) -> Select[Any]:
+    inc = get_live(session, m.Incident, incident_id, "incident")
+    stmt = select(*columns).where(
+        m.Organization.deleted.is_(False),
+        m.Organization.member_type.in_(reporting_types()),
+        m.Organization.membership.is_(None) | m.Organization.membership.not_in(NOT_MEMBERS),
+    )
+    if inc.region_ids:
+        stmt = stmt.where(m.Organization.region_id.in_(inc.region_ids))
+    return stmt.order_by(m.Organization.name)
 
 
 def reports_for_period(store: Store, *, incident_id: str, period: int) -> list[m.EEIReport]:

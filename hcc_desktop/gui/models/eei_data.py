@@ -265,16 +265,15 @@ def grid_elements(facilities: Iterable[Facility]) -> list[Element]:
 def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None = None) -> GridData:
     step = step or (lambda done, total: None)
     step(0, 4)
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="eei-grid") as pool:
-        # The first-report times aggregate the report history inside SQLite, which
-        # lets go of the GIL: read them, and the facilities' statuses, on connections
-        # of their own while this thread reads and arranges the reports (the history
-        # is the larger half of the load).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="eei-grid") as pool:
+        # The first-report times are an aggregate that SQLite computes before its first
+        # row, without the GIL: read them on a connection of their own meanwhile. The
+        # facilities and their statuses are Python (ORM) work and are read here, before
+        # the reports: beside the reports' fetch, which lets go of the GIL for each of
+        # its 40,000 rows, a thread running Python made every row wait for the GIL again
+        # and the two together took longer than one after the other.
         first = pool.submit(eei.first_reports, store, incident_id=incident_id, period=period)
-        statuses = pool.submit(
-            status.facility_statuses, store, incident_id=incident_id, period=period
-        )
-        return _arrange(store, incident_id, period, first.result, statuses.result, step)
+        return _arrange(store, incident_id, period, first.result, step)
 
 
 def _arrange(
@@ -282,12 +281,13 @@ def _arrange(
     incident_id: str,
     period: int,
     first_reports: Callable[[], dict[str, str]],
-    statuses: Callable[[], dict[str, status.FacilityStatus]],
     step: Step,
 ) -> GridData:
     facilities = [
-        Facility(o.id, o.name or "", o.member_type or "", o.town or "")
-        for o in eei.expected_facilities(store, incident_id=incident_id)
+        Facility(org_id, name or "", member_type or "", town or "")
+        for org_id, name, member_type, town in eei.expected_facility_rows(
+            store, incident_id=incident_id
+        )
     ]
     elements = grid_elements(facilities)
     step(1, 4)
@@ -298,7 +298,7 @@ def _arrange(
         elements,
         dict(load_catalog().categories),
         eei.Timeliness(period, None, len(facilities)),
-        {},  # placed last: read on another connection meanwhile
+        status.facility_statuses(store, incident_id=incident_id, period=period),
     )
     step(2, 4)
     with store.read() as s:
@@ -329,7 +329,6 @@ def _arrange(
     first = first_reports()
     data.first_report = [first.get(f.id) for f in facilities]
     data.timeliness = timeliness_from(store, incident_id, period, facilities, first)
-    data.statuses = statuses()
     late, missing = set(data.timeliness.late), set(data.timeliness.missing)
     data.row_state = [
         "missing" if f.id in missing else "late" if f.id in late else "on_time" for f in facilities
