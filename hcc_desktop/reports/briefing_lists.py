@@ -94,9 +94,7 @@ def requests(s: Sheet) -> list[Flowable]:
         for i, r in enumerate(d.requests, start=1):  # overdue tint wins over the stripes
             if r.overdue:
                 style.add("BACKGROUND", (0, i), (-1, i), ALERT_BG)
-    t = listing(data, widths)
-    t.setStyle(style)
-    return captioned(out, t)
+    return captioned(out, listing(data, widths, style))
 
 
 def events(s: Sheet) -> list[Flowable]:
@@ -125,8 +123,7 @@ def events(s: Sheet) -> list[Flowable]:
                 fit(e.who, widths[3]),
             ]
         )
-    t = listing(data, widths)
-    t.setStyle(grid(rows=len(data)))
+    t = listing(data, widths, grid(rows=len(data)))
     out = [
         *captioned(out, t),
         Paragraph(
@@ -159,8 +156,7 @@ def reporting(s: Sheet) -> list[Flowable]:
         widths = fill([0, 1.6, 1.4], s.width)
         data: list[list[Any]] = [["Facility", "Town", "First report"]]
         data += [[fit(f.name, widths[0]), fit(f.town, widths[1]), c.short(at)] for f, at in r.late]
-        t = listing(data, widths)
-        t.setStyle(grid(rows=len(data)))
+        t = listing(data, widths, grid(rows=len(data)))
         out += captioned([Paragraph("Reported late", H3)], t)
     heading = Paragraph(f"Not reported this period (period {d.number})", H3)
     if not r.missing:
@@ -192,8 +188,7 @@ def protected(s: Sheet) -> list[Flowable]:
                 para(c.short(row.reported_at)),
             ]
         )
-    t = listing(data, fill([1.9, 0.95, 0, 1.0], s.width))
-    t.setStyle(grid(rows=len(data)))
+    t = listing(data, fill([1.9, 0.95, 0, 1.0], s.width), grid(rows=len(data)))
     out = [
         *captioned(out, t),
         Paragraph(
@@ -237,14 +232,13 @@ def annex(s: Sheet) -> list[Flowable]:
         if not multi_region:
             del row[2]
         data.append(row)
-    t = listing(data, widths)
     style = grid(rows=len(data), right_cols=numeric)
     style.add("LEFTPADDING", (strip, 0), (strip, -1), 0)
     style.add("RIGHTPADDING", (strip, 0), (strip, -1), 0)
     # Only the exceptions are coloured: a red or grey mark among white ones stands out,
     # and a style command per row would cost more than the rows themselves.
     status_strip(style, strip, [r.status for r in d.annex], skip=("open",))
-    t.setStyle(style)
+    t = listing(data, widths, style)
     out = [
         PageBreak(),
         *captioned(out, t),

@@ -15,6 +15,7 @@ from reportlab.platypus import LongTable, Paragraph, Table, TableStyle
 
 from hcc_desktop.core.lifecycle import LABELS
 from hcc_desktop.reports.briefing_model import BriefingData
+from hcc_desktop.reports.cellstyles import styled_table
 from hcc_desktop.reports.fonts import printable
 from hcc_desktop.reports.styles import (
     BODY,
@@ -76,23 +77,22 @@ def two_up(
         a = left[i]
         b = right[i] if i < len(right) else ("", "", "")
         data.append([fit(x, w) for x, w in zip((*a, "", *b), widths, strict=True)])
-    t = listing(data, widths)
     style = grid(rows=len(data))
     style.add("BACKGROUND", (3, 0), (3, -1), colors.white)
     style.add("LINEBELOW", (3, 0), (3, -1), 0, colors.white)
     style.add("LINEABOVE", (3, 0), (3, 0), 0, colors.white)
-    t.setStyle(style)
-    return t
+    return listing(data, widths, style)
 
 
-def listing(data: list[list[Any]], widths: Sequence[float]) -> Table:
+def listing(data: list[list[Any]], widths: Sequence[float], style: TableStyle) -> Table:
     """A table of rows that may run over several pages, its header row repeated on
-    each. reportlab's LongTable measures rows only until the page is full when it
-    splits; a plain Table measures every remaining row again at every page break, so
-    a list of 500 facilities over 12 pages would be measured 12 times. A row taller
+    each, styled with `style` (cell styles shared between alike cells: see
+    cellstyles). reportlab's LongTable measures rows only until the page is full when
+    it splits; a plain Table measures every remaining row again at every page break,
+    so a list of 500 facilities over 12 pages would be measured 12 times. A row taller
     than what is left of the page (a long log entry) is split inside the row rather
     than refused with a LayoutError."""
-    return LongTable(data, colWidths=list(widths), repeatRows=1, splitInRow=1)
+    return styled_table(LongTable, data, style, colWidths=list(widths), repeatRows=1, splitInRow=1)
 
 
 def fill(widths: Sequence[float], total: float) -> list[float]:

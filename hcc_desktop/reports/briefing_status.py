@@ -129,9 +129,7 @@ def status_table(s: Sheet, rows: list[StatusRow], *, numbered: bool) -> Table:
         if numbered:
             cells.insert(0, para(str(r.map_number or ""), CELL_BOLD))
         data.append(cells)
-    t = listing(data, widths)
-    t.setStyle(grid(rows=len(data)))
-    return t
+    return listing(data, widths, grid(rows=len(data)))
 
 
 def member_map(s: Sheet) -> list[Flowable]:
@@ -248,13 +246,11 @@ def bed_table(
             ]
         )
     widths = fill([0, 0.75, 0.75, 0.75, 0.85, 0.95, 1.1], s.width)
-    t = listing(data, widths)
     style = grid(rows=len(data))
     if total_last:
         style.add("LINEABOVE", (0, -1), (-1, -1), 0.8, INK)
         style.add("BACKGROUND", (0, -1), (-1, -1), HEAD_BG)
-    t.setStyle(style)
-    return t
+    return listing(data, widths, style)
 
 
 def trends(s: Sheet) -> list[Flowable]:

@@ -344,15 +344,33 @@ class MemberMap(Flowable):
 
 
 def _inside_ring(gx: np.ndarray, gy: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """Even-odd point-in-polygon test of every grid point against one ring."""
+    """Even-odd point-in-polygon test of every point of a regular grid (`gx`, `gy` as
+    np.meshgrid makes them: one y per row) against one ring.
+
+    Row by row: the crossings of the ring's edges with the row's y, then for each grid
+    point the parity of the crossings to its right. The same comparisons as testing
+    every point against every edge, so the same answer, but the loop runs over the
+    grid's rows (a few dozen) rather than over the ring's vertices (thousands for a
+    state's coastline), and rows outside the ring's height are skipped."""
     inside = np.zeros(gx.shape, dtype=bool)
-    x0, y0 = xs[-1], ys[-1]
-    for x1, y1 in zip(xs.tolist(), ys.tolist(), strict=True):
-        if y0 != y1:
-            crosses = (y1 > gy) != (y0 > gy)
-            at = (x0 - x1) * (gy - y1) / (y0 - y1) + x1
-            inside ^= crosses & (gx < at)
-        x0, y0 = x1, y1
+    if len(xs) == 0:
+        return inside
+    x0, y0 = np.roll(xs, 1), np.roll(ys, 1)  # each edge from the previous vertex
+    sloped = y0 != ys
+    x0, y0, x1, y1 = x0[sloped], y0[sloped], xs[sloped], ys[sloped]
+    low, high = float(ys.min()), float(ys.max())
+    for row in range(gy.shape[0]):
+        y = float(gy[row, 0])
+        if y < low or y >= high:  # no edge crosses this row
+            continue
+        crosses = (y1 > y) != (y0 > y)
+        if not crosses.any():
+            continue
+        a0, b0, a1, b1 = x0[crosses], y0[crosses], x1[crosses], y1[crosses]
+        at = np.sort((a0 - a1) * (y - b1) / (b0 - b1) + a1)
+        # Crossings strictly right of each point: their count's parity is insideness.
+        right = len(at) - np.searchsorted(at, gx[row], side="right")
+        inside[row] = (right % 2).astype(bool)
     return inside
 
 

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 
 from hcc_desktop.core.services.status import STATUSES
 from hcc_desktop.core.store import Store
@@ -64,8 +64,7 @@ def test_captioned_keeps_heading_and_intro_with_the_first_rows() -> None:
     register_fonts()
     room = LETTER[1] - 2 * MARGIN
     for left in range(10, 150, 6):
-        t = listing(_table(30), [200, 200])
-        t.setStyle(grid(rows=31))
+        t = listing(_table(30), [200, 200], grid(rows=31))
         heading = Paragraph("Open resource requests", H2)
         intro = Paragraph("30 open: all of them routine.", BODY)
         pages = _render([Spacer(1, room - left), *captioned([heading, intro], t)])
@@ -81,7 +80,7 @@ def test_a_caption_at_the_top_of_a_page_does_not_break_again() -> None:
     """A table whose first rows are taller than a page is not pushed off a fresh page."""
     register_fonts()
     tall = Paragraph("<br/>".join(["a long cell"] * 90), BODY)
-    t = listing([["Head", "Cell"], [tall, "x"], ["second", "y"]], [200, 200])
+    t = listing([["Head", "Cell"], [tall, "x"], ["second", "y"]], [200, 200], TableStyle([]))
     pages = _render(captioned([Paragraph("Tall table", H2)], t))
     assert "Tall table" in pages[0] and "Head" in pages[0]
 
