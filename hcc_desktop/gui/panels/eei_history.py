@@ -24,21 +24,39 @@ class CellHistory(QWidget):
         self.setObjectName("eeiCellHistory")
         self.title = QLabel("Select a cell to see its history over periods.")
         self.title.setWordWrap(True)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setMinimumSize(220, 180)
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.setLabel("bottom", "Operational period")
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.title)
-        layout.addWidget(self.plot, 1)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(4, 4, 4, 4)
+        self._layout.addWidget(self.title)
+        self._plot: pg.PlotWidget | None = None
         self.points: list[tuple[int, Any]] = []
+
+    @property
+    def plot(self) -> pg.PlotWidget:
+        """The chart, made the first time the history is shown or drawn: the grid opens
+        with its history hidden, and a pyqtgraph plot cost more than the rest of the
+        grid panel's construction."""
+        if self._plot is None:
+            plot = pg.PlotWidget(background="w")
+            plot.setMinimumSize(220, 180)
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.setLabel("bottom", "Operational period")
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            self._layout.addWidget(plot, 1)
+            self._plot = plot
+        return self._plot
+
+    def setVisible(self, visible: bool) -> None:
+        if visible:
+            # Made before the splitter beside the grid sizes this widget for showing
+            # (from its size hint, which the plot decides).
+            self.plot  # noqa: B018
+        super().setVisible(visible)
 
     def clear(self, message: str = "") -> None:
         self.points = []
-        self.plot.clear()
+        if self._plot is not None:
+            self._plot.clear()
         self.title.setText(message or "Select a cell to see its history over periods.")
 
     def show_history(self, facility: str, el: Element, history: list[tuple[int, Any, str]]) -> None:
