@@ -9,7 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import and_ as sa_and
 from sqlalchemy import func, select
+from sqlalchemy import or_ as sa_or
 from sqlalchemy import text as sql_text
 
 from hcc_desktop.core import models as m
@@ -394,3 +396,69 @@ def test_a_count_leaves_the_page_cache_as_it_found_it(store: Store, incident: st
         log.count_entries(store, flt=broken)
     with store.read() as s:
         assert s.execute(sql_text("PRAGMA cache_size")).scalar() == before
+
+
+@pytest.mark.parametrize("probe", [3, 9, 10, 100])  # neither side short; the rest; mine
+def test_a_whole_incident_counted_from_the_rest_of_the_log(
+    store: Store, incident: str, actor: Actor, probe: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However the probes fall (the incident short, the rest short, neither), the count
+    is the entries the filter passes: other incidents' and retracted ones left out."""
+    monkeypatch.setattr(log, "COUNT_PROBE", probe)
+    other = incidents.create_incident(
+        store, actor=actor, name="Other", started_at="2026-11-01T00:00Z"
+    )
+    mine = log.add_entries(
+        store,
+        actor=actor,
+        incident_id=incident,
+        entries=[log.NewEntry(f"Check {i}", occurred_at=NOW) for i in range(12)],
+    )
+    log.add_entries(
+        store,
+        actor=actor,
+        incident_id=other,
+        entries=[log.NewEntry(f"Elsewhere {i}", occurred_at=NOW) for i in range(6)],
+    )
+    log.retract_entry(store, actor=actor, entry_id=mine[0])
+    log.retract_entry(store, actor=actor, entry_id=mine[1])
+    flt = log.LogFilter
+    assert log.count_entries(store, flt=flt(incident_id=incident)) == 10
+    assert log.count_entries(store, flt=flt(incident_id=incident, include_deleted=True)) == 12
+    assert log.count_entries(store, flt=flt(incident_id=other)) == 6
+    assert log.count_entries(store, flt=flt(incident_id=incident, text="Check 1")) == 2  # 10, 11
+    assert log.count_entries(store, flt=flt(incident_id="no-such-incident")) == 0
+
+
+def test_the_rest_of_the_log_is_counted_from_the_index(store: Store, incident: str) -> None:
+    """The probe of the other incidents' and retracted entries reads index ranges only:
+    "deleted IS NOT 0" would step through every entry of the open incident."""
+    seen: list[str] = []
+
+    def spy(_conn: Any, _cur: Any, statement: str, *_rest: Any) -> None:
+        seen.append(statement)
+
+    from sqlalchemy import event
+
+    event.listen(store.engine, "before_cursor_execute", spy)
+    try:
+        with store.read() as s:
+            log._count_by_rest(s, log.LogFilter(incident_id=incident))  # probes run only
+    finally:
+        event.remove(store.engine, "before_cursor_execute", spy)
+    assert seen  # the first probe ran (an empty incident: it is the whole answer)
+    t = m.LogEntry
+    inc = incident
+    rest = sa_or(
+        t.incident_id.is_(None),
+        t.incident_id < inc,
+        t.incident_id > inc,
+        sa_and(t.incident_id == inc, t.deleted < 0),
+        sa_and(t.incident_id == inc, t.deleted > 0),
+    )
+    stmt = select(t.incident_id).where(rest)
+    with store.read() as s:
+        sql = str(stmt.compile(s.bind, compile_kwargs={"literal_binds": True}))
+        plan = [str(r[-1]) for r in s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+    assert not any(p.startswith("SCAN log_entries") for p in plan), plan
+    assert all("COVERING INDEX" in p for p in plan if p.startswith("SEARCH")), plan
