@@ -26,6 +26,7 @@ from hcc_desktop.reports.styles import (
     esc,
     grid,
     para,
+    paragraph,
 )
 from hcc_desktop.reports.timefmt import Clock
 
@@ -129,7 +130,7 @@ def fit(text: object, width: float, style: ParagraphStyle = CELL) -> str | Parag
     t = printable("" if text is None else str(text))
     if "\n" not in t and stringWidth(t, style.fontName, style.fontSize) <= width - PADDING:
         return t
-    return Paragraph(esc(t), style)
+    return paragraph(esc(t), style)
 
 
 def snug(texts: list[str], head: str, cap: float, style: ParagraphStyle = CELL) -> float:
