@@ -67,6 +67,22 @@ STATUS_COLOURS = {
     "open": QColor("#d7efd8"),
 }
 _NUMERIC = {"integer", "number", "percent"}
+#: Every role data() answers for some cell; a painted cell is asked for eight, three of
+#: which (decoration, foreground, check state) the grid never sets.
+_ANSWERED = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ToolTipRole,
+        STATE_ROLE,
+        ELEMENT_ROLE,
+        VERSION_ROLE,
+    }
+)
+_SUMMARY_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole})
 
 
 class EEIGridModel(QAbstractTableModel):
@@ -176,8 +192,8 @@ class EEIGridModel(QAbstractTableModel):
     # ------------------------------------------------------------ data
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         g = self.grid
-        if g is None or not index.isValid():
-            return None
+        if g is None or role not in _ANSWERED or not index.isValid():
+            return None  # the view asks every cell for roles the grid never sets
         i, col = index.row(), index.column()
         if col < len(FIXED):
             return self._fixed(i, col, role)
@@ -256,15 +272,15 @@ class EEIGridModel(QAbstractTableModel):
         cells' corner marks alone."""
         g = self.grid
         assert g is not None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return CHECKED_TIP
+        if role not in _SUMMARY_ROLES:
+            return None  # the view asks for eight roles per cell: summarise for two
         states = [c.state for c in g.cells[i] if c is not None]
         text, key = check_summary(states)
         if role == Qt.ItemDataRole.DisplayRole:
             return text
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return CHECK_COLOURS.get(key)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return CHECKED_TIP
-        return None
+        return CHECK_COLOURS.get(key)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Save a typed value: an `Edit` from the cell's editor, or plain text, which
