@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +43,16 @@ def read_rows(store: Store, stmt: Select[Any]) -> list[Row[Any]]:
     plain tuples."""
     with store.read() as s:
         return list(s.connection().execute(stmt).all())
+
+
+def stream_rows(store: Store, stmt: Select[Any]) -> Iterator[Row[Any]]:
+    """The rows of a column query one at a time, as read_rows reads them. For the
+    large reads (every status value of an incident): a row that is overtaken is freed
+    at once instead of living in a list until the end, and the tens of thousands of
+    rows alive at once were what set off most of the garbage collector's passes
+    during a briefing (with a full collection of the whole process among them)."""
+    with store.read() as s:
+        yield from s.connection().execute(stmt)
 
 
 class Decoder(dict[str, Any]):
@@ -145,7 +155,7 @@ def tally(
         r.element_code.in_(wanted),
     )
     decode = Decoder().value
-    for org, code, period, raw, state, validated, version in read_rows(store, stmt):
+    for org, code, period, raw, state, validated, version in stream_rows(store, stmt):
         value = decode(raw)
         if not isinstance(value, int | float) or isinstance(value, bool):
             continue
@@ -195,7 +205,7 @@ def latest_values(
     if organization_ids is not None:
         stmt = stmt.where(m.EEIReport.organization_id.in_(list(organization_ids)))
     newest: dict[str, dict[str, Row[Any]]] = {}
-    for row in read_rows(store, stmt):
+    for row in stream_rows(store, stmt):
         _keep_newest(newest, row)
     return _as_latest(newest)
 
@@ -393,12 +403,11 @@ def status_picture(
     500-hospital briefing spent gathering."""
     wanted = list(dict.fromkeys([*status.STATUS_ELEMENTS, *codes]))
     status_codes = frozenset(status.STATUS_ELEMENTS)
-    rows = read_rows(store, _value_rows(incident_id, period, wanted))
     decode = Decoder().value
     newest: dict[str, dict[str, Row[Any]]] = {}
     series: dict[int, dict[str, str]] = {}
     marks = sorted(p for p in periods if p <= period)
-    i = 0
+    i = 0  # marks[:i] have their snapshot
 
     def snapshot() -> dict[str, str]:
         out = {}
@@ -408,13 +417,15 @@ def status_picture(
                 out[org] = status.classify(values)[0]
         return out
 
-    for mark in marks:
-        while i < len(rows) and (rows[i][3] or 0) <= mark:
-            _keep_newest(newest, rows[i])
+    # Rows come oldest period first: a mark's snapshot is taken when the first row of
+    # a later period comes, so it holds every row up to the mark and none after it.
+    for row in stream_rows(store, _value_rows(incident_id, period, wanted)):
+        while i < len(marks) and marks[i] < (row[3] or 0):
+            series[marks[i]] = snapshot()
             i += 1
-        series[mark] = snapshot()
-    for row in rows[i:]:
         _keep_newest(newest, row)
+    for mark in marks[i:]:
+        series[mark] = snapshot()
     latest = _as_latest(newest)
     statuses: dict[str, status.FacilityStatus] = {}
     for org, slot in latest.items():
