@@ -760,10 +760,14 @@ def _recompute_batch(
     single: Mapping[UnitKey, Any] | None = None,
 ) -> None:
     conn = session.connection()
-    stage_units(conn, unit_keys)
-    current: dict[UnitKey, str] = {
-        (r[0], r[1], r[2]): r[3] for r in _driver_rows(conn, _WINNERS_OF_STAGED)
-    }
+    with_winner: set[tuple[str, str]] | None = None
+    if single and conn.dialect.name == "sqlite":
+        current, with_winner = _winners_of_records(conn, unit_keys)
+        staged = False
+    else:
+        stage_units(conn, unit_keys)
+        current = {(r[0], r[1], r[2]): r[3] for r in _driver_rows(conn, _WINNERS_OF_STAGED)}
+        staged = True
     if single:
         # Units with no winner yet and one arrived version: see ArrivedUnits.
         fresh = [k for k in unit_keys if k not in current and k in single]
@@ -776,7 +780,7 @@ def _recompute_batch(
     loads = json.loads
     versions: dict[UnitKey, list[Any]] = {}
     if merged:
-        if fresh:
+        if fresh or not staged:
             stage_units(conn, merged)
         versions = _read_staged_versions(conn)
     for key in merged:
@@ -801,12 +805,49 @@ def _recompute_batch(
         changes.add(entity, record_id)
     if fresh:
         assert single is not None
-        _merge_fresh(fresh, single, rows, inserts, changes)
+        _merge_fresh(fresh, single, rows, inserts, changes, with_winner)
     insert_tuples(conn, WINNERS, WINNER_KEYS, inserts)
     _update_winners(conn, updates)
     rows.flush(session)
     if merged:
         _write_conflicts(session, merged, versions)  # `merged` is what is staged now
+
+
+def _winners_of_records(
+    conn: Connection, unit_keys: list[UnitKey]
+) -> tuple[dict[UnitKey, str], set[tuple[str, str]]]:
+    """The winners of `unit_keys`, and which of their records have a winner in any
+    unit, from the winners' primary key (entity, record_id, unit) a few hundred records
+    per query. For a batch of arrived versions this replaces staging every key in a
+    temporary table and joining it, and it also tells which records have no domain row
+    yet (no winner in any unit), which spares looking each one up (SQLite)."""
+    wanted = set(unit_keys)
+    records: dict[str, list[str]] = defaultdict(list)
+    last: tuple[str, str] | None = None
+    for entity, record_id, _unit in unit_keys:  # sorted: a record's units together
+        if (entity, record_id) != last:
+            last = (entity, record_id)
+            records[entity].append(record_id)
+    current: dict[UnitKey, str] = {}
+    with_winner: set[tuple[str, str]] = set()
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for entity, ids in records.items():
+            for chunk in _chunks(ids):
+                marks = ",".join(["?"] * len(chunk))
+                cursor.execute(
+                    f"SELECT record_id, unit, version_id FROM {WINNERS.name} "
+                    f"WHERE entity = ? AND record_id IN ({marks})",
+                    (entity, *chunk),
+                )
+                for record_id, unit, version_id in cursor.fetchall():
+                    with_winner.add((entity, record_id))
+                    key = (entity, record_id, unit)
+                    if key in wanted:
+                        current[key] = version_id
+    finally:
+        cursor.close()
+    return current, with_winner
 
 
 def _merge_fresh(
@@ -815,9 +856,12 @@ def _merge_fresh(
     rows: DomainRows,
     inserts: list[tuple[Any, ...]],
     changes: Changes,
+    with_winner: set[tuple[str, str]] | None,
 ) -> None:
     """Winners and domain columns of units whose only version just arrived (sorted
-    keys, so a record's units are together)."""
+    keys, so a record's units are together). `with_winner`: the records that had a
+    winner in any unit before the merge, when known; a record with none has no domain
+    row yet (one is written with the winner of any shown unit)."""
     loads = json.loads
     known_units = 0
     last: tuple[str, str] | None = None
@@ -836,6 +880,10 @@ def _merge_fresh(
             cols[unit.version_column] = v.id
         rows.set(entity, record_id, cols)
         changes.add(entity, record_id)
+        if with_winner is not None:
+            if (entity, record_id) not in with_winner:
+                rows.known_new[entity].add(record_id)
+            continue
         known_units += 1
         if known_units == len(ent.units):
             # Every unit of the record had no version: it has no domain row yet.

@@ -6,17 +6,17 @@ from __future__ import annotations
 import json
 import math
 import re
-import sys
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
+from hashlib import sha256
 from json.encoder import encode_basestring
+from sys import intern
 from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, Boolean, Float, Integer, String
 
 from hcc_desktop.core.entities import ENTITIES, Unit
 from hcc_desktop.core.ids import canonical_atom, canonical_json
-from hcc_desktop.core.versions import version_id
 
 FORMAT = "hccsync/1"
 FORMAT_MAJOR = 1
@@ -246,8 +246,45 @@ class Line(NamedTuple):
 _DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
+#: (entity, unit) of every merge unit whose names pass the entity and unit text checks:
+#: one set look-up answers all three for the usual line (see `parse_line`).
+_KNOWN_UNITS = frozenset(
+    (name, unit)
+    for name, ent in ENTITIES.items()
+    for unit in ent.units
+    if 0 < len(name) <= 30 and 0 < len(unit) <= 40
+)
+_SITE_MATCH = SITE_ID.fullmatch
+_VERSION_MATCH = VERSION_ID.fullmatch
+_new_line = partial(tuple.__new__, Line)
+
+
+def _text_fields(body: dict[str, Any]) -> tuple[str, str, str, str, str | None, str | None]:
+    """Entity, unit, record id, site, parent and operator, checked one by one in this
+    order, so that a line with several faults is refused for the first of them."""
+    entity = _text(body, "entity", limit=30)
+    unit = _text(body, "unit", limit=40)
+    ent = ENTITIES.get(entity)
+    if ent is None or unit not in ent.units:
+        raise LineError(f"unknown merge unit {entity}.{unit}")
+    record_id = _text(body, "record_id", limit=36)
+    site = _text(body, "site", limit=40)
+    if not SITE_ID.fullmatch(site):
+        raise LineError("site: expected a site id")
+    parent = _text(body, "parent", optional=True, limit=64)
+    if parent is not None and not VERSION_ID.fullmatch(parent):
+        raise LineError("parent: expected a version id")
+    operator = _text(body, "operator", optional=True, limit=200)
+    return entity, unit, record_id, site, parent, operator
+
+
 def parse_line(raw: bytes) -> Line:
-    """Decode and check one line; returns the row to insert into `versions`."""
+    """Decode and check one line; returns the row to insert into `versions`.
+
+    Runs once per line of an import (100,000 for a first exchange), so the usual line
+    is checked by a few direct tests that accept exactly what the step-by-step checks
+    accept (`_text_fields`, which also says what is wrong with any other line), and its
+    version id is hashed from text written here (the same bytes as `version_id`)."""
     if len(raw) > MAX_LINE:
         raise LineError(f"longer than {MAX_LINE // 2**20} MiB")
     try:
@@ -265,7 +302,7 @@ def parse_line(raw: bytes) -> Line:
         raise LineError(f"nested deeper than {MAX_DEPTH} levels") from None
     except json.JSONDecodeError as exc:
         raise LineError(f"not JSON ({exc.msg})") from None
-    if not isinstance(body, dict) or set(body) != LINE_KEYS:
+    if type(body) is not dict or body.keys() != LINE_KEYS:
         raise LineError("expected an object with exactly the keys " + ", ".join(sorted(LINE_KEYS)))
     if len(text) > MAX_TEXT or containers >= MAX_DEPTH:
         # Only a line this long can hold a text field over the cap, and only one with
@@ -273,21 +310,28 @@ def parse_line(raw: bytes) -> Line:
         # count too, which only sends a harmless line the slow way). Most lines are
         # short and flat: walking each one cost a fifth of a large import.
         _depth_and_text(body)
-    entity = _text(body, "entity", limit=30)
-    unit = _text(body, "unit", limit=40)
-    ent = ENTITIES.get(entity)
-    if ent is None or unit not in ent.units:
-        raise LineError(f"unknown merge unit {entity}.{unit}")
-    record_id = _text(body, "record_id", limit=36)
-    site = _text(body, "site", limit=40)
-    if not SITE_ID.fullmatch(site):
-        raise LineError("site: expected a site id")
-    parent = _text(body, "parent", optional=True, limit=64)
-    if parent is not None and not VERSION_ID.fullmatch(parent):
-        raise LineError("parent: expected a version id")
-    operator = _text(body, "operator", optional=True, limit=200)
+    entity = body["entity"]
+    unit = body["unit"]
+    record_id = body["record_id"]
+    site = body["site"]
+    parent = body["parent"]
+    operator = body["operator"]
+    # Decoded JSON text is exactly `str`, so `type(x) is str` is `_text`'s isinstance;
+    # a site or version id that matches its pattern has a length within the limits.
+    if not (
+        type(entity) is str
+        and type(unit) is str
+        and (entity, unit) in _KNOWN_UNITS
+        and type(record_id) is str
+        and 0 < len(record_id) <= 36
+        and type(site) is str
+        and _SITE_MATCH(site)
+        and (parent is None or (type(parent) is str and _VERSION_MATCH(parent)))
+        and (operator is None or (type(operator) is str and 0 < len(operator) <= 200))
+    ):
+        entity, unit, record_id, site, parent, operator = _text_fields(body)
     hlc = body["hlc"]
-    if not isinstance(hlc, int) or isinstance(hlc, bool) or not 0 < hlc < 2**63:
+    if type(hlc) is not int or not 0 < hlc < 2**63:  # JSON's true and false are bool
         raise LineError("hlc: expected a positive 64-bit integer")
     resolves = body["resolves"]
     if resolves is not None:
@@ -300,20 +344,19 @@ def parse_line(raw: bytes) -> Line:
         resolves_text: str | None = canonical_json(sorted(resolves))
     else:
         resolves_text = None
-    check_value(entity, unit, body["value"])
-    value_text = canonical_json(body["value"])
+    value = body["value"]
+    check_value(entity, unit, value)
+    value_text = canonical_json(value)
+    # `version_id`'s text: canonical JSON of the nine fields as a list.
+    e = encode_basestring
+    hashed = (
+        f"[{e(entity)},{e(record_id)},{e(unit)},{e(value_text)},{int.__repr__(hlc)},"
+        f"{e(site)},{'null' if parent is None else e(parent)},"
+        f"{'null' if operator is None else e(operator)},"
+        f"{'null' if resolves_text is None else e(resolves_text)}]"
+    )
     try:
-        vid = version_id(
-            entity=entity,
-            record_id=record_id,
-            unit=unit,
-            value=value_text,
-            hlc=hlc,
-            site_id=site,
-            parent_id=parent,
-            operator=operator,
-            resolves=resolves_text,
-        )
+        vid = sha256(hashed.encode("utf-8")).hexdigest()
     except UnicodeEncodeError:
         # JSON may escape a lone surrogate ("\ud800"), which is no character at all.
         raise LineError("text is not valid Unicode (a lone surrogate)") from None
@@ -321,15 +364,17 @@ def parse_line(raw: bytes) -> Line:
         raise LineError("id does not match the version's content")
     # Entity, unit, site and operator repeat on most lines of a package: one shared
     # string each instead of one per line (a 100,000-line import holds every line).
-    return Line(
-        vid,
-        sys.intern(entity),
-        record_id,
-        sys.intern(unit),
-        value_text,
-        hlc,
-        sys.intern(site),
-        parent,
-        None if operator is None else sys.intern(operator),
-        resolves_text,
+    return _new_line(
+        (
+            vid,
+            intern(entity),
+            record_id,
+            intern(unit),
+            value_text,
+            hlc,
+            intern(site),
+            parent,
+            None if operator is None else intern(operator),
+            resolves_text,
+        )
     )
