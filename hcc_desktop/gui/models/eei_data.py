@@ -5,9 +5,11 @@ The reports are read as column tuples, not ORM objects (building 50,000 ORM obje
 costs seconds), and placed by facility and element. What the grid paints from them
 (the `Cell` behind each value, its display text, its alarm level) is made a facility
 at a time, the first time anything asks for that facility's row, and kept: a grid
-shows about thirty facilities at once, and making all 40,000 cells up front was half
-of the time to the first picture. `data()` is still an index into plain lists and
-never a query; a row costs a fraction of a millisecond the first time it scrolls in.
+shows about thirty facilities at once, and making all 40,000 cells up front was about
+a quarter of the time to the first picture. `data()` is still an index into plain
+lists and never a query; a row costs a fraction of a millisecond the first time it
+scrolls in. Rows are made on the GUI thread, the only one that touches a GridData once
+load_grid has handed it over.
 """
 
 from __future__ import annotations
@@ -176,6 +178,8 @@ class GridData:
     cells: Sequence[list[Cell | None]] = field(default_factory=list)
     row_state: list[str] = field(default_factory=list)
     first_report: list[str | None] = field(default_factory=list)
+    #: What makes the LazyRows above, when load_grid built them.
+    _maker: _RowMaker | None = field(default=None, repr=False, compare=False)
 
     def row_of(self, org_id: str) -> int:
         for i, f in enumerate(self.facilities):
@@ -186,11 +190,10 @@ class GridData:
     def report_ids(self) -> Iterator[str]:
         """Every report the grid holds, without making the rows nobody has looked at
         (the import marks count them on every reload)."""
-        cells = self.cells
-        if isinstance(cells, LazyRows) and isinstance(cells._make, _RowMaker):
-            yield from cells._make.report_ids()
+        if self._maker is not None and self.cells is self._maker.cells:
+            yield from self._maker.report_ids()
             return
-        for row in cells:
+        for row in self.cells:
             yield from (c.report_id for c in row if c is not None)
 
 
@@ -268,7 +271,7 @@ def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="eei-grid") as pool:
         # The first-report times are an aggregate that SQLite computes before its first
         # row, without the GIL: read them on a connection of their own meanwhile. The
-        # facilities and their statuses are Python (ORM) work and are read here, before
+        # statuses are mostly Python (ORM rows, JSON values) and are read here, before
         # the reports: beside the reports' fetch, which lets go of the GIL for each of
         # its 40,000 rows, a thread running Python made every row wait for the GIL again
         # and the two together took longer than one after the other.
@@ -323,8 +326,8 @@ def _arrange(
             if line is None:
                 line = placed[i] = [None] * k
             line[j] = r
-    rows_of = _RowMaker(data, placed)
-    data.cells, data.display, data.levels = rows_of.cells, rows_of.display, rows_of.levels
+    data._maker = maker = _RowMaker(data, placed)
+    data.cells, data.display, data.levels = maker.cells, maker.display, maker.levels
     # The first report counts for timeliness, not the latest update (from the history).
     first = first_reports()
     data.first_report = [first.get(f.id) for f in facilities]
