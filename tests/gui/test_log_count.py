@@ -185,3 +185,27 @@ def test_model_takes_the_count_when_it_lands(qtbot: Any) -> None:
     # A first page shorter than a page is the whole log, whatever a count said.
     model.reset(log.LogFilter("inc-1"), members={}, seen_seq=0, rows=_rows(3), total=7)
     assert model.total == 3 and not model.canFetchMore()
+
+
+def test_a_failed_count_says_so(
+    qtbot: Any, view: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A count that fails leaves the table paging on and says "not counted" rather than
+    "counting…" for ever; the reason goes to the status bar."""
+
+    def broken(store: Any, *, flt: log.LogFilter) -> int:
+        if flt.significant:
+            return 0
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(log, "count_entries", broken)
+    messages: list[str] = []
+    view.message.connect(messages.append)
+    _long_log(view)
+    panel = _panel(qtbot, view)
+    qtbot.waitUntil(panel.is_loaded, timeout=5000)
+    QThreadPool.globalInstance().waitForDone(10_000)
+    assert panel.model.rowCount() == PAGE and panel.model.canFetchMore()
+    assert panel.model.total is None
+    assert panel.filters.matches.text() == "not counted"
+    assert any("not counted: disk I/O error" in m for m in messages)

@@ -142,7 +142,9 @@ class IncidentLogPanel(Panel):
             self.loader.count(self.current_filter())
 
     def _show_total(self) -> None:
-        self.filters.show_total(self.model.total, active=self.model.flt is not None)
+        flt = self.model.flt
+        failed = flt is not None and self.loader.count_failed == flt
+        self.filters.show_total(self.model.total, active=flt is not None, failed=failed)
 
     def reload(self) -> None:
         """Read the member names and the incident's periods, then the log itself."""

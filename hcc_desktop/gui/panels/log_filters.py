@@ -83,11 +83,14 @@ class LogFilterBar(QWidget):
             layout.addWidget(w)
         layout.addWidget(self.matches)
 
-    def show_total(self, total: int | None, *, active: bool = True) -> None:
-        """Show the filtered total; None: still being counted. `active`: False when no
-        incident is open (nothing to count)."""
+    def show_total(self, total: int | None, *, active: bool = True, failed: bool = False) -> None:
+        """Show the filtered total; None: still being counted, or with `failed` not
+        counted (the reason is in the status bar). `active`: False when no incident is
+        open (nothing to count)."""
         if not active:
             self.matches.setText("")
+        elif total is None and failed:
+            self.matches.setText("not counted")
         elif total is None:
             self.matches.setText("counting…")
         else:

@@ -68,6 +68,8 @@ class LogLoader:
         self._counting: tuple[log.LogFilter, int] | None = None
         #: The latest count that arrived: (filter, changes when it started, total).
         self._counted: tuple[log.LogFilter, int, int] | None = None
+        #: The filter whose count failed (the panel must not say "counting…" forever).
+        self.count_failed: log.LogFilter | None = None
         self.model.page_wanted.connect(self._read_page)
         self.model.reset_wanted.connect(self._reset_again)
 
@@ -147,6 +149,7 @@ class LogLoader:
             return
         store, changes = self.store, self._changes
         self._counting = (flt, changes)
+        self.count_failed = None
         (
             QueryOp(
                 self.parent,
@@ -155,9 +158,15 @@ class LogLoader:
             )
             .supersede("log-count")
             .success(lambda total: self._place_count(flt, changes, total))
-            .failure(lambda exc: self.message(f"Log entries not counted: {exc}"))
+            .failure(lambda exc: self._count_failed(flt, exc))
             .run_in_background()
         )
+
+    def _count_failed(self, flt: log.LogFilter, exc: Exception) -> None:
+        self._counting = None
+        self.count_failed = flt
+        self.message(f"Log entries not counted: {exc}")
+        self._placed()
 
     def _place_count(self, flt: log.LogFilter, changes: int, total: int) -> None:
         self._counting = None
