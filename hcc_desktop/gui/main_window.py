@@ -7,6 +7,12 @@ context's signals, and every change goes through a core service. The docks come 
 one list (gui.panels.registry.PANELS) and each panel declares its own actions, so
 nothing here names a panel's dock or methods; the window's own actions are the
 WINDOW_ACTIONS table below, and the File/Interchange features gui.feature_bindings.
+
+Start-up order: the window makes its menus, toolbar, overview and every dock (with a
+"Loading…" placeholder), restores the layout and paints that frame; only then are the
+panels imported and built, visible docks first, one per turn of the event loop, and
+the reads of every panel start (gui.operations holds them until the first frame). An
+action used before its panel exists builds that panel at once.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QToolBar,
@@ -35,11 +42,11 @@ from hcc_desktop.gui.dialogs.operator_dialog import choose_operator
 from hcc_desktop.gui.dialogs.period_dialog import PeriodDialog
 from hcc_desktop.gui.drops import route_drop
 from hcc_desktop.gui.feature_bindings import bind_features, guarded
-from hcc_desktop.gui.operations import CollectionOp
+from hcc_desktop.gui.first_paint import AfterFirstPaint
+from hcc_desktop.gui.operations import CollectionOp, hold_reads, release_reads
 from hcc_desktop.gui.panels.base import Panel
 from hcc_desktop.gui.panels.overview import OverviewPanel
-from hcc_desktop.gui.panels.registry import PANELS
-from hcc_desktop.gui.panels.resource_tracker import ResourceTrackerPanel
+from hcc_desktop.gui.panels.registry import PANELS, DockSpec
 from hcc_desktop.gui.status_bar import StatusBar
 from hcc_desktop.gui.switchers import Switchers
 from hcc_desktop.gui.sync.folder import FolderSync
@@ -80,6 +87,8 @@ class MainWindow(QMainWindow):
         self, ctx: AppContext, settings: QSettings, *, restore_layout: bool = True
     ) -> None:
         super().__init__()
+        hold_reads()  # released after the first frame (_after_first_paint)
+        self._first_paint = AfterFirstPaint(self, self._after_first_paint)
         self.ctx = ctx
         self.settings = settings
         self.save_layout_on_close = restore_layout
@@ -102,10 +111,14 @@ class MainWindow(QMainWindow):
         self.actions_.build_toolbar(self.toolbar)
         self.overview = OverviewPanel(ctx)
         self.setCentralWidget(self.overview)
+        #: The panels built so far, by dock name (all of them once `all_built`).
         self.panels: dict[str, Panel] = {}
         self.docks: dict[str, QDockWidget] = {}
-        for cls in PANELS:
-            self._add_dock(cls(ctx))
+        self.specs: dict[str, DockSpec] = {}
+        #: Docks whose panel is not built yet, in the order they will be.
+        self._pending: list[str] = []
+        for spec in PANELS:
+            self._add_dock(spec)
         self.status = StatusBar(ctx, self)
         self.setStatusBar(self.status)
         self.folder_sync = FolderSync(ctx, self)
@@ -124,29 +137,67 @@ class MainWindow(QMainWindow):
         self._size_on_show = not restored
         self.switchers.choose_initial()
         self.update_undo()
-        QTimer.singleShot(0, self._initial_load)
 
     # ------------------------------------------------------------ docks
-    def _add_dock(self, panel: Panel) -> None:
-        dock = QDockWidget(panel.TITLE, self)
-        dock.setObjectName(panel.DOCK_NAME)
-        dock.setWidget(panel)
+    def _add_dock(self, spec: DockSpec) -> None:
+        dock = QDockWidget(spec.TITLE, self)
+        dock.setObjectName(spec.DOCK_NAME)
+        dock.setWidget(_placeholder())
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetClosable
             | QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
-        self.panels[panel.DOCK_NAME] = panel
-        self.docks[panel.DOCK_NAME] = dock
-        if panel.VIEW_ACTION is not None:
-            action = self.actions_[panel.VIEW_ACTION]
-            dock.visibilityChanged.connect(
-                lambda _v, a=action, d=dock: a.setChecked(not d.isHidden())
-            )
+        self.specs[spec.DOCK_NAME] = spec
+        self.docks[spec.DOCK_NAME] = dock
+        self._pending.append(spec.DOCK_NAME)
+        action = self.actions_[spec.VIEW_ACTION]
+        dock.visibilityChanged.connect(lambda _v, a=action, d=dock: a.setChecked(not d.isHidden()))
+
+    def _after_first_paint(self) -> None:
+        """The frame is on screen: start the overview's read, then build the panels,
+        those in view first, one per turn of the event loop so that the window keeps
+        answering (each starts its own read as it is built)."""
+        release_reads()
+        self._pending.sort(key=lambda name: self.docks[name].visibleRegion().isEmpty())
+        QTimer.singleShot(0, self._build_next)
+
+    def _build_next(self) -> None:
+        if self._pending:
+            self._build(self._pending[0])
+            QTimer.singleShot(0, self._build_next)
+
+    def _build(self, name: str) -> Panel:
+        """Import, make and dock the panel of dock `name` (at most once)."""
+        if name in self.panels:
+            return self.panels[name]
+        self._first_paint.run_now()  # a panel wanted early: its reads may start now
+        spec = self.specs[name]
+        panel = spec.load()(self.ctx)
+        self._pending.remove(name)
+        self.panels[name] = panel
+        dock = self.docks[name]
+        placeholder = dock.widget()
+        dock.setWidget(panel)
+        placeholder.deleteLater()
+        for action_id in spec.ACTIONS:
+            if SPECS[action_id].scope == name:
+                self.actions_.attach(action_id, panel.scope_widget())
+        if not panel.LOADS_ITSELF:
+            panel.schedule_reload()
+        return panel
+
+    def all_built(self) -> bool:
+        return not self._pending
 
     def panel(self, cls: type[P]) -> P | None:
-        """The window's panel of class `cls` (None if this window has none)."""
-        return next((p for p in self.panels.values() if isinstance(p, cls)), None)
+        """The window's panel of class `cls`, built now if it was not yet (None if
+        this window has none)."""
+        for name, spec in self.specs.items():
+            if spec.cls == cls.__name__ and spec.load() is cls:
+                built = self._build(name)
+                return built if isinstance(built, cls) else None
+        return None
 
     def _bind_actions(self) -> None:
         """Bind the window's own actions, then each panel's: a panel command first
@@ -160,16 +211,18 @@ class MainWindow(QMainWindow):
             if action_id in GUARDED:
                 slot = guarded(self, GUARDED[action_id], slot)
             a.bind(action_id, slot)
-        for dock_name, panel in self.panels.items():
-            if panel.VIEW_ACTION is not None:
-                a.bind(panel.VIEW_ACTION, lambda n=dock_name: self.toggle_dock(n))
-            for action_id, name in panel.ACTIONS.items():
-                method: Callable[[], object] = getattr(panel, name)
+        for dock_name, spec in self.specs.items():
+            a.bind(spec.VIEW_ACTION, lambda n=dock_name: self.toggle_dock(n))
+            for action_id, name in spec.ACTIONS.items():
                 if SPECS[action_id].scope == dock_name:
-                    a.bind(action_id, method)
-                    a.attach(action_id, panel.scope_widget())
+                    a.bind(action_id, self._call(dock_name, name))
                 else:
-                    a.bind(action_id, self._via(dock_name, method))
+                    a.bind(action_id, self._via(dock_name, self._call(dock_name, name)))
+
+    def _call(self, dock_name: str, method: str) -> Callable[[], object]:
+        """The panel's method, found when the action fires (the panel is built then if
+        it was not yet)."""
+        return lambda: getattr(self._build(dock_name), method)()
 
     def _via(self, dock_name: str, fn: Callable[[], object]) -> Callable[[], None]:
         def run() -> None:
@@ -191,9 +244,7 @@ class MainWindow(QMainWindow):
             dock.raise_()
         else:
             dock.hide()
-        action_id = self.panels[name].VIEW_ACTION
-        if action_id is not None:
-            self.actions_[action_id].setChecked(not dock.isHidden())
+        self.actions_[self.specs[name].VIEW_ACTION].setChecked(not dock.isHidden())
 
     def show_dock(self, name: str) -> QWidget | None:
         dock = self.docks.get(name)
@@ -231,15 +282,12 @@ class MainWindow(QMainWindow):
             self.reload_all()
             self.update_undo()
 
-    def _initial_load(self) -> None:
-        """Ask each panel that does not load itself (Panel.LOADS_ITSELF) for its first
-        load, once the window is up."""
-        for panel in self.panels.values():
-            if not panel.LOADS_ITSELF:
-                panel.reload()
-
     def all_loaded(self) -> bool:
-        return self.overview.is_loaded() and all(p.is_loaded() for p in self.panels.values())
+        return (
+            self.all_built()
+            and self.overview.is_loaded()
+            and all(p.is_loaded() for p in self.panels.values())
+        )
 
     def _on_changes(self, changes: object) -> None:
         entities = getattr(changes, "entities", set())
@@ -299,6 +347,8 @@ class MainWindow(QMainWindow):
 
     def selected_request(self) -> str | None:
         """The request selected in the resource tracker (the ICS 213RR default)."""
+        from hcc_desktop.gui.panels.resource_tracker import ResourceTrackerPanel
+
         tracker = self.panel(ResourceTrackerPanel)
         return (tracker.current_id() or None) if tracker is not None else None
 
@@ -340,8 +390,18 @@ class MainWindow(QMainWindow):
         show_about(self, self.ctx)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._first_paint.run_now()  # never leave reads held for the next window
+        self._pending.clear()
         if self.save_layout_on_close:
             self.save_layout()
         self.folder_sync.timer.stop()
         QThreadPool.globalInstance().waitForDone(10_000)
         super().closeEvent(event)
+
+
+def _placeholder() -> QWidget:
+    """What a dock shows until its panel is built (a fraction of a second)."""
+    label = QLabel("Loading…", objectName="dockPlaceholder")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet("color: #777")
+    return label

@@ -36,6 +36,13 @@ line keeps what was typed, to save again once the server is back.
 `supersede(key)` makes the newest query of one parent and key win: starting another
 cancels the one in flight and its result is never delivered, so a fast incident switch
 never shows stale rows.
+
+`hold_reads()` / `release_reads()` keep panel reloads (queries with a supersede key)
+from starting until the main window has painted its first frame: a worker thread
+started earlier competes with the window's construction and painting for the
+interpreter, so the operator would see the window later and its data no sooner. Held
+queries still supersede one another, and `busy` counts them as running, so a panel
+waiting for its first read says it is not loaded.
 """
 
 from __future__ import annotations
@@ -75,6 +82,32 @@ log = logging.getLogger(__name__)
 _latest: weakref.WeakKeyDictionary[QWidget, dict[Hashable, QueryOp[Any]]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+#: Queries waiting for the window's first paint; None when queries start at once.
+_held: list[QueryOp[Any]] | None = None
+
+
+def hold_reads() -> None:
+    """Queue every query started from now on until `release_reads` (see the module
+    docstring: the main window holds them until its first frame is painted)."""
+    global _held
+    if _held is None:
+        _held = []
+
+
+def release_reads() -> None:
+    """Start the queries held since `hold_reads`, oldest first, skipping those a newer
+    query of the same parent and key replaced meanwhile."""
+    global _held
+    held, _held = _held, None
+    for op in held or ():
+        if not op._stale:
+            op._launch()
+
+
+def reads_held() -> bool:
+    return _held is not None
 
 
 #: How writes run: the newest writer installed (the window's AppContext), else at once.
@@ -234,21 +267,29 @@ class QueryOp(_Op[T]):
         self._key = key
         return self
 
-    def run_in_background(self) -> Job:
-        if self._key is None or self._parent is None:
-            return self._start()
-        lanes = _latest.setdefault(self._parent, {})
-        old = lanes.get(self._key)
-        if old is not None:
-            old._stale = True  # a superseded result is never delivered
-            if old._job is not None and not old._job.done:
-                old._job.cancel()
-                for sig in (old._job.finished, old._job.failed, old._job.cancelled):
-                    sig.connect(old._job.deleteLater)
-            elif old._job is not None:
-                old._job.deleteLater()
+    def run_in_background(self) -> Job | None:
+        """Start the read now; a panel's reload (a query with a supersede key) waits
+        while reads are held (`hold_reads`) and returns None. Work the operator asked
+        for (a document, an export: no key) always starts at once."""
+        if self._key is not None and self._parent is not None:
+            lanes = _latest.setdefault(self._parent, {})
+            old = lanes.get(self._key)
+            if old is not None:
+                old._stale = True  # a superseded result is never delivered
+                if old._job is not None and not old._job.done:
+                    old._job.cancel()
+                    for sig in (old._job.finished, old._job.failed, old._job.cancelled):
+                        sig.connect(old._job.deleteLater)
+                elif old._job is not None:
+                    old._job.deleteLater()
+            lanes[self._key] = self
+        if _held is not None and self._key is not None:
+            _held.append(self)
+            return None
+        return self._launch()
+
+    def _launch(self) -> Job:
         self._job = self._start()
-        lanes[self._key] = self
         return self._job
 
 
@@ -264,7 +305,7 @@ def drop(parent: QWidget, key: Hashable) -> None:
 def busy(parent: QWidget, key: Hashable) -> bool:
     """True while `parent`'s newest query with `key` runs (panels' is_loaded)."""
     op = _latest.get(parent, {}).get(key)
-    return op is not None and op._job is not None and not op._job.done
+    return op is not None and (op._job is None or not op._job.done)
 
 
 class CollectionOp(_Op[T]):

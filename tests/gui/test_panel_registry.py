@@ -13,13 +13,28 @@ import pytest
 from hcc_desktop.gui.actions import SPECS, ActionId
 from hcc_desktop.gui.feature_bindings import FEATURES, load
 from hcc_desktop.gui.panels.base import Panel
-from hcc_desktop.gui.panels.registry import PANELS
+from hcc_desktop.gui.panels.registry import PANELS, DockSpec
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.mark.parametrize("cls", PANELS, ids=lambda c: c.__name__)
-def test_panel_declares_its_dock_and_real_methods(cls: type[Panel]) -> None:
+@pytest.mark.parametrize("spec", PANELS, ids=lambda s: s.cls)
+def test_registry_says_what_the_panel_class_says(spec: DockSpec) -> None:
+    """The window makes docks, menus and shortcuts from the registry before it imports
+    a panel: the registry must declare what the class declares."""
+    cls = spec.load()
+    assert issubclass(cls, Panel)
+    assert (spec.TITLE, spec.DOCK_NAME, spec.VIEW_ACTION, spec.ACTIONS) == (
+        cls.TITLE,
+        cls.DOCK_NAME,
+        cls.VIEW_ACTION,
+        cls.ACTIONS,
+    )
+
+
+@pytest.mark.parametrize("spec", PANELS, ids=lambda s: s.cls)
+def test_panel_declares_its_dock_and_real_methods(spec: DockSpec) -> None:
+    cls = spec.load()
     assert cls.DOCK_NAME.endswith("Dock") and cls.TITLE
     assert cls.VIEW_ACTION is not None and SPECS[cls.VIEW_ACTION].checkable
     for action_id, name in cls.ACTIONS.items():
@@ -54,7 +69,8 @@ def test_every_action_is_bound_exactly_once(main_window: Any) -> None:
 
 
 def test_panel_lookup_by_class(main_window: Any) -> None:
-    for cls in PANELS:
+    for spec in PANELS:
+        cls = spec.load()
         found = main_window.panel(cls)
         assert isinstance(found, cls)
         assert main_window.panels[cls.DOCK_NAME] is found

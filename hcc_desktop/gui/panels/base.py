@@ -10,8 +10,9 @@ A panel declares itself as data, so the main window needs no panel-specific code
 Loading: a panel reads the store only off the GUI thread (gui.operations.QueryOp).
 `LOADS_ITSELF` says who starts the first read: a panel that sets it schedules its
 first load on construction (`schedule_reload`, which also coalesces the incident and
-period signals of start-up into one read); the window asks every other panel once,
-after start-up."""
+period signals of start-up into one read); the window asks every other panel once it
+has built it. The main window builds its panels after its first frame
+(gui.main_window), so a panel's module may import what it likes."""
 
 from __future__ import annotations
 

@@ -5,11 +5,15 @@ events the situation unit approved — with the EEI trends beside it.
 
 It is rebuilt off the GUI thread (one pass over the services, see overview_data) and
 coalesces bursts of changes, because an import can touch thousands of EEI reports.
+
+The trend charts are pyqtgraph plots; they are made when the first data arrives, so the
+window's first frame (the overview is its centre) does not wait for pyqtgraph and numpy
+to load. Until then their place is empty.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -29,9 +33,11 @@ from hcc_desktop.gui.elide import ElidedLabel
 from hcc_desktop.gui.models.overview_data import Overview, load_overview
 from hcc_desktop.gui.operations import Progress, QueryOp, busy, describe
 from hcc_desktop.gui.panels.base import Panel
-from hcc_desktop.gui.panels.overview_charts import TrendCharts
 from hcc_desktop.gui.panels.overview_lists import OverviewLists
 from hcc_desktop.gui.panels.overview_tiles import Tile
+
+if TYPE_CHECKING:
+    from hcc_desktop.gui.panels.overview_charts import TrendCharts
 
 #: Changes arriving within this many ms are shown together.
 COALESCE_MS = 400
@@ -92,10 +98,11 @@ class OverviewPanel(Panel):
             tile.setObjectName(f"tile_{key}")
             tiles.addWidget(tile)
         self.lists = OverviewLists()
-        self.charts = TrendCharts()
-        split = QSplitter(Qt.Orientation.Horizontal)
+        #: The trend charts, once the first data has arrived (see the module docstring).
+        self.charts: TrendCharts | None = None
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.lists)
-        split.addWidget(self.charts)
+        split.addWidget(QWidget(objectName="overviewChartsPlaceholder"))
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
@@ -150,8 +157,16 @@ class OverviewPanel(Panel):
         self._show_header(data)
         self._show_tiles(data)
         self.lists.show_overview(data)
-        self.charts.show_trends(data.trends)
+        self._trend_charts().show_trends(data.trends)
         self._loaded = True
+
+    def _trend_charts(self) -> TrendCharts:
+        if self.charts is None:
+            from hcc_desktop.gui.panels.overview_charts import TrendCharts
+
+            self.charts = TrendCharts()
+            self.split.replaceWidget(1, self.charts).deleteLater()
+        return self.charts
 
     # ------------------------------------------------------------ showing
     def _show_header(self, d: Overview) -> None:
