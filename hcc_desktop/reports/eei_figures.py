@@ -168,7 +168,12 @@ def tally(
             continue
         if state == "rejected" and validated == version:  # _rejected, inline: per row
             continue
-        for key in ((period, code, None), (period, code, region_of.get(org))):
+        region = region_of.get(org)
+        # Overall, and in the facility's region when it has one (a facility without
+        # one, or a tally without regions, counts once: in the overall sum).
+        for key in (
+            ((period, code, None), (period, code, region)) if region else ((period, code, None),)
+        ):
             t = out[key]
             t.total += value
             t.facilities += 1

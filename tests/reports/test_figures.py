@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import load_catalog
 from hcc_desktop.core.services import eei, incidents, status
 from hcc_desktop.core.store import Store
 from hcc_desktop.reports.briefing_status import numbered_items
 from hcc_desktop.reports.briefing_status_data import notable
 from hcc_desktop.reports.eei_figures import (
+    TOTAL_AVAILABLE,
     bed_types,
     first_reports,
     latest_values,
     paired_change,
     status_picture,
+    tally,
     timeliness,
 )
 from hcc_desktop.reports.styles import STATUS_COLOURS
@@ -110,3 +115,52 @@ def test_one_pass_figures_agree_with_the_services(demo_store: Store) -> None:
             theirs.late,
             theirs.missing,
         )
+
+
+def test_bed_sums_count_each_report_once(demo_store: Store) -> None:
+    """A bed tally without regions (the trend charts' earlier periods) or of a
+    facility without a region counts each reported value once, in the overall sum;
+    with regions, the regions add up to the overall sum."""
+    inc = incidents.current_incident(demo_store)
+    assert inc is not None
+    with demo_store.read() as s:
+        reports = list(
+            s.scalars(
+                select(m.EEIReport).where(
+                    m.EEIReport.incident_id == inc.id,
+                    m.EEIReport.deleted.is_(False),
+                    m.EEIReport.element_code == TOTAL_AVAILABLE,
+                )
+            )
+        )
+        region_of = {o.id: o.region_id for o in s.scalars(select(m.Organization))}
+    periods = sorted({r.period for r in reports if r.period is not None})
+    assert periods
+    for n in periods:
+        values = [
+            r.value
+            for r in reports
+            if r.period == n
+            and isinstance(r.value, int | float)
+            and not (r.validation_state == "rejected" and r.validated_version == r.values_version)
+        ]
+        plain = tally(
+            demo_store, incident_id=inc.id, periods=[n], codes=[TOTAL_AVAILABLE], region_of={}
+        )
+        assert set(plain) == {(n, TOTAL_AVAILABLE, None)}
+        overall = plain[(n, TOTAL_AVAILABLE, None)]
+        assert (overall.total, overall.facilities) == (sum(values), len(values))
+        by_region = tally(
+            demo_store,
+            incident_id=inc.id,
+            periods=[n],
+            codes=[TOTAL_AVAILABLE],
+            region_of=region_of,
+        )
+        assert by_region[(n, TOTAL_AVAILABLE, None)] == overall
+        regional = [t for (_, _, region), t in by_region.items() if region is not None]
+        unplaced = [
+            r.value for r in reports if r.period == n and not region_of.get(r.organization_id)
+        ]
+        if not unplaced:
+            assert sum(t.total for t in regional) == overall.total
