@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QDateTime, QTimer, Signal
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -76,6 +76,10 @@ class LogFilterBar(QWidget):
         #: long log takes a moment), so it says "counting…" until then.
         self.matches = QLabel(objectName="logMatches")
         self.matches.setStyleSheet("color: #555")
+        # Room for a long log's total, so the fields do not move when it arrives.
+        room = self.matches.fontMetrics().horizontalAdvance("0,000,000 entries")
+        self.matches.setMinimumWidth(room)
+        self.matches.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text, 3)
