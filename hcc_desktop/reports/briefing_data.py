@@ -15,6 +15,8 @@ requests, events).
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import load_catalog
 from hcc_desktop.core.services import eei, incidents, organizations
@@ -25,7 +27,7 @@ from hcc_desktop.reports import briefing_lists_data as lists
 from hcc_desktop.reports import briefing_status_data as rows
 from hcc_desktop.reports import eei_figures as fig
 from hcc_desktop.reports.briefing_beds_data import bed_figures
-from hcc_desktop.reports.briefing_model import BriefingData
+from hcc_desktop.reports.briefing_model import BriefingData, Member
 from hcc_desktop.reports.timefmt import Clock
 
 
@@ -71,8 +73,8 @@ def collect(
     number = current.number if current is not None else None
 
     regions = {r.id: r.name or r.key or "" for r in organizations.list_regions(store)}
-    orgs = {o.id: o for o in organizations.list_organizations(store)}
-    expected_ids = [o.id for o in eei.expected_facilities(store, incident_id=inc.id)]
+    orgs = {o.id: o for o in members(store)}
+    expected_ids = [row[0] for row in eei.expected_facility_rows(store, incident_id=inc.id)]
     sensitive = frozenset(code for code, el in cat.elements.items() if el.sensitive)
     picture = (
         fig.status_picture(
@@ -157,3 +159,15 @@ def collect(
         sensitive_codes=sensitive,
         map_key=map_key,
     )
+
+
+def members(store: Store) -> list[Member]:
+    """Every member that is not deleted, by name (organizations.list_organizations'
+    order), as plain rows of the columns the briefing uses."""
+    o = m.Organization
+    stmt = (
+        select(o.id, o.name, o.short_name, o.town, o.region_id, o.member_type, o.lat, o.lon)
+        .where(o.deleted.is_(False))
+        .order_by(o.name, o.id)
+    )
+    return [Member(*row) for row in fig.read_rows(store, stmt)]

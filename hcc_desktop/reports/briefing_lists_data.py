@@ -12,7 +12,7 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core.services import log, requests
 from hcc_desktop.core.store import Store
 from hcc_desktop.reports import eei_figures as fig
-from hcc_desktop.reports.briefing_model import EventRow, Facility, Reporting, RequestRow
+from hcc_desktop.reports.briefing_model import EventRow, Facility, Member, Reporting, RequestRow
 from hcc_desktop.reports.briefing_status_data import number_text
 
 
@@ -49,7 +49,7 @@ def reporting(
 
 
 def open_requests(
-    store: Store, incident_id: str, orgs: dict[str, m.Organization], now: str
+    store: Store, incident_id: str, orgs: dict[str, Member], now: str
 ) -> list[RequestRow]:
     """Open requests, overdue ones first, then by priority and need."""
     rows = []
@@ -90,7 +90,7 @@ def events(
     incident_id: str,
     since: str | None,
     until: str | None,
-    orgs: dict[str, m.Organization],
+    orgs: dict[str, Member],
 ) -> list[EventRow]:
     """Approved significant events in the window, each as its newest correction says."""
     flt = log.LogFilter(incident_id, significant="approved", since=since, until=until)

@@ -6,6 +6,7 @@ modules, the tests and the benchmark; no store, no reportlab.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.services.common import Actor
@@ -29,6 +30,20 @@ TROUBLED = ("closed", "evacuating", "diversion")
 #: Sensitive numbers that are worth a line only when above zero.
 NOTABLE_IF_POSITIVE = frozenset({"PATIENTS_DECEASED"})
 DIVERSION_REASON = "EMS_TRAFFIC_REASON"
+
+
+class Member(NamedTuple):
+    """A member organisation as the briefing reads it: the columns it prints or
+    places, read as plain rows (briefing_data.members), not ORM objects."""
+
+    id: str
+    name: str | None
+    short_name: str | None
+    town: str | None
+    region_id: str | None
+    member_type: str | None
+    lat: float | None
+    lon: float | None
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,14 @@ from hcc_desktop.reports.briefing_model import (
     Facility,
     MapKeyRow,
     Marker,
+    Member,
     ProtectedRow,
     StatusRow,
 )
 from hcc_desktop.reports.timefmt import Clock
 
 
-def facility(o: m.Organization, regions: dict[str, str], reports: bool) -> Facility:
+def facility(o: Member, regions: dict[str, str], reports: bool) -> Facility:
     """A member as the briefing names and places it."""
     return Facility(
         id=o.id,
@@ -112,7 +113,7 @@ def number_markers(
 
 
 def markers(
-    orgs: dict[str, m.Organization],
+    orgs: dict[str, Member],
     inc: m.Incident,
     facilities: dict[str, Facility],
     statuses: dict[str, status.FacilityStatus],
