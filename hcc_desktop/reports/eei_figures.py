@@ -278,13 +278,15 @@ def reported_periods(store: Store, *, incident_id: str) -> dict[str, set[int]]:
     """facility id -> the periods in which it reported anything: what both
     `last_period_reported` and `reporting_counts` are made of, in one read."""
     r = m.EEIReport
+    # DISTINCT in the index's order (period first): SQLite takes half the time it
+    # takes to GROUP BY facility and period.
     stmt = (
-        select(r.organization_id, r.period)
+        select(r.period, r.organization_id)
         .where(r.incident_id == incident_id, r.deleted.is_(False))
-        .group_by(r.organization_id, r.period)
+        .distinct()
     )
     out: dict[str, set[int]] = {}
-    for org, per in read_rows(store, stmt):
+    for per, org in read_rows(store, stmt):
         if org and per is not None:
             out.setdefault(org, set()).add(per)
     return out
