@@ -462,3 +462,38 @@ def test_the_rest_of_the_log_is_counted_from_the_index(store: Store, incident: s
         plan = [str(r[-1]) for r in s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
     assert not any(p.startswith("SCAN log_entries") for p in plan), plan
     assert all("COVERING INDEX" in p for p in plan if p.startswith("SEARCH")), plan
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_pages_after_a_key_are_the_pages_by_offset(
+    store: Store, incident: str, actor: Actor, newest_first: bool
+) -> None:
+    """Reading on from the last row's (occurred_at, id) gives the same pages as an
+    offset, through ties in time, retracted entries and entries without a time (SQL
+    sorts those first; rows from elsewhere may lack one)."""
+    times = ["2026-11-18T08:00:00Z", "2026-11-18T09:00:00Z", "2026-11-18T09:00:00Z"]
+    ids = log.add_entries(
+        store,
+        actor=actor,
+        incident_id=incident,
+        entries=[log.NewEntry(f"Entry {i}", occurred_at=times[i % 3]) for i in range(23)],
+    )
+    log.retract_entry(store, actor=actor, entry_id=ids[4])
+    with store.read() as s:  # as a projection without a time would hold them
+        s.execute(
+            sql_text("UPDATE log_entries SET occurred_at = NULL WHERE id IN (:a, :b, :c)"),
+            {"a": ids[1], "b": ids[7], "c": ids[8]},
+        )
+        s.commit()
+    flt = log.LogFilter(incident_id=incident)
+    whole = [e.id for e in log.list_entries(store, flt=flt, newest_first=newest_first)]
+    assert len(whole) == 22
+    walked: list[str] = []
+    after: tuple[str, str] | None = None
+    while True:
+        page = log.list_entries(store, flt=flt, limit=4, newest_first=newest_first, after=after)
+        walked += [e.id for e in page]
+        if len(page) < 4:
+            break
+        after = (page[-1].occurred_at or "", page[-1].id)
+    assert walked == whole

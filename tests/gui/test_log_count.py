@@ -209,3 +209,33 @@ def test_a_failed_count_says_so(
     assert panel.model.total is None
     assert panel.filters.matches.text() == "not counted"
     assert any("not counted: disk I/O error" in m for m in messages)
+
+
+def test_next_pages_read_on_from_the_last_row(
+    qtbot: Any, view: AppContext, held: HeldCount, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scroll's page is read from the last loaded row's key, not by offset (a page
+    deep in a long log costs what the first does), and the pages join up."""
+    held.release()
+    _long_log(view, 2 * PAGE + 10)
+    asked: list[tuple[str, str] | None] = []
+    real = lr.fetch_page
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("after"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lr, "fetch_page", spy)
+    panel = _panel(qtbot, view)
+    qtbot.waitUntil(panel.is_loaded, timeout=5000)
+    model = panel.model
+    while model.canFetchMore():
+        last = model.rows[-1].key
+        model.fetchMore()
+        qtbot.waitUntil(lambda: model.pending is None and panel.is_loaded(), timeout=5000)
+        assert asked[-1] == last
+    flt = panel.current_filter()
+    assert flt is not None
+    whole = [e.id for e in log.list_entries(view.store, flt=flt, newest_first=True)]
+    assert [r.id for r in model.rows] == whole
+    assert model.total == len(whole)

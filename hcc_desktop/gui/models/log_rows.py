@@ -84,9 +84,12 @@ def fetch_page(
     newest_first: bool,
     members: Mapping[str, str],
     seen_seq: int,
+    after: tuple[str, str] | None = None,
 ) -> list[LogRow]:
+    """Rows from `offset`, or with `after` from the row after that key (the last
+    loaded row's: see log.list_entries, a deep page then costs what the first does)."""
     entries = log.list_entries(
-        store, flt=flt, offset=offset, limit=limit, newest_first=newest_first
+        store, flt=flt, offset=offset, limit=limit, newest_first=newest_first, after=after
     )
     rows = [make_row(e, members) for e in entries]
     annotate(store, rows, seen_seq)

@@ -186,6 +186,10 @@ class LogLoader:
             model.pending = None
             return
         newest_first, members, seen = model.newest_first, model.members, model.seen_seq
+        # From the last loaded row's key, not by offset: the next page of a long log
+        # then costs what the first did. (A page read for rows that moved meanwhile is
+        # dropped by add_page and asked for again, as one read by offset would be.)
+        last = model.rows[offset - 1].key if 0 < offset <= len(model.rows) else None
         (
             QueryOp(
                 self.parent,
@@ -197,6 +201,7 @@ class LogLoader:
                     newest_first=newest_first,
                     members=members,
                     seen_seq=seen,
+                    after=last,
                 ),
                 title="Log not loaded",
             )
