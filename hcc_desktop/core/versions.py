@@ -267,13 +267,16 @@ class DomainRows:
     def __init__(self) -> None:
         self.updates: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         self.known_new: dict[str, set[str]] = defaultdict(set)
+        #: Whole new rows (every column, in table order) of records known to have none.
+        self.new_rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
 
     def set(self, entity: str, record_id: str, cols: Mapping[str, Any]) -> None:
         self.updates[entity].setdefault(record_id, {}).update(cols)
 
     def flush(self, session: Session) -> None:
         conn = session.connection()
-        for name, rows in self.updates.items():
+        for name in [*self.updates, *(n for n in self.new_rows if n not in self.updates)]:
+            rows = self.updates.get(name, {})
             ent = ENTITIES[name]
             table = ent.table
             new = self.known_new.get(name, set())
@@ -281,7 +284,7 @@ class DomainRows:
             columns = [c.name for c in table.columns]
             row_of = itemgetter(*columns)
             empty = _empty_row(ent)
-            inserts = []
+            inserts = self.new_rows.get(name, [])
             by_shape: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
             for rid, cols in rows.items():
                 if rid in existing:
@@ -307,6 +310,7 @@ class DomainRows:
                 plan.run(conn, [tuple(p[i] for i in order) for p in params])
         self.updates.clear()
         self.known_new.clear()
+        self.new_rows.clear()
 
 
 class Writer:
@@ -731,7 +735,7 @@ def recompute_units(session: Session, keys: Iterable[UnitKey]) -> Changes:
     versions. Used for imported versions and for rebuilding the view. `keys` may be
     an `ArrivedUnits`, which spares reading back the versions that just arrived."""
     single = keys.single if isinstance(keys, ArrivedUnits) else None
-    unit_keys = sorted(set(keys))
+    unit_keys = sorted(keys if isinstance(keys, set | frozenset) else set(keys))
     changes = Changes()
     # A batch at a time: a package of 100,000 changes would otherwise hold every
     # version row, every decoded value and every domain row at once.
@@ -805,7 +809,8 @@ def _recompute_batch(
         changes.add(entity, record_id)
     if fresh:
         assert single is not None
-        _merge_fresh(fresh, single, rows, inserts, changes, with_winner)
+        merged_records = {(k[0], k[1]) for k in merged}
+        _merge_fresh(fresh, single, rows, inserts, changes, with_winner, merged_records)
     insert_tuples(conn, WINNERS, WINNER_KEYS, inserts)
     _update_winners(conn, updates)
     rows.flush(session)
@@ -850,6 +855,49 @@ def _winners_of_records(
     return current, with_winner
 
 
+_STORED = json.JSONDecoder()
+
+
+def _stored_value(text: str) -> Any:
+    """A stored value (canonical JSON, which `json.loads` reads alike), read by the
+    scanner directly: `loads` would also match white space at both ends of each of a
+    large import's values with regular expressions."""
+    try:
+        value, end = _STORED.scan_once(text, 0)
+    except (StopIteration, json.JSONDecodeError):
+        end = -1
+    if end != len(text):
+        return json.loads(text)
+    return value
+
+
+class _RowShape(NamedTuple):
+    """Where a unit's columns go in a whole domain row of its entity."""
+
+    empty: tuple[Any, ...]  # `_empty_row` in table column order
+    id_at: int
+    at: tuple[tuple[int, str], ...]  # (position, column) of each column the unit sets
+    version_at: int | None
+
+
+_SHAPES: dict[tuple[str, str], _RowShape] = {}
+
+
+def _row_shape(ent: Entity, unit: Unit) -> _RowShape:
+    shape = _SHAPES.get((ent.name, unit.name))
+    if shape is None:
+        empty = _empty_row(ent)
+        position = {name: i for i, name in enumerate(empty)}
+        shape = _RowShape(
+            tuple(empty.values()),
+            position["id"],
+            tuple((position[c], c) for c in unit.columns),
+            None if unit.version_column is None else position[unit.version_column],
+        )
+        _SHAPES[(ent.name, unit.name)] = shape
+    return shape
+
+
 def _merge_fresh(
     fresh: list[UnitKey],
     single: Mapping[UnitKey, Any],
@@ -857,15 +905,19 @@ def _merge_fresh(
     inserts: list[tuple[Any, ...]],
     changes: Changes,
     with_winner: set[tuple[str, str]] | None,
+    merged_records: set[tuple[str, str]],
 ) -> None:
     """Winners and domain columns of units whose only version just arrived (sorted
     keys, so a record's units are together). `with_winner`: the records that had a
     winner in any unit before the merge, when known; a record with none has no domain
-    row yet (one is written with the winner of any shown unit)."""
-    loads = json.loads
+    row yet (one is written with the winner of any shown unit). Such a record whose
+    one unit is all this batch sets (a log entry from a first exchange) gets its whole
+    row made here at once, which is what `DomainRows` would make of it."""
+    loads = _stored_value
     known_units = 0
     last: tuple[str, str] | None = None
-    for key in fresh:
+    count = len(fresh)
+    for i, key in enumerate(fresh):
         entity, record_id, unit_name = key
         v = single[key]
         inserts.append((entity, record_id, unit_name, v.id, v.hlc, v.site_id))
@@ -875,19 +927,48 @@ def _merge_fresh(
             last, known_units = (entity, record_id), 0
         if unit is None:
             continue  # a unit from a newer schema: kept in history, not shown
-        cols = columns_for(unit, loads(v.value))
-        if unit.version_column:
-            cols[unit.version_column] = v.id
-        rows.set(entity, record_id, cols)
         changes.add(entity, record_id)
+        value = loads(v.value)
         if with_winner is not None:
-            if (entity, record_id) not in with_winner:
-                rows.known_new[entity].add(record_id)
+            if last in with_winner:
+                rows.set(entity, record_id, _unit_columns(unit, value, v.id))
+                continue
+            before = fresh[i - 1] if i else None
+            after = fresh[i + 1] if i + 1 < count else None
+            if (
+                (before is None or before[1] != record_id or before[0] != entity)
+                and (after is None or after[1] != record_id or after[0] != entity)
+                and last not in merged_records
+                and (not unit.group or type(value) is dict)
+            ):
+                shape = _row_shape(ent, unit)
+                row = list(shape.empty)
+                row[shape.id_at] = record_id
+                if unit.group:
+                    get = value.get
+                    for at, column in shape.at:
+                        row[at] = get(column)
+                else:
+                    row[shape.at[0][0]] = value
+                if shape.version_at is not None:
+                    row[shape.version_at] = v.id
+                rows.new_rows[entity].append(tuple(row))
+                continue
+            rows.set(entity, record_id, _unit_columns(unit, value, v.id))
+            rows.known_new[entity].add(record_id)
             continue
+        rows.set(entity, record_id, _unit_columns(unit, value, v.id))
         known_units += 1
         if known_units == len(ent.units):
             # Every unit of the record had no version: it has no domain row yet.
             rows.known_new[entity].add(record_id)
+
+
+def _unit_columns(unit: Unit, value: Any, version: str) -> dict[str, Any]:
+    cols = columns_for(unit, value)
+    if unit.version_column:
+        cols[unit.version_column] = version
+    return cols
 
 
 def recompute_conflicts(session: Session, keys: Iterable[UnitKey]) -> None:

@@ -178,12 +178,32 @@ UNIT_CHECKS: dict[tuple[str, str], dict[str, tuple[Check, str]]] = {
 }
 
 
+#: Group units all of whose columns take text or null: `check_value` tests their values
+#: in one loop (decoded JSON text is exactly `str`; anything else takes the full path).
+_TEXT_GROUPS = frozenset(
+    key
+    for key, checks in UNIT_CHECKS.items()
+    if ENTITIES[key[0]].units[key[1]].group and all(c[0] is _is_text for c in checks.values())
+)
+
+
 def check_value(entity: str, unit_name: str, value: Any) -> None:
     """The value of a version must fit the columns its unit sets (SYNC.md: lines are
     strictly typed). Runs once per line of an import, so the common case (every field
     known, text fields holding text) takes no lists or sets."""
-    unit = ENTITIES[entity].units[unit_name]
     checks = UNIT_CHECKS[(entity, unit_name)]
+    if (
+        type(value) is dict
+        and (entity, unit_name) in _TEXT_GROUPS
+        and value.keys() <= checks.keys()
+    ):
+        # A group of text columns (a log entry): text or null in each, nothing else.
+        for item in value.values():
+            if item is not None and type(item) is not str:
+                break
+        else:
+            return
+    unit = ENTITIES[entity].units[unit_name]
     if unit.group:
         if value is None:
             return
@@ -278,6 +298,23 @@ def _text_fields(body: dict[str, Any]) -> tuple[str, str, str, str, str | None, 
     return entity, unit, record_id, site, parent, operator
 
 
+_scan = _DECODER.scan_once
+
+
+def _decoded(text: str) -> Any:
+    """`_DECODER.decode(text)`, with the usual line (no white space around the object)
+    read by the scanner directly: `decode` also matches white space at both ends with
+    regular expressions, once per line of an import. Anything the scanner does not
+    read to the very end goes through `decode`, which refuses it with its own words."""
+    try:
+        body, end = _scan(text, 0)
+    except (StopIteration, json.JSONDecodeError):
+        end = -1
+    if end != len(text):
+        return _DECODER.decode(text)
+    return body
+
+
 def parse_line(raw: bytes) -> Line:
     """Decode and check one line; returns the row to insert into `versions`.
 
@@ -297,7 +334,7 @@ def parse_line(raw: bytes) -> Line:
     if text.startswith("\ufeff"):  # what json.loads refuses before decoding
         raise LineError("not JSON (Unexpected UTF-8 BOM (decode using utf-8-sig))")
     try:
-        body = _DECODER.decode(text)
+        body = _decoded(text)
     except RecursionError:
         raise LineError(f"nested deeper than {MAX_DEPTH} levels") from None
     except json.JSONDecodeError as exc:
