@@ -335,8 +335,15 @@ def newest_report(store: Store, *, incident_id: str, period: int) -> str | None:
         return s.connection().execute(stmt).scalar()
 
 
-def first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, str]:
-    """facility id -> time of its first report in `period`: the answer of
+def first_reports(
+    store: Store,
+    *,
+    incident_id: str,
+    period: int,
+    organization_ids: Sequence[str] | None = None,
+) -> dict[str, str]:
+    """facility id -> time of its first report in `period` (of `organization_ids`
+    only, when given): the answer of
     eei.first_reports (read from the version history, because a later update
     overwrites a report's current time), in one SQL query reading the JSON in the
     database rather than loading every report and parsing every version in Python.
@@ -361,7 +368,28 @@ def first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, s
         )
         .group_by(r.organization_id)
     )
+    if organization_ids is not None:
+        stmt = stmt.where(r.organization_id.in_(list(organization_ids)))
     return {org: at for org, at in read_rows(store, stmt) if at}
+
+
+def current_first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, str | None]:
+    """facility id -> the earliest current report time among its reports in `period`
+    (None when none has a time). No report's first version is later than its current
+    one, so this is never before the facility's first report (`first_reports`); it
+    reads no history."""
+    r = m.EEIReport
+    stmt = (
+        select(r.organization_id, func.min(r.reported_at))
+        .where(
+            r.incident_id == incident_id,
+            r.deleted.is_(False),
+            r.period == period,
+            r.organization_id.is_not(None),
+        )
+        .group_by(r.organization_id)
+    )
+    return {org: at for org, at in read_rows(store, stmt)}
 
 
 @dataclass(frozen=True)
@@ -380,8 +408,21 @@ def timeliness(
 ) -> Timeliness:
     """The rule of eei.timeliness (a facility is on time when its first report came by
     the due time), over `expected` facility ids, with each late one's first report
-    time, from one query (first_reports)."""
-    first = first_reports(store, incident_id=incident_id, period=period)
+    time.
+
+    A facility whose current reports already include one by the due time was on time
+    whatever their history (a first version is never later than the current one), so
+    the history (first_reports: a JSON field of every version) is read only for the
+    others: the late, and the few whose first report may have been on time."""
+    current = current_first_reports(store, incident_id=incident_id, period=period)
+    unsure = {o for o, at in current.items() if at is None or (due_at is not None and at > due_at)}
+    first = {o: at for o, at in current.items() if at is not None and o not in unsure}
+    if unsure:
+        first.update(
+            first_reports(
+                store, incident_id=incident_id, period=period, organization_ids=sorted(unsure)
+            )
+        )
     on_time: list[str] = []
     late: list[tuple[str, str]] = []
     missing: list[str] = []

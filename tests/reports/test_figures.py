@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import load_catalog
-from hcc_desktop.core.services import eei, incidents, status
+from hcc_desktop.core.services import eei, incidents, organizations, status
+from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 from hcc_desktop.reports.briefing_status import numbered_items
 from hcc_desktop.reports.briefing_status_data import notable
@@ -164,3 +165,53 @@ def test_bed_sums_count_each_report_once(demo_store: Store) -> None:
         ]
         if not unplaced:
             assert sum(t.total for t in regional) == overall.total
+
+
+def test_timeliness_goes_by_the_first_report_not_the_current_one(
+    store: Store, actor: Actor
+) -> None:
+    """A facility that reported by the due time and updated after it is on time; one
+    that first reported after it is late with its first time, not its latest (the
+    history is read only for facilities whose current reports are all late)."""
+    region = organizations.add_region(store, actor=actor, key="n", name="North")
+    early, late, silent = (
+        organizations.add_organization(
+            store,
+            actor=actor,
+            name=name,
+            member_type="hospital",
+            membership="core",
+            region_id=region,
+        )
+        for name in ("Early Hospital", "Late Hospital", "Silent Hospital")
+    )
+    inc = incidents.create_incident(
+        store, actor=actor, name="Storm", started_at="2026-11-18T06:00Z", region_ids=[region]
+    )
+    incidents.add_period(
+        store,
+        actor=actor,
+        incident_id=inc,
+        starts_at="2026-11-18T07:00Z",
+        ends_at="2026-11-18T19:00Z",
+        eei_due_at="2026-11-18T09:00Z",
+    )
+    for org, times in ((early, ("08:50", "10:00")), (late, ("09:30", "10:30"))):
+        for i, at in enumerate(times):
+            eei.set_values(
+                store,
+                actor=actor,
+                incident_id=inc,
+                organization_id=org,
+                period=1,
+                values={"FACILITY_STATUS": ("Normal", "Compromised")[i]},
+                reported_at=f"2026-11-18T{at}Z",
+            )
+    with store.read() as s:
+        due = incidents.get_period(s, inc, 1).eei_due_at
+    mine = timeliness(store, incident_id=inc, period=1, due_at=due, expected=[early, late, silent])
+    theirs = eei.timeliness(store, incident_id=inc, period=1)
+    assert mine.on_time == theirs.on_time == [early]
+    assert [o for o, _ in mine.late] == theirs.late == [late]
+    assert mine.late[0][1].startswith("2026-11-18T09:30")
+    assert mine.missing == theirs.missing == [silent]
