@@ -607,6 +607,8 @@ def _report(window, stage):
 def _patch(mw):
     show = mw.MainWindow.show
     def show_and_report(self):
+        if getattr(self, "_bench_filter", None) is not None:  # shown again: reported
+            return show(self)
         from PySide6.QtCore import QEvent, QObject, QTimer
         from PySide6.QtWidgets import QApplication
         window = self

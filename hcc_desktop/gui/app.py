@@ -12,6 +12,14 @@ same process, so the operator does not have to find the program and start it aga
 
 The store may be an EOC server (`--store postgresql://...`): then there is no lock
 file and no daily copy, and the title and status bar name the server (no password).
+
+What the operator waits for is the window, so it comes first: when the store to open
+is a file that looks sound (gui.startup.early: SQLite's header, nobody's lock), the
+window's frame (menus, toolbar, docks in the saved layout) is shown and painted before
+SQLAlchemy, the models and the store are loaded; the store is then probed and opened
+as before (any problem is the same dialog, over the frame) and the frame becomes the
+window on it (MainWindow.attach). Nothing here imports the store's libraries at module
+level for the same reason.
 """
 
 from __future__ import annotations
@@ -24,16 +32,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hcc_desktop.core import backups
-from hcc_desktop.core.errors import StoreError
-from hcc_desktop.core.opening import open_store
-from hcc_desktop.core.services.common import Actor
-from hcc_desktop.core.store import Store
+from hcc_desktop.core.actor import Actor
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from hcc_desktop.core.store import Store
+    from hcc_desktop.gui.main_window import MainWindow
     from hcc_desktop.gui.startup.session import Session
 
 DEFAULT_SIZE = (1600, 1000)
@@ -97,7 +103,7 @@ def run(
     previous_qt_handler = errors.install_qt_message_log()
     prefs = settings.app_settings()
     try:
-        from hcc_desktop.gui.dialogs.preferences import apply_display_zone
+        from hcc_desktop.gui.zone import apply_display_zone
 
         apply_display_zone(prefs)
         return _session_loop(app, prefs, _location(store_path), size)  # type: ignore[arg-type]
@@ -115,6 +121,8 @@ def _screenshot(store_path: Path | str, out: Path, size: tuple[int, int]) -> int
     opened is one line on stderr and exit 1."""
     from PySide6.QtCore import QThreadPool
 
+    from hcc_desktop.core.errors import StoreError
+    from hcc_desktop.core.opening import open_store
     from hcc_desktop.gui import settings
     from hcc_desktop.gui.context import AppContext
     from hcc_desktop.gui.main_window import MainWindow
@@ -162,19 +170,53 @@ def _sign_in(prefs: QSettings, session: Session) -> Actor | None:
     return choose_operator(prefs, session.store)
 
 
+def _early_frame(
+    prefs: QSettings, store_path: Path | str, size: tuple[int, int] | None
+) -> MainWindow | None:
+    """The window's frame, shown and painted, when the store looks sound enough to
+    open without a question; else None (a dialog will come first, as before)."""
+    from hcc_desktop.gui.main_window import MainWindow
+    from hcc_desktop.gui.startup import early
+
+    if not early.looks_openable(early.preferred_store(store_path, prefs)):
+        return None
+    frame = MainWindow(None, prefs, restore_layout=True)
+    if size:
+        frame.resize(*size)
+    frame.show()
+    early.wait_for_paint(frame)
+    return frame
+
+
 def _session_loop(
     app: QApplication, prefs: QSettings, store_path: Path | str, size: tuple[int, int] | None
 ) -> int:
     """Open the store, run the window; after a restore, open the store again."""
+    return _run_sessions(app, prefs, store_path, size, _early_frame(prefs, store_path, size))
+
+
+def _run_sessions(
+    app: QApplication,
+    prefs: QSettings,
+    store_path: Path | str,
+    size: tuple[int, int] | None,
+    frame: MainWindow | None,
+) -> int:
     from PySide6.QtCore import QThreadPool, QTimer
     from PySide6.QtWidgets import QMessageBox
 
+    from hcc_desktop.core.errors import StoreError
     from hcc_desktop.gui.context import AppContext
     from hcc_desktop.gui.main_window import MainWindow
     from hcc_desktop.gui.startup import session as ss
 
-    session = ss.open_store(ss.preferred_store(store_path, prefs), prefs)
+    try:
+        session = ss.open_store(ss.preferred_store(store_path, prefs), prefs, parent=frame)
+    except BaseException:
+        _discard(frame)
+        raise
     if session is None:
+        _discard(frame)
         return 0
     try:
         while True:
@@ -184,7 +226,11 @@ def _session_loop(
                 return 0
             session.actor = actor
             ctx = AppContext(session.store, actor)
-            window = MainWindow(ctx, prefs, restore_layout=True)
+            if frame is not None:
+                window, frame = frame, None
+                window.attach(ctx)
+            else:
+                window = MainWindow(ctx, prefs, restore_layout=True)
             if session.read_only:
                 window.setWindowTitle(
                     f"{window.windowTitle()} — read-only copy of {Path(session.path).name}"
@@ -200,6 +246,10 @@ def _session_loop(
                 if size:
                     window.resize(*size)
                 window.show()
+                if not session.read_only and not store.is_server:
+                    from hcc_desktop.gui.startup.integrity import check_in_background
+
+                    check_in_background(window, Path(store.path))
                 code = int(app.exec())
             finally:
                 window.close()
@@ -224,12 +274,24 @@ def _session_loop(
             reopened.message = message
             session = reopened
     finally:
+        _discard(frame)  # still a frame: no window was made on the store
         ss.current = None
         session.close()
 
 
+def _discard(frame: MainWindow | None) -> None:
+    """Close a frame that never became the window (the store was refused or the
+    operator did not sign in), without saving its layout over the operator's."""
+    if frame is not None:
+        frame.save_layout_on_close = False
+        frame.close()
+        frame.deleteLater()
+
+
 def _daily_backup(store: Store) -> None:
     """The hourly check of a window left open for days (an EOC runs through the night)."""
+    from hcc_desktop.core import backups
+
     try:
         backups.daily(store)
     except Exception as exc:  # a failed copy is logged; the shift goes on

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
@@ -28,30 +28,28 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QStatusBar,
     QToolBar,
     QWidget,
 )
 
-from hcc_desktop.core.services import undo
 from hcc_desktop.gui import layout
 from hcc_desktop.gui.actions import SPECS, ActionId, ActionRegistry
-from hcc_desktop.gui.context import AppContext
-from hcc_desktop.gui.dialogs.help_dialog import ShortcutsDialog
-from hcc_desktop.gui.dialogs.incident_dialog import IncidentDialog
-from hcc_desktop.gui.dialogs.operator_dialog import choose_operator
-from hcc_desktop.gui.dialogs.period_dialog import PeriodDialog
 from hcc_desktop.gui.drops import route_drop
 from hcc_desktop.gui.feature_bindings import bind_features, guarded
 from hcc_desktop.gui.first_paint import AfterFirstPaint
-from hcc_desktop.gui.operations import CollectionOp, hold_reads, release_reads
-from hcc_desktop.gui.panels.base import Panel
-from hcc_desktop.gui.panels.overview import OverviewPanel
 from hcc_desktop.gui.panels.registry import PANELS, DockSpec
-from hcc_desktop.gui.status_bar import StatusBar
+from hcc_desktop.gui.reads import hold_reads, release_reads
 from hcc_desktop.gui.switchers import Switchers
-from hcc_desktop.gui.sync.folder import FolderSync
 
-P = TypeVar("P", bound=Panel)
+if TYPE_CHECKING:
+    from hcc_desktop.gui.context import AppContext
+    from hcc_desktop.gui.panels.base import Panel
+    from hcc_desktop.gui.panels.overview import OverviewPanel
+    from hcc_desktop.gui.status_bar import StatusBar
+    from hcc_desktop.gui.sync.folder import FolderSync
+
+P = TypeVar("P", bound="Panel")
 
 #: The window's own actions: id → name of a MainWindow method (no arguments).
 WINDOW_ACTIONS: dict[ActionId, str] = {
@@ -83,20 +81,29 @@ def undo_text(summary: str) -> str:
 
 
 class MainWindow(QMainWindow):
+    """`MainWindow(ctx, settings)` is the window on a store. `MainWindow(None, settings)`
+    is its frame before the store is open (gui.app shows it while the store's libraries
+    load and the store is probed and opened); `attach(ctx)` then makes it the window on
+    that store. The frame has the menus, the toolbar's buttons and switchers, every dock
+    in the operator's layout and an empty overview and status bar; nothing in it acts
+    until it is attached."""
+
+    overview: OverviewPanel
+    status: StatusBar
+    folder_sync: FolderSync
+
     def __init__(
-        self, ctx: AppContext, settings: QSettings, *, restore_layout: bool = True
+        self, ctx: AppContext | None, settings: QSettings, *, restore_layout: bool = True
     ) -> None:
         super().__init__()
         hold_reads()  # released after the first frame (_after_first_paint)
-        self._first_paint = AfterFirstPaint(self, self._after_first_paint)
-        self.ctx = ctx
+        self._first_paint = AfterFirstPaint(self, self._painted)
+        self._frame_shown = False
+        self._ctx: AppContext | None = None
         self.settings = settings
         self.save_layout_on_close = restore_layout
         self.setObjectName("mainWindow")
-        title = f"hcc-desktop — {ctx.store.station_name}"
-        if ctx.store.is_server:
-            title += f" — EOC server {ctx.store.label}"
-        self.setWindowTitle(title)
+        self.setWindowTitle("hcc-desktop")
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
@@ -107,10 +114,9 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar("Incident", objectName="mainToolbar")
         self.toolbar.setMovable(False)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        self.switchers = Switchers(ctx, self.toolbar)
+        self.switchers = Switchers(None, self.toolbar)
         self.actions_.build_toolbar(self.toolbar)
-        self.overview = OverviewPanel(ctx)
-        self.setCentralWidget(self.overview)
+        self.setCentralWidget(QWidget(objectName="overviewPlaceholder"))
         #: The panels built so far, by dock name (all of them once `all_built`).
         self.panels: dict[str, Panel] = {}
         self.docks: dict[str, QDockWidget] = {}
@@ -119,6 +125,43 @@ class MainWindow(QMainWindow):
         self._pending: list[str] = []
         for spec in PANELS:
             self._add_dock(spec)
+        self.setStatusBar(QStatusBar())
+        self.resize(1600, 1000)
+        restored = False
+        if restore_layout:
+            restored = layout.restore(self, self.docks, settings)
+        else:
+            layout.apply_default(self, self.docks)
+        self._size_on_show = not restored
+        #: The default layout's shares are given again once the panels in view are
+        #: built: placeholders and an empty overview do not ask for the room they do.
+        self._default_sizes_due = not restored
+        if ctx is not None:
+            self.attach(ctx)
+
+    @property
+    def ctx(self) -> AppContext:
+        assert self._ctx is not None, "the window is not attached to a store yet"
+        return self._ctx
+
+    def attached(self) -> bool:
+        return self._ctx is not None
+
+    def attach(self, ctx: AppContext) -> None:
+        """Make the frame the window on `ctx`'s store: title, overview, status bar,
+        switchers, actions; the panels follow once the frame has been painted."""
+        from hcc_desktop.gui.panels.overview import OverviewPanel
+        from hcc_desktop.gui.status_bar import StatusBar
+        from hcc_desktop.gui.sync.folder import FolderSync
+
+        self._ctx = ctx
+        title = f"hcc-desktop — {ctx.store.station_name}"
+        if ctx.store.is_server:
+            title += f" — EOC server {ctx.store.label}"
+        self.setWindowTitle(title)
+        self.switchers.attach(ctx)
+        self.overview = OverviewPanel(ctx)
+        self.setCentralWidget(self.overview)
         self.status = StatusBar(ctx, self)
         self.setStatusBar(self.status)
         self.folder_sync = FolderSync(ctx, self)
@@ -128,15 +171,15 @@ class MainWindow(QMainWindow):
         ctx.changed.connect(self._on_changes)
         ctx.server_state.connect(self._server_state)
         ctx.actor_changed.connect(lambda _a: self.update_undo())
-        self.resize(1600, 1000)
-        restored = False
-        if restore_layout:
-            restored = layout.restore(self, self.docks, settings)
-        else:
-            layout.apply_default(self, self.docks)
-        self._size_on_show = not restored
         self.switchers.choose_initial()
         self.update_undo()
+        if self._frame_shown:
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _painted(self) -> None:
+        self._frame_shown = True
+        if self.attached():
+            self._after_first_paint()
 
     # ------------------------------------------------------------ docks
     def _add_dock(self, spec: DockSpec) -> None:
@@ -166,12 +209,17 @@ class MainWindow(QMainWindow):
         if self._pending:
             self._build(self._pending[0])
             QTimer.singleShot(0, self._build_next)
+        in_view = [n for n in self._pending if not self.docks[n].isHidden()]
+        if self._default_sizes_due and not in_view:
+            self._default_sizes_due = False
+            layout.size_default(self, self.docks)
 
     def _build(self, name: str) -> Panel:
         """Import, make and dock the panel of dock `name` (at most once)."""
         if name in self.panels:
             return self.panels[name]
-        self._first_paint.run_now()  # a panel wanted early: its reads may start now
+        if not self._frame_shown:
+            self._first_paint.run_now()  # a panel wanted early: its reads may start now
         spec = self.specs[name]
         panel = spec.load()(self.ctx)
         self._pending.remove(name)
@@ -264,6 +312,7 @@ class MainWindow(QMainWindow):
         layout.save(self, self.settings)
 
     def reset_layout(self) -> None:
+        self._default_sizes_due = False
         layout.reset(self, self.docks, self.settings)
         QTimer.singleShot(0, lambda: layout.size_default(self, self.docks))
 
@@ -284,7 +333,8 @@ class MainWindow(QMainWindow):
 
     def all_loaded(self) -> bool:
         return (
-            self.all_built()
+            self.attached()
+            and self.all_built()
             and self.overview.is_loaded()
             and all(p.is_loaded() for p in self.panels.values())
         )
@@ -297,12 +347,17 @@ class MainWindow(QMainWindow):
         self.update_undo()
 
     def update_undo(self) -> None:
+        from hcc_desktop.core.services import undo
+
         action = self.actions_[ActionId.UNDO]
         last = undo.last_undoable(self.ctx.store, actor=self.ctx.actor)
         action.setEnabled(last is not None)
         action.setText(undo_text(last.summary) if last else "&Undo")
 
     def undo(self) -> None:
+        from hcc_desktop.core.services import undo
+        from hcc_desktop.gui.operations import CollectionOp
+
         result = CollectionOp(
             self,
             lambda _p: undo.undo_last(self.ctx.store, actor=self.ctx.actor),
@@ -314,12 +369,16 @@ class MainWindow(QMainWindow):
         self.update_undo()
 
     def new_incident(self) -> None:
+        from hcc_desktop.gui.dialogs.incident_dialog import IncidentDialog
+
         dialog = IncidentDialog(self.ctx.store, self.ctx.actor, self)
         if dialog.exec() and dialog.incident_id:
             self.switchers.refresh_incidents()
             self.switchers.select_incident(dialog.incident_id)
 
     def new_period(self) -> None:
+        from hcc_desktop.gui.dialogs.period_dialog import PeriodDialog
+
         if not self.ctx.incident_id:
             self.ctx.message.emit("Open or create an incident first (Ctrl+Shift+N)")
             return
@@ -329,6 +388,8 @@ class MainWindow(QMainWindow):
             self.ctx.set_period(dialog.number)
 
     def change_operator(self) -> None:
+        from hcc_desktop.gui.dialogs.operator_dialog import choose_operator
+
         actor = choose_operator(self.settings, self.ctx.store, self)
         if actor is not None:
             self.ctx.set_actor(actor)
@@ -343,6 +404,8 @@ class MainWindow(QMainWindow):
         self.switchers.step_period(+1)
 
     def show_shortcuts(self) -> None:
+        from hcc_desktop.gui.dialogs.help_dialog import ShortcutsDialog
+
         ShortcutsDialog(self.actions_, self).exec()
 
     def selected_request(self) -> str | None:
@@ -390,11 +453,13 @@ class MainWindow(QMainWindow):
         show_about(self, self.ctx)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._first_paint.run_now()  # never leave reads held for the next window
+        self._first_paint.run_now()
+        release_reads()  # never leave reads held for the next window
         self._pending.clear()
         if self.save_layout_on_close:
             self.save_layout()
-        self.folder_sync.timer.stop()
+        if self.attached():
+            self.folder_sync.timer.stop()
         QThreadPool.globalInstance().waitForDone(10_000)
         super().closeEvent(event)
 

@@ -55,8 +55,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from hcc_desktop.core import pg
 from hcc_desktop.core.errors import HccError, ValidationError
+from hcc_desktop.gui.reads import hold_reads, queue, reads_held, release_reads
 from hcc_desktop.gui.workers import Cancelled, Job, Progress, describe
 
 __all__ = [
@@ -69,7 +69,10 @@ __all__ = [
     "describe",
     "drop",
     "forget_writer",
+    "hold_reads",
+    "reads_held",
     "refusal_text",
+    "release_reads",
     "server_lost",
     "show_error",
     "use_writer",
@@ -82,32 +85,6 @@ log = logging.getLogger(__name__)
 _latest: weakref.WeakKeyDictionary[QWidget, dict[Hashable, QueryOp[Any]]] = (
     weakref.WeakKeyDictionary()
 )
-
-
-#: Queries waiting for the window's first paint; None when queries start at once.
-_held: list[QueryOp[Any]] | None = None
-
-
-def hold_reads() -> None:
-    """Queue every query started from now on until `release_reads` (see the module
-    docstring: the main window holds them until its first frame is painted)."""
-    global _held
-    if _held is None:
-        _held = []
-
-
-def release_reads() -> None:
-    """Start the queries held since `hold_reads`, oldest first, skipping those a newer
-    query of the same parent and key replaced meanwhile."""
-    global _held
-    held, _held = _held, None
-    for op in held or ():
-        if not op._stale:
-            op._launch()
-
-
-def reads_held() -> bool:
-    return _held is not None
 
 
 #: How writes run: the newest writer installed (the window's AppContext), else at once.
@@ -133,6 +110,8 @@ def _write(work: Callable[[], T]) -> T:
 def server_lost(exc: BaseException) -> bool:
     """True when a write failed because the EOC server could not be reached (a lost or
     refused connection), as opposed to a refusal of what was written."""
+    from hcc_desktop.core import pg  # the store's libraries: not before the first frame
+
     state = getattr(getattr(exc, "orig", None), "sqlstate", None)
     return pg.is_transient(exc) and state not in ("40001", "40P01")
 
@@ -283,10 +262,14 @@ class QueryOp(_Op[T]):
                 elif old._job is not None:
                     old._job.deleteLater()
             lanes[self._key] = self
-        if _held is not None and self._key is not None:
-            _held.append(self)
+        if self._key is not None and queue(self):
             return None
         return self._launch()
+
+    def release(self) -> None:
+        """Start a held reload, unless a newer one of the same key replaced it."""
+        if not self._stale:
+            self._launch()
 
     def _launch(self) -> Job:
         self._job = self._start()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
 
-from hcc_desktop.core.services.common import Actor
+from hcc_desktop.core.actor import Actor
 
 ORGANIZATION = "hcc-desktop"
 APPLICATION = "hcc-desktop"

@@ -5,31 +5,41 @@ that an operator who switches incidents lands on the current picture, not period
 The chosen incident is remembered in the store (the CLI uses the same setting).
 Both boxes size to their longest entry and, squeezed, elide with the whole text in
 the tooltip: "Active [exe" did not say which incident was in view.
+
+The boxes are made with the window's frame, before the store is open (gui.app), and
+bound to the store with `attach`; the services are imported then, not with this module.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QToolBar
 
-from hcc_desktop.core.services import incidents
 from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.gui import fmt
-from hcc_desktop.gui.context import AppContext
 from hcc_desktop.gui.elide import ElidingCombo
-from hcc_desktop.gui.operations import server_lost
+
+if TYPE_CHECKING:
+    from hcc_desktop.gui.context import AppContext
 
 #: The widest the boxes grow (px): the toolbar's actions need the rest of the row.
 INCIDENT_MAX_WIDTH = 520
 PERIOD_MAX_WIDTH = 260
 
 
+def _incidents() -> ModuleType:
+    from hcc_desktop.core.services import incidents
+
+    return incidents
+
+
 class Switchers(QObject):
-    def __init__(self, ctx: AppContext, toolbar: QToolBar) -> None:
+    def __init__(self, ctx: AppContext | None, toolbar: QToolBar) -> None:
         super().__init__(toolbar)
-        self.ctx = ctx
+        self._ctx: AppContext | None = None
         self._read: list[Any] | None = None  # periods read by select_incident, while it runs
         self.incident = ElidingCombo(
             tip="Incident in view (Ctrl+I)", max_width=INCIDENT_MAX_WIDTH, shrink=False
@@ -46,6 +56,17 @@ class Switchers(QObject):
         toolbar.addWidget(QLabel("  Period "))
         toolbar.addWidget(self.period)
         toolbar.addSeparator()
+        if ctx is not None:
+            self.attach(ctx)
+
+    @property
+    def ctx(self) -> AppContext:
+        assert self._ctx is not None, "the switchers are not attached to a store yet"
+        return self._ctx
+
+    def attach(self, ctx: AppContext) -> None:
+        """Bind the boxes to the window's store and context."""
+        self._ctx = ctx
         self.incident.activated.connect(self._incident_chosen)
         self.period.activated.connect(self._period_chosen)
         ctx.incident_changed.connect(lambda _id: self.refresh_periods(pick=True, rows=self._read))
@@ -55,7 +76,7 @@ class Switchers(QObject):
 
     # ------------------------------------------------------------ incidents
     def refresh_incidents(self) -> None:
-        rows = incidents.list_incidents(self.ctx.store)
+        rows = _incidents().list_incidents(self.ctx.store)
         self.incident.blockSignals(True)
         self.incident.clear()
         for inc in rows:
@@ -69,7 +90,7 @@ class Switchers(QObject):
     def choose_initial(self) -> None:
         """The station's current incident (the CLI's too), else the latest open one."""
         self.refresh_incidents()
-        current = incidents.current_incident(self.ctx.store)
+        current = _incidents().current_incident(self.ctx.store)
         self.select_incident(current.id if current else None)
 
     def select_incident(self, incident_id: str | None) -> None:
@@ -80,8 +101,10 @@ class Switchers(QObject):
         try:
             rows = self._periods_of(incident_id)
             if incident_id:
-                incidents.set_current_incident(self.ctx.store, incident_id)
+                _incidents().set_current_incident(self.ctx.store, incident_id)
         except Exception as exc:
+            from hcc_desktop.gui.operations import server_lost
+
             if not server_lost(exc):
                 raise
             self._show_incident()
@@ -119,7 +142,7 @@ class Switchers(QObject):
     def _periods_of(self, incident_id: str | None) -> list[Any]:
         if not incident_id:
             return []
-        return incidents.list_periods(self.ctx.store, incident_id=incident_id)
+        return _incidents().list_periods(self.ctx.store, incident_id=incident_id)
 
     def refresh_periods(self, *, pick: bool = False, rows: list[Any] | None = None) -> None:
         if rows is None:

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
+from hcc_desktop.core.actor import SYSTEM as SYSTEM  # re-exported for the services
+from hcc_desktop.core.actor import Actor as Actor
 from hcc_desktop.core.errors import NotFoundError, ValidationError
 
 T = TypeVar("T", bound=m.Base)
 
 MAX_TEXT = 64 * 1024
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The operator making a change, as ICS attributes it: a person in a position."""
-
-    name: str
-    position: str = ""
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.position})" if self.position else self.name
-
-
-SYSTEM = Actor("hcc-desktop", "system")
 
 
 def require_text(field: str, value: object, *, max_len: int = 300) -> str:

@@ -15,10 +15,8 @@ and the folder sync and the backups read them from there without Qt).
 
 from __future__ import annotations
 
-import os
-import time
 import zoneinfo
-from datetime import datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,13 +55,14 @@ from hcc_desktop.gui.startup.session import (
     describe_location,
     remember_store,
 )
+from hcc_desktop.gui.zone import LOCAL as LOCAL  # the names other modules read here
+from hcc_desktop.gui.zone import ZONE_KEY as ZONE_KEY
+from hcc_desktop.gui.zone import apply_display_zone as apply_display_zone
+from hcc_desktop.gui.zone import display_zone as display_zone
+from hcc_desktop.gui.zone import display_zone_name as display_zone_name
 from hcc_desktop.sync.folder import FOLDER_SETTING, INTERVAL_SETTING
 
-ZONE_KEY = "display/timezone"
-LOCAL = ""  # the computer's own zone
 DEFAULT_MINUTES = 10
-#: TZ as the program found it, put back when the operator returns to the computer's zone.
-_ORIGINAL_TZ = os.environ.get("TZ")
 COMMON_ZONES = (
     "UTC",
     "America/New_York",
@@ -76,44 +75,6 @@ COMMON_ZONES = (
     "America/Puerto_Rico",
     "Pacific/Guam",
 )
-
-
-# ------------------------------------------------------------------ time zone
-
-
-def display_zone_name(settings: QSettings | None = None) -> str:
-    """The zone chosen for showing times ('' = this computer's)."""
-    value = (settings or app_settings()).value(ZONE_KEY, LOCAL)
-    return str(value or "")
-
-
-def display_zone(settings: QSettings | None = None) -> tzinfo | None:
-    """The chosen zone, or None for this computer's. For `datetime.astimezone(...)` in
-    code that formats times (None there means the computer's zone)."""
-    name = display_zone_name(settings)
-    if not name:
-        return None
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def apply_display_zone(settings: QSettings | None = None) -> None:
-    """Make the chosen zone the process's local zone (TZ), so every `.astimezone()` in
-    the GUI shows it: an EOC that coordinates across zones may want all stations on one
-    clock. POSIX only (time.tzset); on Windows the formatting code must pass
-    `display_zone()` itself."""
-    if not hasattr(time, "tzset"):
-        return
-    name = display_zone_name(settings)
-    if name and display_zone(settings) is not None:
-        os.environ["TZ"] = name
-    elif _ORIGINAL_TZ is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = _ORIGINAL_TZ
-    time.tzset()
 
 
 def _zone_label(name: str) -> str:

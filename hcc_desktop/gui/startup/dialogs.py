@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from hcc_desktop import __version__
-from hcc_desktop.core import backups
 from hcc_desktop.core.pgurl import redact
 from hcc_desktop.gui.startup.probe import Kind, Problem
 
@@ -192,6 +191,8 @@ class RestoreDialog(QDialog):
     def __init__(
         self, store_path: Path, parent: QWidget | None = None, *, running: bool = False
     ) -> None:
+        from hcc_desktop.core import backups  # the store's libraries: only when asked
+
         super().__init__(parent)
         self.setWindowTitle("Restore from a backup")
         self.setObjectName("restoreDialog")

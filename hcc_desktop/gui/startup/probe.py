@@ -13,11 +13,10 @@ import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hcc_desktop.core import migrations
-from hcc_desktop.core.errors import StoreError
-from hcc_desktop.core.migrations import NewerStoreError
-from hcc_desktop.core.station import key_path_for
+if TYPE_CHECKING:  # the store's modules load SQLAlchemy: imported where used (dialogs)
+    from hcc_desktop.core.errors import StoreError
 
 
 class Kind(StrEnum):
@@ -61,7 +60,15 @@ def _connect(path: Path) -> sqlite3.Connection:
 def diagnose(path: Path, *, check_integrity: bool = True) -> Problem | None:
     """The first problem found with the store at `path`, or None when it can be opened
     for writing. The lock held by another copy is the caller's to test (it is a Qt lock
-    file, see session.py)."""
+    file, see session.py).
+
+    The integrity test here is SQLite's quick check (every page and b-tree, not the
+    agreement of each index with its table): it is what start-up can afford while the
+    operator waits, and it finds a file broken by a disk fault or a torn copy. The full
+    check runs once the window is up, off the GUI thread (`full_check`)."""
+    from hcc_desktop.core import migrations
+    from hcc_desktop.core.station import key_path_for
+
     path = Path(path)
     if not path.exists():
         return Problem(Kind.MISSING, path)
@@ -92,7 +99,7 @@ def diagnose(path: Path, *, check_integrity: bool = True) -> Problem | None:
         elif tables:
             return Problem(Kind.NOT_STORE, path, "an SQLite file, but not an hcc-desktop store")
         if check_integrity:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)").fetchall()]
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check(20)").fetchall()]
             if rows != ["ok"]:
                 return Problem(Kind.CORRUPT, path, rows[0] if rows else "integrity check failed")
     except sqlite3.DatabaseError as exc:
@@ -108,9 +115,30 @@ def diagnose(path: Path, *, check_integrity: bool = True) -> Problem | None:
     return None
 
 
+def full_check(path: Path) -> Problem | None:
+    """SQLite's full integrity check of the store at `path` (indexes against their
+    tables too), on its own read-only connection: None when sound. It reads the whole
+    file, so the window runs it in the background after start-up."""
+    try:
+        conn = _connect(Path(path))
+    except sqlite3.Error as exc:
+        return Problem(Kind.CORRUPT, Path(path), str(exc))
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        return Problem(Kind.CORRUPT, Path(path), str(exc))
+    finally:
+        conn.close()
+    if rows == ["ok"]:
+        return None
+    return Problem(Kind.CORRUPT, Path(path), rows[0] if rows else "integrity check failed")
+
+
 def classify(exc: StoreError, path: Path) -> Problem:
     """A refusal from open_store as a Problem, for what the probe could not foresee
     (a lock taken between probe and open, a key of another station)."""
+    from hcc_desktop.core.migrations import NewerStoreError
+
     text = str(exc)
     if isinstance(exc, NewerStoreError):
         return Problem(Kind.NEWER, path, f"schema revision {exc.revision} is unknown here")

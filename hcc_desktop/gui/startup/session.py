@@ -21,7 +21,6 @@ a remembered connection string without its password makes the program ask for it
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -36,13 +35,15 @@ from sqlalchemy import event
 
 from hcc_desktop.core import backups, opening
 from hcc_desktop.core.errors import StoreError
-from hcc_desktop.core.pgurl import is_server_location, redact
+from hcc_desktop.core.pgurl import redact
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.station import key_path_for
 from hcc_desktop.core.store import Store
 from hcc_desktop.gui import file_dialogs
 from hcc_desktop.gui.startup import dialogs
 from hcc_desktop.gui.startup.dialogs import Action
+from hcc_desktop.gui.startup.early import STORE_KEY, Location, as_location
+from hcc_desktop.gui.startup.early import preferred_store as preferred_store
 from hcc_desktop.gui.startup.probe import Kind, Problem, classify, diagnose
 from hcc_desktop.gui.startup.server_check import (
     ServerProblem,
@@ -52,31 +53,18 @@ from hcc_desktop.gui.startup.server_check import (
     with_password,
     without_password,
 )
-from hcc_desktop.paths import STORE_ENV, default_store_path
+from hcc_desktop.paths import default_store_path
 
 log = logging.getLogger("hcc_desktop.startup")
 
-#: QSettings key of the store the operator chose (preferences, "Choose another store").
-STORE_KEY = "store/path"
 #: app.exec() returns this when the window closed to restore a backup and reopen.
 RESTART_EXIT = 75
-#: Where a store is: a file, or an EOC server's connection string (kept as text: a
-#: Path would fold the `//` of the URL).
-Location = Path | str
 #: What the operator is told a seat does about the server's backups.
 SERVER_BACKUPS = (
     "This window works on the EOC server. A seat makes no copies of the server and "
     "cannot restore one: the server's backups (pg_dump) are kept by the EOC's IT, who "
     "can restore one for every seat at once."
 )
-
-
-def as_location(value: object) -> Location:
-    """A store location from the command line or the settings: a server's connection
-    string stays text, anything else is a path."""
-    if isinstance(value, str) and is_server_location(value):
-        return value
-    return Path(str(value))
 
 
 def describe_location(location: Location) -> str:
@@ -121,16 +109,6 @@ current: Session | None = None
 
 
 # ------------------------------------------------------------------ where
-
-
-def preferred_store(path: Location, settings: QSettings) -> Location:
-    """The store to open: the one given (--store, HCC_STORE), else the one chosen in the
-    preferences (a file or a server), else the default in the user data folder."""
-    path = as_location(path)
-    if os.environ.get(STORE_ENV) or path != default_store_path():
-        return path
-    chosen = settings.value(STORE_KEY)
-    return as_location(chosen) if chosen else path
 
 
 def remember_store(
