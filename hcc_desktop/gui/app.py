@@ -36,7 +36,7 @@ from hcc_desktop.core.actor import Actor
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from hcc_desktop.core.store import Store
     from hcc_desktop.gui.main_window import MainWindow
@@ -236,9 +236,10 @@ def _run_sessions(
                     f"{window.windowTitle()} — read-only copy of {Path(session.path).name}"
                 )
             store = session.store
-            if not session.read_only and not store.is_server:
+            copies = not session.read_only and not store.is_server
+            if copies:
                 timer = QTimer(window, interval=BACKUP_CHECK_MS)
-                timer.timeout.connect(lambda s=store: _daily_backup(s))
+                timer.timeout.connect(lambda w=window, s=store: _daily_backup(w, s))
                 timer.start()
             if session.message:
                 QTimer.singleShot(0, lambda c=ctx, m=session.message: c.message.emit(m))
@@ -246,9 +247,10 @@ def _run_sessions(
                 if size:
                     window.resize(*size)
                 window.show()
-                if not session.read_only and not store.is_server:
+                if copies:
                     from hcc_desktop.gui.startup.integrity import check_in_background
 
+                    _daily_backup(window, store)  # the day's first copy, once up
                     check_in_background(window, Path(store.path))
                 code = int(app.exec())
             finally:
@@ -288,11 +290,15 @@ def _discard(frame: MainWindow | None) -> None:
         frame.deleteLater()
 
 
-def _daily_backup(store: Store) -> None:
-    """The hourly check of a window left open for days (an EOC runs through the night)."""
+def _daily_backup(window: QWidget, store: Store) -> None:
+    """Today's copy unless there is one (at start, then hourly for a window left open
+    for days: an EOC runs through the night), made off the GUI thread: copying a large
+    store must not hold the window. A failed copy is logged; the shift goes on."""
     from hcc_desktop.core import backups
+    from hcc_desktop.gui.operations import QueryOp
 
-    try:
-        backups.daily(store)
-    except Exception as exc:  # a failed copy is logged; the shift goes on
-        log.warning("daily backup of %s failed: %s", store.path, exc)
+    (
+        QueryOp(window, lambda _p: backups.daily(store), title="No daily backup")
+        .failure(lambda exc: log.warning("daily backup of %s failed: %s", store.path, exc))
+        .run_in_background()
+    )

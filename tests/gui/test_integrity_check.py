@@ -1,6 +1,6 @@
-"""Start-up tests the store with SQLite's quick check and runs the full integrity check
-in the background once the window is up; a store that fails it gets a dialog that says
-so and how to restore, and the window stays."""
+"""Start-up tests the store with SQLite's quick check; once the window is up, the full
+integrity check and the day's first copy run in the background. A store that fails the
+check gets a dialog that says so and how to restore, and the window stays."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hcc_desktop import logs
+from hcc_desktop.core import backups
 from hcc_desktop.gui import app as gui_app
 from hcc_desktop.gui.settings import set_application_names
 from hcc_desktop.gui.startup import integrity, probe
@@ -75,3 +76,29 @@ def test_a_store_failing_the_full_check_gets_a_dialog_after_the_window_opens(
     assert title == integrity.TITLE and over_window
     assert str(store_path) in text and "ix_log_entries_time" in text
     assert "Restore from backup" in text
+
+
+def test_the_days_first_copy_is_made_once_the_window_is_up(
+    qtbot: Any, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(logs.LOG_DIR_ENV, str(tmp_path / "logs"))
+    monkeypatch.setenv(gui_app.OPERATOR_ENV, "Dana Reyes")
+    set_application_names()
+    before_window: list[int] = []
+    made = backups.daily
+
+    def daily(store: Any, **kwargs: Any) -> Any:
+        windows = [w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow"]
+        before_window.append(sum(w.isVisible() and w.attached() for w in windows))
+        return made(store, **kwargs)
+
+    monkeypatch.setattr(backups, "daily", daily)
+
+    def app_exec() -> int:
+        qtbot.waitUntil(lambda: bool(backups.list_backups(store_path)), timeout=20_000)
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(app_exec))
+    assert gui_app.run(store_path, ["hcc-desktop"]) == 0
+    assert before_window == [1]  # made while the window was up, on the store
+    assert [b.reason for b in backups.list_backups(store_path)] == ["daily"]

@@ -204,13 +204,10 @@ def open_read_only(path: Path) -> Session:
 
 
 def _open_writable(path: Path, lock: QLockFile | None) -> Session:
-    store = opening.open_store(path)
-    session = Session(store, path, lock=lock)
-    try:
-        backups.daily(store)
-    except (OSError, sqlite3.Error, StoreError) as exc:  # a full disk must not stop a shift
-        log.warning("no daily backup of %s: %s", path, exc)
-    return session
+    """The day's first copy of the store is not made here: the window makes it once it
+    is up, off the GUI thread (gui.app), since copying a large store would hold the
+    window while the operator waits."""
+    return Session(opening.open_store(path), path, lock=lock)
 
 
 def _choose_other(parent: QWidget | None, path: Path) -> Path | None:
