@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache, partial
 from hashlib import sha256
-from json.encoder import encode_basestring
+from json.encoder import c_make_encoder, encode_basestring
 from sys import intern
 from typing import Any, NamedTuple
 
@@ -301,6 +301,27 @@ def _text_fields(body: dict[str, Any]) -> tuple[str, str, str, str, str | None, 
 _scan = _DECODER.scan_once
 
 
+def _value_encoder() -> Callable[[Any], str]:
+    """`canonical_json` for decoded JSON (an import encodes every line's value again).
+    `canonical_json` builds a C encoder object and a closure on every call; this keeps
+    one C encoder with the same settings (sorted keys, "," and ":", text as it is,
+    NaN refused) and no circular-reference bookkeeping, which decoded JSON cannot
+    need. Where the C encoder is missing, or ever encodes differently, canonical_json
+    is used as it is."""
+    if c_make_encoder is None:
+        return canonical_json
+    encoder = c_make_encoder(None, None, encode_basestring, None, ":", ",", True, False, False)
+
+    def encode(value: Any) -> str:
+        return "".join(encoder(value, 0))
+
+    sample = {"b": [1, 2.5, -0.0, 1e300, None, True, 'é\n\u2028"\\'], "a": {"z": "", "y": False}}
+    return encode if encode(sample) == canonical_json(sample) else canonical_json
+
+
+_encode_value = _value_encoder()
+
+
 def _decoded(text: str) -> Any:
     """`_DECODER.decode(text)`, with the usual line (no white space around the object)
     read by the scanner directly: `decode` also matches white space at both ends with
@@ -383,7 +404,7 @@ def parse_line(raw: bytes) -> Line:
         resolves_text = None
     value = body["value"]
     check_value(entity, unit, value)
-    value_text = canonical_json(value)
+    value_text = _encode_value(value)
     # `version_id`'s text: canonical JSON of the nine fields as a list.
     e = encode_basestring
     hashed = (
