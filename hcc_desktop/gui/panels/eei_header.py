@@ -43,15 +43,18 @@ class GroupedHeader(QHeaderView):
         hint = super().sizeHint()
         metrics = QFontMetrics(self.font())
         tallest = metrics.lineSpacing() * LABEL_LINES
+        most = metrics.lineSpacing() * MAX_LINES
         model = self.model()
-        for section in range(self.count() if model is not None else 0):
+        # Measuring every label (a text layout each, four times per grid load) can only
+        # matter when the labels may take more lines than the floor.
+        for section in range(self.count() if model is not None and tallest < most else 0):
             if self.isSectionHidden(section):
                 continue
             text = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
             box = QRect(0, 0, max(self.sectionSize(section) - 6, 20), 1000)
             flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
             tallest = max(tallest, metrics.boundingRect(box, flags, text).height())
-        tallest = min(tallest, metrics.lineSpacing() * MAX_LINES)
+        tallest = min(tallest, most)
         return QSize(hint.width(), self._band_height() + tallest + 8)
 
     def _category(self, logical: int) -> str:

@@ -46,5 +46,7 @@ class EEIGridView(QTableView):
             self.setColumnWidth(column, width)
         for j, el in enumerate(elements):
             self.setColumnWidth(len(FIXED) + j, WIDTHS.get(el.value_type, DEFAULT_WIDTH))
+        # No updateGeometries() here: the model reset before this has scheduled the
+        # view's layout, which sizes both headers with these widths; calling it as well
+        # measured the row header's facility names once more.
         self.header.invalidate_groups()
-        self.updateGeometries()
