@@ -26,8 +26,10 @@ from hcc_desktop.core.timeutil import from_ms
 from hcc_desktop.reports import briefing_lists_data as lists
 from hcc_desktop.reports import briefing_status_data as rows
 from hcc_desktop.reports import eei_figures as fig
+from hcc_desktop.reports import eei_reporting
 from hcc_desktop.reports.briefing_beds_data import bed_figures
 from hcc_desktop.reports.briefing_model import BriefingData, Member
+from hcc_desktop.reports.stored_rows import read_rows
 from hcc_desktop.reports.timefmt import Clock
 
 
@@ -100,7 +102,7 @@ def collect(
     region_of = {oid: orgs[oid].region_id for oid in orgs}
     # Who reported in which period: the trend charts' counts and, for the missing,
     # their last period reported.
-    reported = fig.reported_periods(store, incident_id=inc.id)
+    reported = eei_reporting.reported_periods(store, incident_id=inc.id)
     beds, by_region, trends, annex = bed_figures(
         store,
         cat,
@@ -112,7 +114,7 @@ def collect(
         picture.series if picture else {},
         region_of,
         regions,
-        fig.reporting_counts(store, incident_id=inc.id, periods=reported),
+        eei_reporting.reporting_counts(store, incident_id=inc.id, periods=reported),
     )
     reporting = (
         lists.reporting(store, inc.id, current, expected_ids, facilities, reported)
@@ -135,7 +137,7 @@ def collect(
         station=store.station_name,
         public=public,
         summary_text=summary_text.strip(),
-        eei_as_of=fig.newest_report(store, incident_id=inc.id, period=number)
+        eei_as_of=eei_reporting.newest_report(store, incident_id=inc.id, period=number)
         if number is not None
         else None,
         last_package=lists.last_package(store),
@@ -170,4 +172,4 @@ def members(store: Store) -> list[Member]:
         .where(o.deleted.is_(False))
         .order_by(o.name, o.id)
     )
-    return [Member(*row) for row in fig.read_rows(store, stmt)]
+    return [Member(*row) for row in read_rows(store, stmt)]

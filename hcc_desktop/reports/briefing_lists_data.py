@@ -11,9 +11,10 @@ from hcc_desktop.core import lifecycle
 from hcc_desktop.core import models as m
 from hcc_desktop.core.services import log, requests
 from hcc_desktop.core.store import Store
-from hcc_desktop.reports import eei_figures as fig
+from hcc_desktop.reports import eei_reporting
 from hcc_desktop.reports.briefing_model import EventRow, Facility, Member, Reporting, RequestRow
 from hcc_desktop.reports.briefing_status_data import number_text
+from hcc_desktop.reports.stored_rows import read_rows
 
 
 def reporting(
@@ -28,14 +29,16 @@ def reporting(
     and each missing one's last period reported (from `periods`,
     eei_figures.reported_periods' answer)."""
     number = current.number or 0
-    t = fig.timeliness(
+    t = eei_reporting.timeliness(
         store,
         incident_id=incident_id,
         period=number,
         due_at=current.eei_due_at,
         expected=expected,
     )
-    last = fig.last_period_reported(store, incident_id=incident_id, before=number, periods=periods)
+    last = eei_reporting.last_period_reported(
+        store, incident_id=incident_id, before=number, periods=periods
+    )
 
     def fac(oid: str) -> Facility:
         return facilities.get(oid) or Facility(oid, oid, "", "", "", None, None, True)
@@ -126,7 +129,7 @@ def corrections(
         .where(t.incident_id == incident_id, t.deleted.is_(False), t.corrects_id.in_(ids))
         .order_by(t.occurred_at)
     )
-    return {fixed: (text, at) for fixed, text, at in fig.read_rows(store, stmt) if fixed}
+    return {fixed: (text, at) for fixed, text, at in read_rows(store, stmt) if fixed}
 
 
 def last_package(store: Store) -> tuple[str, str] | None:

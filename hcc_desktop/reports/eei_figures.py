@@ -1,10 +1,8 @@
 """EEI figures a briefing prints: bed sums by HAvBED type and region, the latest value
 of chosen elements per facility, and the per-period series behind the trend charts.
 
-Read with column queries through SQLAlchemy Core rather than ORM objects or the ORM
-session's result machinery (which builds loading state even for plain column tuples),
-and values are read as their stored JSON text and decoded once per distinct text
-(`Decoder`): a coalition of 500 hospitals reports some 15,000 values per period, and
+Read as column rows through Core, values decoded once per distinct stored text
+(stored_rows): a coalition of 500 hospitals reports some 15,000 values per period, and
 the briefing should cost about what laying out its tables costs. Bed sums count only
 the values reported *in* a period (a hospital that did not report is not counted,
 rather than counted with last period's beds), and leave out values the situation unit
@@ -13,70 +11,30 @@ rejected.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Row
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import Catalog
-from hcc_desktop.core.pgsql import json_text, stored_json
+from hcc_desktop.core.pgsql import stored_json
 from hcc_desktop.core.services import status
 from hcc_desktop.core.store import Store
+
+# eei_reporting's first_reports, named here too: callers outside the reports read it here.
+from hcc_desktop.reports.eei_reporting import first_reports as first_reports
+from hcc_desktop.reports.stored_rows import Decoder, stream_rows
 
 TOTAL_AVAILABLE = "BEDS_TOTAL_AVAILABLE"
 TOTAL_STAFFED = "BEDS_TOTAL_STAFFED"
 ICU_AVAILABLE = "BEDS_ADULT_ICU_AVAILABLE"
 
 _BED = re.compile(r"^BEDS_(?P<stem>[A-Z_]+)_AVAILABLE$")
-
-
-def read_rows(store: Store, stmt: Select[Any]) -> list[Row[Any]]:
-    """The rows of a column query, executed through Core on the session's connection
-    (so inside `store.atomic()` it still reads the open transaction): the ORM
-    session's result machinery costs more than SQLite's own read for a few thousand
-    plain tuples."""
-    with store.read() as s:
-        return list(s.connection().execute(stmt).all())
-
-
-_BATCH = 500
-
-
-def stream_rows(store: Store, stmt: Select[Any]) -> Iterator[Row[Any]]:
-    """The rows of a column query one at a time, as read_rows reads them. For the
-    large reads (every status value of an incident): a row that is overtaken is freed
-    at once instead of living in a list until the end, and the tens of thousands of
-    rows alive at once were what set off most of the garbage collector's passes
-    during a briefing (with a full collection of the whole process among them)."""
-    with store.read() as s:
-        # Fetched a few hundred at a time: one driver call per row costs more than the
-        # row, and a batch smaller than the collector's first threshold (700 new
-        # objects) is mostly freed before a pass would move it to an older generation.
-        for batch in s.connection().execute(stmt).partitions(_BATCH):
-            yield from batch
-
-
-class Decoder(dict[str, Any]):
-    """Stored JSON text (`stored_json`) -> value, decoded once per distinct text. EEI
-    values repeat endlessly ("Normal", small counts), so a look-up replaces most
-    json.loads calls. SQLite hands a JSON number back as a number (the column has
-    numeric affinity), which passes through; PostgreSQL hands back text."""
-
-    def __missing__(self, raw: str) -> Any:
-        value = json.loads(raw)
-        if not isinstance(value, list | dict):  # a shared mutable value could be changed
-            self[raw] = value
-        return value
-
-    def value(self, raw: Any) -> Any:
-        """The decoded value of one stored value (None stays None)."""
-        return self[raw] if isinstance(raw, str) else raw
 
 
 @dataclass(frozen=True)
@@ -127,10 +85,6 @@ Tallies = dict[tuple[int, str, str | None], Tally]
 PerFacility = dict[tuple[int, str], dict[str, float]]
 
 
-def _rejected(state: str | None, validated: str | None, values: str | None) -> bool:
-    return state == "rejected" and validated == values
-
-
 def tally(
     store: Store,
     *,
@@ -166,7 +120,7 @@ def tally(
         value = decoded[raw] if raw.__class__ is str else raw
         if value.__class__ not in _NUMBERS:  # bool is not a number here
             continue
-        if state == "rejected" and validated == version:  # _rejected, inline: per row
+        if state == "rejected" and validated == version:  # a rejection of these very values
             continue
         region = region_of.get(org)
         # Overall, and in the facility's region when it has one (a facility without
@@ -272,169 +226,6 @@ def _as_latest(newest: dict[str, dict[str, Row[Any]]]) -> dict[str, dict[str, La
         }
         for org, slot in newest.items()
     }
-
-
-def reported_periods(store: Store, *, incident_id: str) -> dict[str, set[int]]:
-    """facility id -> the periods in which it reported anything: what both
-    `last_period_reported` and `reporting_counts` are made of, in one read."""
-    r = m.EEIReport
-    # DISTINCT in the index's order (period first): SQLite takes half the time it
-    # takes to GROUP BY facility and period.
-    stmt = (
-        select(r.period, r.organization_id)
-        .where(r.incident_id == incident_id, r.deleted.is_(False))
-        .distinct()
-    )
-    out: dict[str, set[int]] = {}
-    for per, org in read_rows(store, stmt):
-        if org and per is not None:
-            out.setdefault(org, set()).add(per)
-    return out
-
-
-def last_period_reported(
-    store: Store,
-    *,
-    incident_id: str,
-    before: int,
-    periods: dict[str, set[int]] | None = None,
-) -> dict[str, int]:
-    """facility id -> the last period before `before` in which it reported (from
-    `periods`, reported_periods' answer, when the caller has it)."""
-    if periods is None:
-        periods = reported_periods(store, incident_id=incident_id)
-    out = {}
-    for org, numbers in periods.items():
-        last = max((n for n in numbers if n < before), default=0)
-        if last:
-            out[org] = last
-    return out
-
-
-def reporting_counts(
-    store: Store, *, incident_id: str, periods: dict[str, set[int]] | None = None
-) -> dict[int, int]:
-    """period -> how many facilities reported anything in it (from `periods`,
-    reported_periods' answer, when the caller has it)."""
-    if periods is None:
-        periods = reported_periods(store, incident_id=incident_id)
-    out: dict[int, int] = {}
-    for numbers in periods.values():
-        for n in numbers:
-            out[n] = out.get(n, 0) + 1
-    return out
-
-
-def newest_report(store: Store, *, incident_id: str, period: int) -> str | None:
-    """When the newest EEI value of `period` was reported: how current the picture is."""
-    r = m.EEIReport
-    stmt = select(func.max(r.reported_at)).where(
-        r.incident_id == incident_id, r.deleted.is_(False), r.period == period
-    )
-    with store.read() as s:
-        return s.connection().execute(stmt).scalar()
-
-
-def first_reports(
-    store: Store,
-    *,
-    incident_id: str,
-    period: int,
-    organization_ids: Sequence[str] | None = None,
-) -> dict[str, str]:
-    """facility id -> time of its first report in `period` (of `organization_ids`
-    only, when given): the answer of
-    eei.first_reports (read from the version history, because a later update
-    overwrites a report's current time), in one SQL query reading the JSON in the
-    database rather than loading every report and parsing every version in Python.
-
-    The history is read per report, in a correlated subquery, rather than joined:
-    with a join SQLite's planner walks every EEI version of the store first (the
-    `versions` index leads with the entity) and looks each report up, four times the
-    cost of walking this period's reports and looking their versions up."""
-    r, v = m.EEIReport, m.Version
-    first_of_report = (
-        select(func.min(json_text(v.value, "reported_at")))
-        .where(v.entity == "eei_report", v.record_id == r.id, v.unit == "values")
-        .scalar_subquery()
-    )
-    stmt = (
-        select(r.organization_id, func.min(first_of_report))
-        .where(
-            r.incident_id == incident_id,
-            r.deleted.is_(False),
-            r.period == period,
-            r.organization_id.is_not(None),
-        )
-        .group_by(r.organization_id)
-    )
-    if organization_ids is not None:
-        stmt = stmt.where(r.organization_id.in_(list(organization_ids)))
-    return {org: at for org, at in read_rows(store, stmt) if at}
-
-
-def current_first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, str | None]:
-    """facility id -> the earliest current report time among its reports in `period`
-    (None when none has a time). No report's first version is later than its current
-    one, so this is never before the facility's first report (`first_reports`); it
-    reads no history."""
-    r = m.EEIReport
-    stmt = (
-        select(r.organization_id, func.min(r.reported_at))
-        .where(
-            r.incident_id == incident_id,
-            r.deleted.is_(False),
-            r.period == period,
-            r.organization_id.is_not(None),
-        )
-        .group_by(r.organization_id)
-    )
-    return {org: at for org, at in read_rows(store, stmt)}
-
-
-@dataclass(frozen=True)
-class Timeliness:
-    """eei.timeliness's answer (who reported by the due time, late, not at all)."""
-
-    due_at: str | None
-    expected: int
-    on_time: list[str]
-    late: list[tuple[str, str]]
-    missing: list[str]
-
-
-def timeliness(
-    store: Store, *, incident_id: str, period: int, due_at: str | None, expected: Sequence[str]
-) -> Timeliness:
-    """The rule of eei.timeliness (a facility is on time when its first report came by
-    the due time), over `expected` facility ids, with each late one's first report
-    time.
-
-    A facility whose current reports already include one by the due time was on time
-    whatever their history (a first version is never later than the current one), so
-    the history (first_reports: a JSON field of every version) is read only for the
-    others: the late, and the few whose first report may have been on time."""
-    current = current_first_reports(store, incident_id=incident_id, period=period)
-    unsure = {o for o, at in current.items() if at is None or (due_at is not None and at > due_at)}
-    first = {o: at for o, at in current.items() if at is not None and o not in unsure}
-    if unsure:
-        first.update(
-            first_reports(
-                store, incident_id=incident_id, period=period, organization_ids=sorted(unsure)
-            )
-        )
-    on_time: list[str] = []
-    late: list[tuple[str, str]] = []
-    missing: list[str] = []
-    for oid in expected:
-        at = first.get(oid)
-        if at is None:
-            missing.append(oid)
-        elif due_at is None or at <= due_at:
-            on_time.append(oid)
-        else:
-            late.append((oid, at))
-    return Timeliness(due_at, len(expected), on_time, late, missing)
 
 
 @dataclass

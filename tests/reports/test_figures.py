@@ -14,13 +14,12 @@ from hcc_desktop.reports.briefing_status_data import notable
 from hcc_desktop.reports.eei_figures import (
     TOTAL_AVAILABLE,
     bed_types,
-    first_reports,
     latest_values,
     paired_change,
     status_picture,
     tally,
-    timeliness,
 )
+from hcc_desktop.reports.eei_reporting import first_reports, timeliness
 from hcc_desktop.reports.styles import STATUS_COLOURS
 from hcc_desktop.reports.timefmt import Clock
 
