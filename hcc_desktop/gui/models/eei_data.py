@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, overload
 
@@ -281,26 +280,12 @@ def grid_elements(facilities: Iterable[Facility]) -> list[Element]:
 
 
 def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None = None) -> GridData:
+    """Everything the grid shows for the period, read one query after another on this
+    (worker) thread. The first-report aggregate used to run on a thread of its own
+    beside the reports' read: measured on two cores, the two SQLite reads together took
+    as long as one after the other and a third more CPU, so it has no thread now."""
     step = step or (lambda done, total: None)
     step(0, 4)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="eei-grid") as pool:
-        # The first-report times are an aggregate that SQLite computes before its first
-        # row, without the GIL: read them on a connection of their own meanwhile. The
-        # statuses are mostly Python (ORM rows, JSON values) and are read here, before
-        # the reports: beside the reports' fetch, which lets go of the GIL for each of
-        # its 40,000 rows, a thread running Python made every row wait for the GIL again
-        # and the two together took longer than one after the other.
-        first = pool.submit(eei.first_reports, store, incident_id=incident_id, period=period)
-        return _arrange(store, incident_id, period, first.result, step)
-
-
-def _arrange(
-    store: Store,
-    incident_id: str,
-    period: int,
-    first_reports: Callable[[], dict[str, str]],
-    step: Step,
-) -> GridData:
     facilities = [
         Facility(org_id, name or "", member_type or "", town or "")
         for org_id, name, member_type, town in eei.expected_facility_rows(
@@ -344,7 +329,7 @@ def _arrange(
     data._maker = maker = _RowMaker(data, placed)
     data.cells, data.display, data.levels = maker.cells, maker.display, maker.levels
     # The first report counts for timeliness, not the latest update (from the history).
-    first = first_reports()
+    first = eei.first_reports(store, incident_id=incident_id, period=period)
     data.first_report = [first.get(f.id) for f in facilities]
     data.timeliness = timeliness_from(store, incident_id, period, facilities, first)
     late, missing = set(data.timeliness.late), set(data.timeliness.missing)
