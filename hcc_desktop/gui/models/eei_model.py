@@ -67,6 +67,9 @@ STATUS_COLOURS = {
     "open": QColor("#d7efd8"),
 }
 _NUMERIC = {"integer", "number", "percent"}
+#: Numbers' alignment, made once: combining the flags is a Python enum operation, and
+#: every painted number asks for it.
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 #: Every role data() answers for some cell; a painted cell is asked for eight, three of
 #: which (decoration, foreground, check state) the grid never sets.
 _ANSWERED = frozenset(
@@ -211,17 +214,18 @@ class EEIGridModel(QAbstractTableModel):
             return "" if c is None or c.value is None else _edit_text(el, c.value)
         if role == Qt.ItemDataRole.FontRole:
             c = g.cells[i][j]
-            if c and c.state == "rejected":
+            if c is None:
+                return None
+            state = c.state
+            if state == "rejected":
                 return self._strike
-            if c and c.state == "stale":
+            if state == "stale":
                 return self._italic
-            if c and c.report_id in self.fresh:
+            if c.report_id in self.fresh:
                 return self._bold
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if g.elements[j].value_type in _NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
+            return _RIGHT if g.elements[j].value_type in _NUMERIC else None
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = _cell_tip(g.elements[j], g.cells[i][j], g.levels[i][j])
             c = g.cells[i][j]
