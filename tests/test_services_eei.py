@@ -689,6 +689,10 @@ def test_first_reports_read_the_history_only_where_a_report_changed(
     undo.undo_last(store, actor=actor)  # the undone update's time still came first
     first = eei.first_reports(store, incident_id=world["incident"], period=1)
     assert first == _first_reports_from_history(store, world["incident"])
+    live = eei.reports_for_period(store, incident_id=world["incident"], period=1)
+    current = [(r.id, r.organization_id, r.reported_at) for r in live]
+    got = eei.first_reports_of(store, incident_id=world["incident"], period=1, current=current)
+    assert got == first  # the grid's way: its rows, and the history of changed reports
     assert first == {
         world["h1"]: "2026-11-18T08:30:00Z",
         world["h2"]: "2026-11-18T10:00:00Z",

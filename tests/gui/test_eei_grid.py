@@ -284,6 +284,8 @@ def test_rows_are_made_when_asked_for_and_match_the_stored_reports(
                 if el.code != "EMS_TRAFFIC_STATUS":
                     assert grid.display[i][j] == display(el, rep.value)
     assert len(grid.cells) == len(grid.facilities)
+    first = eei.first_reports(populated, incident_id=scenario.incident_id, period=3)
+    assert grid.first_report == [first.get(f.id) for f in grid.facilities]
     assert list(grid.display)[-1] is grid.display[-1]
 
     patched = load_grid(populated, incident_id=scenario.incident_id, period=3)

@@ -53,6 +53,7 @@ _CELL_FIELDS = len(_CELL_COLUMNS)
 #: query already names the incident and period, and reads live reports only).
 _PLACE_COLUMNS = (m.EEIReport.organization_id, m.EEIReport.element_code)
 _ORG, _CODE = _CELL_FIELDS, _CELL_FIELDS + 1
+_REPORTED_AT = 3  # in the cell's columns
 _GRID_COLUMNS = (*_CELL_COLUMNS, *_PLACE_COLUMNS)
 #: A report read by id (after a write or an import): where it belongs, and whether it
 #: is still live.
@@ -329,7 +330,12 @@ def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None 
     data._maker = maker = _RowMaker(data, placed)
     data.cells, data.display, data.levels = maker.cells, maker.display, maker.levels
     # The first report counts for timeliness, not the latest update (from the history).
-    first = eei.first_reports(store, incident_id=incident_id, period=period)
+    first = eei.first_reports_of(
+        store,
+        incident_id=incident_id,
+        period=period,
+        current=((r[0], r[_ORG], r[_REPORTED_AT]) for r in rows),
+    )
     data.first_report = [first.get(f.id) for f in facilities]
     data.timeliness = timeliness_from(store, incident_id, period, facilities, first)
     late, missing = set(data.timeliness.late), set(data.timeliness.missing)
