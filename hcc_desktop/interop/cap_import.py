@@ -171,6 +171,9 @@ class CapFile:
     members_inside: list[list[str]]
     known: list[bool]
     warnings: list[str]
+    #: Record ids (`alerts.alert_id`) by (identifier, sender, sent), worked out once
+    #: for `known` and used again when the alerts are recorded.
+    ids: dict[tuple[str, str, str], str] | None = None
 
 
 def read_cap(store: Store, path: Path) -> CapFile:
@@ -196,6 +199,7 @@ def read_cap(store: Store, path: Path) -> CapFile:
         inside_names,
         [i in known for i in ids],
         warnings,
+        {(a.identifier, a.sender, a.sent): i for a, i in zip(parsed, ids, strict=True)},
     )
 
 
@@ -260,6 +264,7 @@ def _record(
         created = True
     else:
         incident_id = incidents.resolve_incident(store, incident_id).id
+    known_ids = cap.ids or {}
     inputs = [
         alert_service.AlertInput(
             identifier=a.identifier,
@@ -274,6 +279,7 @@ def _record(
             source=cap.source,
             log_text=_log_text(a, inside),
             priority=_priority(a.infos[0] if a.infos else None),
+            id=known_ids.get((a.identifier, a.sender, a.sent)),
         )
         for a, infos, inside in zip(parsed, cap.infos, cap.members_inside, strict=True)
     ]

@@ -49,6 +49,9 @@ class AlertInput:
     log_text: str
     priority: str
     direction: str = "in"
+    #: `alert_id` of identifier, sender and sent, when the caller has worked it out
+    #: already (a file's import does, to tell known alerts): a UUIDv5 per alert costs.
+    id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,11 @@ def record_alerts(
     batch_ids: dict[str, str] = {}
     with store.writing(operator=actor.label, summary=f"{len(alerts)} alerts") as w:
         inc = get_live(w.session, m.Incident, incident_id, "incident")
-        wanted = {alert_id(a.identifier, a.sender, a.sent) for a in alerts}
+        ids = [a.id or alert_id(a.identifier, a.sender, a.sent) for a in alerts]
+        wanted = set(ids)
         wanted |= {rid for a in alerts for r in a.references if (rid := reference_id(r))}
         known_rows = _load(w.session, wanted)
-        for alert in alerts:
-            aid = alert_id(alert.identifier, alert.sender, alert.sent)
+        for alert, aid in zip(alerts, ids, strict=True):
             known = [
                 r
                 for r in alert.references
