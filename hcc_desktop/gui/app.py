@@ -178,9 +178,11 @@ def _early_frame(
     from hcc_desktop.gui.main_window import MainWindow
     from hcc_desktop.gui.startup import early
 
-    if not early.looks_openable(early.preferred_store(store_path, prefs)):
+    location = early.preferred_store(store_path, prefs)
+    if not early.looks_openable(location):
         return None
     frame = MainWindow(None, prefs, restore_layout=True)
+    frame.statusBar().showMessage(f"Opening {location}…")
     if size:
         frame.resize(*size)
     frame.show()
