@@ -868,7 +868,7 @@ def _stored_value(text: str) -> Any:
     scanner directly: `loads` would also match white space at both ends of each of a
     large import's values with regular expressions."""
     try:
-        value, end = _STORED.scan_once(text, 0)
+        value, end = _STORED.scan_once(text, 0)  # type: ignore[attr-defined]
     except (StopIteration, json.JSONDecodeError):
         end = -1
     if end != len(text):

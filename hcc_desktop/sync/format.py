@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache, partial
 from hashlib import sha256
-from json.encoder import c_make_encoder, encode_basestring
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from sys import intern
 from typing import Any, NamedTuple
 
@@ -298,7 +298,7 @@ def _text_fields(body: dict[str, Any]) -> tuple[str, str, str, str, str | None, 
     return entity, unit, record_id, site, parent, operator
 
 
-_scan = _DECODER.scan_once
+_scan = _DECODER.scan_once  # type: ignore[attr-defined]  # the C scanner json.loads uses
 
 
 def _value_encoder() -> Callable[[Any], str]:
