@@ -114,3 +114,13 @@ def assert_all_or_nothing(
         changed = sorted(n for n in before if before[n] != after.get(n))
         assert not changed, f"disk full at write {point} of {total} left {changed} changed"
     return total
+
+
+def damage_pages(path: Path) -> None:
+    """Overwrite a few pages in the middle of a store file: the header stays (it still
+    looks like SQLite), the b-trees break (the quick and full checks fail)."""
+    size = path.stat().st_size
+    with path.open("r+b") as fh:
+        for offset in range(4096, min(size, 4096 * 12), 4096):
+            fh.seek(offset)
+            fh.write(b"\x07" * 4096)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -102,17 +103,23 @@ def first_reports(
     )
     stmt = (
         select(r.organization_id, func.min(first_of_report))
-        .where(
-            r.incident_id == incident_id,
-            r.deleted.is_(False),
-            r.period == period,
-            r.organization_id.is_not(None),
-        )
+        .where(*_facility_reports_in(incident_id, period))
         .group_by(r.organization_id)
     )
     if organization_ids is not None:
         stmt = stmt.where(r.organization_id.in_(list(organization_ids)))
     return {org: at for org, at in read_rows(store, stmt) if at}
+
+
+def _facility_reports_in(incident_id: str, period: int) -> tuple[Any, ...]:
+    """The live reports of facilities in one period of the incident (both reads)."""
+    r = m.EEIReport
+    return (
+        r.incident_id == incident_id,
+        r.deleted.is_(False),
+        r.period == period,
+        r.organization_id.is_not(None),
+    )
 
 
 def current_first_reports(store: Store, *, incident_id: str, period: int) -> dict[str, str | None]:
@@ -123,12 +130,7 @@ def current_first_reports(store: Store, *, incident_id: str, period: int) -> dic
     r = m.EEIReport
     stmt = (
         select(r.organization_id, func.min(r.reported_at))
-        .where(
-            r.incident_id == incident_id,
-            r.deleted.is_(False),
-            r.period == period,
-            r.organization_id.is_not(None),
-        )
+        .where(*_facility_reports_in(incident_id, period))
         .group_by(r.organization_id)
     )
     return {org: at for org, at in read_rows(store, stmt)}

@@ -22,6 +22,7 @@ from hcc_desktop.gui.startup import dialogs, probe, session
 from hcc_desktop.gui.startup.dialogs import Action, BadStoreDialog, RestoreDialog
 from hcc_desktop.gui.startup.probe import Kind
 from tests.conftest import copy_store
+from tests.store_faults import damage_pages
 
 
 class Shown:
@@ -68,15 +69,6 @@ def restore_newest(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(RestoreDialog, "exec", exec_)
     return listed
-
-
-def _damage(path: Path) -> None:
-    """Overwrite a few pages in the middle: the header stays, the b-trees break."""
-    size = path.stat().st_size
-    with path.open("r+b") as fh:
-        for offset in range(4096, min(size, 4096 * 12), 4096):
-            fh.seek(offset)
-            fh.write(b"\x07" * 4096)
 
 
 def _open(path: Path) -> session.Session | None:
@@ -154,7 +146,7 @@ def test_corrupt_store_restores_the_newest_backup(
 ) -> None:
     with open_store(store_path) as s:
         backups.make_backup(s.engine, s.path, backups.DAILY)
-    _damage(store_path)
+    damage_pages(store_path)
     shown.answers = [Action.RESTORE]
     opened = _open(store_path)
     assert shown.kinds == [Kind.CORRUPT]
@@ -217,7 +209,7 @@ def test_run_on_a_damaged_store_shows_the_dialog_and_no_traceback(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv(logs.LOG_DIR_ENV, str(tmp_path / "logs"))
-    _damage(store_path)
+    damage_pages(store_path)
     assert gui_app.run(store_path, ["hcc-desktop"]) == 0  # the operator chose Quit
     assert shown.kinds == [Kind.CORRUPT]
     captured = capsys.readouterr()

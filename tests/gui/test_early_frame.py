@@ -23,6 +23,7 @@ from hcc_desktop.gui.settings import app_settings, set_application_names
 from hcc_desktop.gui.startup import early, session
 from hcc_desktop.gui.startup.dialogs import Action, BadStoreDialog
 from tests.conftest import copy_store
+from tests.store_faults import damage_pages
 
 pytestmark = pytest.mark.gui
 
@@ -101,11 +102,7 @@ def test_a_refused_store_closes_the_frame_without_saving_its_layout(
     set_application_names()
     settings = app_settings()
     settings.setValue(layout.KEY_STATE, b"the operator's own layout")
-    size = store_path.stat().st_size
-    with store_path.open("r+b") as fh:  # the header stays, the b-trees break
-        for offset in range(4096, min(size, 4096 * 12), 4096):
-            fh.seek(offset)
-            fh.write(b"\x07" * 4096)
+    damage_pages(store_path)  # the header stays, the b-trees break
     parents: list[str] = []
 
     def exec_(dialog: BadStoreDialog) -> int:

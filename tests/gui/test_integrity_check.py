@@ -17,6 +17,7 @@ from hcc_desktop.gui.settings import set_application_names
 from hcc_desktop.gui.startup import integrity, probe
 from hcc_desktop.gui.startup.probe import Kind, Problem
 from tests.conftest import copy_store
+from tests.store_faults import damage_pages
 
 pytestmark = pytest.mark.gui
 
@@ -26,17 +27,9 @@ def store_path(template_store: Path, tmp_path: Path) -> Path:
     return copy_store(template_store, tmp_path / "eoc.sqlite")
 
 
-def _damage(path: Path) -> None:
-    size = path.stat().st_size
-    with path.open("r+b") as fh:
-        for offset in range(4096, min(size, 4096 * 12), 4096):
-            fh.seek(offset)
-            fh.write(b"\x07" * 4096)
-
-
 def test_full_check_of_a_sound_and_a_damaged_store(store_path: Path) -> None:
     assert probe.full_check(store_path) is None
-    _damage(store_path)
+    damage_pages(store_path)
     found = probe.full_check(store_path)
     assert found is not None and found.kind is Kind.CORRUPT and found.detail
     assert probe.diagnose(store_path) is not None  # the quick check at start sees it too
