@@ -32,10 +32,6 @@ class AfterFirstPaint(QObject):
         self._fallback.timeout.connect(self._run)
         window.installEventFilter(self)
 
-    @property
-    def done(self) -> bool:
-        return self._work is None
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and self._work is not None:
             kind = event.type()

@@ -106,6 +106,15 @@ def restore(window: QMainWindow, docks: Mapping[str, QDockWidget], settings: QSe
     geometry = settings.value(KEY_GEOMETRY)
     if isinstance(geometry, QByteArray) and not geometry.isEmpty():
         window.restoreGeometry(geometry)
+    if not restore_docks(window, settings):
+        apply_default(window, docks)
+        return False
+    return True
+
+
+def restore_docks(window: QMainWindow, settings: QSettings) -> bool:
+    """Put the docks where the saved layout has them, at its sizes, leaving the
+    window's own size alone. False (nothing changed) when there is no usable layout."""
     state = settings.value(KEY_STATE)
     try:
         version = int(settings.value(KEY_VERSION, 0))  # type: ignore[arg-type]
@@ -113,10 +122,7 @@ def restore(window: QMainWindow, docks: Mapping[str, QDockWidget], settings: QSe
         version = 0
     if version != LAYOUT_VERSION or not isinstance(state, QByteArray) or state.isEmpty():
         return False
-    if not window.restoreState(state, LAYOUT_VERSION):
-        apply_default(window, docks)
-        return False
-    return True
+    return bool(window.restoreState(state, LAYOUT_VERSION))
 
 
 def reset(window: QMainWindow, docks: Mapping[str, QDockWidget], settings: QSettings) -> None:

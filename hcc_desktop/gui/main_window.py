@@ -133,9 +133,14 @@ class MainWindow(QMainWindow):
         else:
             layout.apply_default(self, self.docks)
         self._size_on_show = not restored
-        #: The default layout's shares are given again once the panels in view are
-        #: built: placeholders and an empty overview do not ask for the room they do.
-        self._default_sizes_due = not restored
+        #: The layout's sizes are given again once the panels in view are built:
+        #: placeholders and an empty overview do not ask for the room the panels do, so
+        #: Qt shares the window out differently (a restored map dock came back wider).
+        self._sizes_due: Callable[[], object] | None = (
+            (lambda: layout.restore_docks(self, settings))
+            if restored
+            else (lambda: layout.size_default(self, self.docks))
+        )
         if ctx is not None:
             self.attach(ctx)
 
@@ -210,9 +215,9 @@ class MainWindow(QMainWindow):
             self._build(self._pending[0])
             QTimer.singleShot(0, self._build_next)
         in_view = [n for n in self._pending if not self.docks[n].isHidden()]
-        if self._default_sizes_due and not in_view:
-            self._default_sizes_due = False
-            layout.size_default(self, self.docks)
+        if self._sizes_due is not None and not in_view:
+            sizes, self._sizes_due = self._sizes_due, None
+            sizes()
 
     def _build(self, name: str) -> Panel:
         """Import, make and dock the panel of dock `name` (at most once)."""
@@ -241,8 +246,11 @@ class MainWindow(QMainWindow):
     def panel(self, cls: type[P]) -> P | None:
         """The window's panel of class `cls`, built now if it was not yet (None if
         this window has none)."""
+        for panel in self.panels.values():
+            if isinstance(panel, cls):
+                return panel
         for name, spec in self.specs.items():
-            if spec.cls == cls.__name__ and spec.load() is cls:
+            if name not in self.panels and spec.cls == cls.__name__ and spec.load() is cls:
                 built = self._build(name)
                 return built if isinstance(built, cls) else None
         return None
@@ -312,7 +320,7 @@ class MainWindow(QMainWindow):
         layout.save(self, self.settings)
 
     def reset_layout(self) -> None:
-        self._default_sizes_due = False
+        self._sizes_due = None
         layout.reset(self, self.docks, self.settings)
         QTimer.singleShot(0, lambda: layout.size_default(self, self.docks))
 

@@ -5,7 +5,8 @@ and whether it looks sound enough to show the window's frame before opening it.
 password first), whose first bytes are SQLite's header, whose lock no running copy
 holds. Anything else gets the questions first, exactly as before (gui.startup.session),
 and the window after them. A store that passes here and still fails to open gets the
-same dialog, over the frame. This module imports Qt and the standard library only.
+same dialog, over the frame. This module imports Qt, the standard library and
+other Qt-only modules of the GUI.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QWidget
 
 from hcc_desktop.core.pgurl import is_server_location
+from hcc_desktop.gui.first_paint import AfterFirstPaint
 from hcc_desktop.paths import STORE_ENV, default_store_path
 
 #: QSettings key of the store the operator chose (preferences, "Choose another store").
@@ -72,26 +74,12 @@ def _locked(path: Path) -> bool:
     return True
 
 
-class _Painted(QObject):
-    def __init__(self, window: QWidget, loop: QEventLoop) -> None:
-        super().__init__(window)
-        self._window, self._loop = window, loop
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window and event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, self._loop.quit)  # after the whole paint pass
-        return False
-
-
 def wait_for_paint(window: QWidget, timeout_ms: int = PAINT_WAIT_MS) -> None:
     """Let the event loop turn until `window` has painted (or `timeout_ms` passed), so
     the operator sees the frame while the store opens."""
     loop = QEventLoop()
-    watcher = _Painted(window, loop)
-    window.installEventFilter(watcher)
+    painted = AfterFirstPaint(window, loop.quit)
     QTimer.singleShot(timeout_ms, loop.quit)
-    try:
-        loop.exec()
-    finally:
-        window.removeEventFilter(watcher)
-        watcher.deleteLater()
+    loop.exec()
+    painted.run_now()  # stop watching: after a timeout the paint no longer matters
+    painted.deleteLater()
