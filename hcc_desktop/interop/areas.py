@@ -5,6 +5,7 @@ SAME) matched through the basemap's county outlines."""
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -64,26 +65,71 @@ def area_contains(area: dict[str, Any], lat: float, lon: float, counties: dict[s
 BOX_SLACK = 1e-9
 
 
-def _polygon_test(poly: Sequence[Sequence[float]]) -> Callable[[float, float], bool]:
-    """`point_in_polygon` behind a bounding box: a point outside the box is outside
-    the polygon (no edge crosses its latitude, or every crossing is on one side), and
-    most members are far from most alert areas."""
-    lats = [p[0] for p in poly] or [0.0]
-    lons = [p[1] for p in poly] or [0.0]
-    south, north = min(lats), max(lats)
-    west, east = min(lons) - BOX_SLACK, max(lons) + BOX_SLACK
+class _BoxTest:
+    """A point test behind a bounding box (inclusive): a point outside the box is
+    outside the shape, and most members are far from most alert areas. The box also
+    lets `members_inside` pick, from members sorted by latitude, the few that can be
+    inside at all, instead of asking every member."""
 
-    def test(lat: float, lon: float) -> bool:
-        if lat < south or lat > north or lon < west or lon > east:
+    __slots__ = ("east", "north", "south", "west")
+
+    def __init__(self, south: float, north: float, west: float, east: float) -> None:
+        self.south, self.north, self.west, self.east = south, north, west, east
+
+    def inside(self, lat: float, lon: float) -> bool:
+        """The shape's own test, for a point inside the box."""
+        raise NotImplementedError
+
+    def __call__(self, lat: float, lon: float) -> bool:
+        if not (self.south <= lat <= self.north and self.west <= lon <= self.east):
             return False
-        return point_in_polygon(lat, lon, poly)
+        return self.inside(lat, lon)
 
-    return test
+    def hits(self, members: MemberPoints) -> list[int]:
+        """Indexes (in `members.points`) of the members inside: the same answers as
+        calling the test on each, found by bisecting the latitude-sorted members."""
+        south, north, west, east = self.south, self.north, self.west, self.east
+        points, inside = members.points, self.inside
+        if not (south == south and north == north and west == west and east == east):
+            # A NaN corner (a shape read back from elsewhere): no box to bisect by.
+            return [i for i, (_o, lat, lon) in enumerate(points) if self(lat, lon)]
+        lats, order = members.by_lat()
+        found = []
+        for i in order[bisect_left(lats, south) : bisect_right(lats, north)]:
+            _org, lat, lon = points[i]
+            if west <= lon <= east and inside(lat, lon):
+                found.append(i)
+        return found
+
+
+class _PolygonTest(_BoxTest):
+    """`point_in_polygon` of one CAP polygon ((lat, lon) pairs)."""
+
+    __slots__ = ("poly",)
+
+    def __init__(self, poly: Sequence[Sequence[float]]) -> None:
+        lats = [p[0] for p in poly] or [0.0]
+        lons = [p[1] for p in poly] or [0.0]
+        super().__init__(min(lats), max(lats), min(lons) - BOX_SLACK, max(lons) + BOX_SLACK)
+        self.poly = poly
+
+    def __call__(self, lat: float, lon: float) -> bool:
+        # Rejects as it always has: a NaN corner rejects nothing, as it did.
+        if lat < self.south or lat > self.north or lon < self.west or lon > self.east:
+            return False
+        return point_in_polygon(lat, lon, self.poly)
+
+    def inside(self, lat: float, lon: float) -> bool:
+        return point_in_polygon(lat, lon, self.poly)
+
+
+def _polygon_test(poly: Sequence[Sequence[float]]) -> Callable[[float, float], bool]:
+    return _PolygonTest(poly)
 
 
 def _area_tests(area: dict[str, Any], counties: dict[str, Any]) -> list[Callable[..., bool]]:
     """One point test per shape of an area, as `area_contains` tests them."""
-    tests: list[Callable[..., bool]] = [_polygon_test(p) for p in area.get("polygons") or ()]
+    tests: list[Callable[..., bool]] = [_PolygonTest(p) for p in area.get("polygons") or ()]
     for c_lat, c_lon, radius in area.get("circles") or ():
         tests.append(partial(_in_circle, c_lat, c_lon, radius))
     for name, value in area.get("geocodes") or ():
@@ -101,21 +147,45 @@ class MemberPoints:
     """Members with a position, read once: a feed asks the same members about every
     alert, and reading lat/lon off ORM objects each time cost more than the geometry."""
 
-    __slots__ = ("points",)
+    __slots__ = ("_by_lat", "_counties", "points")
 
     def __init__(self, members: Iterable[Any]) -> None:
         self.points: list[tuple[Any, Any, Any]] = []
+        self._by_lat: tuple[list[float], list[int]] | None = None
+        self._counties: dict[_CountyTest, list[int]] = {}
         for org in members:
             lat, lon = org.lat, org.lon
             if lat is not None and lon is not None:
                 self.points.append((org, lat, lon))
+
+    def county_hits(self, test: _CountyTest) -> list[int]:
+        """`test.hits(self)`, kept: a county's members do not change during a feed, and
+        every alert of a state-wide feed names the same few counties."""
+        found = self._counties.get(test)
+        if found is None:
+            found = self._counties[test] = test.hits(self)
+        return found
+
+    def by_lat(self) -> tuple[list[float], list[int]]:
+        """The members' latitudes in ascending order and their indexes in `points`,
+        made once. A latitude that does not compare (NaN) is left out: no box holds it,
+        and ray casting puts it outside every polygon too."""
+        if self._by_lat is None:
+            order = sorted(
+                (i for i, (_o, lat, _l) in enumerate(self.points) if lat == lat),
+                key=lambda i: self.points[i][1],
+            )
+            self._by_lat = ([self.points[i][1] for i in order], order)
+        return self._by_lat
 
 
 def members_inside(
     infos: Iterable[dict[str, Any]], members: Iterable[Any] | MemberPoints
 ) -> list[Any]:
     """Members (objects with lat/lon, or a MemberPoints of them) inside any area of
-    any info block, in the members' order."""
+    any info block, in the members' order. Polygons (most alert areas) ask only the
+    members inside their bounding box; circles and counties ask every member that no
+    polygon has already placed inside."""
     areas = [a for info in infos for a in (info.get("areas") or ())]
     if not areas:
         return []
@@ -123,8 +193,26 @@ def members_inside(
     tests = [t for a in areas for t in _area_tests(a, counties)]
     if not tests:
         return []
-    points = members.points if isinstance(members, MemberPoints) else MemberPoints(members).points
-    return [org for org, lat, lon in points if any(t(lat, lon) for t in tests)]
+    if not isinstance(members, MemberPoints):
+        members = MemberPoints(members)
+    points = members.points
+    inside: set[int] = set()
+    others = []
+    for t in tests:
+        if isinstance(t, _CountyTest):
+            inside.update(members.county_hits(t))
+        elif isinstance(t, _BoxTest):
+            inside.update(t.hits(members))
+        else:
+            others.append(t)
+    if others:
+        more = [
+            i
+            for i, (_org, lat, lon) in enumerate(points)
+            if i not in inside and any(t(lat, lon) for t in others)
+        ]
+        inside.update(more)
+    return [points[i][0] for i in sorted(inside)]
 
 
 @lru_cache(maxsize=1)
@@ -145,29 +233,35 @@ def _county_tests() -> dict[str, Any]:
 COUNTY_MEMO = 50_000
 
 
-def _rings_test(rings: list[Sequence[Sequence[float]]]) -> Any:
-    """rings as (lon, lat) arrays, as GeoJSON stores them; a bounding box rejects
-    most points before the ring walk, and answers are remembered per point (county
-    outlines have hundreds of vertices; the same members are asked again and again)."""
-    flipped = [[(float(p[1]), float(p[0])) for p in ring] for ring in rings]
-    lats = [p[0] for ring in flipped for p in ring] or [0.0]
-    lons = [p[1] for ring in flipped for p in ring] or [0.0]
-    box = (min(lats), max(lats), min(lons), max(lons))
-    memo: dict[tuple[float, float], bool] = {}
+class _CountyTest(_BoxTest):
+    """A county outline's rings as (lon, lat) arrays, as GeoJSON stores them; answers
+    are remembered per point (county outlines have hundreds of vertices; the same
+    members are asked again and again)."""
 
-    def test(lat: float, lon: float) -> bool:
-        if not (box[0] <= lat <= box[1] and box[2] <= lon <= box[3]):
-            return False
+    __slots__ = ("flipped", "memo")
+
+    def __init__(self, rings: list[Sequence[Sequence[float]]]) -> None:
+        flipped = [[(float(p[1]), float(p[0])) for p in ring] for ring in rings]
+        lats = [p[0] for ring in flipped for p in ring] or [0.0]
+        lons = [p[1] for ring in flipped for p in ring] or [0.0]
+        super().__init__(min(lats), max(lats), min(lons), max(lons))
+        self.flipped = flipped
+        self.memo: dict[tuple[float, float], bool] = {}
+
+    def inside(self, lat: float, lon: float) -> bool:
         key = (lat, lon)
+        memo = self.memo
         hit = memo.get(key)
         if hit is None:
-            hit = sum(point_in_polygon(lat, lon, ring) for ring in flipped) % 2 == 1
+            hit = sum(point_in_polygon(lat, lon, ring) for ring in self.flipped) % 2 == 1
             if len(memo) >= COUNTY_MEMO:
                 memo.clear()
             memo[key] = hit
         return hit
 
-    return test
+
+def _rings_test(rings: list[Sequence[Sequence[float]]]) -> Any:
+    return _CountyTest(rings)
 
 
 # ------------------------------------------------------------------ drawing

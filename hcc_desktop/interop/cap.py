@@ -139,12 +139,13 @@ def _info_dict(info: Info) -> dict[str, Any]:
 
 def parse_cap_bytes(data: bytes, *, label: str) -> list[CapAlert]:
     """Every alert in a file: a bare alert, or a feed (Atom or RSS) of them."""
-    root = parse_xml(data, label=label, text_caps=TEXT_CAPS, text_cap=TEXT_CAP)
+    atom = _AtomEntries(label)
+    root = parse_xml(data, label=label, text_caps=TEXT_CAPS, text_cap=TEXT_CAP, on_child=atom.child)
     name = local(root.tag)
     if name == "alert":
         alerts = [_alert(root, label)]
     elif name == "feed":
-        alerts = _feed(root, label, entry="entry")
+        alerts = atom.alerts()
     elif name in ("rss", "channel"):
         chan = child(root, "channel") if name == "rss" else root
         alerts = _feed(chan if chan is not None else root, label, entry="item")
@@ -287,19 +288,55 @@ def _area(el: Element, label: str, where: str) -> Area:
 
 
 def _feed(root: Element, label: str, *, entry: str) -> list[CapAlert]:
-    alerts = []
-    for i, item in enumerate(children(root, entry), start=1):
-        where = f"{entry} {i}"
-        embedded = _find_alert(item)
-        if embedded is not None:
-            alerts.append(_alert(embedded, label, where))
-        elif any(local(c.tag) in ("event", "msgType", "areaDesc") for c in item):
-            alerts.append(_summary_entry(item, label, where))
-        else:
-            raise XmlRefused(label, f"{where}: neither a CAP alert nor CAP summary elements")
+    alerts = [
+        _feed_item(item, label, f"{entry} {i}")
+        for i, item in enumerate(children(root, entry), start=1)
+    ]
     if not alerts:
         raise XmlRefused(label, "the feed holds no alerts")
     return alerts
+
+
+def _feed_item(item: Element, label: str, where: str) -> CapAlert:
+    embedded = _find_alert(item)
+    if embedded is not None:
+        return _alert(embedded, label, where)
+    if any(local(c.tag) in ("event", "msgType", "areaDesc") for c in item):
+        return _summary_entry(item, label, where)
+    raise XmlRefused(label, f"{where}: neither a CAP alert nor CAP summary elements")
+
+
+class _AtomEntries:
+    """Reads an Atom feed's entries as the parse completes each one (`parse_xml`'s
+    `on_child`), so the feed is never held whole as elements. The same alerts, the
+    same order and the same refusals as `_feed` on the whole tree: the first entry
+    that cannot be read stops the reading, and its error is raised only once the
+    whole file has parsed (a file that is not well-formed is refused as that)."""
+
+    __slots__ = ("_alerts", "_error", "_label")
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._alerts: list[CapAlert] = []
+        self._error: Exception | None = None
+
+    def child(self, root: Element, el: Element) -> bool:
+        if local(root.tag) != "feed" or local(el.tag) != "entry":
+            return False
+        if self._error is None:
+            where = f"entry {len(self._alerts) + 1}"
+            try:
+                self._alerts.append(_feed_item(el, self._label, where))
+            except Exception as exc:  # raised by alerts(), after the parse
+                self._error = exc
+        return True
+
+    def alerts(self) -> list[CapAlert]:
+        if self._error is not None:
+            raise self._error
+        if not self._alerts:
+            raise XmlRefused(self._label, "the feed holds no alerts")
+        return self._alerts
 
 
 def _find_alert(el: Element) -> Element | None:

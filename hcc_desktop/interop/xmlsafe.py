@@ -7,7 +7,7 @@ given bytes so it honours both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,15 +49,25 @@ class _CappedText:
     each element's text and notes on the element (attribute CUT) how long it was: a
     50 MB description would otherwise be held whole, then copied into the store."""
 
-    def __init__(self, caps: Mapping[str, int], default: int) -> None:
+    def __init__(
+        self,
+        caps: Mapping[str, int],
+        default: int,
+        on_child: Callable[[Element, Element], bool] | None = None,
+    ) -> None:
         self._tb = TreeBuilder()
         self._caps = caps
         self._default = default
         self._open: list[list[Any]] = []  # [limit, characters seen]
+        self._on_child = on_child
+        self._root: Element | None = None
 
     def start(self, tag: str, attrs: dict[str, str]) -> Element:
         self._open.append([self._caps.get(local(tag), self._default), 0])
-        return self._tb.start(tag, attrs)
+        el = self._tb.start(tag, attrs)
+        if self._root is None:
+            self._root = el
+        return el
 
     def data(self, chunk: str) -> None:
         top = self._open[-1] if self._open else None
@@ -74,6 +84,10 @@ class _CappedText:
         el = self._tb.end(tag)
         if seen > limit:
             el.set(CUT, str(seen))
+        if self._on_child is not None and len(self._open) == 1:
+            root = self._root
+            if root is not None and self._on_child(root, el):
+                root.remove(el)
         return el
 
     def close(self) -> Element:
@@ -86,18 +100,26 @@ def parse_xml(
     label: str,
     text_caps: Mapping[str, int] | None = None,
     text_cap: int = MAX_XML,
+    on_child: Callable[[Element, Element], bool] | None = None,
 ) -> Element:
     """Parse or refuse with the reason: DTDs and entities are refused outright (they
     are how billion-laughs and external-entity attacks arrive). With `text_caps`
     (element name → characters; `text_cap` for the others) no element keeps more
-    text than that, and a cut element says so in its CUT attribute."""
+    text than that, and a cut element says so in its CUT attribute.
+
+    `on_child(root, element)` (with `text_caps` only) is called as each child of the
+    root element is complete (its text capped); when it returns True the child is
+    taken out of the tree. A feed is read entry by entry so: a thousand alerts are
+    never all held as elements at once, which cost more in garbage collection than
+    their parse. The callback must not raise: an error in it would stop the parse,
+    and a malformed file is to be refused as such whatever its entries hold."""
     if len(data) > MAX_XML:
         raise XmlRefused(label, f"larger than {MAX_XML // 2**20} MiB")
     try:
         if text_caps is None:
             return DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         parser = DET.DefusedXMLParser(
-            target=_CappedText(text_caps, text_cap),
+            target=_CappedText(text_caps, text_cap, on_child),
             forbid_dtd=True,
             forbid_entities=True,
             forbid_external=True,
