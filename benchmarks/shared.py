@@ -151,43 +151,18 @@ def copy_store(src: Path, dst: Path) -> Path:
     return dst
 
 
-def raw_backup(source: Path, target: Path) -> None:
-    """The least a consistent copy of a live SQLite file costs: the online backup API
-    from a plain connection into a new file (what backups.make_backup does, minus
-    naming, the key file, the atomic rename and pruning)."""
-    target.unlink(missing_ok=True)
-    src = sqlite3.connect(str(source))
-    try:
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
 def timed_write(
     path: Path,
     pragmas: dict[str, Any],
     ddl: Iterable[str],
     inserts: Sequence[tuple[str, Sequence[Any]]],
-    *,
-    backup_of: Path | None = None,
 ) -> tuple[Lap, dict[str, list[tuple[Any, ...]]]]:
-    """The common raw baseline: a fresh database with `ddl`, then timed (optionally a
-    raw backup of `backup_of` first, as an import is preceded by one) one transaction
+    """The common raw baseline: a fresh database with `ddl`, then one timed transaction
     of the `inserts`. Returns the lap and what each written table holds, read back
     untimed, so the caller can check the baseline stored the same rows as the program."""
-    copy = path.with_name(path.name + ".backup")
     with raw_db(path, pragmas, ddl) as conn:
-        try:
-            with stopwatch() as lap:
-                if backup_of is not None:
-                    raw_backup(backup_of, copy)
-                write_rows(conn, inserts)
-        finally:
-            copy.unlink(missing_ok=True)
+        with stopwatch() as lap:
+            write_rows(conn, inserts)
         tables = {sql.split('"')[1] for sql, _rows in inserts}
         stored = {t: fetch_all(conn, t) for t in tables}
     return lap, stored

@@ -123,8 +123,9 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
-    backups.before_import(ctx.store)  # the way back if the package brings unwanted changes
-    report = importer.import_package(ctx.store, Path(args.file))
+    # The way back if the package brings unwanted changes: taken once it passed the checks.
+    way_back = backups.BeforeImport(ctx.store)
+    report = importer.import_package(ctx.store, Path(args.file), before_write=way_back)
     emit(f"Imported {args.file}: {report.summary()}")
     return 0
 

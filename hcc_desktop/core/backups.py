@@ -1,16 +1,22 @@
-"""Rolling backups of the store: a consistent copy once a day, before every package
-import and before every schema migration, kept for a number of days, and a restore that
-puts one back.
+"""Rolling backups of the store: a consistent copy once a day and before every schema
+migration, a restore point before every package import, kept for a number of days, and
+a restore that puts one back.
 
 Why these moments: an import is the one operation that writes thousands of rows another
 station made, a migration rewrites the schema in place, and a day is what an operator
 can reconstruct from paper if everything else is lost. Copies sit beside the store, in
 `<store stem>-backups/`, so a restore never crosses disks and an operator can find them.
 
-Retention keeps the newest `KEEP_RECENT` copies whatever their age (a shared folder may
-import every ten minutes) plus the newest copy of each day within `keep_days`, so the
-folder stays bounded (at most `KEEP_RECENT + keep_days` copies) while a store that sat
-unopened for a month still has its last copies.
+An import gets a restore point (`restore_points`), not a copy: its cost follows the
+package while a copy's follows the store, and it puts the store back exactly as the
+import found it. A point needs the store it was made from, so the daily copy stays the
+way back from a damaged file.
+
+Retention keeps the newest `KEEP_RECENT` copies and points whatever their age (a shared
+folder may import every ten minutes), the newest full copy of each day within
+`keep_days`, and the newest full copy whatever its age, so the folder stays bounded (at
+most `KEEP_RECENT + keep_days + 1` items) while a store that sat unopened for a month
+still has its last copies, and points never push out the copies a damaged file needs.
 
 Each copy is the SQLite file made with the online backup API (the store stays usable
 while it runs) plus the station's key file, because a store without its key cannot sign
@@ -31,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from hcc_desktop.core import restore_points
 from hcc_desktop.core import sqlite as sq
 from hcc_desktop.core.errors import StoreError
 from hcc_desktop.core.station import key_path_for
@@ -55,8 +62,10 @@ BEFORE_RESTORE = "before-restore"
 REASONS = (DAILY, IMPORT, MIGRATION, MANUAL, BEFORE_RESTORE)
 
 _STAMP = "%Y%m%dT%H%M%SZ"
+_COPY = ".sqlite"
 _NAME = re.compile(
-    r"^(?P<stem>.+)-(?P<at>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?-(?P<reason>[a-z-]+)\.sqlite$"
+    r"^(?P<stem>.+)-(?P<at>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?-(?P<reason>[a-z-]+)"
+    r"(?P<kind>\.sqlite|\.point)$"
 )
 
 
@@ -71,9 +80,16 @@ class Backup:
     def key_path(self) -> Path:
         return key_path_for(self.path)
 
+    @property
+    def is_point(self) -> bool:
+        """A restore point (see `restore_points`), not a copy of the whole file."""
+        return self.path.suffix == restore_points.SUFFIX
+
     def describe(self) -> str:
         """'2026-11-20 14:15 daily, 3.2 MB' in local time, for a list a person reads."""
         local = self.at.astimezone()
+        if self.is_point:
+            return f"{local:%Y-%m-%d %H:%M} before an import (restore point of this store)"
         return f"{local:%Y-%m-%d %H:%M} {self.reason.replace('-', ' ')}, {_size(self.size)}"
 
 
@@ -95,14 +111,14 @@ def _now(now: datetime | None) -> datetime:
     return (now or datetime.now(UTC)).astimezone(UTC)
 
 
-def _target(store_path: Path, reason: str, at: datetime) -> Path:
+def _target(store_path: Path, reason: str, at: datetime, kind: str = _COPY) -> Path:
     folder = backup_dir(store_path)
     stem = Path(store_path).stem
     base = f"{stem}-{at.strftime(_STAMP)}"
-    path = folder / f"{base}-{reason}.sqlite"
+    path = folder / f"{base}-{reason}{kind}"
     n = 1
     while path.exists() or key_path_for(path).exists():
-        path = folder / f"{base}-{n}-{reason}.sqlite"
+        path = folder / f"{base}-{n}-{reason}{kind}"
         n += 1
     return path
 
@@ -130,6 +146,24 @@ def make_backup(
         key_path_for(target).unlink(missing_ok=True)
         raise
     log.info("backup of %s (%s) written to %s", store_path, reason, target)
+    return target
+
+
+def make_point(store_path: Path, reason: str = IMPORT, *, now: datetime | None = None) -> Path:
+    """Write a restore point of the store into the backup folder; returns its path.
+    Written under a temporary name and renamed, as a copy is."""
+    store_path = Path(store_path)
+    target = _target(store_path, reason, _now(now), restore_points.SUFFIX)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        restore_points.make_point(store_path, partial)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    log.info("restore point of %s (%s) written to %s", store_path, reason, target)
     return target
 
 
@@ -171,9 +205,11 @@ def prune(
     """Delete the copies that fall out of the retention rule; returns what was deleted."""
     items = list_backups(store_path)
     keep = set(items[:recent])
+    copies = [b for b in items if not b.is_point]
+    keep.update(copies[:1])
     cutoff = _now(now) - timedelta(days=days)
     days_seen = set()
-    for b in items:
+    for b in copies:
         if b.at < cutoff:
             continue
         day = b.at.astimezone().date()
@@ -194,8 +230,9 @@ def prune(
 
 
 def daily(store: Store, *, now: datetime | None = None) -> Path | None:
-    """Make today's copy unless there is one from today already (any reason counts: a
-    copy before this morning's import is as good), then prune. Returns the new copy."""
+    """Make today's copy unless there is a full copy from today already (any reason
+    counts: a manual copy this morning is as good; a restore point is not), then prune.
+    Returns the new copy."""
     if store.is_server:
         # An EOC server store (PostgreSQL) gets no copies from a seat, which cannot copy
         # the server's database: its backups (pg_dump, base backups) are the server
@@ -203,26 +240,46 @@ def daily(store: Store, *, now: datetime | None = None) -> Path | None:
         return None
     today = _now(now).astimezone().date()
     made = None
-    if not any(b.at.astimezone().date() == today for b in list_backups(store.path)):
+    made_today = (
+        b.at.astimezone().date() == today for b in list_backups(store.path) if not b.is_point
+    )
+    if not any(made_today):
         made = make_backup(store.engine, store.path, DAILY, now=now)
     prune(store.path, days=keep_days(store), now=now)
     return made
 
 
 def before_import(store: Store, *, now: datetime | None = None) -> Path | None:
-    """The copy to fall back on if an import brings in something unwanted. A copy that
-    cannot be written (disk full) is logged and the import goes ahead: during an
-    incident the packages matter more than the copy, and the import is all-or-nothing
+    """The restore point to fall back on if an import brings in something unwanted. One
+    that cannot be written (disk full) is logged and the import goes ahead: during an
+    incident the packages matter more than the point, and the import is all-or-nothing
     by itself."""
     if store.is_server:
         return None  # the server's backups are its administrator's (see `daily`)
     try:
-        made = make_backup(store.engine, store.path, IMPORT, now=now)
+        made = make_point(store.path, IMPORT, now=now)
     except (OSError, sqlite3.Error) as exc:
         log.warning("no backup before the import into %s: %s", store.path, exc)
         return None
     prune(store.path, days=keep_days(store), now=now)
     return made
+
+
+class BeforeImport:
+    """The `before_write` of a batch of imports (see `importer.import_package`): one
+    restore point, taken when the first package that will change the store is about to
+    be applied, covers the whole batch; none when nothing in it is new."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.taken = False
+        self.made: Path | None = None
+
+    def __call__(self) -> Path | None:
+        if not self.taken:
+            self.taken = True
+            self.made = before_import(self.store)
+        return self.made
 
 
 def before_migration(engine: Engine, store_path: Path, *, now: datetime | None = None) -> Path:
@@ -264,12 +321,20 @@ def restore(store_path: Path, backup: Path, *, now: datetime | None = None) -> P
     undone. Returns where that copy went (None when there was no store).
 
     Raises StoreError when the backup itself fails the integrity check: restoring it
-    would swap one damaged store for another.
+    would swap one damaged store for another. A restore point is rebuilt into the
+    earlier store from the store it was made from, and refused (StoreError) when that
+    store is missing, unreadable or not the one.
     """
     store_path, backup = Path(store_path), Path(backup)
+    point = backup.suffix == restore_points.SUFFIX
     problems = check_copy(backup)
     if problems:
         raise StoreError(f"{backup}: this backup is damaged too ({problems[0]}); choose another")
+    if point and not store_path.exists():
+        raise StoreError(
+            f"{backup.name}: a restore point rewinds the store it was made from, and "
+            f"{store_path} is gone; choose a full copy instead"
+        )
     # Every copy that needs disk space is made before anything is moved: a full disk
     # then stops the restore with the store where it was. What follows is renames.
     partial = store_path.with_name(store_path.name + ".restoring")
@@ -277,8 +342,12 @@ def restore(store_path: Path, backup: Path, *, now: datetime | None = None) -> P
     key = key_path_for(store_path)
     kept = _target(store_path, BEFORE_RESTORE, _now(now)) if store_path.exists() else None
     try:
-        shutil.copy2(backup, partial)
-        if key_path_for(backup).exists():
+        if point:
+            partial.unlink(missing_ok=True)
+            restore_points.build_restored(store_path, backup, partial)
+        else:
+            shutil.copy2(backup, partial)
+        if not point and key_path_for(backup).exists():
             shutil.copy2(key_path_for(backup), partial_key)
         if kept is not None:
             kept.parent.mkdir(parents=True, exist_ok=True)

@@ -69,19 +69,16 @@ def sync_folder(store: Store, folder: Path, *, export: bool = True) -> FolderRes
     own = folder / own_package_name(store)
     with store.read() as s:
         known = set(s.scalars(select(m.ImportRecord.sha256)))
-    backed_up = False
+    # One restore point per run, before its first package that will change the store,
+    # as a manual import takes: the folder may bring packages every few minutes.
+    way_back = backups.BeforeImport(store)
     for path in sorted(folder.glob("*.hccsync")):
         if path.name == own.name or path.name.endswith(f"-{store.site_id}.hccsync"):
             continue
         try:
             if _sha(path) in known:
                 continue
-            if not backed_up:
-                # One copy per run, before its first import, as a manual import takes:
-                # the folder may bring packages every few minutes.
-                backups.before_import(store)
-                backed_up = True
-            result.imported.append((path, import_package(store, path)))
+            result.imported.append((path, import_package(store, path, before_write=way_back)))
         except Untrusted as exc:
             result.skipped_untrusted.append((path, exc.message))
         except PackageRefused as exc:

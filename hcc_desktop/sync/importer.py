@@ -129,7 +129,17 @@ class _Checked:
     label: str = ""
 
 
-def import_package(store: Store, path: Path, *, progress: Progress | None = None) -> ImportReport:
+def import_package(
+    store: Store,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    before_write: Callable[[], object] | None = None,
+) -> ImportReport:
+    """Check the package and apply it in one transaction. `before_write` (the restore
+    point the command line, the GUI and the shared folder take) is called only once the
+    package has passed every check and is not one imported before: a refused or repeated
+    file changes nothing, so it needs no way back."""
     path = Path(path)
     digest = _file_sha256(path)
     if digest is not None:
@@ -137,6 +147,8 @@ def import_package(store: Store, path: Path, *, progress: Progress | None = None
         if again is not None:
             return again
     checked = check_package(store, path, progress=progress, sha256=digest)
+    if before_write is not None:
+        before_write()
     return _apply(store, checked)
 
 

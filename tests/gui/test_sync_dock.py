@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
+from hcc_desktop.core import backups
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services import organizations as orgs
@@ -78,6 +79,8 @@ def test_import_through_gui_reports_and_lists_conflict(qtbot, pair, tmp_path, bo
         panel.stations.item(r, 0).text() for r in range(panel.stations.rowCount())
     ]
     assert panel.imports.rowCount() == 2
+    (point,) = backups.list_backups(b.path)  # the way back from this import
+    assert point.is_point and point.reason == backups.IMPORT
 
 
 def test_keep_button_resolves_conflict(qtbot, pair, tmp_path, boxes) -> None:
@@ -118,6 +121,7 @@ def test_refused_package_shows_reason_and_changes_nothing(qtbot, pair, tmp_path,
     assert title == "Package refused"
     assert "bad.hccsync" in text and "changed nothing" in text
     assert dump_text(b) == before
+    assert backups.list_backups(b.path) == []  # nothing changed: nothing to go back from
 
 
 def test_export_through_gui_writes_package(qtbot, pair, tmp_path, boxes) -> None:

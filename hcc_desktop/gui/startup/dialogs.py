@@ -207,7 +207,9 @@ class RestoreDialog(QDialog):
         intro = QLabel(
             "Choose the copy to go back to. Changes made after it are not in it: import the "
             "latest packages from other stations again afterwards. The store as it is now "
-            f"is kept in the backup folder first, so this can be undone. {after}"
+            "is kept in the backup folder first, so this can be undone. A restore point "
+            "puts this store back as the import after it found it; a damaged store needs a "
+            f"full copy. {after}"
         )
         intro.setWordWrap(True)
         self.list = QListWidget(objectName="backupList")

@@ -124,10 +124,14 @@ def import_packages(
 
     def work(progress: Progress) -> list[tuple[Path, str, bool]]:
         outcome = []
-        backups.before_import(store)  # one copy covers this batch: the way back
+        # One restore point covers the batch, taken before its first package that will
+        # change the store: the way back.
+        way_back = backups.BeforeImport(store)
         for path in files:
             try:
-                report = importer.import_package(store, path, progress=_adapt(progress))
+                report = importer.import_package(
+                    store, path, progress=_adapt(progress), before_write=way_back
+                )
                 outcome.append((path, report.summary(), True))
             except HccError as exc:
                 outcome.append((path, package_refusal(exc), False))
