@@ -84,6 +84,10 @@ def record_alerts(
         wanted = set(ids)
         wanted |= {rid for a in alerts for r in a.references if (rid := reference_id(r))}
         known_rows = _load(w.session, wanted)
+        # Fresh records go to the writer in one batch (in order, so their stamps are as
+        # one `put` each would give them); an alert deleted before and received again
+        # is an edit of its record, put on its own after what is pending.
+        fresh: list[tuple[str, str, dict[str, Any]]] = []
         for alert, aid in zip(alerts, ids, strict=True):
             known = [
                 r
@@ -101,33 +105,35 @@ def record_alerts(
                 alert.log_text, "alert", alert.priority, source=f"CAP {alert.identifier}"[:200]
             )
             value = _entry_value(actor, store.station_name, inc.id, now, entry)
-            w.put("log_entry", entry_id, {"entry": value}, new=True)
-            w.put(
-                "alert",
-                aid,
-                {
-                    "alert": {
-                        "identifier": alert.identifier,
-                        "sender": alert.sender,
-                        "sent": alert.sent,
-                        "status": alert.status,
-                        "msg_type": alert.msg_type,
-                        "scope": alert.scope,
-                        "references": alert.references or None,
-                        "note": alert.note,
-                        "infos": alert.infos,
-                        "source": alert.source,
-                        "received_at": now,
-                        "direction": alert.direction,
-                    },
-                    "incident_id": inc.id,
-                    "log_entry_id": entry_id,
-                    "deleted": False,
+            fresh.append(("log_entry", entry_id, {"entry": value}))
+            record = {
+                "alert": {
+                    "identifier": alert.identifier,
+                    "sender": alert.sender,
+                    "sent": alert.sent,
+                    "status": alert.status,
+                    "msg_type": alert.msg_type,
+                    "scope": alert.scope,
+                    "references": alert.references or None,
+                    "note": alert.note,
+                    "infos": alert.infos,
+                    "source": alert.source,
+                    "received_at": now,
+                    "direction": alert.direction,
                 },
-                new=existing is None,
-            )
+                "incident_id": inc.id,
+                "log_entry_id": entry_id,
+                "deleted": False,
+            }
+            if existing is None:
+                fresh.append(("alert", aid, record))
+            else:
+                w.put_new(fresh)
+                fresh = []
+                w.put("alert", aid, record, new=False)
             batch_ids[aid] = entry_id
             outcomes.append(AlertOutcome(aid, entry_id, False, known, unknown))
+        w.put_new(fresh)
     return outcomes
 
 
