@@ -157,3 +157,24 @@ def test_newer_store_is_refused_with_its_own_error(store_path: Path) -> None:
 def test_a_new_store_is_not_backed_up(tmp_path: Path) -> None:
     open_store(tmp_path / "new.sqlite", wall=FakeWall()).close()
     assert backups.list_backups(tmp_path / "new.sqlite") == []
+
+
+def test_prune_clears_copies_cut_off_mid_write(store_path: Path) -> None:
+    """A window closed (or a power cut) during a copy leaves `*.partial` behind; once it
+    is old enough that nothing can still be writing it, pruning deletes it."""
+    import os
+
+    folder = backups.backup_dir(store_path)
+    folder.mkdir()
+    stale = folder / "s-20261119T120000Z-daily.sqlite.partial"
+    stale.write_bytes(b"half a copy")
+    stale_key = folder / "s-20261119T120000Z-daily.sqlite.key"
+    stale_key.write_text("key")
+    fresh = folder / "s-20261120T115500Z-import.point.partial"
+    fresh.write_bytes(b"being written")
+    old = (T0 - timedelta(days=1)).timestamp()
+    os.utime(stale, (old, old))
+    os.utime(fresh, (T0.timestamp(), T0.timestamp()))
+    removed = backups.prune(store_path, now=T0)
+    assert stale in removed and not stale.exists() and not stale_key.exists()
+    assert fresh.exists()

@@ -25,6 +25,7 @@ packages. Qt-free: the GUI, the command line and the folder sync call the same f
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import re
@@ -226,6 +227,36 @@ def prune(
             removed.append(b.path)
         except OSError as exc:  # a copy open in another program: try again next time
             log.warning("could not delete the old backup %s: %s", b.path, exc)
+    removed.extend(_abandoned_partials(store_path, _now(now)))
+    return removed
+
+
+#: A copy still being written is never this old; one that is was cut off (the program
+#: closed or the power went mid-copy) and only takes disk space.
+PARTIAL_AGE = timedelta(hours=6)
+
+
+def _abandoned_partials(store_path: Path, now: datetime) -> list[Path]:
+    """Delete half-written copies left by an interrupted backup (`*.partial`, with their
+    key), once they are old enough that no copy can still be writing them."""
+    folder = backup_dir(store_path)
+    if not folder.is_dir():
+        return []
+    stem = Path(store_path).stem
+    removed = []
+    for path in folder.glob(f"{glob.escape(stem)}-*.partial"):
+        try:
+            written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            if now - written < PARTIAL_AGE:
+                continue
+            path.unlink()
+            final = path.with_suffix("")
+            if not final.exists():  # the key copied for the copy that never finished
+                key_path_for(final).unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not delete the unfinished copy %s: %s", path, exc)
+            continue
+        removed.append(path)
     return removed
 
 
