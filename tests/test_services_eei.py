@@ -14,7 +14,8 @@ from hcc_desktop.core import models as m
 from hcc_desktop.core.dump import dump_text
 from hcc_desktop.core.errors import NotFoundError, ValidationError
 from hcc_desktop.core.ids import natural_id
-from hcc_desktop.core.services import eei, incidents, organizations, undo
+from hcc_desktop.core.pgsql import stored_json
+from hcc_desktop.core.services import eei, incidents, organizations, status, undo
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
 
@@ -699,3 +700,49 @@ def test_first_reports_read_the_history_only_where_a_report_changed(
         world["far"]: "2026-11-18T07:45:00Z",
         world["ltc"]: "2026-11-18T08:00:00Z",
     }
+
+
+def test_statuses_from_the_period_read_agree_with_the_service(
+    store: Store, actor: Actor, world: dict[str, str]
+) -> None:
+    """The EEI grid hands status.facility_statuses_with the period's live reports it has
+    read, so only earlier periods are read again; the answer, and its order, must be
+    facility_statuses' at every period: values that stand from earlier periods, a value
+    updated within a period, a diversion's end, a retracted report, numbers and text."""
+    inc = world["incident"]
+    for start in ("2026-11-18T19:00Z", "2026-11-19T07:00Z"):
+        incidents.add_period(
+            store, actor=actor, incident_id=inc, starts_at=start, ends_at=start[:11] + "23:00Z"
+        )
+    until = "2026-11-18T14:00:00Z"
+    put(store, actor, world, values={"FACILITY_STATUS": "Normal", "EMS_TRAFFIC_STATUS": "Closed",
+        "EMS_TRAFFIC_EXPIRES": until, "BEDS_BURN_STAFFED": 4}, reported_at="2026-11-18T08:00Z")  # fmt: skip
+    put(store, actor, world, org="h2", values={"POWER_SOURCE": "Generator"})
+    put(store, actor, world, org="far", values={"WATER_STATUS": "Boil water order"})
+    put(store, actor, world, org="h1", period=2, values={"EMS_TRAFFIC_STATUS": "Normal"})
+    put(store, actor, world, org="h2", period=2, values={"FACILITY_STATUS": "Closed"})
+    put(store, actor, world, org="h2", period=2, values={"FACILITY_STATUS": "Compromised"},
+        reported_at="2026-11-18T21:00Z")  # fmt: skip
+    put(store, actor, world, org="ltc", period=3, values={"STAFFING_STATUS": "Insufficient"})
+    put(store, actor, world, org="far", period=3, values={"IT_SYSTEMS_STATUS": "Down"})
+    undo.undo_last(store, actor=actor)  # the far hospital's report of period 3 retracted
+    r = m.EEIReport
+    for period in (1, 2, 3):
+        with store.read() as s:
+            current = s.execute(
+                select(r.organization_id, r.element_code, stored_json(r.value), r.reported_at)
+                .where(r.incident_id == inc, r.period == period, r.deleted.is_(False))
+            ).all()  # fmt: skip
+        got = status.facility_statuses_with(
+            store, incident_id=inc, period=period, current=[tuple(row) for row in current]
+        )
+        expected = status.facility_statuses(store, incident_id=inc, period=period)
+        assert list(got.items()) == list(expected.items())
+    assert got[world["h1"]].status == "open"  # the diversion ended in period 2
+    assert got[world["h2"]].reasons == ("facility compromised", "power: generator")
+    assert got[world["ltc"]].status == "limited"
+    assert got[world["far"]].reasons == ("water: boil water order",)
+    assert status.facility_statuses(store, incident_id=inc, period=1)[world["h1"]] == (
+        status.FacilityStatus(world["h1"], "diversion", "2026-11-18T08:00:00Z", 1, until,
+            ("EMS traffic closed",))
+    )  # fmt: skip

@@ -6,10 +6,15 @@ TEXT column (the `versions.value` history). SQLAlchemy's JSON indexing needs the
 to be JSON on the server: on PostgreSQL a `type_coerce` leaves `text ->> text`, which
 the server refuses, so the cast to json must be written out there; SQLite reads JSON
 from text with `json_extract` directly.
+
+`stored_json(column)`: a JSON column as each engine stores it, and `Decoder`, which
+turns those stored values into Python ones once per distinct text (core services and
+reports share it).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import String
@@ -79,3 +84,20 @@ def _stored_json_sqlite(element: _StoredJson, compiler: SQLCompiler, **kw: Any) 
 @compiles(_StoredJson, "postgresql")
 def _stored_json_postgresql(element: _StoredJson, compiler: SQLCompiler, **kw: Any) -> str:
     return f"CAST({compiler.process(element._column, **kw)} AS text)"
+
+
+class Decoder(dict[str, Any]):
+    """Stored JSON text (`stored_json`) -> value, decoded once per distinct text. EEI
+    values repeat endlessly ("Normal", small counts), so a look-up replaces most
+    json.loads calls. SQLite hands a JSON number back as a number (the column has
+    numeric affinity), which passes through; PostgreSQL hands back text."""
+
+    def __missing__(self, raw: str) -> Any:
+        value = json.loads(raw)
+        if not isinstance(value, list | dict):  # a shared mutable value could be changed
+            self[raw] = value
+        return value
+
+    def value(self, raw: Any) -> Any:
+        """The decoded value of one stored value (None stays None)."""
+        return self[raw] if isinstance(raw, str) else raw

@@ -22,13 +22,13 @@ from sqlalchemy.engine import Row
 
 from hcc_desktop.core import models as m
 from hcc_desktop.core.catalog import Catalog
-from hcc_desktop.core.pgsql import stored_json
+from hcc_desktop.core.pgsql import Decoder, stored_json
 from hcc_desktop.core.services import status
 from hcc_desktop.core.store import Store
 
 # eei_reporting's first_reports, named here too: callers outside the reports read it here.
 from hcc_desktop.reports.eei_reporting import first_reports as first_reports
-from hcc_desktop.reports.stored_rows import Decoder, stream_rows
+from hcc_desktop.reports.stored_rows import stream_rows
 
 TOTAL_AVAILABLE = "BEDS_TOTAL_AVAILABLE"
 TOTAL_STAFFED = "BEDS_TOTAL_STAFFED"

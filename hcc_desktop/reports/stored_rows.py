@@ -1,5 +1,6 @@
-"""Column rows for reports, read through SQLAlchemy Core, and EEI values decoded from
-their stored JSON text.
+"""Column rows for reports, read through SQLAlchemy Core (their EEI values are decoded
+from the stored JSON text by `hcc_desktop.core.pgsql.Decoder`, which the EEI grid's
+statuses share).
 
 Reports read thousands of plain tuples (every status value of an incident); the ORM
 session's result machinery builds loading state even for those, and SQLAlchemy's
@@ -10,7 +11,6 @@ engine's stored text) at about the cost of the driver.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,20 +44,3 @@ def stream_rows(store: Store, stmt: Select[Any]) -> Iterator[Row[Any]]:
         # objects) is mostly freed before a pass would move it to an older generation.
         for batch in s.connection().execute(stmt).partitions(_BATCH):
             yield from batch
-
-
-class Decoder(dict[str, Any]):
-    """Stored JSON text (`stored_json`) -> value, decoded once per distinct text. EEI
-    values repeat endlessly ("Normal", small counts), so a look-up replaces most
-    json.loads calls. SQLite hands a JSON number back as a number (the column has
-    numeric affinity), which passes through; PostgreSQL hands back text."""
-
-    def __missing__(self, raw: str) -> Any:
-        value = json.loads(raw)
-        if not isinstance(value, list | dict):  # a shared mutable value could be changed
-            self[raw] = value
-        return value
-
-    def value(self, raw: Any) -> Any:
-        """The decoded value of one stored value (None stays None)."""
-        return self[raw] if isinstance(raw, str) else raw

@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from hcc_desktop.core.catalog import load_catalog
 from hcc_desktop.core.dump import dump_text
-from hcc_desktop.core.services import eei
+from hcc_desktop.core.services import eei, status
 from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.models.eei_data import (
     Facility,
@@ -24,6 +25,8 @@ from hcc_desktop.gui.models.eei_data import (
 )
 from hcc_desktop.gui.models.eei_model import FIXED, STATE_ROLE, EEIGridModel
 from hcc_desktop.gui.models.eei_style import Level, level
+from hcc_desktop.gui.panels.eei_grid import EEIGridPanel
+from tests.gui.conftest import LOAD_TIMEOUT_MS
 
 pytestmark = pytest.mark.gui
 
@@ -296,3 +299,41 @@ def test_rows_are_made_when_asked_for_and_match_the_stored_reports(
     put_cell(patched, row, j, None)  # as a retraction read back does
     assert (patched.cells[row][j], patched.display[row][j]) == (None, "")
     assert reported[patched.elements[j].code].id not in set(patched.report_ids())
+
+
+def test_grid_statuses_agree_with_the_service(populated: Any, scenario: Any) -> None:
+    """load_grid hands the statuses the period's reports it read (only earlier periods
+    are read again for them); they must be status.facility_statuses', in its order."""
+    for period in range(1, scenario.periods + 1):
+        grid = load_grid(populated, incident_id=scenario.incident_id, period=period)
+        expected = status.facility_statuses(
+            populated, incident_id=scenario.incident_id, period=period
+        )
+        assert list(grid.statuses.items()) == list(expected.items())
+    assert {s.status for s in expected.values()} >= {"diversion", "evacuating", "limited"}
+
+
+def test_the_loaded_grid_is_painted_once(qtbot: Any, view: Any) -> None:
+    """The column widths and the layout the model reset schedules take effect before
+    the grid's first paint with its data: from zero-time timers they came after that
+    paint and painted every cell in view a second time."""
+    panel = EEIGridPanel(view)
+    qtbot.addWidget(panel)
+    viewport = panel.view.viewport()
+    whole: list[bool] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and panel.model.grid is not None:
+                assert isinstance(event, QPaintEvent)
+                whole.append(event.rect() == viewport.rect())  # not a hovered cell
+            return False
+
+    paints = Paints(panel)
+    viewport.installEventFilter(paints)
+    panel.resize(1400, 800)
+    panel.show()
+    qtbot.waitUntil(panel.is_loaded, timeout=LOAD_TIMEOUT_MS)
+    qtbot.wait(200)  # the timers a late layout would have used
+    assert whole.count(True) == 1
+    assert panel.view.columnWidth(len(FIXED)) > 0

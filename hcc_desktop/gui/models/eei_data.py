@@ -53,7 +53,7 @@ _CELL_FIELDS = len(_CELL_COLUMNS)
 #: query already names the incident and period, and reads live reports only).
 _PLACE_COLUMNS = (m.EEIReport.organization_id, m.EEIReport.element_code)
 _ORG, _CODE = _CELL_FIELDS, _CELL_FIELDS + 1
-_REPORTED_AT = 3  # in the cell's columns
+_VALUE, _REPORTED_AT = 1, 3  # in the cell's columns
 _GRID_COLUMNS = (*_CELL_COLUMNS, *_PLACE_COLUMNS)
 #: A report read by id (after a write or an import): where it belongs, and whether it
 #: is still live.
@@ -295,16 +295,6 @@ def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None 
     ]
     elements = grid_elements(facilities)
     step(1, 4)
-    data = GridData(
-        incident_id,
-        period,
-        facilities,
-        elements,
-        dict(load_catalog().categories),
-        eei.Timeliness(period, None, len(facilities)),
-        status.facility_statuses(store, incident_id=incident_id, period=period),
-    )
-    step(2, 4)
     with store.read() as s:
         rows = _read_plain(
             s,
@@ -315,6 +305,23 @@ def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None 
                 m.EEIReport.deleted.is_(False),
             ),
         )
+    step(2, 4)
+    # The statuses take this period's status values from the rows just read, and read
+    # only the earlier periods'.
+    data = GridData(
+        incident_id,
+        period,
+        facilities,
+        elements,
+        dict(load_catalog().categories),
+        eei.Timeliness(period, None, len(facilities)),
+        status.facility_statuses_with(
+            store,
+            incident_id=incident_id,
+            period=period,
+            current=((r[_ORG], r[_CODE], r[_VALUE], r[_REPORTED_AT]) for r in rows),
+        ),
+    )
     step(3, 4)
     row_index = {f.id: i for i, f in enumerate(facilities)}
     col_index = {e.code: j for j, e in enumerate(elements)}

@@ -153,6 +153,7 @@ class EEIGridPanel(Panel):
         self._update_summary()
         self._restore_current(current)
         self.marks.show(fresh)
+        self.view.lay_out_now()  # before the first paint: a later layout paints again
         self._loaded = True
 
     def _on_failed(self, exc: Exception) -> None:

@@ -42,11 +42,27 @@ class EEIGridView(QTableView):
         self.horizontalScrollBar().valueChanged.connect(self.header.viewport().update)
 
     def size_columns(self, elements: Sequence[Element]) -> None:
-        for column, width in enumerate(FIXED_WIDTHS):
-            self.setColumnWidth(column, width)
-        for j, el in enumerate(elements):
-            self.setColumnWidth(len(FIXED) + j, WIDTHS.get(el.value_type, DEFAULT_WIDTH))
+        """Widths by value type, after a model reset (which puts every section back to
+        the default width). The header's signals are held meanwhile: each width set
+        emits sectionResized, which the table answers with a zero-time timer that lays
+        out and repaints the whole viewport, and that timer fired after the first paint
+        of the loaded grid, painting every cell in view a second time."""
+        blocked = self.header.blockSignals(True)
+        try:
+            for column, width in enumerate(FIXED_WIDTHS):
+                self.setColumnWidth(column, width)
+            for j, el in enumerate(elements):
+                self.setColumnWidth(len(FIXED) + j, WIDTHS.get(el.value_type, DEFAULT_WIDTH))
+        finally:
+            self.header.blockSignals(blocked)
         # No updateGeometries() here: the model reset before this has scheduled the
-        # view's layout, which sizes both headers with these widths; calling it as well
-        # measured the row header's facility names once more.
+        # view's layout (lay_out_now runs it), which sizes both headers with these
+        # widths; calling it as well measured the row header's facility names once more.
         self.header.invalidate_groups()
+
+    def lay_out_now(self) -> None:
+        """Run the layout a model reset schedules now, not from its zero-time timer:
+        when the data arrive with a paint already due, the paint comes first, and the
+        timer's layout then repainted the whole viewport. Call once the model, the
+        widths and the hidden rows and columns are set, before the first paint."""
+        self.executeDelayedItemsLayout()
