@@ -61,6 +61,8 @@ def canonical_atom(x: object) -> str:
         return "null"
     if type(x) is int:
         return int.__repr__(x)
+    if x is True or x is False:
+        return "true" if x else "false"
     return canonical_json(x)
 
 
