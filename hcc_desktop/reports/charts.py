@@ -8,6 +8,7 @@ beds may be a fall in the number of reports.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -16,6 +17,7 @@ from reportlab.graphics.shapes import Drawing, Group, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from hcc_desktop.reports.briefing_model import TrendPoint
 from hcc_desktop.reports.fonts import SANS, SANS_BOLD
@@ -25,6 +27,8 @@ TITLE_SIZE = 8
 TITLE_LEADING = 9.5
 STATUS_TITLE = "Facilities on diversion / closed or evacuating"
 LABEL_SIZE = 6.5
+#: Least space between two category labels side by side.
+LABEL_GAP = 4
 #: Room left of the value axis (its labels and the rotated axis caption) and below
 #: the category axis (two lines of category labels and the axis caption).
 LEFT = 38
@@ -63,8 +67,29 @@ def _nice_top(peak: float, *, whole: bool = False) -> tuple[float, float]:
     return (int(peak // step) + 1) * step, step
 
 
-def _categories(points: Sequence[TrendPoint]) -> list[str]:
-    return [f"P{p.period}\n{p.reporting} rep." for p in points]
+def _categories(points: Sequence[TrendPoint], plot_width: float) -> list[str]:
+    """Each period's two label lines; when a long incident leaves too little room under
+    each period for them, only every k-th period (and always the newest) is labelled,
+    so labels never run into each other."""
+    labels = [f"P{p.period}\n{p.reporting} rep." for p in points]
+    if not labels:
+        return labels
+    lines = [line for label in labels for line in label.split("\n")]
+    every = _label_every(lines, plot_width, len(labels))
+    return _thinned(labels, every)
+
+
+def _label_every(texts: Sequence[str], plot_width: float, slots: int) -> int:
+    """Label every k-th of `slots` side by side so that the widest of `texts` fits."""
+    widest = max((stringWidth(t, SANS, LABEL_SIZE) for t in texts), default=0)
+    room = plot_width / max(1, slots)
+    return max(1, math.ceil((widest + LABEL_GAP) / room))
+
+
+def _thinned(labels: Sequence[str], every: int) -> list[str]:
+    """Every `every`-th label, counted back from the newest one there is (always kept)."""
+    last = max((i for i, label in enumerate(labels) if label), default=0)
+    return [label if (last - i) % every == 0 else "" for i, label in enumerate(labels)]
 
 
 def title_lines(title: str, width: float) -> list[str]:
@@ -132,11 +157,14 @@ def line_chart(
     chart.data = [tuple(data)]
     top, step = _nice_top(max((v for v in data if v is not None), default=0))
     _axis_style(chart, top, step)
-    chart.categoryAxis.categoryNames = _categories(points)
+    chart.categoryAxis.categoryNames = _categories(points, chart.width)
     chart.lines[0].strokeColor = ACCENT
     chart.lines[0].strokeWidth = 1.6
     chart.lines[0].symbol = makeMarker("FilledCircle", size=3.5, fillColor=ACCENT)
-    chart.lineLabelFormat = lambda v: f"{v:,.0f}"
+    values_text = [f"{v:,.0f}" if v is not None else "" for v in data]
+    every = _label_every(values_text, chart.width, len(values_text))
+    chart.lineLabelFormat = "values"
+    chart.lineLabelArray = [_thinned(values_text, every)]
     chart.lineLabels.fontName = SANS
     chart.lineLabels.fontSize = LABEL_SIZE
     chart.lineLabels.fillColor = INK
@@ -160,13 +188,20 @@ def status_chart(points: Sequence[TrendPoint], width: float, *, title_rows: int 
     peak = max((max(p.diversion, p.closed_or_evacuating) for p in points), default=0)
     top, step = _nice_top(peak, whole=True)
     _axis_style(chart, top, step)
-    chart.categoryAxis.categoryNames = _categories(points)
+    chart.categoryAxis.categoryNames = _categories(points, chart.width)
     chart.bars[0].fillColor = colors.HexColor(STATUS_COLOURS["diversion"])
     chart.bars[1].fillColor = colors.HexColor(STATUS_COLOURS["closed"])
     chart.bars.strokeColor = None
     chart.barSpacing = 1
     chart.groupSpacing = 8
-    chart.barLabelFormat = "%d"
+    # Two counts side by side over each period, or none when a long incident leaves the
+    # bars too narrow for them (the whole-number grid still reads).
+    counts = [[str(v) for v in series] for series in chart.data]
+    room = chart.width / max(1, len(points)) - chart.groupSpacing
+    widest = max((stringWidth(t, SANS, LABEL_SIZE) for row in counts for t in row), default=0)
+    fits = 2 * widest + LABEL_GAP <= room
+    chart.barLabelFormat = "values"
+    chart.barLabelArray = counts if fits else [["" for _ in row] for row in counts]
     chart.barLabels.fontName = SANS
     chart.barLabels.fontSize = LABEL_SIZE
     chart.barLabels.nudge = 5

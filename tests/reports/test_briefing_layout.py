@@ -4,6 +4,7 @@ inside the margins, and every numbered marker of the map named in its key."""
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -189,3 +190,39 @@ def test_hics251_systems_table_splits_at_any_height() -> None:
     for left in (*range(20, 600, 7), 128, 293):
         table = _systems({}, Clock(ZONE), LETTER[0] - 2 * MARGIN)
         _render([Spacer(1, LETTER[1] - 2 * MARGIN - left), table])
+
+
+@pytest.mark.parametrize("periods", [3, 8, 14, 30])
+def test_trend_labels_never_run_into_each_other(periods: int) -> None:
+    """A long incident (two periods a day for two weeks) leaves a few points of width
+    under each period: only every k-th period is labelled, always the newest, and no
+    two labels on one line overlap; a short one keeps every label."""
+    from reportlab.graphics.charts.linecharts import HorizontalLineChart
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from hcc_desktop.reports import charts
+    from hcc_desktop.reports.briefing_model import TrendPoint
+    from hcc_desktop.reports.fonts import SANS
+
+    points = [
+        TrendPoint(p, 1000.0 + 37 * p, 80.0 + p, p % 3, p % 2, 40 - p % 7)
+        for p in range(1, periods + 1)
+    ]
+    drawing = charts.line_chart(points, [p.beds_available for p in points], "Beds", 150)
+    (chart,) = [c for c in drawing.contents if isinstance(c, HorizontalLineChart)]
+    names = chart.categoryAxis.categoryNames
+    shown = [i for i, name in enumerate(names) if name]
+    assert shown[-1] == periods - 1  # the newest period is always labelled
+    if periods == 3:
+        assert len(shown) == 3
+    room = chart.width / periods
+    widest = max(
+        stringWidth(line, SANS, charts.LABEL_SIZE) for n in names for line in n.split("\n")
+    )
+    assert min(b - a for a, b in itertools.pairwise(shown)) * room >= widest
+    values = [v for v in chart.lineLabelArray[0] if v]
+    assert values and chart.lineLabelArray[0][-1] == f"{points[-1].beds_available:,.0f}"
+    labelled = [i for i, v in enumerate(chart.lineLabelArray[0]) if v]
+    widest_value = max(stringWidth(v, SANS, charts.LABEL_SIZE) for v in values)
+    if len(labelled) > 1:
+        assert min(b - a for a, b in itertools.pairwise(labelled)) * room >= widest_value
