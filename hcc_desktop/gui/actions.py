@@ -119,7 +119,10 @@ class ActionId(StrEnum):
     ISSUE_EEI_REQUEST = "eei.issue_request"
     REMIND_EEI_REQUEST = "eei.remind_request"
     CLOSE_EEI_REQUEST = "eei.close_request"
+    PRINT_HPP = "eei.print_hpp"
     LOG_MESSAGE = "log.message"
+    PRINT_ICS205A = "log.print_ics205a"
+    PRINT_OUTBOUND = "log.print_outbound"
     ACK_MESSAGE = "log.ack_message"
     RESET_LAYOUT = "view.reset_layout"
     FULL_SCREEN = "view.full_screen"
@@ -226,7 +229,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.ISSUE_EEI_REQUEST, "&Issue EEI request…", "Ctrl+Shift+J", "Ask partners by a time"),
     A(ActionId.REMIND_EEI_REQUEST, "&Remind partners owing", "Ctrl+Shift+Y", "Log reminder calls"),
     A(ActionId.CLOSE_EEI_REQUEST, "Close EEI re&quest", "Ctrl+Shift+D", "No more rounds"),
+    A(ActionId.PRINT_HPP, "Print HPP-PHEP &6.1 report…", "Ctrl+Alt+2", "EEI timeliness PDF"),
     A(ActionId.LOG_MESSAGE, "Log &message sent or received…", "Ctrl+Shift+W", "Comms log"),
+    A(ActionId.PRINT_ICS205A, "Print ICS 205A co&mmunications list…", "Ctrl+Shift+C", "PDF"),
+    A(ActionId.PRINT_OUTBOUND, "Print out&bound messages…", "Ctrl+Shift+V", "With acks, PDF"),
     A(ActionId.ACK_MESSAGE, "Record ac&knowledgement", "Ctrl+Shift+B", "Selected recipient"),
     A(ActionId.RESET_LAYOUT, "Reset &layout", "Ctrl+Shift+0", "Back to the default layout"),
     A(ActionId.FULL_SCREEN, "&Full screen", "F11", checkable=True),
@@ -288,6 +294,8 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         SEP,
         Id.LOG_MESSAGE,
         Id.ACK_MESSAGE,
+        Id.PRINT_ICS205A,
+        Id.PRINT_OUTBOUND,
     ),
     MenuId.REQUESTS: (Id.NEW_REQUEST, Id.REQUEST_STATUS),
     MenuId.EEI: (
@@ -301,6 +309,7 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         Id.ISSUE_EEI_REQUEST,
         Id.REMIND_EEI_REQUEST,
         Id.CLOSE_EEI_REQUEST,
+        Id.PRINT_HPP,
     ),
     MenuId.INTERCHANGE: (
         Id.IMPORT_ALERT,

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtWidgets import QFileDialog
 
+from hcc_desktop.gui.actions import ActionId
 from hcc_desktop.gui.reports import output, printing
 from tests.gui.prep_demo import show
 
@@ -121,6 +122,27 @@ def test_messages_dock_prints_ics205a_and_outbound(
     for piece in expected:
         assert piece in text
     assert save_as.suggested[0].startswith(suggested)
+
+
+@pytest.mark.parametrize(
+    ("action", "dock", "expected"),
+    [
+        (ActionId.PRINT_HPP, "eeiRequestsDock", "EEI reported within the requested time"),
+        (ActionId.PRINT_ICS205A, "messagesDock", "Communications list (ICS 205A)"),
+        (ActionId.PRINT_OUTBOUND, "messagesDock", "Top off generator fuel before landfall"),
+    ],
+)
+def test_menu_actions_print_the_coordination_documents(
+    demo_window: Any, qtbot: Any, tmp_path: Path, quiet: None, save_as: SaveAs,
+    action: ActionId, dock: str, expected: str,
+) -> None:  # fmt: skip
+    """EEI → Print HPP-PHEP 6.1 report… and Log → Print ICS 205A… / outbound messages…
+    (with their shortcuts) print what the dock's Print PDF… menu prints."""
+    panel = _loaded(qtbot, demo_window, dock)
+    out = tmp_path / "doc.pdf"
+    save_as.answers.append(out)
+    demo_window.actions_[action].trigger()
+    assert expected in _written(qtbot, panel, out)
 
 
 def test_refused_folder_and_nothing_to_print(

@@ -216,6 +216,7 @@ class EEIRequestsPanel(Panel):
         ActionId.ISSUE_EEI_REQUEST: "issue_request",
         ActionId.REMIND_EEI_REQUEST: "remind",
         ActionId.CLOSE_EEI_REQUEST: "close_request",
+        ActionId.PRINT_HPP: "print_hpp",
     }
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -437,6 +438,8 @@ class MessagesPanel(Panel):
     ACTIONS: ClassVar[dict[ActionId, str]] = {
         ActionId.LOG_MESSAGE: "log_message",
         ActionId.ACK_MESSAGE: "acknowledge",
+        ActionId.PRINT_ICS205A: "print_ics205a",
+        ActionId.PRINT_OUTBOUND: "print_outbound",
     }
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

@@ -168,6 +168,7 @@ PANELS: tuple[DockSpec, ...] = (
             A.ISSUE_EEI_REQUEST: "issue_request",
             A.REMIND_EEI_REQUEST: "remind",
             A.CLOSE_EEI_REQUEST: "close_request",
+            A.PRINT_HPP: "print_hpp",
         },
     ),
     DockSpec(
@@ -176,6 +177,11 @@ PANELS: tuple[DockSpec, ...] = (
         "Communications log",
         "messagesDock",
         A.SHOW_MESSAGES,
-        {A.LOG_MESSAGE: "log_message", A.ACK_MESSAGE: "acknowledge"},
+        {
+            A.LOG_MESSAGE: "log_message",
+            A.ACK_MESSAGE: "acknowledge",
+            A.PRINT_ICS205A: "print_ics205a",
+            A.PRINT_OUTBOUND: "print_outbound",
+        },
     ),
 )
