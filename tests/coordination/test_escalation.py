@@ -17,6 +17,7 @@ from hcc_desktop.core.store import Store
 from tests.conftest import FakeWall
 
 BOB = Actor("Bob Okafor", "Logistics Section Chief")
+ANN = Actor("Ann Liu", "Resources Unit Leader")
 T0 = "2026-11-18T08:00:00Z"
 
 
@@ -110,3 +111,61 @@ def test_closed_requests_take_neither(store: Store, request_id: str) -> None:
         store, actor=BOB, request_id=request_id, filled=1))  # fmt: skip
     refused(store, "request", lambda: escalation.elevate(
         store, actor=BOB, request_id=request_id, ref="CT-1"))  # fmt: skip
+
+
+def _sourcing(store: Store, request_id: str) -> None:
+    requests.set_status(store, actor=BOB, request_id=request_id, status="approved")
+    requests.set_status(store, actor=BOB, request_id=request_id, status="sourcing")
+
+
+def test_a_fill_over_another_seats_later_fill_is_a_conflict(
+    store: Store, wall: FakeWall, request_id: str
+) -> None:
+    """Two seats open the fill form on the same figures; the first saves 4, the second
+    (still showing none filled) saves 6. Written over the 4, the second would erase a
+    decision its operator never saw: it is recorded as concurrent, and the two stand
+    as a conflict to resolve, as two stations' would."""
+    from hcc_desktop.sync import conflicts
+
+    _sourcing(store, request_id)
+    _req, seen_a = escalation.read_for_form(store, request_id=request_id)
+    _req, seen_b = escalation.read_for_form(store, request_id=request_id)
+    assert seen_a == seen_b == {"escalation": None}
+    escalation.record_fill(store, actor=BOB, request_id=request_id, filled=4, seen=seen_a)
+    wall.advance(30)
+    escalation.record_fill(store, actor=ANN, request_id=request_id, filled=6, seen=seen_b)
+    (conflict,) = conflicts.list_conflicts(store)
+    assert conflict.unit == "escalation"
+    assert sorted(s.value["filled_quantity"] for s in conflict.sides) == [4, 6]
+
+
+def test_a_fill_from_a_form_that_is_up_to_date_is_no_conflict(
+    store: Store, wall: FakeWall, request_id: str
+) -> None:
+    from hcc_desktop.sync import conflicts
+
+    _sourcing(store, request_id)
+    escalation.record_fill(store, actor=BOB, request_id=request_id, filled=4)
+    wall.advance(30)
+    req, seen = escalation.read_for_form(store, request_id=request_id)
+    assert req.filled_quantity == 4 and seen["escalation"] is not None
+    req = escalation.record_fill(store, actor=ANN, request_id=request_id, filled=5, seen=seen)
+    assert req.filled_quantity == 5 and conflicts.list_conflicts(store) == []
+
+
+def test_an_elevation_is_reckoned_from_the_figures_the_form_showed(
+    store: Store, wall: FakeWall, request_id: str
+) -> None:
+    """The elevation form showed 10 unfilled; meanwhile another seat recorded a fill of
+    7. Elevating "all unfilled" from the stale form asks the state for the 10 shown,
+    recorded as concurrent with the fill (a conflict), not 3 that nobody decided on."""
+    from hcc_desktop.sync import conflicts
+
+    _sourcing(store, request_id)
+    _req, seen = escalation.read_for_form(store, request_id=request_id)
+    escalation.record_fill(store, actor=ANN, request_id=request_id, filled=7)
+    wall.advance(30)
+    escalation.elevate(store, actor=BOB, request_id=request_id, ref="CT-DPH-1", seen=seen)
+    (conflict,) = conflicts.list_conflicts(store)
+    values = {(s.value["filled_quantity"], s.value["elevated_quantity"]) for s in conflict.sides}
+    assert values == {(None, 10), (7, None)}

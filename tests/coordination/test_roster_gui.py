@@ -119,3 +119,26 @@ def test_elevate_form_needs_the_tracking_number(
     with ctx.store.read() as s:
         after = s.get_one(m.ResourceRequest, req.id)
     assert (after.elevated_quantity, after.elevated_ref) == (3, "CT-DPH-0412")
+
+
+def test_a_fill_form_left_open_while_another_seat_fills_saves_a_conflict(
+    qtbot: Any, ctx: AppContext
+) -> None:
+    """The form keeps the version of the figures it shows: saved after another seat's
+    fill, it is recorded as concurrent with it (a conflict to resolve), not over it."""
+    from hcc_desktop.core.services import escalation, requests
+    from hcc_desktop.gui.dialogs.coordination_dialogs import FillDialog
+    from hcc_desktop.sync import conflicts
+
+    with ctx.store.read() as s:
+        req = s.query(m.ResourceRequest).one()
+    for step in ("approved", "sourcing"):
+        requests.set_status(ctx.store, actor=SAM, request_id=req.id, status=step)
+    dialog = FillDialog(ctx.store, SAM, req, None)
+    qtbot.addWidget(dialog)
+    escalation.record_fill(ctx.store, actor=SAM, request_id=req.id, filled=1)  # another seat
+    dialog.filled.setText("2")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    (conflict,) = conflicts.list_conflicts(ctx.store)
+    assert {s.value["filled_quantity"] for s in conflict.sides} == {1, 2}

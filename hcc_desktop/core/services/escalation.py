@@ -12,6 +12,7 @@ the incident log, as it is a decision the ICS 214 must show.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,10 @@ from hcc_desktop.core.services.common import Actor, optional_text, require_text
 from hcc_desktop.core.services.requests import find_request, status_history
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms, normalise
+from hcc_desktop.core.versions import Writer
 
+#: The merge unit of the fill and the elevation, and its fields.
+UNIT_NAME = "escalation"
 UNIT = ("filled_quantity", "elevated_to", "elevated_quantity", "elevated_at", "elevated_by",
         "elevated_ref", "elevated_note")  # fmt: skip
 #: Where a coalition elevates to when the operator names nobody.
@@ -51,6 +55,40 @@ HERE = LogTrail()
 
 def _current(req: m.ResourceRequest) -> dict[str, Any]:
     return {k: getattr(req, k) for k in UNIT}
+
+
+def _as_shown(
+    w: Writer, req: m.ResourceRequest, seen: Mapping[str, str | None] | None
+) -> tuple[dict[str, Any], dict[str, str | None] | None]:
+    """The escalation the operator decided on, and what to record the change as based
+    on. `seen` ({"escalation": version id, or None for "none yet"}, see `read_for_form`)
+    comes from a form filled earlier: when another seat has changed the fill or the
+    elevation since, the decision is taken from what the form showed and recorded as
+    a concurrent change from it, as two stations' would be (a conflict when the two
+    disagree), instead of being applied to figures the operator never saw."""
+    based_on = None if seen is None else {UNIT_NAME: seen.get(UNIT_NAME)}
+    stale = w.stale("request", req.id, based_on or {})
+    if UNIT_NAME not in stale:
+        return _current(req), based_on
+    shown = stale[UNIT_NAME] or {}
+    return {k: shown.get(k) for k in UNIT}, based_on
+
+
+def read_for_form(
+    store: Store, *, request_id: str
+) -> tuple[m.ResourceRequest, dict[str, str | None]]:
+    """The request and the version of its fill and elevation as they are now, read
+    together: what a fill or elevation form shows and passes back as `seen`."""
+    with store.read() as s:
+        req = find_request(s, request_id)
+        vid = s.scalar(
+            select(m.Winner.version_id).where(
+                m.Winner.entity == "request",
+                m.Winner.record_id == req.id,
+                m.Winner.unit == UNIT_NAME,
+            )
+        )
+    return req, {UNIT_NAME: vid}
 
 
 def _amount(field: str, raw: Any, *, allow_zero: bool) -> float:
@@ -85,10 +123,11 @@ def record_fill(
     note: str | None = None,
     at: str | None = None,
     trail: LogTrail = HERE,
+    seen: Mapping[str, str | None] | None = None,
 ) -> m.ResourceRequest:
     """How much of the request the coalition's members filled (in total so far). It
     may not exceed the quantity less what was already elevated. The fill and its note
-    (who gave what) go to the incident log as well."""
+    (who gave what) go to the incident log as well. `seen`: see `_as_shown`."""
     with store.atomic():
         with store.writing(operator=actor.label, summary="Request fill") as w:
             req = find_request(w.session, request_id)
@@ -96,19 +135,19 @@ def record_fill(
             amount = _amount("filled_quantity", filled, allow_zero=True)
             text_note = optional_text("note", note, max_len=2000)
             when = normalise("at", at)
-            room = (req.quantity or 0) - (req.elevated_quantity or 0)
+            base, based_on = _as_shown(w, req, seen)
+            room = (req.quantity or 0) - (base["elevated_quantity"] or 0)
             if amount > room:
                 raise ValidationError(
                     "filled_quantity",
                     f"{amount:g} is more than the {room:g} not elevated to the state",
                 )
             rid, incident_id, number = req.id, req.incident_id, req.number
-            if amount == req.filled_quantity:
+            if amount == base["filled_quantity"]:
                 incident_id = None  # nothing changed: no version, no log entry
             else:
-                value = _current(req)
-                value["filled_quantity"] = amount
-                w.put("request", req.id, {"escalation": value})
+                value = dict(base, filled_quantity=amount)
+                w.put("request", req.id, {UNIT_NAME: value}, based_on=based_on)
             total, unit, kind = req.quantity, req.unit, req.resource_kind
         if incident_id:
             text = (
@@ -134,23 +173,26 @@ def elevate(
     note: str | None = None,
     at: str | None = None,
     trail: LogTrail = HERE,
+    seen: Mapping[str, str | None] | None = None,
 ) -> m.ResourceRequest:
     """Elevate the unfilled part (or `quantity` of it) to the state under the state's
     tracking number `ref`. Elevating again (the state asked for a new request, a second
     tranche) adds to what was elevated and replaces the tracking number; the log keeps
-    each one."""
+    each one. `seen`: see `_as_shown`."""
     with store.atomic():
         with store.writing(operator=actor.label, summary="Elevate request") as w:
             req = find_request(w.session, request_id)
             _open(req)
             target = require_text("elevated_to", to, max_len=200)
             tracking = require_text("elevated_ref", ref, max_len=80)
-            left = unfilled(req)
+            base, based_on = _as_shown(w, req, seen)
+            done_before = base["elevated_quantity"] or 0
+            left = max(0.0, (req.quantity or 0) - (base["filled_quantity"] or 0) - done_before)
             if left <= 0:
                 raise ValidationError(
                     "elevated_quantity",
-                    f"nothing left to elevate: {req.filled_quantity or 0:g} filled by members, "
-                    f"{req.elevated_quantity or 0:g} elevated, of {req.quantity or 0:g}",
+                    f"nothing left to elevate: {base['filled_quantity'] or 0:g} filled by "
+                    f"members, {done_before:g} elevated, of {req.quantity or 0:g}",
                 )
             amount = (
                 left
@@ -167,17 +209,17 @@ def elevate(
                     "elevated_at", f"{when} is before the request was made ({req.created_at})"
                 )
             value = {
-                "filled_quantity": req.filled_quantity,
+                "filled_quantity": base["filled_quantity"],
                 "elevated_to": target,
-                "elevated_quantity": (req.elevated_quantity or 0) + amount,
+                "elevated_quantity": done_before + amount,
                 "elevated_at": when,
                 "elevated_by": actor.label,
                 "elevated_ref": tracking,
                 "elevated_note": optional_text("note", note, max_len=2000),
             }
-            w.put("request", req.id, {"escalation": value})
+            w.put("request", req.id, {UNIT_NAME: value}, based_on=based_on)
             rid, incident_id, number, unit = req.id, req.incident_id, req.number, req.unit
-            kind, total, filled = req.resource_kind, req.quantity, req.filled_quantity
+            kind, total, filled = req.resource_kind, req.quantity, base["filled_quantity"]
         text = (
             f"Request {number} ({total or 0:g} {unit or ''} {kind or ''}): members filled "
             f"{filled or 0:g}; {amount:g} elevated to {target}, tracking number {tracking}."

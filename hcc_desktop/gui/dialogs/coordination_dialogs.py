@@ -105,6 +105,9 @@ class ShiftDialog(FormDialog):
 
 class FillDialog(FormDialog):
     def __init__(self, store: Store, actor: Actor, req: m.ResourceRequest, parent: QWidget | None):
+        # The figures shown and their version, read together: saved over another seat's
+        # later fill, the change is recorded as concurrent with it, not over it.
+        req, self.seen = escalation.read_for_form(store, request_id=req.id)
         super().__init__(parent, name="fillDialog", title=f"Members' fill of {req.number}",
                          intro=f"How much of {req.quantity or 0:g} {req.unit or ''} "
                                f"{req.resource_kind or ''} the coalition's members have "
@@ -118,7 +121,7 @@ class FillDialog(FormDialog):
     def submit(self) -> object:
         return escalation.record_fill(
             self.store, actor=self.actor, request_id=self.request_id, filled=self.filled.text(),
-            note=self.note.text() or None,
+            note=self.note.text() or None, seen=self.seen,
         )  # fmt: skip
 
     def saved(self, result: Any) -> None:
@@ -127,6 +130,7 @@ class FillDialog(FormDialog):
 
 class ElevateDialog(FormDialog):
     def __init__(self, store: Store, actor: Actor, req: m.ResourceRequest, parent: QWidget | None):
+        req, self.seen = escalation.read_for_form(store, request_id=req.id)  # as FillDialog
         left = escalation.unfilled(req)
         super().__init__(parent, name="elevateDialog", title=f"Elevate {req.number} to the state",
                          ok_text="Elevate",
@@ -147,7 +151,7 @@ class ElevateDialog(FormDialog):
         return escalation.elevate(
             self.store, actor=self.actor, request_id=self.request_id, ref=self.ref.text(),
             to=self.to.text(), quantity=self.quantity.text() or None,
-            note=self.note.text() or None,
+            note=self.note.text() or None, seen=self.seen,
         )  # fmt: skip
 
     def saved(self, result: Any) -> None:
