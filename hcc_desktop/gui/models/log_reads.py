@@ -128,7 +128,7 @@ def find_entry(
     hit = lr.matching(store, flt, [entry_id])
     if not hit:
         return Found(None, offset, [])
-    rank = _rank(store, flt, hit[0], newest_first=newest_first)
+    rank = _rank(store, flt, hit[0], newest_first=newest_first, limit=limit)
     if rank < offset or rank >= limit:
         return Found(rank, offset, [])
     end = (rank // page + 1) * page
@@ -144,17 +144,22 @@ def find_entry(
     return Found(rank, offset, rows)
 
 
-def _rank(store: Store, flt: log.LogFilter, e: m.LogEntry, *, newest_first: bool) -> int:
+def _rank(
+    store: Store, flt: log.LogFilter, e: m.LogEntry, *, newest_first: bool, limit: int
+) -> int:
     """How many entries passing `flt` sort before `e` (the log service's order:
-    occurred_at, then id)."""
+    occurred_at, then id), counted no further than `limit`: beyond it the entry is not
+    jumped to anyway, and an entry near the far end of a million-entry log would
+    otherwise be ranked by counting all of them."""
     t = m.LogEntry
     at, eid = e.occurred_at, e.id
     if newest_first:
         before = or_(t.occurred_at > at, and_(t.occurred_at == at, t.id > eid))
     else:
         before = or_(t.occurred_at < at, and_(t.occurred_at == at, t.id < eid))
+    ahead = select(t.id).where(*flt.where(), before).limit(limit).subquery()
     with store.read() as s:
-        return int(s.scalar(select(func.count()).select_from(t).where(*flt.where(), before)) or 0)
+        return int(s.scalar(select(func.count()).select_from(ahead)) or 0)
 
 
 @dataclass(frozen=True)
