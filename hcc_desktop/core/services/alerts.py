@@ -84,10 +84,6 @@ def record_alerts(
         wanted = set(ids)
         wanted |= {rid for a in alerts for r in a.references if (rid := reference_id(r))}
         known_rows = _load(w.session, wanted)
-        # Fresh records go to the writer in one batch (in order, so their stamps are as
-        # one `put` each would give them); an alert deleted before and received again
-        # is an edit of its record, put on its own after what is pending.
-        fresh: list[tuple[str, str, dict[str, Any]]] = []
         for alert, aid in zip(alerts, ids, strict=True):
             known = [
                 r
@@ -105,7 +101,7 @@ def record_alerts(
                 alert.log_text, "alert", alert.priority, source=f"CAP {alert.identifier}"[:200]
             )
             value = _entry_value(actor, store.station_name, inc.id, now, entry)
-            fresh.append(("log_entry", entry_id, {"entry": value}))
+            log_item = ("log_entry", entry_id, {"entry": value})
             record = {
                 "alert": {
                     "identifier": alert.identifier,
@@ -125,15 +121,18 @@ def record_alerts(
                 "log_entry_id": entry_id,
                 "deleted": False,
             }
+            # Both fresh records in one `put_new` (the versions `put(new=True)` of each
+            # would make, without its per-call set-up), alert by alert: a batch of the
+            # whole feed held every value until the end, which set off a full garbage
+            # collection. An alert deleted before and received again is an edit of its
+            # record.
             if existing is None:
-                fresh.append(("alert", aid, record))
+                w.put_new((log_item, ("alert", aid, record)))
             else:
-                w.put_new(fresh)
-                fresh = []
+                w.put_new((log_item,))
                 w.put("alert", aid, record, new=False)
             batch_ids[aid] = entry_id
             outcomes.append(AlertOutcome(aid, entry_id, False, known, unknown))
-        w.put_new(fresh)
     return outcomes
 
 
