@@ -17,6 +17,7 @@ action used before its panel exists builds that panel at once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -355,12 +356,35 @@ class MainWindow(QMainWindow):
         self.update_undo()
 
     def update_undo(self) -> None:
+        """Name the operator's last change on the Undo action. Read off the GUI thread
+        after every change (the search runs back through the station's change sets,
+        which a busy season makes long); the newest read wins."""
         from hcc_desktop.core.services import undo
+        from hcc_desktop.gui.operations import QueryOp
 
-        action = self.actions_[ActionId.UNDO]
-        last = undo.last_undoable(self.ctx.store, actor=self.ctx.actor)
-        action.setEnabled(last is not None)
-        action.setText(undo_text(last.summary) if last else "&Undo")
+        store, actor = self.ctx.store, self.ctx.actor
+
+        def read(_progress: object) -> str | None:
+            last = undo.last_undoable(store, actor=actor)
+            return last.summary if last is not None else None
+
+        def show(summary: str | None) -> None:
+            action = self.actions_[ActionId.UNDO]
+            action.setEnabled(summary is not None)
+            action.setText(undo_text(summary) if summary is not None else "&Undo")
+
+        def unread(exc: Exception) -> None:
+            # The action keeps its last name: the next change reads it again, and a
+            # lost server or a locked store is told by the write that meets it.
+            logging.getLogger(__name__).warning("the Undo action was not named: %s", exc)
+
+        (
+            QueryOp(self, read, title="Undo not named")
+            .supersede("undo-text")
+            .success(show)
+            .failure(unread)
+            .run_in_background()
+        )
 
     def undo(self) -> None:
         from hcc_desktop.core.services import undo

@@ -118,12 +118,13 @@ def test_undo_mirrors_the_core(qtbot: Any, main_window: Any) -> None:
     ctx = main_window.ctx
     undo = main_window.actions_[ActionId.UNDO]
     entry = log.add_entry(ctx.store, actor=ctx.actor, incident_id=ctx.incident_id, text="Oops")
-    assert undo.isEnabled() and undo.text() == "&Undo 1 log entries"
+    qtbot.waitUntil(lambda: undo.text() == "&Undo 1 log entries", timeout=5000)
+    assert undo.isEnabled()
     panel = main_window.panels["incidentLogDock"]
     qtbot.waitUntil(lambda: panel.model.row_of(entry) >= 0, timeout=5000)
     undo.trigger()
     qtbot.waitUntil(lambda: panel.model.row_of(entry) == -1, timeout=5000)  # retracted
-    assert undo.text() == "&Undo the undo of 1 log entries"
+    qtbot.waitUntil(lambda: undo.text() == "&Undo the undo of 1 log entries", timeout=5000)
 
 
 def test_switching_incident_and_period(qtbot: Any, main_window: Any, scenario: Any) -> None:
