@@ -337,3 +337,24 @@ def test_the_loaded_grid_is_painted_once(qtbot: Any, view: Any) -> None:
     qtbot.wait(200)  # the timers a late layout would have used
     assert whole.count(True) == 1
     assert panel.view.columnWidth(len(FIXED)) > 0
+
+
+def test_find_hides_the_other_facilities_until_cleared(qtbot: Any, main_window: Any) -> None:
+    """The find box filters rows by name or town, through a reload too; cleared, every
+    facility shows again (with nothing typed and nothing hidden the filter does no
+    work at all)."""
+    panel = _panel(main_window)
+    names = [f.name for f in panel.model.grid.facilities]
+
+    def shown() -> list[str]:
+        return [n for i, n in enumerate(names) if not panel.view.isRowHidden(i)]
+
+    assert shown() == names
+    panel.find.setText(names[1][:12].upper())
+    assert shown() == [n for n in names if names[1][:12].lower() in n.lower()]
+    assert len(shown()) < len(names)
+    panel.reload()
+    qtbot.waitUntil(panel.is_loaded, timeout=LOAD_TIMEOUT_MS)
+    assert shown() == [n for n in names if names[1][:12].lower() in n.lower()]
+    panel.find.setText("")
+    assert shown() == names

@@ -149,9 +149,11 @@ def _statuses(rows: Iterable[StatusRow]) -> dict[str, FacilityStatus]:
     and only for the reports that stand: most are overtaken by a later period."""
     latest: dict[str, dict[str, tuple[int, str, Any]]] = {}
     for org_id, code, raw, per, at in rows:
-        slot = latest.setdefault(org_id, {})
-        key = (per or 0, at or "")
-        if code not in slot or key > slot[code][:2]:
+        slot = latest.get(org_id)
+        if slot is None:
+            slot = latest[org_id] = {}
+        old = slot.get(code)
+        if old is None or (per or 0, at or "") > old[:2]:
             slot[code] = (per or 0, at or "", raw)
     decode = Decoder().value
     out: dict[str, FacilityStatus] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple, overload
 
 from sqlalchemy import select
@@ -55,6 +56,7 @@ _PLACE_COLUMNS = (m.EEIReport.organization_id, m.EEIReport.element_code)
 _ORG, _CODE = _CELL_FIELDS, _CELL_FIELDS + 1
 _VALUE, _REPORTED_AT = 1, 3  # in the cell's columns
 _GRID_COLUMNS = (*_CELL_COLUMNS, *_PLACE_COLUMNS)
+_STATUS_CODES = frozenset(status.STATUS_ELEMENTS)
 #: A report read by id (after a write or an import): where it belongs, and whether it
 #: is still live.
 _COLUMNS = (
@@ -307,7 +309,8 @@ def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None 
         )
     step(2, 4)
     # The statuses take this period's status values from the rows just read, and read
-    # only the earlier periods'.
+    # only the earlier periods'. (Rows picked and cut by C calls: 40,000 of them.)
+    statuses = [r for r in rows if r[_CODE] in _STATUS_CODES]
     data = GridData(
         incident_id,
         period,
@@ -319,7 +322,7 @@ def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None 
             store,
             incident_id=incident_id,
             period=period,
-            current=((r[_ORG], r[_CODE], r[_VALUE], r[_REPORTED_AT]) for r in rows),
+            current=map(itemgetter(_ORG, _CODE, _VALUE, _REPORTED_AT), statuses),
         ),
     )
     step(3, 4)
@@ -341,7 +344,7 @@ def load_grid(store: Store, *, incident_id: str, period: int, step: Step | None 
         store,
         incident_id=incident_id,
         period=period,
-        current=((r[0], r[_ORG], r[_REPORTED_AT]) for r in rows),
+        current=map(itemgetter(0, _ORG, _REPORTED_AT), rows),
     )
     data.first_report = [first.get(f.id) for f in facilities]
     data.timeliness = timeliness_from(store, incident_id, period, facilities, first)

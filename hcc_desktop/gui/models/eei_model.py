@@ -70,6 +70,9 @@ _NUMERIC = {"integer", "number", "percent"}
 #: Numbers' alignment, made once: combining the flags is a Python enum operation, and
 #: every painted number asks for it.
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+#: Cells' flags, made once for the same reason: the view asks for every painted cell's.
+_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _SELECTABLE | Qt.ItemFlag.ItemIsEditable
 #: Every role data() answers for some cell; a painted cell is asked for eight, three of
 #: which (decoration, foreground, check state) the grid never sets.
 _ANSWERED = frozenset(
@@ -130,6 +133,15 @@ class EEIGridModel(QAbstractTableModel):
             return None
         return self.grid.cells[row][column - len(FIXED)]
 
+    def state(self, row: int, column: int) -> str | None:
+        """The validation state of the report a cell shows (STATE_ROLE): None for an
+        empty cell and for the fixed columns. The cell delegate asks here directly for
+        every painted cell, sparing it a round trip through a Qt variant."""
+        if self.grid is None or column < len(FIXED):
+            return None
+        c = self.grid.cells[row][column - len(FIXED)]
+        return c.state if c else None
+
     def facility_id(self, row: int) -> str:
         return self.grid.facilities[row].id if self.grid else ""
 
@@ -185,12 +197,11 @@ class EEIGridModel(QAbstractTableModel):
         return 0 if parent.isValid() or self.grid is None else len(FIXED) + len(self.grid.elements)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.column() >= len(FIXED) and self.grid is not None:
             j = index.column() - len(FIXED)
             if self.grid.levels[index.row()][j] != Level.NOT_APPLICABLE:
-                return base | Qt.ItemFlag.ItemIsEditable
-        return base
+                return _EDITABLE
+        return _SELECTABLE
 
     # ------------------------------------------------------------ data
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -206,8 +217,7 @@ class EEIGridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return BACKGROUND.get(g.levels[i][j])
         if role == STATE_ROLE:
-            c = g.cells[i][j]
-            return c.state if c else None
+            return self.state(i, col)
         if role == Qt.ItemDataRole.EditRole:
             c = g.cells[i][j]
             el = g.elements[j]

@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from hcc_desktop.core.catalog import Element
-from hcc_desktop.gui.models.eei_model import ELEMENT_ROLE, STATE_ROLE, VERSION_ROLE, Edit
+from hcc_desktop.gui.models.eei_model import (
+    ELEMENT_ROLE,
+    STATE_ROLE,
+    VERSION_ROLE,
+    Edit,
+    EEIGridModel,
+)
 from hcc_desktop.gui.models.eei_style import MARK
 
 Index = QModelIndex | QPersistentModelIndex
@@ -31,7 +37,12 @@ SEEN_PROPERTY = "hccSeenVersion"
 class EEICellDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         super().paint(painter, option, index)
-        colour = MARK.get(index.data(STATE_ROLE) or "")
+        model = index.model()
+        if isinstance(model, EEIGridModel):  # asked directly: see EEIGridModel.state
+            state = model.state(index.row(), index.column())
+        else:
+            state = index.data(STATE_ROLE)
+        colour = MARK.get(state or "")
         if colour is None:
             return
         r = option.rect  # type: ignore[attr-defined]

@@ -242,6 +242,8 @@ class EEIGridPanel(Panel):
         text = self.find.text().strip().lower()
         if grid is None:
             return
+        if not text and not self.view.verticalHeader().hiddenSectionCount():
+            return  # nothing to hide and nothing hidden: spares a call per facility
         for i, f in enumerate(grid.facilities):
             hide = bool(text) and text not in f.name.lower() and text not in f.town.lower()
             self.view.setRowHidden(i, hide)
