@@ -24,6 +24,7 @@ import importlib.util
 import json
 import random
 import shutil
+import sqlite3
 import struct
 import sys
 import uuid
@@ -663,3 +664,23 @@ def tree(directory: Path) -> list[tuple[str, int]]:
 def copy_files(src: Path, dst: Path) -> None:
     for suffix in ("", ".key"):
         shutil.copy2(str(src) + suffix, str(dst) + suffix)
+
+
+#: Local bookkeeping a restore point leaves as it is now (the clock never goes back;
+#: AUTOINCREMENT counters never hand out a number twice).
+NOT_RESTORED = frozenset({"clock_state", "sqlite_sequence"})
+
+
+def file_tables(path: Path, skip: Iterable[str] = NOT_RESTORED) -> dict[str, list[str]]:
+    """Every row of every table of a closed store file, as text, sorted, but `skip`:
+    what "the same store" means when a restore is compared with a copy."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [
+            n
+            for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if n not in set(skip)
+        ]
+        return {n: sorted(map(repr, conn.execute(f'SELECT * FROM "{n}"'))) for n in names}
+    finally:
+        conn.close()

@@ -6,14 +6,13 @@ store is not the one they rewind."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from faults import cli_import
-from helpers import Station, clock_hlc
+from helpers import Station, clock_hlc, file_tables
 
 from hcc_desktop.core import backups, restore_points
 from hcc_desktop.core.dump import dump_text
@@ -27,9 +26,6 @@ from hcc_desktop.sync import exporter, importer
 from hcc_desktop.sync.errors import PackageRefused
 
 ACTOR = Actor("Dana Reyes", "Situation Unit Leader")
-#: Local bookkeeping a restore point leaves as it is now (the clock never goes back;
-#: AUTOINCREMENT counters never hand out a number twice).
-NOT_RESTORED = {"clock_state", "sqlite_sequence"}
 
 
 def _members(st: Station, *names: str) -> list[str]:
@@ -40,20 +36,6 @@ def _members(st: Station, *names: str) -> list[str]:
             (None, {"name": n, "member_type": "hospital", "membership": "core"}) for n in names
         ],
     )
-
-
-def _tables(path: Path) -> dict[str, list[str]]:
-    """Every row of every table, as text, sorted: what "the same store" means here."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        names = [
-            n
-            for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if n not in NOT_RESTORED
-        ]
-        return {n: sorted(map(repr, conn.execute(f'SELECT * FROM "{n}"'))) for n in names}
-    finally:
-        conn.close()
 
 
 def _package(sender: Station, out: Path) -> Path:
@@ -94,12 +76,12 @@ def test_a_point_restores_exactly_what_a_copy_at_the_same_moment_holds(
     add_entries(a.store, actor=ACTOR, incident_id=incident, entries=[NewEntry(text="after")])
     clock_after = clock_hlc(a.store)
     a.close()
-    assert _tables(copy) != _tables(a.path)
+    assert file_tables(copy) != file_tables(a.path)
 
     kept = backups.restore(a.path, point)
 
     assert kept is not None and kept.exists()
-    assert _tables(a.path) == _tables(copy)
+    assert file_tables(a.path) == file_tables(copy)
     assert backups.check_copy(a.path) == []
     a.restart()
     assert clock_hlc(a.store) >= clock_after  # the clock never goes back
@@ -177,10 +159,10 @@ def test_a_point_of_another_store_is_refused_and_changes_nothing(
     foreign.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(point, foreign)
     a.close()
-    before = _tables(a.path)
+    before = file_tables(a.path)
     with pytest.raises(StoreError, match="made from another store"):
         backups.restore(a.path, foreign)
-    assert _tables(a.path) == before
+    assert file_tables(a.path) == before
     assert not any(b.reason == backups.BEFORE_RESTORE for b in backups.list_backups(a.path))
 
 
@@ -195,11 +177,11 @@ def test_a_point_is_refused_once_the_store_went_back_past_it(
     importer.import_package(a.store, _package(b, tmp_path / "b.hccsync"), before_write=way_back)
     a.close()
     backups.restore(a.path, old)
-    before = _tables(a.path)
+    before = file_tables(a.path)
     assert way_back.made is not None
     with pytest.raises(StoreError, match="choose a full copy"):
         backups.restore(a.path, way_back.made)
-    assert _tables(a.path) == before
+    assert file_tables(a.path) == before
 
 
 def test_a_point_needs_its_store(make_station: Any) -> None:

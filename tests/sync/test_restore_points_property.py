@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 
-from helpers import Station, station_from
+from helpers import Station, file_tables, station_from
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +26,6 @@ from hcc_desktop.sync import exporter, importer
 
 ACTOR = Actor("Dana Reyes", "Situation Unit Leader")
 NAMES = ("Windham Hospital", "Backus Hospital", "Day Kimball Hospital")
-NOT_RESTORED = {"clock_state", "sqlite_sequence"}
 
 steps = st.lists(
     st.one_of(
@@ -41,19 +39,6 @@ steps = st.lists(
     min_size=3,
     max_size=14,
 )  # fmt: skip
-
-
-def _tables(path: Path) -> dict[str, list[str]]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        names = [
-            n
-            for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if n not in NOT_RESTORED
-        ]
-        return {n: sorted(map(repr, conn.execute(f'SELECT * FROM "{n}"'))) for n in names}
-    finally:
-        conn.close()
 
 
 @settings(
@@ -122,7 +107,7 @@ def _run(pool: dict[str, Path], work: Path, history: list[tuple[object, ...]]) -
                 if Path(f"{a.path}{side}").exists():
                     shutil.copy2(f"{a.path}{side}", f"{scratch}{side}")
             backups.restore(scratch, point)
-            assert _tables(scratch) == _tables(copy), f"point {k} of {len(pairs)}"
+            assert file_tables(scratch) == file_tables(copy), f"point {k} of {len(pairs)}"
     finally:
         for st_ in stations.values():
             st_.close()
