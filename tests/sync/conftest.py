@@ -8,7 +8,7 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from helpers import (
     POOL_NAMES,
     START_MS,
     Station,
+    StationFactory,
     build_pool,
     station_from,
     write_seeded_key,
@@ -79,9 +80,6 @@ def pool(ram_root: Path) -> dict[str, Path]:
     paths[OUTSIDER] = outsider.path
     outsider.close()
     return paths
-
-
-StationFactory = Callable[..., Station]
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ import uuid
 import zipfile
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +137,12 @@ class Station:
 
     def close(self) -> None:
         self.store.close()
+
+
+#: `make_station("S1", wall_ms=...)` (the fixture in conftest.py). Defined here, not in
+#: conftest.py: tests/sync and tests/interop both have a conftest module without a
+#: package, so `from conftest import` names whichever was imported first.
+StationFactory = Callable[..., Station]
 
 
 def station_from(template: Path, dest: Path, *, wall_ms: int = START_MS) -> Station:

@@ -10,8 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import StationFactory
-from helpers import assert_matches_reference, export_full, station_from, version_rows
+from helpers import (
+    StationFactory,
+    assert_matches_reference,
+    export_full,
+    station_from,
+    version_rows,
+)
 
 from hcc_desktop.core import versions
 from hcc_desktop.core.dump import dump_text

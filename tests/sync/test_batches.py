@@ -9,8 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import StationFactory
-from helpers import assert_matches_reference, export_full, version_rows
+from helpers import StationFactory, assert_matches_reference, export_full, version_rows
 
 from hcc_desktop.core import versions
 from hcc_desktop.core.dump import dump_text

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from types import SimpleNamespace
 
-from conftest import StationFactory
+from helpers import StationFactory
 from sqlalchemy import select
 
 from hcc_desktop.core.ids import canonical_json
