@@ -266,6 +266,31 @@ class QueryOp(_Op[T]):
             return None
         return self._launch()
 
+    def _succeed(self, result: T) -> None:
+        self._forget()
+        super()._succeed(result)
+
+    def _fail(self, exc: Exception) -> None:
+        self._forget()
+        super()._fail(exc)
+
+    def _cancel(self) -> None:
+        self._forget()
+        super()._cancel()
+
+    def _forget(self) -> None:
+        """Leave the parent's lanes once done, before the result is delivered (which
+        may start the next read of the same key). A finished read kept there held its
+        parent for ever: the lanes are weakly keyed by the parent, but the read refers
+        to it, so a closed panel and everything it showed were never freed."""
+        if self._key is None or self._parent is None:
+            return
+        lanes = _latest.get(self._parent)
+        if lanes is not None and lanes.get(self._key) is self:
+            del lanes[self._key]
+            if not lanes:
+                del _latest[self._parent]
+
     def release(self) -> None:
         """Start a held reload, unless a newer one of the same key replaced it."""
         if not self._stale:

@@ -159,3 +159,32 @@ def test_change_from_a_background_write_reaches_the_gui_thread(
     ).run_in_background()
     qtbot.waitUntil(lambda: job.done and bool(delivered), timeout=5000)
     assert delivered == [main]
+
+
+def test_a_closed_panel_is_freed_once_its_reads_are_done(qtbot: Any) -> None:
+    """Reads are kept per panel and key (newest wins) only while they run: a finished
+    read kept there held its panel, so every closed panel (an EEI grid with its whole
+    grid) stayed in memory for the life of the program."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    gone = _read_then_close(qtbot)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    assert gone() is None
+
+
+def _read_then_close(qtbot: Any) -> Any:
+    """A panel that made one read, closed: a weak reference to it."""
+    import weakref
+
+    from hcc_desktop.gui import operations
+
+    panel = QWidget()
+    got: list[str] = []
+    QueryOp(panel, lambda _p: "rows").supersede("reload").success(got.append).run_in_background()
+    qtbot.waitUntil(lambda: got == ["rows"] and not busy(panel, "reload"), timeout=5000)
+    assert panel not in operations._latest
+    panel.deleteLater()
+    return weakref.ref(panel)
