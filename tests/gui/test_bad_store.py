@@ -286,3 +286,43 @@ def test_restore_from_the_running_window_reopens_the_store(
     assert runs == [str(store_path), str(store_path)]
     reasons = [b.reason for b in backups.list_backups(store_path)]
     assert "before-restore" in reasons and shown.kinds == []
+
+
+def test_restore_a_restore_point_from_the_running_window(
+    qtbot: Any,
+    shown: Shown,
+    store_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    restore_newest: list[int],
+) -> None:
+    """A restore point chosen in File → Restore from backup: the window closes, the
+    store is rewound to the point (what was made after it is gone, what came before
+    stays) and opened again; the status bar says what was restored."""
+    from hcc_desktop.core.services.common import Actor
+    from hcc_desktop.core.services.incidents import create_incident, list_incidents
+
+    monkeypatch.setenv(logs.LOG_DIR_ENV, str(tmp_path / "logs"))
+    monkeypatch.setenv(gui_app.OPERATOR_ENV, "Dana Reyes")
+    actor = Actor("Dana Reyes", "Duty Officer")
+    with open_store(store_path) as s:
+        create_incident(s, actor=actor, name="Before the point")
+        point = backups.make_point(s.path)
+        create_incident(s, actor=actor, name="After the point")
+    seen: list[list[str]] = []
+
+    def exec_() -> int:
+        current = session.current
+        assert current is not None
+        seen.append(sorted(i.name for i in list_incidents(current.store)))
+        if len(seen) == 1:
+            assert session.restore_backup(None, None) is True
+            return session.RESTART_EXIT
+        assert point.name in (current.message or "")
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(exec_))
+    monkeypatch.setattr(session, "leave_event_loop", lambda _code: None)
+    assert gui_app.run(store_path, ["hcc-desktop"]) == 0
+    assert seen == [["After the point", "Before the point"], ["Before the point"]]
+    assert restore_newest == [1] and shown.kinds == []
