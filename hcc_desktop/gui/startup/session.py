@@ -33,7 +33,7 @@ from PySide6.QtCore import QLockFile, QSettings
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from sqlalchemy import event
 
-from hcc_desktop.core import backups, opening
+from hcc_desktop.core import backups, opening, restore_points
 from hcc_desktop.core.errors import StoreError
 from hcc_desktop.core.pgurl import redact
 from hcc_desktop.core.services.common import Actor
@@ -222,13 +222,25 @@ def _choose_other(parent: QWidget | None, path: Path) -> Path | None:
     )
 
 
+def _restoring(path: Path, chosen: Path) -> Path | None:
+    """`backups.restore` with a "Restoring…" dialog while it runs (no window is open)."""
+    from hcc_desktop.gui.startup.busy import run_with_busy_dialog
+
+    what = "restore point" if chosen.suffix == restore_points.SUFFIX else "copy"
+    return run_with_busy_dialog(
+        "Restore from a backup",
+        f"Restoring {path.name} from the {what} {chosen.name}…",
+        lambda: backups.restore(path, chosen),
+    )
+
+
 def _restore_offline(path: Path, parent: QWidget | None) -> bool:
     """Restore with the store closed (at start); True when a backup was put in place."""
     chosen = dialogs.choose_backup(path, parent)
     if chosen is None:
         return False
     try:
-        backups.restore(path, chosen)
+        _restoring(path, chosen)
     except (StoreError, OSError) as exc:
         QMessageBox.warning(parent, "Restore failed", f"The store was not changed.\n\n{exc}")
         return False
@@ -425,6 +437,6 @@ def finish_restore(session: Session) -> str:
     session.pending_restore = None
     if chosen is None:
         return ""
-    kept = backups.restore(Path(session.path), chosen)
+    kept = _restoring(Path(session.path), chosen)
     where = f"; the replaced store is kept as {kept.name}" if kept else ""
     return f"Restored the backup {chosen.name}{where}"
