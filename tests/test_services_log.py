@@ -497,3 +497,26 @@ def test_pages_after_a_key_are_the_pages_by_offset(
             break
         after = (page[-1].occurred_at or "", page[-1].id)
     assert walked == whole
+
+
+def test_a_count_can_be_abandoned_part_way(store: Store, actor: Actor, incident: str) -> None:
+    """A count told to stop ends early by raising, leaves the connection counting as
+    before for the next reader, and a count never told to stop is exact."""
+    from sqlalchemy.exc import OperationalError
+
+    log.add_entries(
+        store, actor=actor, incident_id=incident,
+        entries=[log.NewEntry(f"entry {i}", category="general") for i in range(3000)],
+    )  # fmt: skip
+    flt = log.LogFilter(incident_id=incident, text="entry")
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return True
+
+    with pytest.raises(OperationalError, match="interrupted"):
+        log.count_entries(store, flt=flt, stop=stop)
+    assert asked
+    assert log.count_entries(store, flt=flt, stop=lambda: False) == 3000
+    assert log.count_entries(store, flt=flt) == 3000

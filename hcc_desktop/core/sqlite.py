@@ -8,11 +8,16 @@ transaction per write makes a kill -9 leave either all of a change or none of it
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -66,3 +71,26 @@ def online_backup(engine: Engine, target: Path) -> None:
 def is_sqlite_file(path: Path) -> bool:
     with path.open("rb") as fh:
         return fh.read(16) == b"SQLite format 3\x00"
+
+
+#: SQLite virtual-machine steps between two questions to a read's `stop` (about a
+#: millisecond of a count).
+STOP_EVERY = 20_000
+
+
+@contextmanager
+def abandoned_when(session: Session, stop: Callable[[], bool] | None) -> Iterator[None]:
+    """Let a long read on `session` be abandoned: SQLite asks `stop` every STOP_EVERY
+    steps and ends the statement (OperationalError "interrupted") once it says so. A
+    count over a million log entries superseded by the next keystroke of a filter
+    otherwise ran to its end and held one of the two worker threads the page reads
+    need."""
+    if stop is None:
+        yield
+        return
+    raw: sqlite3.Connection = session.connection().connection.driver_connection  # type: ignore[assignment]
+    raw.set_progress_handler(lambda: 1 if stop() else 0, STOP_EVERY)
+    try:
+        yield
+    finally:
+        raw.set_progress_handler(None, 0)

@@ -80,6 +80,11 @@ class _Runnable(QRunnable):
         except Cancelled:
             self._emit(self._signals.cancelled)
         except Exception as exc:  # reported to the GUI, which shows it
+            if self._progress.cancelled:
+                # Work that stops on a cancel by raising (an abandoned SQLite read) was
+                # cancelled, not faulty.
+                self._emit(self._signals.cancelled)
+                return
             if not isinstance(exc, HccError):  # a refusal is expected; a fault is logged
                 log.error("Background job failed", exc_info=exc)
             self._emit(self._signals.failed, exc)

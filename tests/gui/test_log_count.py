@@ -34,13 +34,13 @@ class HeldCount:
         self.calls: list[log.LogFilter] = []
         self._lock = threading.Lock()
 
-    def __call__(self, store: Any, *, flt: log.LogFilter) -> int:
+    def __call__(self, store: Any, *, flt: log.LogFilter, stop: Any = None) -> int:
         if flt.significant:  # the review tab's pending count, not the table's
             return self.real(store, flt=flt)
         with self._lock:
             self.calls.append(flt)
             held = len(self.calls) <= self.hold
-        total = self.real(store, flt=flt)
+        total = self.real(store, flt=flt, stop=stop)
         if held:
             self.gate.wait(10)
         return total
@@ -193,7 +193,7 @@ def test_a_failed_count_says_so(
     """A count that fails leaves the table paging on and says "not counted" rather than
     "counting…" for ever; the reason goes to the status bar."""
 
-    def broken(store: Any, *, flt: log.LogFilter) -> int:
+    def broken(store: Any, *, flt: log.LogFilter, stop: Any = None) -> int:
         if flt.significant:
             return 0
         raise RuntimeError("disk I/O error")

@@ -188,3 +188,29 @@ def _read_then_close(qtbot: Any) -> Any:
     assert panel not in operations._latest
     panel.deleteLater()
     return weakref.ref(panel)
+
+
+def test_a_read_stopped_by_its_cancel_is_cancelled_not_a_fault(
+    qtbot: Any, host: QWidget, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A superseded log count stops by raising SQLite's "interrupted": that is the
+    cancel working, so it is reported as cancelled and not logged as a failure."""
+    started = threading.Event()
+    outcome: list[str] = []
+
+    def count(p: Progress) -> int:
+        started.set()
+        while not p.cancelled:
+            threading.Event().wait(0.01)
+        raise RuntimeError("interrupted")
+
+    job = QueryOp(host, count).supersede("count").run_in_background()
+    assert job is not None
+    job.cancelled.connect(lambda: outcome.append("cancelled"))
+    job.failed.connect(lambda _m: outcome.append("failed"))
+    assert started.wait(5)
+    with caplog.at_level(logging.ERROR):
+        QueryOp(host, lambda _p: 7).supersede("count").run_in_background()
+        qtbot.waitUntil(lambda: bool(outcome), timeout=5000)
+    assert outcome == ["cancelled"]
+    assert "Background job failed" not in caplog.text

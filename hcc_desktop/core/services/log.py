@@ -8,7 +8,7 @@ unit; only approved ones reach the overview and the briefing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from hcc_desktop.core import models as m
+from hcc_desktop.core import sqlite as sq
 from hcc_desktop.core.enums import LOG_CATEGORIES, LOG_PRIORITIES
 from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.ids import uuid7
@@ -323,12 +324,14 @@ COUNT_CACHE_KIB = 2048
 COUNT_PROBE = 20_000
 
 
-def count_entries(store: Store, *, flt: LogFilter) -> int:
+def count_entries(store: Store, *, flt: LogFilter, stop: Callable[[], bool] | None = None) -> int:
+    """The entries passing `flt`. `stop`: asked as the count runs on a file store; once
+    it says so the count ends early by raising (the GUI's superseded counts)."""
     stmt = select(func.count()).select_from(m.LogEntry).where(*flt.where())
     with store.read() as s:
         if s.get_bind().dialect.name != "sqlite":
             return int(s.scalar(stmt) or 0)
-        with _small_cache(s):
+        with _small_cache(s), sq.abandoned_when(s, stop):
             if flt.whole_incident():
                 total = _count_by_rest(s, flt)
                 if total is not None:

@@ -153,7 +153,7 @@ class LogLoader:
         (
             QueryOp(
                 self.parent,
-                lambda _p: log.count_entries(store, flt=flt),
+                lambda p: log.count_entries(store, flt=flt, stop=lambda: p.cancelled),
                 title="Log not counted",
             )
             .supersede("log-count")
