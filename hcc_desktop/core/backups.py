@@ -41,6 +41,7 @@ from sqlalchemy import Engine
 from hcc_desktop.core import restore_points
 from hcc_desktop.core import sqlite as sq
 from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.files import staged
 from hcc_desktop.core.station import key_path_for
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class Backup:
     @property
     def is_point(self) -> bool:
         """A restore point (see `restore_points`), not a copy of the whole file."""
-        return self.path.suffix == restore_points.SUFFIX
+        return restore_points.is_point(self.path)
 
     def describe(self) -> str:
         """'2026-11-20 14:15 daily, 3.2 MB' in local time, for a list a person reads."""
@@ -156,14 +157,9 @@ def make_point(store_path: Path, reason: str = IMPORT, *, now: datetime | None =
     store_path = Path(store_path)
     target = _target(store_path, reason, _now(now), restore_points.SUFFIX)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    try:
-        restore_points.make_point(store_path, partial)
-        os.replace(partial, target)
-    except BaseException:
+    with staged(target) as partial:
         partial.unlink(missing_ok=True)
-        raise
+        restore_points.make_point(store_path, partial)
     log.info("restore point of %s (%s) written to %s", store_path, reason, target)
     return target
 
@@ -341,10 +337,6 @@ def check_copy(path: Path) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def _side_files(path: Path) -> list[Path]:
-    return [Path(f"{path}-wal"), Path(f"{path}-shm")]
-
-
 def restore(store_path: Path, backup: Path, *, now: datetime | None = None) -> Path | None:
     """Put `backup` in place of the store, which must be closed. The store being
     replaced (damaged or not) is first moved into the backup folder as a
@@ -357,7 +349,7 @@ def restore(store_path: Path, backup: Path, *, now: datetime | None = None) -> P
     store is missing, unreadable or not the one.
     """
     store_path, backup = Path(store_path), Path(backup)
-    point = backup.suffix == restore_points.SUFFIX
+    point = restore_points.is_point(backup)
     problems = check_copy(backup)
     if problems:
         raise StoreError(f"{backup}: this backup is damaged too ({problems[0]}); choose another")
@@ -388,7 +380,7 @@ def restore(store_path: Path, backup: Path, *, now: datetime | None = None) -> P
         for left in (partial, partial_key, *((key_path_for(kept),) if kept else ())):
             left.unlink(missing_ok=True)
         raise
-    wal, shm = _side_files(store_path)
+    wal, shm = sq.side_files(store_path)
     if kept is not None:
         os.replace(store_path, kept)
         if wal.exists():

@@ -19,12 +19,17 @@ def staged(out: Path) -> Iterator[Path]:
     tmp = out.with_name(out.name + ".tmp")
     try:
         yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        sync_file(tmp)
         os.replace(tmp, out)
         _sync_folder(out.parent)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def sync_file(path: Path) -> None:
+    """Flush a written file to disk before it is renamed into place."""
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
 
 
 def _sync_folder(folder: Path) -> None:

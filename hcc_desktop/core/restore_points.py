@@ -27,7 +27,6 @@ whereas a full copy's restore would wind it back.
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,7 +35,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from hcc_desktop.core import sqlite as sq
 from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.files import sync_file
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -77,13 +78,11 @@ def _ro(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(_ro_uri(path), uri=True)
 
 
-def _mark(conn: sqlite3.Connection, schema: str = "main") -> Mark:
-    revision = conn.execute(f"SELECT version_num FROM {schema}.alembic_version").fetchone()
-    site = conn.execute(f"SELECT site_id FROM {schema}.stations WHERE is_self").fetchone()
-    last = conn.execute(
-        f"SELECT seq, id FROM {schema}.versions ORDER BY seq DESC LIMIT 1"
-    ).fetchone()
-    change = conn.execute(f"SELECT max(id) FROM {schema}.change_sets").fetchone()
+def _mark(conn: sqlite3.Connection) -> Mark:
+    revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    site = conn.execute("SELECT site_id FROM stations WHERE is_self").fetchone()
+    last = conn.execute("SELECT seq, id FROM versions ORDER BY seq DESC LIMIT 1").fetchone()
+    change = conn.execute("SELECT max(id) FROM change_sets").fetchone()
     return Mark(
         revision=revision[0] if revision else "",
         site_id=site[0] if site else "",
@@ -93,10 +92,16 @@ def _mark(conn: sqlite3.Connection, schema: str = "main") -> Mark:
     )
 
 
+def is_point(path: Path) -> bool:
+    """A restore point's file, not a full copy's (by the name's ending)."""
+    return Path(path).suffix == SUFFIX
+
+
 def make_point(store_path: Path, target: Path) -> Mark:
     """Write a point for the store at `store_path` (open or not; it is only read) to
-    `target`, which must not exist. All of it is read in one transaction, so a write
-    running meanwhile is either wholly before the point or wholly after it."""
+    `target`, which must not exist (the caller syncs it and renames it into place). All
+    of it is read in one transaction, so a write running meanwhile is either wholly
+    before the point or wholly after it."""
     conn = sqlite3.connect(str(store_path), isolation_level=None)
     try:
         conn.execute("PRAGMA busy_timeout=10000")
@@ -118,16 +123,7 @@ def make_point(store_path: Path, target: Path) -> Mark:
         conn.execute("DETACH DATABASE point")
     finally:
         conn.close()
-    _fsync(target)
     return mark
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def read_mark(point: Path) -> Mark:
@@ -245,24 +241,18 @@ def build_restored(store_path: Path, point: Path, out: Path) -> None:
     except BaseException:
         _remove(out)
         raise
-    for side in _sides(out):
+    for side in sq.side_files(out):
         side.unlink(missing_ok=True)
-    _fsync(out)
-
-
-def _sides(path: Path) -> tuple[Path, Path]:
-    return Path(f"{path}-wal"), Path(f"{path}-shm")
+    sync_file(out)
 
 
 def _remove(path: Path) -> None:
-    for each in (path, *_sides(path)):
+    for each in (path, *sq.side_files(path)):
         each.unlink(missing_ok=True)
 
 
 def _rewind_copy(store_path: Path, point: Path, out: Path, mark: Mark) -> None:
-    from sqlalchemy.orm import Session  # SQLAlchemy: only when restoring
-
-    from hcc_desktop.core import sqlite as sq
+    from sqlalchemy.orm import Session  # the ORM: only when restoring
 
     src = _ro(store_path)
     try:

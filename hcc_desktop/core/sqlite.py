@@ -68,6 +68,11 @@ def online_backup(engine: Engine, target: Path) -> None:
         raw.close()
 
 
+def side_files(path: Path) -> tuple[Path, Path]:
+    """The write-ahead log and its index beside a store file (WAL mode)."""
+    return Path(f"{path}-wal"), Path(f"{path}-shm")
+
+
 def is_sqlite_file(path: Path) -> bool:
     with path.open("rb") as fh:
         return fh.read(16) == b"SQLite format 3\x00"

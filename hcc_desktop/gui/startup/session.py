@@ -226,7 +226,7 @@ def _restoring(path: Path, chosen: Path) -> Path | None:
     """`backups.restore` with a "Restoring…" dialog while it runs (no window is open)."""
     from hcc_desktop.gui.startup.busy import run_with_busy_dialog
 
-    what = "restore point" if chosen.suffix == restore_points.SUFFIX else "copy"
+    what = "restore point" if restore_points.is_point(chosen) else "copy"
     return run_with_busy_dialog(
         "Restore from a backup",
         f"Restoring {path.name} from the {what} {chosen.name}…",
