@@ -172,9 +172,23 @@ def test_prune_clears_copies_cut_off_mid_write(store_path: Path) -> None:
     stale_key.write_text("key")
     fresh = folder / "s-20261120T115500Z-import.point.partial"
     fresh.write_bytes(b"being written")
+    # A restore point is written through files.staged, which leaves `.tmp` when cut off.
+    stale_point = folder / "s-20261119T120500Z-import.point.tmp"
+    stale_point.write_bytes(b"half a point")
+    fresh_point = folder / "s-20261120T115600Z-import.point.tmp"
+    fresh_point.write_bytes(b"being written")
     old = (T0 - timedelta(days=1)).timestamp()
-    os.utime(stale, (old, old))
-    os.utime(fresh, (T0.timestamp(), T0.timestamp()))
+    for path in (stale, stale_point):
+        os.utime(path, (old, old))
+    for path in (fresh, fresh_point):
+        os.utime(path, (T0.timestamp(), T0.timestamp()))
     removed = backups.prune(store_path, now=T0)
     assert stale in removed and not stale.exists() and not stale_key.exists()
-    assert fresh.exists()
+    assert stale_point in removed and not stale_point.exists()
+    assert fresh.exists() and fresh_point.exists()
+    # Another store's leftovers in the same folder are not this store's to delete.
+    other = folder / "s-west-20261119T120000Z-import.point.tmp"
+    other.write_bytes(b"not ours")
+    os.utime(other, (old, old))
+    backups.prune(store_path, now=T0)
+    assert other.exists()

@@ -232,15 +232,26 @@ def prune(
 PARTIAL_AGE = timedelta(hours=6)
 
 
+#: What an interrupted write leaves in the backup folder: a full copy's `.partial`
+#: and a restore point's `.tmp` (written through `files.staged`).
+_UNFINISHED = (".partial", ".tmp")
+
+
 def _abandoned_partials(store_path: Path, now: datetime) -> list[Path]:
-    """Delete half-written copies left by an interrupted backup (`*.partial`, with their
-    key), once they are old enough that no copy can still be writing them."""
+    """Delete half-written copies and restore points left by an interrupted backup
+    (`*.partial` with their key, `*.tmp`), once they are old enough that nothing can
+    still be writing them."""
     folder = backup_dir(store_path)
     if not folder.is_dir():
         return []
     stem = Path(store_path).stem
     removed = []
-    for path in folder.glob(f"{glob.escape(stem)}-*.partial"):
+    for path in folder.glob(f"{glob.escape(stem)}-*"):
+        # The name without its ending must be one of this store's backups: a store
+        # named "s" must not delete what "s-west" left.
+        match = _NAME.match(path.stem) if path.suffix in _UNFINISHED else None
+        if not match or match["stem"] != stem:
+            continue
         try:
             written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
             if now - written < PARTIAL_AGE:
