@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from hcc_desktop.cli import seen as seen_option
 from hcc_desktop.cli.context import (
     Context,
     emit,
@@ -100,8 +101,43 @@ def cmd_requests_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_requests_show(ctx: Context, args: argparse.Namespace) -> int:
+    """One request with the versions of what it shows: a script passes them back as
+    `--seen` to a later change, so a change made after another seat's is recorded as
+    concurrent with it rather than silently overwriting it."""
+    found = resolve_request(ctx.store, args.ref)
+    req, versions = seen_option.read_view(ctx.store, found.id)
+    names = org_names(ctx.store)
+    overdue = requests.is_overdue(req, ctx.now())
+    if args.json:
+        emit(to_json({
+            **request_dict(req, names, overdue), "notes": req.notes,
+            "filled_quantity": number(req.filled_quantity),
+            "elevated_quantity": number(req.elevated_quantity), "elevated_to": req.elevated_to,
+            "elevated_ref": req.elevated_ref, "elevated_at": req.elevated_at,
+            "unfilled": number(escalation.unfilled(req)), "seen": versions,
+        }))  # fmt: skip
+        return 0
+    label = lifecycle.LABELS.get(req.status or "", req.status)
+    emit(f"{req.number} ({tail(req.id)}) {label}, {req.priority}: {number(req.quantity)} "
+         f"{req.unit} {req.resource_kind}")  # fmt: skip
+    where = [f"requester {names[req.requester_org_id]}" if req.requester_org_id in names else "",
+             f"needed by {show_time(req.needed_by)}" + (" (OVERDUE)" if overdue else "")
+             if req.needed_by else "",
+             f"deliver to {req.deliver_to}" if req.deliver_to else ""]  # fmt: skip
+    if any(where):
+        emit("; ".join(w for w in where if w))
+    emit(f"Members filled {number(req.filled_quantity or 0)}, "
+         f"elevated {number(req.elevated_quantity or 0)}"
+         + (f" to {req.elevated_to} (tracking {req.elevated_ref})" if req.elevated_ref else "")
+         + f"; {number(escalation.unfilled(req))} unfilled")  # fmt: skip
+    emit("Seen: " + " ".join(f"--seen {u}={v or 'none'}" for u, v in versions.items()))
+    return 0
+
+
 def cmd_requests_set_status(ctx: Context, args: argparse.Namespace) -> int:
     before = resolve_request(ctx.store, args.ref)
+    seen = seen_option.check(ctx.store, before, args.seen, "status")
     requests.set_status(
         ctx.store,
         actor=ctx.actor,
@@ -109,10 +145,12 @@ def cmd_requests_set_status(ctx: Context, args: argparse.Namespace) -> int:
         status=args.status,
         note=args.note or "",
         at=user_time(args.at),
+        seen=seen.version if seen else None,
     )
     with ctx.store.read() as s:
         after = requests.find_request(s, before.id)
     emit(f"{after.number}: {before.status} -> {after.status}")
+    seen_option.report(ctx.store, seen)
     return 0
 
 
@@ -130,26 +168,32 @@ def cmd_requests_history(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_requests_fill(ctx: Context, args: argparse.Namespace) -> int:
     req = resolve_request(ctx.store, args.ref)
+    seen = seen_option.check(ctx.store, req, args.seen, escalation.UNIT_NAME)
     after = escalation.record_fill(
-        ctx.store, actor=ctx.actor, request_id=req.id, filled=args.quantity, note=args.note
-    )
+        ctx.store, actor=ctx.actor, request_id=req.id, filled=args.quantity, note=args.note,
+        seen=seen.versions if seen else None,
+    )  # fmt: skip
     emit(
         f"{after.number}: members filled {number(after.filled_quantity)} of "
         f"{number(after.quantity)} {after.unit}; {number(escalation.unfilled(after))} unfilled"
     )
+    seen_option.report(ctx.store, seen)
     return 0
 
 
 def cmd_requests_elevate(ctx: Context, args: argparse.Namespace) -> int:
     req = resolve_request(ctx.store, args.ref)
+    seen = seen_option.check(ctx.store, req, args.seen, escalation.UNIT_NAME)
     after = escalation.elevate(
         ctx.store, actor=ctx.actor, request_id=req.id, ref=args.tracking, to=args.to,
         quantity=args.quantity, note=args.note, at=user_time(args.at),
+        seen=seen.versions if seen else None,
     )  # fmt: skip
     emit(
         f"{after.number}: {number(after.elevated_quantity)} {after.unit} elevated to "
         f"{after.elevated_to}, tracking number {after.elevated_ref}"
     )
+    seen_option.report(ctx.store, seen)
     return 0
 
 
@@ -172,17 +216,24 @@ def register(cmds: Commands) -> None:
     incident_option(p)
     p.add_argument("--status", metavar="S")
     p.add_argument("--priority", metavar="P")
+    p = rq.command(
+        "show", cmd_requests_show, "one request, with the versions to pass back as --seen",
+        json=True,
+    )  # fmt: skip
+    p.add_argument("ref", metavar="REF", help="request number, id or id prefix")
     p = rq.command("set-status", cmd_requests_set_status, "move a request one step on")
     p.add_argument("ref", metavar="REF", help="request number, id or id prefix")
     p.add_argument("status", metavar="STATUS")
     p.add_argument("--note", metavar="TEXT")
     p.add_argument("--at", metavar="TIME", help="when it happened (default: now)")
+    seen_option.add_option(p, "status")
     p = rq.command("history", cmd_requests_history, "status steps, fills and elevations", json=True)
     p.add_argument("ref", metavar="REF")
     p = rq.command("fill", cmd_requests_fill, "how much the members filled (in total)")
     p.add_argument("ref", metavar="REF", help="request number, id or id prefix")
     p.add_argument("quantity", metavar="QUANTITY")
     p.add_argument("--note", metavar="TEXT", help="who gave what (goes to the log)")
+    seen_option.add_option(p, escalation.UNIT_NAME)
     p = rq.command("elevate", cmd_requests_elevate, "elevate the unfilled part to the state")
     p.add_argument("ref", metavar="REF", help="request number, id or id prefix")
     p.add_argument("--tracking", metavar="REF", required=True, help="the state's tracking number")
@@ -190,3 +241,4 @@ def register(cmds: Commands) -> None:
     p.add_argument("--quantity", metavar="Q", help="how much (default: all unfilled)")
     p.add_argument("--note", metavar="TEXT")
     p.add_argument("--at", metavar="TIME", help="when (default: now)")
+    seen_option.add_option(p, escalation.UNIT_NAME)
