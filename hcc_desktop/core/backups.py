@@ -333,22 +333,47 @@ def before_migration(engine: Engine, store_path: Path, *, now: datetime | None =
         ) from exc
 
 
-def check_copy(path: Path) -> list[str]:
-    """PRAGMA integrity_check on a copy, read-only; [] when sound."""
+def check_copy(path: Path, *, stop: restore_points.Stop = None) -> list[str]:
+    """PRAGMA integrity_check on a copy, read-only; [] when sound. Raises Cancelled
+    when `stop` says so during the check (seconds on a large copy)."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         return [str(exc)]
     try:
-        rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        with sq.interrupted_when(conn, stop):
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
     except sqlite3.Error as exc:
+        sq.stop_if(stop)  # interrupted by the cancel: not a finding about the copy
         return [str(exc)]
     finally:
         conn.close()
     return [] if rows == ["ok"] else rows
 
 
-def restore(store_path: Path, backup: Path, *, now: datetime | None = None) -> Path | None:
+#: Bytes copied between two questions to a restore's `stop`.
+COPY_CHUNK = 16 * 2**20
+
+
+def _copy(source: Path, target: Path, stop: restore_points.Stop) -> None:
+    """shutil.copy2, asking `stop` between chunks: a gigabyte copy takes seconds."""
+    if stop is None:
+        shutil.copy2(source, target)
+        return
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        while chunk := src.read(COPY_CHUNK):
+            sq.stop_if(stop)
+            dst.write(chunk)
+    shutil.copystat(source, target)
+
+
+def restore(
+    store_path: Path,
+    backup: Path,
+    *,
+    now: datetime | None = None,
+    stop: restore_points.Stop = None,
+) -> Path | None:
     """Put `backup` in place of the store, which must be closed. The store being
     replaced (damaged or not) is first moved into the backup folder as a
     `before-restore` copy, with its key and write-ahead log, so a restore can itself be
@@ -358,10 +383,14 @@ def restore(store_path: Path, backup: Path, *, now: datetime | None = None) -> P
     would swap one damaged store for another. A restore point is rebuilt into the
     earlier store from the store it was made from, and refused (StoreError) when that
     store is missing, unreadable or not the one.
+
+    `stop` is asked all through the checks and copies; once it says so the restore
+    ends with Cancelled and the store as it was. It is not asked once the files start
+    to be swapped: that last step is a few renames and must not stop half way.
     """
     store_path, backup = Path(store_path), Path(backup)
     point = restore_points.is_point(backup)
-    problems = check_copy(backup)
+    problems = check_copy(backup, stop=stop)
     if problems:
         raise StoreError(f"{backup}: this backup is damaged too ({problems[0]}); choose another")
     if point and not store_path.exists():
@@ -378,15 +407,16 @@ def restore(store_path: Path, backup: Path, *, now: datetime | None = None) -> P
     try:
         if point:
             partial.unlink(missing_ok=True)
-            restore_points.build_restored(store_path, backup, partial)
+            restore_points.build_restored(store_path, backup, partial, stop=stop)
         else:
-            shutil.copy2(backup, partial)
+            _copy(backup, partial, stop)
         if not point and key_path_for(backup).exists():
             shutil.copy2(key_path_for(backup), partial_key)
         if kept is not None:
             kept.parent.mkdir(parents=True, exist_ok=True)
             if key.exists():
                 shutil.copy2(key, key_path_for(kept))
+        sq.stop_if(stop)  # the last chance: from here on it is renames
     except BaseException:
         for left in (partial, partial_key, *((key_path_for(kept),) if kept else ())):
             left.unlink(missing_ok=True)

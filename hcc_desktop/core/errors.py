@@ -24,5 +24,11 @@ class NotFoundError(ValidationError):
     """A referenced record does not exist (or was deleted)."""
 
 
+class Cancelled(Exception):
+    """The operator cancelled long work (an export, a document, a restore) before it
+    wrote anything. One class for every such job, so the GUI's workers and the
+    command line tell a cancel from a failure the same way wherever it was raised."""
+
+
 class StoreError(HccError):
     """The store cannot be opened or used as asked (newer schema, corrupt, locked)."""

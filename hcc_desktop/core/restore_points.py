@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +38,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from hcc_desktop.core import sqlite as sq
 from hcc_desktop.core.errors import StoreError
 from hcc_desktop.core.files import sync_file
+
+#: Asked by long work whether the operator cancelled (None: nothing can cancel).
+Stop = Callable[[], bool] | None
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -227,16 +230,22 @@ def _versions_writable(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(sql)
 
 
-def build_restored(store_path: Path, point: Path, out: Path) -> None:
+#: Pages copied between two questions to a restore's `stop` (16 MiB of 4 KiB pages).
+COPY_PAGES = 4096
+
+
+def build_restored(store_path: Path, point: Path, out: Path, *, stop: Stop = None) -> None:
     """Write to `out` the store as it was when `point` was made: a consistent copy of the
     store with later versions and change sets removed, the small local tables put back
     and the derived tables derived again. The store itself is only read; on any failure
-    nothing is left at `out`."""
+    nothing is left at `out`. `stop` is asked all along (the copy of a large store takes
+    seconds) and ends the work with Cancelled once it says so."""
     mark = check_against(store_path, point)
     try:
-        _rewind_copy(store_path, point, out, mark)
+        _rewind_copy(store_path, point, out, mark, stop)
     except (sqlite3.Error, SQLAlchemyError) as exc:
         _remove(out)
+        sq.stop_if(stop)  # a statement interrupted by the cancel, not a damaged store
         raise _refuse(point, f"the store cannot be read whole ({exc})") from None
     except BaseException:
         _remove(out)
@@ -251,45 +260,56 @@ def _remove(path: Path) -> None:
         each.unlink(missing_ok=True)
 
 
-def _rewind_copy(store_path: Path, point: Path, out: Path, mark: Mark) -> None:
+def _rewind_copy(store_path: Path, point: Path, out: Path, mark: Mark, stop: Stop) -> None:
     from sqlalchemy.orm import Session  # the ORM: only when restoring
 
     src = _ro(store_path)
     try:
         dst = sqlite3.connect(Path(out).resolve().as_uri(), uri=True, isolation_level=None)
         try:
-            src.backup(dst)
+            src.backup(dst, pages=COPY_PAGES, progress=lambda *_: sq.stop_if(stop))
         finally:
             dst.close()
     finally:
         src.close()
+    sq.stop_if(stop)
     dst = sqlite3.connect(Path(out).resolve().as_uri(), uri=True, isolation_level=None)
     try:
-        dst.execute("ATTACH DATABASE ? AS point", (_ro_uri(point),))
-        dst.execute("BEGIN IMMEDIATE")
-        touched = dst.execute(
-            "SELECT DISTINCT entity, record_id FROM versions WHERE seq > ?", (mark.seq,)
-        ).fetchall()
-        with _versions_writable(dst):
-            dst.execute("DELETE FROM versions WHERE seq > ?", (mark.seq,))
-        later = (mark.change_set,)
-        dst.execute("UPDATE change_sets SET undone_by = NULL WHERE undone_by > ?", later)
-        dst.execute("DELETE FROM change_sets WHERE id > ?", later)
-        for table in SNAPSHOT_TABLES:
-            dst.execute(f"DELETE FROM main.{table}")
-            dst.execute(f"INSERT INTO main.{table} SELECT * FROM point.{table}")
-        dst.execute("COMMIT")
-        dst.execute("DETACH DATABASE point")
+        with sq.interrupted_when(dst, stop):
+            touched = _rewind(dst, point, mark)
     finally:
         dst.close()
     engine = sq.make_engine(out)
     try:
-        with Session(engine) as session, session.begin():
+        with Session(engine) as session, session.begin(), sq.abandoned_when(session, stop):
             _rederive(session, touched)
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            problems = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
+            raw: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+            with sq.interrupted_when(raw, stop):
+                problems = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
     finally:
         engine.dispose()
     if problems != ["ok"]:
         raise _refuse(point, f"the store rebuilt from it fails SQLite's check ({problems[0]})")
+
+
+def _rewind(dst: sqlite3.Connection, point: Path, mark: Mark) -> list[tuple[str, str]]:
+    """In the copy: delete what came after the mark and put the point's small tables
+    back, in one transaction; returns the records the deleted versions touched."""
+    dst.execute("ATTACH DATABASE ? AS point", (_ro_uri(point),))
+    dst.execute("BEGIN IMMEDIATE")
+    touched = dst.execute(
+        "SELECT DISTINCT entity, record_id FROM versions WHERE seq > ?", (mark.seq,)
+    ).fetchall()
+    with _versions_writable(dst):
+        dst.execute("DELETE FROM versions WHERE seq > ?", (mark.seq,))
+    later = (mark.change_set,)
+    dst.execute("UPDATE change_sets SET undone_by = NULL WHERE undone_by > ?", later)
+    dst.execute("DELETE FROM change_sets WHERE id > ?", later)
+    for table in SNAPSHOT_TABLES:
+        dst.execute(f"DELETE FROM main.{table}")
+        dst.execute(f"INSERT INTO main.{table} SELECT * FROM point.{table}")
+    dst.execute("COMMIT")
+    dst.execute("DETACH DATABASE point")
+    return touched

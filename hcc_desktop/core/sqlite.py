@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 
+from hcc_desktop.core.errors import Cancelled
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -94,8 +96,25 @@ def abandoned_when(session: Session, stop: Callable[[], bool] | None) -> Iterato
         yield
         return
     raw: sqlite3.Connection = session.connection().connection.driver_connection  # type: ignore[assignment]
+    with interrupted_when(raw, stop):
+        yield
+
+
+@contextmanager
+def interrupted_when(raw: sqlite3.Connection, stop: Callable[[], bool] | None) -> Iterator[None]:
+    """`abandoned_when` for a plain sqlite3 connection (a restore's copy and checks)."""
+    if stop is None:
+        yield
+        return
     raw.set_progress_handler(lambda: 1 if stop() else 0, STOP_EVERY)
     try:
         yield
     finally:
         raw.set_progress_handler(None, 0)
+
+
+def stop_if(stop: Callable[[], bool] | None) -> None:
+    """Raise Cancelled when `stop` says the operator cancelled: long core work calls it
+    between its steps."""
+    if stop is not None and stop():
+        raise Cancelled

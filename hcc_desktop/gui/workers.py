@@ -21,15 +21,11 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
-from hcc_desktop.core.errors import HccError
+from hcc_desktop.core.errors import Cancelled, HccError
 
 log = logging.getLogger(__name__)
 #: The dialog appears only for jobs that take longer than this (ms).
 PROGRESS_DELAY_MS = 600
-
-
-class Cancelled(Exception):
-    """Raised inside a job when the operator cancelled it."""
 
 
 class Progress:

@@ -23,7 +23,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.errors import Cancelled, ValidationError
 from hcc_desktop.core.paper import resolve_paper
 from hcc_desktop.reports.fonts import SANS, SANS_BOLD, printable
 from hcc_desktop.reports.styles import ALERT, INK, MUTED, RULE
@@ -37,10 +37,6 @@ PUBLIC_MARKING = "PUBLIC VERSION — protected EEIs withheld"
 EXERCISE_MARKING = "EXERCISE — EXERCISE — EXERCISE"
 
 Decorate = Callable[[rl_canvas.Canvas, int, int], None]
-
-
-class Cancelled(Exception):
-    """The operator cancelled the document; nothing was written."""
 
 
 def page_size(paper: str | None) -> tuple[float, float]:

@@ -17,6 +17,7 @@ from hcc_desktop import __version__
 from hcc_desktop.core import migrations
 from hcc_desktop.core import models as m
 from hcc_desktop.core.clock import HybridClock
+from hcc_desktop.core.errors import Cancelled
 from hcc_desktop.core.files import staged
 from hcc_desktop.core.ids import canonical_json, uuid7
 from hcc_desktop.core.store import Store
@@ -44,10 +45,6 @@ _LINES_SQL = (
 )
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
-
-
-class Cancelled(Exception):
-    """The operator cancelled; nothing was written."""
 
 
 @dataclass(frozen=True)

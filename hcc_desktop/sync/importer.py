@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from hcc_desktop.core import migrations, pg
 from hcc_desktop.core import models as m
 from hcc_desktop.core.clock import COUNTER_BITS, MAX_VALID_MS, MIN_VALID_MS
-from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.errors import Cancelled, StoreError
 from hcc_desktop.core.station import fingerprint, site_id_for
 from hcc_desktop.core.store import Store
 from hcc_desktop.core.timeutil import from_ms
@@ -473,8 +473,6 @@ def _parse_lines(
                 break
             yield row
             if progress and number % 2000 == 0 and not progress(number, total):
-                from hcc_desktop.sync.exporter import Cancelled
-
                 raise Cancelled()
     if digest.hexdigest() != declared["sha256"]:
         raise BadHash(label, "changes.ndjson does not match its SHA-256 in the manifest")

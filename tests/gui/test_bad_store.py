@@ -326,3 +326,55 @@ def test_restore_a_restore_point_from_the_running_window(
     assert gui_app.run(store_path, ["hcc-desktop"]) == 0
     assert seen == [["After the point", "Before the point"], ["Before the point"]]
     assert restore_newest == [1] and shown.kinds == []
+
+
+def test_a_cancelled_restore_reopens_the_store_unchanged_and_says_so(
+    qtbot: Any,
+    shown: Shown,
+    store_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    restore_newest: list[int],
+) -> None:
+    """Cancel on the Restoring dialog (here: the operator's cancel already asked for when
+    the restore starts): the window opens again on the store as it was, and the status
+    bar says the restore was cancelled; no before-restore copy is made."""
+    from hcc_desktop.core.services.common import Actor
+    from hcc_desktop.core.services.incidents import create_incident, list_incidents
+    from hcc_desktop.gui.startup import busy
+
+    monkeypatch.setenv(logs.LOG_DIR_ENV, str(tmp_path / "logs"))
+    monkeypatch.setenv(gui_app.OPERATOR_ENV, "Dana Reyes")
+    actor = Actor("Dana Reyes", "Duty Officer")
+    with open_store(store_path) as s:
+        create_incident(s, actor=actor, name="Before the point")
+        backups.make_point(s.path)
+        create_incident(s, actor=actor, name="After the point")
+    real = busy.run_with_busy_dialog
+
+    def cancelled_at_once(title: str, label: str, work: Any, *, cancel: str | None = None) -> Any:
+        assert cancel == "Cancel"  # the restore offers the button
+        return real(title, label, lambda _stop: work(lambda: True), cancel=cancel)
+
+    monkeypatch.setattr(busy, "run_with_busy_dialog", cancelled_at_once)
+    seen: list[list[str]] = []
+    messages: list[str | None] = []
+
+    def exec_() -> int:
+        current = session.current
+        assert current is not None
+        seen.append(sorted(i.name for i in list_incidents(current.store)))
+        messages.append(current.message)
+        if len(seen) == 1:
+            assert session.restore_backup(None, None) is True
+            return session.RESTART_EXIT
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(exec_))
+    monkeypatch.setattr(session, "leave_event_loop", lambda _code: None)
+    assert gui_app.run(store_path, ["hcc-desktop"]) == 0
+    both = ["After the point", "Before the point"]
+    assert seen == [both, both]
+    assert messages[1] == session.RESTORE_CANCELLED
+    assert restore_newest == [1] and shown.kinds == []
+    assert not any(b.reason == backups.BEFORE_RESTORE for b in backups.list_backups(store_path))

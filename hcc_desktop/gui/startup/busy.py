@@ -5,9 +5,9 @@ replaced, the window opens again) or before the first one (a damaged store at st
 there is no window for a panel's progress, and without one an operator sees nothing at
 all for the seconds a large store takes to copy and check, and may well start the
 program a second time. So the work runs on a worker thread while a small modal
-"Restoring…" dialog keeps the screen alive; it offers no Cancel, because the last step
-swaps files and must not be stopped half way (what comes before it leaves the store as
-it was on any failure).
+"Restoring…" dialog keeps the screen alive. Its Cancel asks the work to stop; the work
+stops at its next check and leaves the store as it was, unless it has reached its last
+step (swapping files, a few renames), which it finishes.
 """
 
 from __future__ import annotations
@@ -17,36 +17,52 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
 T = TypeVar("T")
 
 #: Work done sooner than this shows no dialog at all (a small store's restore).
 SHOW_AFTER_MS = 400
 
+#: What the work is given: whether the operator pressed Cancel.
+Stop = Callable[[], bool]
 
-def run_with_busy_dialog(title: str, label: str, work: Callable[[], T]) -> T:
-    """`work()` on a worker thread, with a busy dialog after `SHOW_AFTER_MS`; returns
-    its result or raises its exception, on the GUI thread."""
+
+def run_with_busy_dialog(
+    title: str, label: str, work: Callable[[Stop], T], *, cancel: str | None = None
+) -> T:
+    """`work(stop)` on a worker thread, with a busy dialog after `SHOW_AFTER_MS`; returns
+    its result or raises its exception (Cancelled when it stopped on a cancel), on the
+    GUI thread. With `cancel` (the button's text) the dialog offers a Cancel button;
+    pressing it makes `stop()` true and leaves the dialog up, saying it is cancelling,
+    until the work has actually stopped."""
     outcome: list[T] = []
     failure: list[BaseException] = []
     done = threading.Event()
+    stopping = threading.Event()
 
     def run() -> None:
         try:
-            outcome.append(work())
+            outcome.append(work(stopping.is_set))
         except BaseException as exc:  # handed to the GUI thread, re-raised there
             failure.append(exc)
         finally:
             done.set()
 
-    dialog = QProgressDialog(label, "", 0, 0)
+    dialog = QProgressDialog(label, cancel or "", 0, 0)
     dialog.setObjectName("busyDialog")
     dialog.setWindowTitle(title)
-    dialog.setCancelButton(None)
+    if cancel is None:
+        dialog.setCancelButton(None)
+    else:
+        # QProgressDialog hides itself on Cancel; the work may need a moment to reach
+        # its next check, and a vanished dialog looks like a finished restore.
+        dialog.canceled.disconnect(dialog.cancel)
+        dialog.canceled.connect(lambda: _cancelling(dialog, stopping))
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(SHOW_AFTER_MS)
     dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
     dialog.setValue(0)
     worker = threading.Thread(target=run, name="restore", daemon=True)
     worker.start()
@@ -60,3 +76,10 @@ def run_with_busy_dialog(title: str, label: str, work: Callable[[], T]) -> T:
     if failure:
         raise failure[0]
     return outcome[0]
+
+
+def _cancelling(dialog: QProgressDialog, stopping: threading.Event) -> None:
+    stopping.set()
+    dialog.setLabelText("Cancelling… the store is left as it was.")
+    for button in dialog.findChildren(QPushButton):
+        button.setEnabled(False)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from sqlalchemy import event
 
 from hcc_desktop.core import backups, opening, restore_points
-from hcc_desktop.core.errors import StoreError
+from hcc_desktop.core.errors import Cancelled, StoreError
 from hcc_desktop.core.pgurl import redact
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.station import key_path_for
@@ -230,7 +230,8 @@ def _restoring(path: Path, chosen: Path) -> Path | None:
     return run_with_busy_dialog(
         "Restore from a backup",
         f"Restoring {path.name} from the {what} {chosen.name}…",
-        lambda: backups.restore(path, chosen),
+        lambda stop: backups.restore(path, chosen, stop=stop),
+        cancel="Cancel",
     )
 
 
@@ -241,6 +242,9 @@ def _restore_offline(path: Path, parent: QWidget | None) -> bool:
         return False
     try:
         _restoring(path, chosen)
+    except Cancelled:
+        QMessageBox.information(parent, "Restore cancelled", RESTORE_CANCELLED)
+        return False
     except (StoreError, OSError) as exc:
         QMessageBox.warning(parent, "Restore failed", f"The store was not changed.\n\n{exc}")
         return False
@@ -430,13 +434,20 @@ def backup_now(parent: QWidget | None, ctx: Any) -> Path | None:
     return made
 
 
+#: Said when an operator cancelled a restore before its files were swapped.
+RESTORE_CANCELLED = "The restore was cancelled. The store was not changed."
+
+
 def finish_restore(session: Session) -> str:
     """Carry out the restore scheduled by `restore_backup` (the store is closed by
-    now); returns one line for the status bar."""
+    now); returns one line for the status bar (a cancel is said there too)."""
     chosen = session.pending_restore
     session.pending_restore = None
     if chosen is None:
         return ""
-    kept = _restoring(Path(session.path), chosen)
+    try:
+        kept = _restoring(Path(session.path), chosen)
+    except Cancelled:
+        return RESTORE_CANCELLED
     where = f"; the replaced store is kept as {kept.name}" if kept else ""
     return f"Restored the backup {chosen.name}{where}"
