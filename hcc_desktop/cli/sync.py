@@ -179,10 +179,7 @@ def cmd_conflicts_list(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_conflicts_resolve(ctx: Context, args: argparse.Namespace) -> int:
     value: Any = None
     if args.value is not None:
-        try:
-            value = json.loads(args.value)
-        except json.JSONDecodeError:
-            value = args.value
+        value = conflicts.parse_typed(conflicts.find_conflict(ctx.store, args.id), args.value)
     conflicts.resolve(ctx.store, actor=ctx.actor, conflict_id=args.id, keep=args.keep, value=value)
     emit(f"Resolved conflict {args.id}; export a package so the other stations see it.")
     return 0

@@ -10,15 +10,19 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import JSON, Boolean, Float, Integer, select
 
 from hcc_desktop.core import models as m
+from hcc_desktop.core import vocab
 from hcc_desktop.core.clock import unpack
 from hcc_desktop.core.entities import ENTITIES
 from hcc_desktop.core.errors import ValidationError
+from hcc_desktop.core.lifecycle import allowed_next
 from hcc_desktop.core.services.common import Actor
 from hcc_desktop.core.store import Store
-from hcc_desktop.core.timeutil import from_ms
+from hcc_desktop.core.timeutil import from_ms, normalise, parse_date
+from hcc_desktop.core.versions import columns_for
+from hcc_desktop.sync.format import LineError, check_value
 
 
 @dataclass(frozen=True)
@@ -117,9 +121,10 @@ def resolve(
         current = next((side.value for side in c.sides if side.winner), None)
         if unit.group and isinstance(current, dict) and not isinstance(value, dict):
             key = unit.compare[0] if unit.compare else unit.columns[0]
-            new_value = {**current, key: value}
+            new_value = {**current, key: value, **_stamp(store, actor, unit)}
         else:
             new_value = value
+        _check_typed(store, c, new_value)
     with store.writing(operator=actor.label, summary=f"Resolve conflict on {c.label}") as w:
         made = w.put(
             c.entity,
@@ -128,3 +133,107 @@ def resolve(
             resolves=[side.version_id for side in c.sides],
         )
     return made[0]
+
+
+def _stamp(store: Store, actor: Actor, unit: Any) -> dict[str, Any]:
+    """Who set a group's value, when and why (a request's `status_by`, `status_at`,
+    `status_note`): a value typed in is the resolver's, not that of the side whose
+    other columns it starts from."""
+    said = {
+        f"{unit.name}_by": actor.label,
+        f"{unit.name}_at": from_ms(store.wall()),
+        f"{unit.name}_note": "Conflict resolved with another value",
+    }
+    return {k: v for k, v in said.items() if k in unit.columns}
+
+
+def _check_typed(store: Store, c: ConflictView, value: Any) -> None:
+    """A value typed in to settle a conflict is refused unless an edit could have
+    written it: the type of each column, a word of the column's vocabulary, a valid
+    time or date, and for a request's status a step the lifecycle allows from where the
+    two sides started. Kept sides need no check: an edit wrote them."""
+    try:
+        check_value(c.entity, c.unit, value)
+    except LineError as exc:
+        raise ValidationError("value", str(exc).removeprefix("value: ")) from None
+    unit = ENTITIES[c.entity].units[c.unit]
+    for column, item in columns_for(unit, value).items():
+        if item is None:
+            continue
+        words = vocab.CHOICES.get((c.entity, column))
+        if words is not None and item not in words:
+            raise ValidationError(
+                "value", f"{column}: expected one of {', '.join(words)}; got {item!r}"
+            )
+        if isinstance(item, str) and column.endswith("_at"):
+            normalise(column, item)
+        elif isinstance(item, str) and column.endswith("_on"):
+            parse_date(column, item)
+    if (c.entity, c.unit) == ("request", "status"):
+        start = _status_of(_started_from(store, c))
+        new = _status_of(value)
+        if new not in {start, *(_status_of(side.value) for side in c.sides), *allowed_next(start)}:
+            steps = ", ".join(allowed_next(start)) or "none"
+            raise ValidationError(
+                "value",
+                f"status: the request was {start or 'new'} before the two changes; "
+                f"a step from there is one of {steps}; got {new!r}",
+            )
+
+
+def _started_from(store: Store, c: ConflictView) -> Any:
+    """The unit's value before the conflicting changes (their common parent's)."""
+    with store.read() as s:
+        parent_id = s.scalar(select(m.Conflict.parent_id).where(m.Conflict.id == c.id))
+        text = (
+            s.scalar(select(m.Version.value).where(m.Version.id == parent_id))
+            if parent_id
+            else None
+        )
+    return json.loads(text) if text is not None else None
+
+
+def _status_of(value: Any) -> Any:
+    """A request's status from its status unit's value (older versions: the bare word)."""
+    return value.get("status") if isinstance(value, dict) else value
+
+
+def parse_typed(c: ConflictView, text: str) -> Any:
+    """The value an operator typed for a conflict (a dialog's or the command line's
+    text), read as the field's type: "20" is a number for a bed count and text for a
+    phone number. A whole group's value may be given as a JSON object. Refuses text
+    that is not of the field's type, naming the field."""
+    unit = ENTITIES[c.entity].units[c.unit]
+    stripped = text.strip()
+    if unit.group and stripped.startswith("{"):
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise ValidationError("value", f"not a JSON object ({exc.msg})") from None
+    column = unit.compare[0] if unit.compare else unit.columns[0]
+    kind = ENTITIES[c.entity].table.c[column].type
+    if not stripped:
+        return None
+    if isinstance(kind, Boolean):
+        words = {"true": True, "yes": True, "false": False, "no": False}
+        if stripped.lower() not in words:
+            raise ValidationError("value", f"{column}: expected yes or no; got {text!r}")
+        return words[stripped.lower()]
+    if isinstance(kind, Integer):
+        try:
+            return int(stripped)
+        except ValueError:
+            raise ValidationError(
+                "value", f"{column}: expected a whole number; got {text!r}"
+            ) from None
+    if isinstance(kind, Float):
+        try:
+            return float(stripped)
+        except ValueError:
+            raise ValidationError("value", f"{column}: expected a number; got {text!r}") from None
+    if isinstance(kind, JSON):
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise ValidationError("value", f"{column}: not JSON ({exc.msg})") from None
+    return stripped

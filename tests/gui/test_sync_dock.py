@@ -176,3 +176,42 @@ def test_last_sent_stands_on_the_station_the_package_was_made_for(qtbot, pair, t
     qtbot.waitUntil(lambda: sent()["Region 1"] != "", timeout=5_000)
     assert sent()["Region 1"] == sent()["State EOC"]  # the newest package was for it
     ctx.detach()
+
+
+def test_another_value_is_read_as_the_fields_type_and_a_bad_one_is_refused(
+    qtbot, pair, tmp_path, boxes, answers
+) -> None:
+    """ "Enter another value…" on a bed-count conflict: "lots" gets a dialog naming the
+    field and changes nothing; "25" is stored as the number 25."""
+    a, b = pair
+    ann, bob = Actor("Ann", "Duty Officer"), Actor("Bob", "Duty Officer")
+    org = orgs.add_organization(
+        a, actor=ann, name="Hartford Hospital", member_type="hospital", membership="core"
+    )
+    exporter.export_package(a, tmp_path / "a1.hccsync")
+    importer.import_package(b, tmp_path / "a1.hccsync")
+    a.wall.advance(5)
+    b.wall.advance(5)
+    orgs.update_organization(a, actor=ann, org_id=org, beds=120)
+    orgs.update_organization(b, actor=bob, org_id=org, beds=140)
+    exporter.export_package(a, tmp_path / "a2.hccsync")
+    importer.import_package(b, tmp_path / "a2.hccsync")
+    ctx = AppContext(b, bob)
+    panel = SyncPanel(ctx)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(panel.is_loaded, timeout=5_000)
+    (cv,) = conflicts.list_conflicts(b)
+    button = panel.findChild(QPushButton, f"other_{cv.id[:8]}")
+    assert button is not None
+    before = dump_text(b)
+    answers.append("lots")
+    button.click()
+    assert boxes == [("Conflict not resolved", "value: beds: expected a whole number; got 'lots'")]
+    assert dump_text(b) == before and len(conflicts.list_conflicts(b)) == 1
+    answers.append("25")
+    button.click()
+    assert conflicts.list_conflicts(b) == []
+    with b.read() as s:
+        from hcc_desktop.core import models as m
+
+        assert s.get_one(m.Organization, org).beds == 25

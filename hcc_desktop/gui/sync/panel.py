@@ -143,6 +143,7 @@ class ConflictView(QWidget):
         for side in c.sides:
             self.detail_layout.addWidget(self._card(c, side))
         other = QPushButton("Enter another value…")
+        other.setObjectName(f"other_{c.id[:8]}")
         other.clicked.connect(lambda: self._enter(c))
         self.detail_layout.addWidget(other, 0, Qt.AlignmentFlag.AlignBottom)
 
@@ -171,8 +172,14 @@ class ConflictView(QWidget):
         text, ok = QInputDialog.getText(
             self, "Resolve conflict", f"New value for {c.unit}:", text=_show_value(current)
         )
-        if ok:
-            self._resolve(c, value=text)
+        if not ok:
+            return
+        try:
+            value = conflicts.parse_typed(c, text)
+        except HccError as exc:
+            QMessageBox.warning(self, "Conflict not resolved", str(exc))
+            return
+        self._resolve(c, value=value)
 
     def _resolve(
         self, c: conflicts.ConflictView, *, keep: str | None = None, value: Any = None
