@@ -264,10 +264,20 @@ def trends(s: Sheet) -> list[Flowable]:
     rows = max(len(charts.title_lines(t, w)) for t in titles)  # plots level side by side
     drawings = [
         charts.line_chart(
-            d.trends, [p.beds_available for p in d.trends], titles[0], w, title_rows=rows
+            d.trends,
+            [p.beds_available for p in d.trends],
+            titles[0],
+            w,
+            title_rows=rows,
+            no_data="No reports of inpatient beds yet",
         ),
         charts.line_chart(
-            d.trends, [p.icu_available for p in d.trends], titles[1], w, title_rows=rows
+            d.trends,
+            [p.icu_available for p in d.trends],
+            titles[1],
+            w,
+            title_rows=rows,
+            no_data="No reports of adult ICU beds yet",
         ),
         charts.status_chart(d.trends, w, title_rows=rows),
     ]

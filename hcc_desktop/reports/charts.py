@@ -4,6 +4,10 @@ Three small multiples rather than one chart with two scales: inpatient beds run 
 thousands and ICU beds in the tens, and a reader compares shapes, not axes. Under each
 period the number of facilities that reported is printed, because a fall in the sum of
 beds may be a fall in the number of reports.
+
+A chart with nothing to draw (a new incident, or no facility has reported the figure)
+says so in words inside its plot rather than showing an empty grid or failing: reportlab
+cannot draw a line through no points, and an empty grid reads as "zero beds".
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ LABEL_GAP = 4
 LEFT = 38
 BOTTOM = 32
 X_CAPTION = "operational period · facilities reporting"
+NOTE_SIZE = 7.5
+NOTE_LEADING = 9
 
 
 def _axis_style(chart: HorizontalLineChart | VerticalBarChart, top: float, step: float) -> None:
@@ -146,22 +152,27 @@ def line_chart(
     unit: str = "beds available",
     *,
     title_rows: int = 1,
+    no_data: str = "No reports yet",
 ) -> Drawing:
-    """`title_rows`: room for at least that many title lines (see `title_lines`)."""
+    """`title_rows`: room for at least that many title lines (see `title_lines`).
+    `no_data`: the words shown in the plot when no period has a value (a new incident,
+    or nobody has reported this figure); a single value is drawn as a point with its
+    figure, since a line needs two."""
     height = width * 0.68
     rows = max(title_rows, len(title_lines(title, width)))
     d = _frame(width, height, title, unit, rows)
     chart = HorizontalLineChart()
     _place(chart, width, height, rows)
-    data = [v if v is not None else None for v in values]
-    chart.data = [tuple(data)]
-    top, step = _nice_top(max((v for v in data if v is not None), default=0))
+    data = list(values)
+    known = [v for v in data if v is not None]
+    chart.data = [tuple(data) or (None,)]
+    top, step = _nice_top(max(known, default=0))
     _axis_style(chart, top, step)
-    chart.categoryAxis.categoryNames = _categories(points, chart.width)
+    chart.categoryAxis.categoryNames = _categories(points, chart.width) or [""]
     chart.lines[0].strokeColor = ACCENT
     chart.lines[0].strokeWidth = 1.6
     chart.lines[0].symbol = makeMarker("FilledCircle", size=3.5, fillColor=ACCENT)
-    values_text = [f"{v:,.0f}" if v is not None else "" for v in data]
+    values_text = [f"{v:,.0f}" if v is not None else "" for v in data] or [""]
     every = _label_every(values_text, chart.width, len(values_text))
     chart.lineLabelFormat = "values"
     chart.lineLabelArray = [_thinned(values_text, every)]
@@ -169,8 +180,17 @@ def line_chart(
     chart.lineLabels.fontSize = LABEL_SIZE
     chart.lineLabels.fillColor = INK
     chart.lineLabels.dy = 5
-    chart.joinedLines = 1
+    # reportlab draws the joined line as one polyline of the known points, and refuses
+    # one with none ("Polyline must have 2 or more points"); one point is a marker.
+    chart.joinedLines = 1 if len(known) >= 2 else 0
+    if not known:
+        chart.valueAxis.visibleLabels = 0  # a 0-10 scale would read as a figure
     d.add(chart)
+    if not known:
+        d.add(_note(chart, no_data))
+    elif len(known) == 1:
+        # Under the point, clear of its value label, unless the point is on the axis.
+        d.add(_note(chart, "Reported in one period only", at_bottom=known[0] > 0))
     return d
 
 
@@ -200,8 +220,16 @@ def status_chart(points: Sequence[TrendPoint], width: float, *, title_rows: int 
     room = chart.width / max(1, len(points)) - chart.groupSpacing
     widest = max((stringWidth(t, SANS, LABEL_SIZE) for row in counts for t in row), default=0)
     fits = 2 * widest + LABEL_GAP <= room
+    # Bars of height 0 are invisible: an empty plot must say whether nobody reported
+    # or every report was open, not leave the reader to guess.
+    empty = None
+    reported = any(p.reporting for p in points)
+    if peak == 0:
+        empty = "None reported on diversion, closed or evacuating" if reported else "No reports yet"
+        if not reported:
+            chart.valueAxis.visibleLabels = 0  # as in line_chart: no figure to scale
     chart.barLabelFormat = "values"
-    chart.barLabelArray = counts if fits else [["" for _ in row] for row in counts]
+    chart.barLabelArray = counts if fits and not empty else [["" for _ in r] for r in counts]
     chart.barLabels.fontName = SANS
     chart.barLabels.fontSize = LABEL_SIZE
     chart.barLabels.nudge = 5
@@ -211,7 +239,39 @@ def status_chart(points: Sequence[TrendPoint], width: float, *, title_rows: int 
         x = width - 110 + i * 52
         d.add(_swatch(x, legend_y, STATUS_COLOURS[key]))
         d.add(String(x + 7, legend_y, label, fontName=SANS, fontSize=LABEL_SIZE, fillColor=MUTED))
+    if empty:
+        d.add(_note(chart, empty))
     return d
+
+
+def _note(
+    chart: HorizontalLineChart | VerticalBarChart, text: str, *, at_bottom: bool = False
+) -> Group:
+    """`text` wrapped to the plot's width, centred in the plot (or just above its
+    category axis, clear of a lone point's value label), on white so that the grid
+    lines behind it do not strike through the words."""
+    lines = simpleSplit(text, SANS, NOTE_SIZE, chart.width - 8) or [text]
+    block = NOTE_SIZE + (len(lines) - 1) * NOTE_LEADING
+    middle_x = chart.x + chart.width / 2
+    top = chart.y + 4 + block if at_bottom else chart.y + (chart.height + block) / 2
+    g = Group()
+    wide = max(stringWidth(line, SANS, NOTE_SIZE) for line in lines)
+    g.add(
+        Rect(
+            middle_x - wide / 2 - 3,
+            top - block - 2.5,
+            wide + 6,
+            block + 4.5,
+            fillColor=colors.white,
+            strokeColor=None,
+        )
+    )
+    for i, line in enumerate(lines):
+        y = top - NOTE_SIZE - i * NOTE_LEADING + 1.5
+        note = String(middle_x, y, line, fontName=SANS, fontSize=NOTE_SIZE, fillColor=MUTED)
+        note.textAnchor = "middle"
+        g.add(note)
+    return g
 
 
 def _swatch(x: float, y: float, colour: str) -> Rect:
