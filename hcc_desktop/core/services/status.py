@@ -172,3 +172,102 @@ def _statuses(rows: Iterable[StatusRow]) -> dict[str, FacilityStatus]:
             reasons,
         )
     return out
+
+
+# ------------------------------------------------------------------ the summary
+#: The statuses a duty officer calls out one facility at a time, worst first.
+TROUBLED = ("closed", "evacuating", "diversion")
+
+#: The start of a summary without a troubled facility.
+QUIET = "No diversions, closures or evacuations reported"
+
+#: Limited facilities named in a summary line before the rest are only counted.
+NAMES_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    """The expected facilities' statuses, counted and named, for a screen or a line of
+    text that sums the picture up. It exists because the overview listed only the
+    closed, evacuating and diverting facilities and said "all open" when there were
+    none, while the map and the briefing showed a compromised hospital as limited: what
+    is said about the facilities that are not in trouble is decided here, once."""
+
+    #: Every key of STATUSES → how many of the expected facilities have it.
+    counts: dict[str, int]
+    #: (facility name, status) of the closed, evacuating and diverting, worst first,
+    #: then by name.
+    troubled: tuple[tuple[str, FacilityStatus], ...]
+    #: Names of the limited facilities, by name.
+    limited: tuple[str, ...]
+
+    @property
+    def expected(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def reported(self) -> int:
+        """Facilities that have reported a status in this incident at all."""
+        return self.expected - self.counts["not_reported"]
+
+    def note(self) -> str:
+        """What the picture says beyond the troubled facilities, in one line: the
+        overview shows it in place of an empty list, or under the list when it is not
+        empty. It never calls a facility open that is limited or has not reported, and
+        with nothing reported it says so instead of "no diversions" (nothing known is
+        not good news). Empty when there is nothing more to say."""
+        if self.expected == 0:
+            return "No facilities are expected to report in this incident"
+        if self.reported == 0:
+            return "No facility has reported its status yet"
+        c = self.counts
+        if not self.troubled and c["open"] == self.expected > 1:
+            return f"{QUIET}; all {_facilities(c['open'])} open"
+        clauses: list[tuple[int, str]] = []
+        if self.limited:
+            clauses.append((len(self.limited), f"limited ({_names(self.limited)})"))
+        if c["open"]:
+            clauses.append((c["open"], "open"))
+        if c["not_reported"]:
+            clauses.append((c["not_reported"], "with no report yet"))
+        if not clauses:
+            return ""
+        # The noun once, on the first count: "1 facility limited (…), 3 open".
+        (n, words), rest = clauses[0], clauses[1:]
+        text = ", ".join([f"{_facilities(n)} {words}", *(f"{k} {w}" for k, w in rest)])
+        if self.troubled:
+            return f"Of the rest: {text}"
+        return f"{QUIET}; {text}"
+
+
+def _facilities(n: int) -> str:
+    return f"{n} facility" if n == 1 else f"{n} facilities"
+
+
+def _names(names: tuple[str, ...]) -> str:
+    """The first NAMES_SHOWN names and how many more, so a line stays a line."""
+    shown = ", ".join(names[:NAMES_SHOWN])
+    more = len(names) - NAMES_SHOWN
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def summarize(statuses: dict[str, FacilityStatus], facilities: dict[str, str]) -> StatusSummary:
+    """The summary of `facilities` (id → name: the facilities expected to report, see
+    eei.expected_facilities) from `statuses` (facility_statuses): an expected facility
+    without a status is "not_reported"; a status of a facility not expected is left
+    out, as the overview's tiles and the briefing's tables leave it out."""
+    counts = dict.fromkeys(STATUSES, 0)
+    troubled: list[tuple[str, FacilityStatus]] = []
+    limited: list[str] = []
+    for org_id, name in facilities.items():
+        st = statuses.get(org_id)
+        key = st.status if st is not None else "not_reported"
+        counts[key] += 1
+        if st is not None and key in TROUBLED:
+            troubled.append((name, st))
+        elif key == "limited":
+            limited.append(name)
+    order = {k: i for i, k in enumerate(STATUSES)}
+    troubled.sort(key=lambda t: (order[t[1].status], t[0].lower()))
+    limited.sort(key=str.lower)
+    return StatusSummary(counts, tuple(troubled), tuple(limited))

@@ -4,7 +4,8 @@ timeliness, open and overdue requests, approved significant events, and the EEI 
 over periods.
 
 The counts come from the same services the briefing uses (status.facility_statuses,
-eei.timeliness, requests.is_overdue), so the screen and the printed page agree.
+eei.timeliness, requests.is_overdue), so the screen and the printed page agree; what
+the facilities' statuses sum up to, limited ones included, is status.summarize's.
 """
 
 from __future__ import annotations
@@ -52,8 +53,13 @@ class Overview:
     late: int = 0
     missing: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
-    #: (facility name, status label, detail) for diversions, closures, evacuations.
+    #: (facility name, status key, status label, diversion until) for diversions,
+    #: closures, evacuations, worst first.
     alerts: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: The expected facilities' statuses summed up (status.summarize): its note is what
+    #: the alerts list says besides them, so that a limited facility is never hidden
+    #: behind "all open" while the map and the briefing show it as limited.
+    facilities: status.StatusSummary = field(default_factory=lambda: status.summarize({}, {}))
     open_by_priority: dict[str, int] = field(default_factory=dict)
     overdue: list[m.ResourceRequest] = field(default_factory=list)
     significant: list[m.LogEntry] = field(default_factory=list)
@@ -78,13 +84,12 @@ def load_overview(
         t = eei.timeliness(store, incident_id=incident_id, period=period)
         out.on_time, out.late, out.missing = len(t.on_time), len(t.late), len(t.missing)
     statuses = status.facility_statuses(store, incident_id=incident_id, period=period)
-    for org_id, st in statuses.items():
-        if org_id not in names:
-            continue
-        out.by_status[st.status] = out.by_status.get(st.status, 0) + 1
-        if st.status in ("closed", "evacuating", "diversion"):
-            out.alerts.append((names[org_id], st.status, st.label, st.diversion_until or ""))
-    out.alerts.sort(key=lambda a: (list(status.STATUSES).index(a[1]), a[0]))
+    out.facilities = status.summarize(statuses, names)
+    out.by_status = {k: n for k, n in out.facilities.counts.items() if n}
+    out.alerts = [
+        (name, st.status, st.label, st.diversion_until or "")
+        for name, st in out.facilities.troubled
+    ]
     step(2, 5)
     now = from_ms(store.wall())
     for r in requests.list_requests(store, incident_id=incident_id):

@@ -199,16 +199,14 @@ class OverviewPanel(Panel):
         self.objectives.setVisible(bool(objectives))
 
     def _show_tiles(self, d: Overview) -> None:
-        reporting = d.on_time + d.late
-        share = f"{d.on_time / d.expected:.0%} on time" if d.expected else "none expected"
-        self.tiles["reporting"].set(f"{reporting}/{d.expected}", share, "ok" if not d.late else "")
-        self.tiles["missing"].set(
-            str(d.missing), f"of {d.expected} expected", "bad" if d.missing else "ok"
-        )
+        self._show_reporting(d)
+        # A zero is green only when some facility has reported a status: with none
+        # reported, "0 on diversion" is not known to be good news.
+        quiet = "ok" if d.facilities.reported else ""
         div = d.by_status.get("diversion", 0)
-        self.tiles["diversion"].set(str(div), "EMS traffic closed", "warn" if div else "ok")
+        self.tiles["diversion"].set(str(div), "EMS traffic closed", "warn" if div else quiet)
         closed = d.by_status.get("closed", 0) + d.by_status.get("evacuating", 0)
-        self.tiles["closed"].set(str(closed), "facilities", "bad" if closed else "ok")
+        self.tiles["closed"].set(str(closed), "facilities", "bad" if closed else quiet)
         by = d.open_by_priority
         total = sum(by.values())
         detail = " · ".join(f"{by.get(p, 0)} {p}" for p in ("urgent", "routine", "low"))
@@ -216,3 +214,26 @@ class OverviewPanel(Panel):
         self.tiles["overdue"].set(
             str(len(d.overdue)), "past needed-by", "bad" if d.overdue else "ok"
         )
+
+    def _show_reporting(self, d: Overview) -> None:
+        """The two reporting tiles. Without a period there is nothing to report for, so
+        they say so rather than "0/178" beside "0 of 178 expected". Green only when
+        every expected facility reported on time: a share of nobody, or of a few, is not
+        good news, and the red "Not reported" tile beside it would contradict it."""
+        reporting, missing = self.tiles["reporting"], self.tiles["missing"]
+        if d.incident is None:
+            reporting.set("–", "No incident", "")
+            missing.set("–", "No incident", "")
+            return
+        if d.period is None:
+            reporting.set("–", "No operational period yet", "")
+            missing.set("–", "No operational period yet", "")
+            return
+        if not d.expected:
+            reporting.set("0/0", "none expected", "")
+            missing.set("0", "none expected", "")
+            return
+        share = f"{d.on_time / d.expected:.0%} on time"
+        everyone = d.on_time == d.expected
+        reporting.set(f"{d.on_time + d.late}/{d.expected}", share, "ok" if everyone else "")
+        missing.set(str(d.missing), f"of {d.expected} expected", "bad" if d.missing else "ok")

@@ -1,7 +1,8 @@
 """The overview's lists: facilities on diversion, closed or evacuating (with the
 expected end of a diversion), overdue resource requests, and approved significant
 events, newest first. Each list says so when it is empty, because "no diversions" is
-news on a coalition call too.
+news on a coalition call too; the first also says what is known of the other
+facilities (limited, open, not reported yet), never "all open" when one is limited.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ class OverviewLists(QWidget):
             self.events.addItem(
                 QListWidgetItem(f"{fmt.local(e.occurred_at, short=True)}  {e.text}")
             )
+        self._add_note(d)
         for widget, empty in (
-            (self.alerts, "All reporting facilities open"),
             (self.overdue, "No overdue requests"),
             (self.events, "No approved significant events yet"),
         ):
@@ -80,3 +81,19 @@ class OverviewLists(QWidget):
                 item = QListWidgetItem(empty)
                 item.setForeground(GREY)
                 widget.addItem(item)
+
+    def _add_note(self, d: Overview) -> None:
+        """What the statuses say besides the troubled facilities (status.summarize's
+        note): in place of an empty list, or under the list. It once said "All reporting
+        facilities open" whenever nobody was closed or diverting, with a compromised
+        hospital limited on the map beside it. A note that names limited facilities is
+        not greyed out like an empty list's, and its tooltip names them all."""
+        summary = d.facilities
+        text = summary.note()
+        if not text:
+            return
+        item = QListWidgetItem(text)
+        item.setForeground(AMBER if summary.limited else GREY)
+        if summary.limited:
+            item.setToolTip("Limited: " + ", ".join(summary.limited))
+        self.alerts.addItem(item)

@@ -32,7 +32,10 @@ class Tile(QFrame):
         self.set("–", "", "")
 
     def set(self, value: str, detail: str, level: str) -> None:
-        colour = ACCENT.get(level, ACCENT[""])
+        """Show `value` and `detail` in the colour of `level` ("ok", "warn", "bad" or
+        "" for neutral), kept in `level` so a test can ask it instead of a colour."""
+        self.level = level if level in ACCENT else ""
+        colour = ACCENT[self.level]
         self.value.setText(value)
         self.value.setStyleSheet(f"font-size: 17pt; font-weight: bold; color: {colour}")
         self.detail.setText(detail)
