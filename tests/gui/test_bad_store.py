@@ -5,6 +5,7 @@ unexpected error is logged and shown with the log file's path."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -378,3 +379,11 @@ def test_a_cancelled_restore_reopens_the_store_unchanged_and_says_so(
     assert messages[1] == session.RESTORE_CANCELLED
     assert restore_newest == [1] and shown.kinds == []
     assert not any(b.reason == backups.BEFORE_RESTORE for b in backups.list_backups(store_path))
+    # The Restoring dialog of that quick restore does not pop up afterwards (its delayed
+    # show once outlived it and came up empty over the reopened window).
+    until = time.monotonic() + (busy.SHOW_AFTER_MS + 300) / 1000
+    while time.monotonic() < until:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    assert not [w for w in QApplication.topLevelWidgets() if w.objectName() == "busyDialog"
+                and w.isVisible()]  # fmt: skip

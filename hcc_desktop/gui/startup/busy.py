@@ -70,6 +70,10 @@ def run_with_busy_dialog(
         while not done.wait(0.03):
             QApplication.processEvents()
     finally:
+        # reset() stops the timer that shows the dialog after SHOW_AFTER_MS: closing
+        # alone leaves it running, and a quick restore's dialog then popped up later,
+        # empty, over the window it reopened.
+        dialog.reset()
         dialog.close()
         dialog.deleteLater()
     worker.join()
