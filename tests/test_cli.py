@@ -797,3 +797,19 @@ def test_seed_demo_refuses_a_bad_date(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite"
     refused(run("seed-demo", "--as-of", "20th of November", store=path), "as_of")
     assert not path.exists()
+
+
+def test_undo_again_steps_back_and_redo_comes_forward(run: Run, incident: str) -> None:
+    run("log", "add", "First")
+    run("log", "add", "Second")
+    texts = lambda: [e["text"] for e in run("log", "list", "--json").json()]  # noqa: E731
+    assert run("undo").code == 0 and texts() == ["First"]
+    assert run("undo").code == 0 and texts() == []
+    r = run("redo")
+    assert r.code == 0 and "Redone: 1 log entries" in r.out and texts() == ["First"]
+    assert run("redo").code == 0 and sorted(texts()) == ["First", "Second"]
+    refused(run("redo"), "redo")
+    # A new change after an undo leaves nothing to redo.
+    assert run("undo").code == 0
+    run("log", "add", "Third")
+    refused(run("redo"), "redo")

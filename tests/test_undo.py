@@ -1,5 +1,6 @@
 """Undo as new versions: history only grows, a colleague's later edit is never thrown
-away, and an undo can itself be undone."""
+away, undo pressed again steps further back, and redo takes back the undos in turn
+until a new change is made."""
 
 from __future__ import annotations
 
@@ -148,7 +149,7 @@ def test_undo_skips_a_unit_someone_changed_since(store: Store, actor: Actor, wal
     assert (row.phone, row.town) == ("860-555-0777", "Hartford")
 
 
-def test_undo_of_an_undo_reapplies(store: Store, actor: Actor, wall) -> None:
+def test_redo_reapplies_what_an_undo_took_back(store: Store, actor: Actor, wall) -> None:
     oid = new_member(store, actor, name="Old name")
     wall.advance(1)
     organizations.update_organization(store, actor=actor, org_id=oid, name="New name")
@@ -156,8 +157,8 @@ def test_undo_of_an_undo_reapplies(store: Store, actor: Actor, wall) -> None:
     undo.undo_last(store, actor=actor)
     assert org(store, oid).name == "Old name"
     wall.advance(1)
-    again = undo.undo_last(store, actor=actor)
-    assert again.summary == "Undo: Edit member"
+    again = undo.redo_last(store, actor=actor)
+    assert again.summary == "Edit member"
     assert org(store, oid).name == "New name"
     with store.read() as s:
         names = s.scalars(
@@ -168,13 +169,80 @@ def test_undo_of_an_undo_reapplies(store: Store, actor: Actor, wall) -> None:
     assert [json.loads(n) for n in names] == ["Old name", "New name", "Old name", "New name"]
 
 
-def test_undo_of_a_create_then_undo_again_brings_it_back(store: Store, actor: Actor, wall) -> None:
+def test_undo_of_a_create_then_redo_brings_it_back(store: Store, actor: Actor, wall) -> None:
     oid = new_member(store, actor)
     wall.advance(1)
     undo.undo_last(store, actor=actor)
+    assert organizations.list_organizations(store) == []
+    wall.advance(1)
+    undo.redo_last(store, actor=actor)
+    assert [o.id for o in organizations.list_organizations(store)] == [oid]
+
+
+def test_undo_pressed_again_steps_further_back_and_redo_comes_forward(
+    store: Store, actor: Actor, wall
+) -> None:
+    """Three edits; undo three times walks back through all of them (never undoing an
+    undo), a fourth has nothing left; redo brings them back in order, then has nothing
+    left; every step is named by the change it is about."""
+    oid = new_member(store, actor, name="A")
+    for name in ("B", "C"):
+        wall.advance(1)
+        organizations.update_organization(store, actor=actor, org_id=oid, name=name)
+    names = []
+    for _ in range(3):
+        wall.advance(1)
+        names.append((undo.undo_last(store, actor=actor).summary, org(store, oid).deleted,
+                      org(store, oid).name))  # fmt: skip
+    assert names == [
+        ("Edit member", False, "B"), ("Edit member", False, "A"), ("New member A", True, "A"),
+    ]  # fmt: skip
+    with pytest.raises(ValidationError, match="nothing to undo"):
+        undo.undo_last(store, actor=actor)
+    assert undo.last_redoable(store, actor=actor) is not None
+    back = []
+    for _ in range(3):
+        wall.advance(1)
+        undo.redo_last(store, actor=actor)
+        back.append((org(store, oid).deleted, org(store, oid).name))
+    assert back == [(False, "A"), (False, "B"), (False, "C")]
+    with pytest.raises(ValidationError, match="nothing to redo"):
+        undo.redo_last(store, actor=actor)
+    # And undo works back again through the redos.
     wall.advance(1)
     undo.undo_last(store, actor=actor)
-    assert [o.id for o in organizations.list_organizations(store)] == [oid]
+    assert org(store, oid).name == "B"
+
+
+def test_a_new_change_leaves_nothing_to_redo(store: Store, actor: Actor, wall) -> None:
+    oid = new_member(store, actor, name="A")
+    wall.advance(1)
+    organizations.update_organization(store, actor=actor, org_id=oid, name="B")
+    wall.advance(1)
+    undo.undo_last(store, actor=actor)
+    wall.advance(1)
+    organizations.update_organization(store, actor=actor, org_id=oid, phone="860-555-0100")
+    assert undo.last_redoable(store, actor=actor) is None
+    with pytest.raises(ValidationError, match="nothing to redo") as info:
+        undo.redo_last(store, actor=actor)
+    assert info.value.field == "redo"
+    # Undo now takes back the new change first, then goes on before the undone one.
+    wall.advance(1)
+    assert undo.undo_last(store, actor=actor).summary == "Edit member"
+    assert org(store, oid).phone is None and org(store, oid).name == "A"
+    wall.advance(1)
+    assert undo.undo_last(store, actor=actor).summary == "New member A"
+
+
+def test_redo_is_per_operator(store: Store, actor: Actor, wall) -> None:
+    new_member(store, actor, name="Mine")
+    wall.advance(1)
+    undo.undo_last(store, actor=actor)
+    with pytest.raises(ValidationError, match="nothing to redo"):
+        undo.redo_last(store, actor=BOB)
+    wall.advance(1)
+    undo.redo_last(store, actor=actor)
+    assert [o.name for o in organizations.list_organizations(store)] == ["Mine"]
 
 
 def test_nothing_to_undo(store: Store, actor: Actor) -> None:
@@ -270,7 +338,7 @@ def test_an_undo_that_restores_nothing_leaves_an_honest_audit_trail(
     assert org(store, oid).phone == "2"  # Bob's value stands
 
 
-def test_undo_of_an_undone_create_brings_the_record_back(store: Store, actor: Actor, wall) -> None:
+def test_redo_of_an_undone_create_brings_the_record_back(store: Store, actor: Actor, wall) -> None:
     inc = incidents.create_incident(
         store, actor=actor, name="Storm", started_at="2026-11-18T00:00Z"
     )
@@ -280,7 +348,7 @@ def test_undo_of_an_undone_create_brings_the_record_back(store: Store, actor: Ac
     undo.undo_last(store, actor=actor)
     assert log.count_entries(store, flt=log.LogFilter(incident_id=inc)) == 0
     wall.advance(1)
-    undo.undo_last(store, actor=actor)
+    undo.redo_last(store, actor=actor)
     (back,) = log.list_entries(store, flt=log.LogFilter(incident_id=inc))
     assert back.id == entry and not back.deleted
 

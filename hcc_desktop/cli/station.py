@@ -90,6 +90,15 @@ def cmd_undo(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_redo(ctx: Context, args: argparse.Namespace) -> int:
+    result = undo.redo_last(ctx.store, actor=ctx.actor)
+    line = f"Redone: {result.summary} ({result.restored} restored"
+    if result.skipped:
+        line += f", {result.skipped} left alone because they changed since"
+    emit(line + ")")
+    return 0
+
+
 def cmd_dump(ctx: Context, args: argparse.Namespace) -> int:
     text = dump_text(ctx.store)
     if args.out:
@@ -167,7 +176,8 @@ def register(cmds: Commands) -> None:
         "time like 2026-11-23T13:40 (the story as far as it has happened then); "
         "default: now",
     )
-    cmds.command("undo", cmd_undo, "undo the operator's last change")
+    cmds.command("undo", cmd_undo, "undo the operator's last change (again: the one before)")
+    cmds.command("redo", cmd_redo, "make again what the operator's last undo took back")
     p = cmds.command("dump", cmd_dump, "canonical dump of all synchronised data")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     cmds.command("check", cmd_check, "integrity, schema revision and counts", json=True)

@@ -48,6 +48,7 @@ class ActionId(StrEnum):
     CHANGE_OPERATOR = "file.change_operator"
     QUIT = "file.quit"
     UNDO = "edit.undo"
+    REDO = "edit.redo"
     REFRESH = "edit.refresh"
     SWITCH_INCIDENT = "incident.switch"
     NEW_INCIDENT = "incident.new"
@@ -158,6 +159,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(ActionId.CHANGE_OPERATOR, "Change &operator…", "Ctrl+Shift+O", "Sign in as someone else"),
     A(ActionId.QUIT, "&Quit", "Ctrl+Q"),
     A(ActionId.UNDO, "&Undo", "Ctrl+Z", "Undo your last change (as a new, synced change)"),
+    A(ActionId.REDO, "&Redo", "Ctrl+Shift+Z", "Make again what your last undo took back"),
     A(ActionId.REFRESH, "&Reload from store", "F5", "Reload every panel from the store"),
     A(ActionId.SWITCH_INCIDENT, "&Switch incident…", "Ctrl+I", "Pick the incident in view"),
     A(ActionId.NEW_INCIDENT, "&New incident…", "Ctrl+Shift+N", "Open a new incident"),
@@ -263,7 +265,7 @@ MENUS: dict[MenuId, tuple[ActionId | None, ...]] = {
         SEP,
         Id.QUIT,
     ),
-    MenuId.EDIT: (Id.UNDO, SEP, Id.REFRESH),
+    MenuId.EDIT: (Id.UNDO, Id.REDO, SEP, Id.REFRESH),
     MenuId.INCIDENT: (
         Id.SWITCH_INCIDENT,
         Id.NEW_INCIDENT,

@@ -57,6 +57,7 @@ WINDOW_ACTIONS: dict[ActionId, str] = {
     ActionId.CHANGE_OPERATOR: "change_operator",
     ActionId.QUIT: "close",
     ActionId.UNDO: "undo",
+    ActionId.REDO: "redo",
     ActionId.REFRESH: "reload_all",
     ActionId.SWITCH_INCIDENT: "switch_incident",
     ActionId.NEW_INCIDENT: "new_incident",
@@ -74,11 +75,18 @@ WINDOW_ACTIONS: dict[ActionId, str] = {
 GUARDED = {ActionId.STATIONS: "Stations", ActionId.SYNC_FOLDER_NOW: "Shared folder"}
 
 
-def undo_text(summary: str) -> str:
-    """The Edit menu's text for undoing `summary` (the core lets an undo be undone)."""
-    if summary.startswith("Undo: "):
-        return f"&Undo the undo of {summary.removeprefix('Undo: ')}"
-    return f"&Undo {summary}"
+def undo_text(summary: str | None) -> str:
+    """The Edit menu's text for undoing the change `summary` (or a redo of it)."""
+    from hcc_desktop.core.services.undo import change_text
+
+    return "&Undo" if summary is None else f"&Undo {change_text(summary)}"
+
+
+def redo_text(summary: str | None) -> str:
+    """The Edit menu's text for redoing what the undo `summary` took back."""
+    from hcc_desktop.core.services.undo import change_text
+
+    return "&Redo" if summary is None else f"&Redo {change_text(summary)}"
 
 
 class MainWindow(QMainWindow):
@@ -356,22 +364,28 @@ class MainWindow(QMainWindow):
         self.update_undo()
 
     def update_undo(self) -> None:
-        """Name the operator's last change on the Undo action. Read off the GUI thread
-        after every change (the search runs back through the station's change sets,
-        which a busy season makes long); the newest read wins."""
+        """Name the operator's last change on the Undo action and the last undo on the
+        Redo action. Read off the GUI thread after every change (the search runs back
+        through the station's change sets, which a busy season makes long); the newest
+        read wins."""
         from hcc_desktop.core.services import undo
         from hcc_desktop.gui.operations import QueryOp
 
         store, actor = self.ctx.store, self.ctx.actor
 
-        def read(_progress: object) -> str | None:
+        def read(_progress: object) -> tuple[str | None, str | None]:
             last = undo.last_undoable(store, actor=actor)
-            return last.summary if last is not None else None
+            back = undo.last_redoable(store, actor=actor)
+            return (last.summary if last else None, back.summary if back else None)
 
-        def show(summary: str | None) -> None:
-            action = self.actions_[ActionId.UNDO]
-            action.setEnabled(summary is not None)
-            action.setText(undo_text(summary) if summary is not None else "&Undo")
+        def show(summaries: tuple[str | None, str | None]) -> None:
+            for action_id, summary, text in (
+                (ActionId.UNDO, summaries[0], undo_text),
+                (ActionId.REDO, summaries[1], redo_text),
+            ):
+                action = self.actions_[action_id]
+                action.setEnabled(summary is not None)
+                action.setText(text(summary))
 
         def unread(exc: Exception) -> None:
             # The action keeps its last name: the next change reads it again, and a
@@ -398,6 +412,20 @@ class MainWindow(QMainWindow):
         if result is not None:
             extra = f"; {result.skipped} later change(s) by others kept" if result.skipped else ""
             self.ctx.message.emit(f"Undone: {result.summary}{extra}")
+        self.update_undo()
+
+    def redo(self) -> None:
+        from hcc_desktop.core.services import undo
+        from hcc_desktop.gui.operations import CollectionOp
+
+        result = CollectionOp(
+            self,
+            lambda _p: undo.redo_last(self.ctx.store, actor=self.ctx.actor),
+            title="Nothing redone",
+        ).run_now()
+        if result is not None:
+            extra = f"; {result.skipped} later change(s) by others kept" if result.skipped else ""
+            self.ctx.message.emit(f"Redone: {result.summary}{extra}")
         self.update_undo()
 
     def new_incident(self) -> None:

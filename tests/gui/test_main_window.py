@@ -122,9 +122,18 @@ def test_undo_mirrors_the_core(qtbot: Any, main_window: Any) -> None:
     assert undo.isEnabled()
     panel = main_window.panels["incidentLogDock"]
     qtbot.waitUntil(lambda: panel.model.row_of(entry) >= 0, timeout=5000)
+    redo = main_window.actions_[ActionId.REDO]
+    assert not redo.isEnabled() and redo.shortcut().toString() == "Ctrl+Shift+Z"
     undo.trigger()
     qtbot.waitUntil(lambda: panel.model.row_of(entry) == -1, timeout=5000)  # retracted
-    qtbot.waitUntil(lambda: undo.text() == "&Undo the undo of 1 log entries", timeout=5000)
+    # Undo goes on to the change before (not to this undo); Redo names what it brings back.
+    qtbot.waitUntil(lambda: redo.text() == "&Redo 1 log entries", timeout=5000)
+    assert redo.isEnabled() and undo.text() != "&Undo 1 log entries"
+    redo.trigger()
+    qtbot.waitUntil(lambda: panel.model.row_of(entry) >= 0, timeout=5000)  # back
+    qtbot.waitUntil(lambda: undo.text() == "&Undo 1 log entries", timeout=5000)
+    qtbot.waitUntil(lambda: not redo.isEnabled(), timeout=5000)
+    assert redo.text() == "&Redo"
 
 
 def test_switching_incident_and_period(qtbot: Any, main_window: Any, scenario: Any) -> None:
