@@ -126,7 +126,9 @@ class HvaPanel(Panel):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([860, 360])
-        self.heat.setMinimumWidth(260)
+        # Narrower, a cell is too narrow for a two-digit rank even in the map's
+        # smallest type, and the ranks of cells side by side run together.
+        self.heat.setMinimumWidth(320)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
