@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from hcc_desktop.core import models as m
+from hcc_desktop.core.services import status
 from hcc_desktop.core.services.common import Actor
 
 #: Sections of the briefing, in print order, with the words the dialog shows.
@@ -25,8 +26,8 @@ SECTIONS: dict[str, str] = {
     "facilities": "Annex: every facility",
 }
 
-#: Statuses listed one by one (the rest are counted).
-TROUBLED = ("closed", "evacuating", "diversion")
+#: Statuses listed one by one (the rest are counted): the overview's, from one place.
+TROUBLED = status.TROUBLED
 #: Sensitive numbers that are worth a line only when above zero.
 NOTABLE_IF_POSITIVE = frozenset({"PATIENTS_DECEASED"})
 DIVERSION_REASON = "EMS_TRAFFIC_REASON"
