@@ -165,17 +165,25 @@ def line_chart(
     _place(chart, width, height, rows)
     data = list(values)
     known = [v for v in data if v is not None]
-    chart.data = [tuple(data) or (None,)]
+    # One series per run of consecutive periods with a value: a line drawn straight
+    # across a period nobody reported would show a figure for it that nobody gave.
+    runs = _runs(data)
+    chart.data = [tuple(v if a <= i < b else None for i, v in enumerate(data)) for a, b in runs]
+    chart.data = chart.data or [tuple(data) or (None,)]
     top, step = _nice_top(max(known, default=0))
     _axis_style(chart, top, step)
     chart.categoryAxis.categoryNames = _categories(points, chart.width) or [""]
-    chart.lines[0].strokeColor = ACCENT
-    chart.lines[0].strokeWidth = 1.6
-    chart.lines[0].symbol = makeMarker("FilledCircle", size=3.5, fillColor=ACCENT)
+    for i in range(len(chart.data)):
+        chart.lines[i].strokeColor = ACCENT
+        chart.lines[i].strokeWidth = 1.6
+        chart.lines[i].symbol = makeMarker("FilledCircle", size=3.5, fillColor=ACCENT)
     values_text = [f"{v:,.0f}" if v is not None else "" for v in data] or [""]
     every = _label_every(values_text, chart.width, len(values_text))
     chart.lineLabelFormat = "values"
-    chart.lineLabelArray = [_thinned(values_text, every)]
+    shown = _thinned(values_text, every)
+    # reportlab looks a label up by the point's place among the row's values, not by
+    # its period: labels by period put each figure after a gap on the wrong point.
+    chart.lineLabelArray = [shown[a:b] for a, b in runs] or [shown]
     chart.lineLabels.fontName = SANS
     chart.lineLabels.fontSize = LABEL_SIZE
     chart.lineLabels.fillColor = INK
@@ -192,6 +200,19 @@ def line_chart(
         # Under the point, clear of its value label, unless the point is on the axis.
         d.add(_note(chart, "Reported in one period only", at_bottom=known[0] > 0))
     return d
+
+
+def _runs(values: Sequence[float | None]) -> list[tuple[int, int]]:
+    """(start, end) of each run of consecutive values that are not None."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, v in enumerate([*values, None]):
+        if v is not None and start is None:
+            start = i
+        elif v is None and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
 
 
 def status_chart(points: Sequence[TrendPoint], width: float, *, title_rows: int = 1) -> Drawing:

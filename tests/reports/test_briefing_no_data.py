@@ -170,3 +170,50 @@ def test_status_chart_with_a_facility_on_diversion_has_no_note() -> None:
     texts = _texts(drawing)
     assert "No reports yet" not in texts
     assert "None reported on diversion, closed or evacuating" not in texts
+
+
+def _polylines(node: object) -> list[list[float]]:
+    """The point lists of every polyline drawn, widgets expanded into their shapes."""
+    from reportlab.graphics.shapes import PolyLine
+    from reportlab.graphics.widgetbase import Widget
+
+    if isinstance(node, Widget):
+        return _polylines(node.draw())
+    if isinstance(node, PolyLine):
+        return [list(node.points)]
+    return [line for child in getattr(node, "contents", []) for line in _polylines(child)]
+
+
+@pytest.mark.parametrize(
+    ("values", "segments"),
+    [
+        ([523.0, 611.0, None, 742.0, 809.0], [2, 2]),  # no line across the gap
+        ([523.0, 611.0, 742.0], [3]),
+        ([523.0, None, 742.0], []),  # two lone points: markers, no line
+        ([None, 611.0, 742.0, None], [2]),
+    ],
+)
+def test_a_line_never_crosses_a_period_nobody_reported(
+    values: list[float | None], segments: list[int]
+) -> None:
+    register_fonts()
+    drawing = charts.line_chart(_points(len(values)), values, "Beds", 240)
+    renderPDF.drawToString(drawing)
+    lines = [p for p in _polylines(drawing) if len(p) >= 4]
+    assert sorted(len(p) // 2 for p in lines) == segments
+    # Every value still has its figure, once.
+    texts = _drawn_strings(drawing)
+    for v in values:
+        if v is not None:
+            assert texts.count(f"{v:,.0f}") == 1
+
+
+def _drawn_strings(node: object) -> list[str]:
+    """Every string drawn, widgets expanded into their shapes."""
+    from reportlab.graphics.widgetbase import Widget
+
+    if isinstance(node, Widget):
+        return _drawn_strings(node.draw())
+    if isinstance(node, String):
+        return [node.text]
+    return [t for child in getattr(node, "contents", []) for t in _drawn_strings(child)]
