@@ -8,9 +8,8 @@ refused there with its field named (exit 1)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from hcc_desktop.cli.context import Context, emit, resolve_ref
+from hcc_desktop.cli.context import Context, emit, out_file, resolve_ref
 from hcc_desktop.cli.exercises import resolve_exercise
 from hcc_desktop.cli.fmt import local_zone, one_line, show_time, table, tail, to_json, user_time
 from hcc_desktop.cli.plans import today
@@ -136,8 +135,9 @@ def cmd_evidence(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_print(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     row = resolve_aar(ctx.store, args.aar)
-    result = build_aar(ctx.store, row.id, Path(args.out), _paper(args), prepared_by=ctx.actor,
+    result = build_aar(ctx.store, row.id, out, _paper(args), prepared_by=ctx.actor,
                        today=today(ctx), zone=local_zone())  # fmt: skip
     marking = "marked DRAFT" if result.draft else "final"
     emit(f"Wrote {result.path}: AAR/IP of {result.title}, {_pages(result.pages)}, {marking}")

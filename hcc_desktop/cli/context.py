@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -13,6 +14,7 @@ from sqlalchemy import func, or_, select
 from hcc_desktop.cli.fmt import tail
 from hcc_desktop.core import models as m
 from hcc_desktop.core.errors import NotFoundError, ValidationError
+from hcc_desktop.core.files import check_out_folder
 from hcc_desktop.core.services import incidents, organizations, requests
 from hcc_desktop.core.services.common import Actor, require_choice
 from hcc_desktop.core.store import Store
@@ -56,6 +58,14 @@ Handler = Callable[[Context, argparse.Namespace], int]
 
 def emit(text: str) -> None:
     print(text)
+
+
+def out_file(value: str, field: str = "out") -> Path:
+    """The file an operator named for a command to write, its folder checked first
+    (`core.files.check_out_folder`): refused as `<field>: <folder>: no such folder`
+    before the store is opened for the work, the same for every command that writes
+    a file, instead of an OS error on an internal temporary file."""
+    return check_out_folder(Path(value), field)
 
 
 # ------------------------------------------------------------------ lookups

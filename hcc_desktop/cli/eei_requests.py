@@ -6,9 +6,15 @@ station's local time, like every other command."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from hcc_desktop.cli.context import Context, emit, incident_label, incident_of, resolve_org
+from hcc_desktop.cli.context import (
+    Context,
+    emit,
+    incident_label,
+    incident_of,
+    out_file,
+    resolve_org,
+)
 from hcc_desktop.cli.fmt import local_zone, one_line, show_time, table, tail, to_json, user_time
 from hcc_desktop.cli.registry import Commands, incident_option
 from hcc_desktop.cli.reports import _pages, _paper, _paper_options
@@ -140,16 +146,18 @@ def cmd_remind(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
+    xlsx = out_file(args.xlsx, "xlsx") if args.xlsx else None
+    pdf = out_file(args.pdf, "pdf") if args.pdf else None
     inc = incident_of(ctx, args)
     rid = svc.request_status(ctx.store, args.request).request.id if args.request else None
     now = user_time(args.at)
     rep = svc.hpp_report(ctx.store, incident_id=inc.id, request_id=rid, now=now)
-    if args.xlsx:
-        n = write_table(Path(args.xlsx), svc.HPP_HEADERS, svc.hpp_rows(rep))
+    if xlsx is not None:
+        n = write_table(xlsx, svc.HPP_HEADERS, svc.hpp_rows(rep))
         emit(f"Wrote {args.xlsx}: {n} rows")
-    if args.pdf:
+    if pdf is not None:
         result = build_hpp_report(
-            ctx.store, Path(args.pdf), incident_id=inc.id, request_id=rid, paper=_paper(args),
+            ctx.store, pdf, incident_id=inc.id, request_id=rid, paper=_paper(args),
             prepared_by=ctx.actor, zone=local_zone(), now=now,
         )  # fmt: skip
         emit(f"Wrote {result.path}: HPP-PHEP 6.1, {_pages(result.pages)}")

@@ -5,10 +5,9 @@ officer (which writes to the incident log), printed as a PDF."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from hcc_desktop.cli.context import Context, emit, incident_of
+from hcc_desktop.cli.context import Context, emit, incident_of, out_file
 from hcc_desktop.cli.fmt import local_zone, one_line, show_time, table, tail, to_json, user_time
 from hcc_desktop.cli.registry import Commands, incident_option
 from hcc_desktop.cli.reports import _pages, _paper, _paper_options
@@ -111,6 +110,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_print(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     if args.handover:
         h = handover.get_handover(ctx.store, args.handover)
         report, record = h.content or {}, handover.handover_dict(h)
@@ -118,7 +118,7 @@ def cmd_print(ctx: Context, args: argparse.Namespace) -> int:
         inc = incident_of(ctx, args)
         report, record = handover.build_report(ctx.store, incident_id=inc.id), None
     result = build_handover_report(
-        ctx.store, Path(args.out), report=report, record=record, paper=_paper(args),
+        ctx.store, out, report=report, record=record, paper=_paper(args),
         prepared_by=ctx.actor, zone=local_zone(),
     )  # fmt: skip
     what = f"handover {tail(record['id'])}" if record else "handover preview"

@@ -8,9 +8,8 @@ one is refused there with the column named (exit 1), not by argparse (exit 2).""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from hcc_desktop.cli.context import Context, emit, resolve_ref
+from hcc_desktop.cli.context import Context, emit, out_file, resolve_ref
 from hcc_desktop.cli.fmt import local_zone, one_line, table, tail, to_json
 from hcc_desktop.cli.members import region_by_key
 from hcc_desktop.cli.registry import Commands
@@ -144,7 +143,7 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     a = resolve_assessment(ctx.store, args.assessment)
-    out = Path(args.out)
+    out = out_file(args.out)
     if out.suffix.lower() not in (".xlsx", ".csv"):
         raise ValidationError("out", f"expected a file name ending in .xlsx or .csv, got {out}")
     n = export_hva(ctx.store, a.id, out)
@@ -153,8 +152,9 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_print(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     row = resolve_assessment(ctx.store, args.assessment)
-    result = build_hva(ctx.store, row.id, Path(args.out), _paper(args), prepared_by=ctx.actor,
+    result = build_hva(ctx.store, row.id, out, _paper(args), prepared_by=ctx.actor,
                        zone=local_zone())  # fmt: skip
     marking = "marked DRAFT" if result.draft else "final"
     emit(f"Wrote {result.path}: HVA {result.title}, {_pages(result.pages)}, {marking}")

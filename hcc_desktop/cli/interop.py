@@ -14,6 +14,7 @@ from hcc_desktop.cli.context import (
     incident_label,
     incident_label_for,
     incident_of,
+    out_file,
     resolve_request,
 )
 from hcc_desktop.cli.fmt import short, show_time, table, tail, to_json
@@ -64,6 +65,7 @@ def cmd_import_cap(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export_cap(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     circles = []
     for raw in args.circle or ():
         try:
@@ -93,7 +95,7 @@ def cmd_export_cap(ctx: Context, args: argparse.Namespace) -> int:
         circles=circles,
         contact=args.contact or "",
     )
-    ident = export_cap(ctx.store, Path(args.out), adv, actor=ctx.actor, incident_id=args.incident)
+    ident = export_cap(ctx.store, out, adv, actor=ctx.actor, incident_id=args.incident)
     emit(f"Wrote CAP 1.2 {adv.msg_type.lower()} {ident} to {args.out}")
     return 0
 
@@ -141,9 +143,10 @@ def cmd_alerts_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export_have(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     inc = incident_of(ctx, args)
     result = export_have(
-        ctx.store, Path(args.out), incident_id=inc.id, period=args.period,
+        ctx.store, out, incident_id=inc.id, period=args.period,
         envelope=args.envelope,
     )  # fmt: skip
     kind = "EDXL-DE envelope with HAVE" if args.envelope else "EDXL-HAVE HospitalStatus"
@@ -279,9 +282,10 @@ def cmd_import_eei(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export_table(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     inc = incident_of(ctx, args) if args.kind != "members" else None
     count = export_table(
-        ctx.store, args.kind, Path(args.out), incident_id=inc.id if inc else None,
+        ctx.store, args.kind, out, incident_id=inc.id if inc else None,
         period=args.period, public=args.public,
     )  # fmt: skip
     of = f" of {incident_label(inc)}" if inc else ""
@@ -327,9 +331,8 @@ def _request_incident(ctx: Context, rid: str | None, preview: RmPreview) -> str 
 
 
 def cmd_export_rm(ctx: Context, args: argparse.Namespace) -> int:
-    result = export_rm(
-        ctx.store, args.request, Path(args.out), actor=ctx.actor, envelope=args.envelope
-    )
+    out = out_file(args.out)
+    result = export_rm(ctx.store, args.request, out, actor=ctx.actor, envelope=args.envelope)
     what = f"{result.kind} ({result.response})" if result.response else result.kind
     wrapped = " in an EDXL-DE envelope" if args.envelope else ""
     emit(

@@ -5,9 +5,15 @@ member's status and dates, and contacts. Each calls one core service."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from hcc_desktop.cli.context import Context, emit, optional_choice, resolve_org, resolve_ref
+from hcc_desktop.cli.context import (
+    Context,
+    emit,
+    optional_choice,
+    out_file,
+    resolve_org,
+    resolve_ref,
+)
 from hcc_desktop.cli.fmt import local_zone, member_dict, one_line, table, tail, to_json
 from hcc_desktop.cli.registry import Commands
 from hcc_desktop.cli.reports import _pages, _paper, _paper_options
@@ -92,9 +98,10 @@ def cmd_members_report(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_members_print(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     region = region_by_key(ctx.store, args.region) if args.region else None
     result = build_membership_report(
-        ctx.store, Path(args.out), paper=_paper(args), region_id=region.id if region else None,
+        ctx.store, out, paper=_paper(args), region_id=region.id if region else None,
         prepared_by=ctx.actor, zone=local_zone(),
     )  # fmt: skip
     scope = f" of {region.name}" if region else ""

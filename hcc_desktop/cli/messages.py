@@ -5,9 +5,15 @@ the ICS 205A-style communications list or the outbound-messages list."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from hcc_desktop.cli.context import Context, emit, incident_label, incident_of, resolve_org
+from hcc_desktop.cli.context import (
+    Context,
+    emit,
+    incident_label,
+    incident_of,
+    out_file,
+    resolve_org,
+)
 from hcc_desktop.cli.fmt import local_zone, one_line, show_time, table, tail, to_json, user_time
 from hcc_desktop.cli.registry import Commands, incident_option
 from hcc_desktop.cli.reports import _pages, _paper, _paper_options
@@ -88,9 +94,10 @@ def cmd_ack(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_print(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     inc = incident_of(ctx, args)
     build = build_ics205a if args.form == "ics205a" else build_outbound_list
-    result = build(ctx.store, Path(args.out), incident_id=inc.id, paper=_paper(args),
+    result = build(ctx.store, out, incident_id=inc.id, paper=_paper(args),
                    prepared_by=ctx.actor, zone=local_zone())  # fmt: skip
     emit(f"Wrote {result.path}: {result.title}, {_pages(result.pages)}")
     return 0

@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from pathlib import Path
 
-from hcc_desktop.cli.context import Context, emit, optional_choice, resolve_org, resolve_ref
+from hcc_desktop.cli.context import (
+    Context,
+    emit,
+    optional_choice,
+    out_file,
+    resolve_org,
+    resolve_ref,
+)
 from hcc_desktop.cli.fmt import local_zone, one_line, table, tail, to_json
 from hcc_desktop.cli.registry import Commands
 from hcc_desktop.cli.reports import _pages, _paper, _paper_options
@@ -139,8 +145,9 @@ def cmd_functions_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_print(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     result = build_plans_register(
-        ctx.store, Path(args.out), paper=_paper(args), prepared_by=ctx.actor,
+        ctx.store, out, paper=_paper(args), prepared_by=ctx.actor,
         today=today(ctx), zone=local_zone(),
     )  # fmt: skip
     emit(f"Wrote {result.path}: plans register, {_pages(result.pages)}")

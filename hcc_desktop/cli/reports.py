@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hcc_desktop.cli.context import Context, emit, resolve_org
+from hcc_desktop.cli.context import Context, emit, out_file, resolve_org
 from hcc_desktop.cli.registry import Commands, positive
 from hcc_desktop.core.errors import ValidationError
 from hcc_desktop.core.paper import A4, LETTER, default_paper
@@ -72,9 +72,10 @@ def _sections(text: str | None) -> list[str] | None:
 
 
 def cmd_briefing(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     result = build_briefing(
         ctx.store,
-        Path(args.out),
+        out,
         incident_id=args.incident,
         period=args.period,
         summary_text=_summary(args),
@@ -99,9 +100,10 @@ def cmd_briefing(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_form_ics214(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     result = build_ics214(
         ctx.store,
-        Path(args.out),
+        out,
         incident_id=args.incident,
         period=args.period,
         operator=args.log_operator,
@@ -114,18 +116,20 @@ def cmd_form_ics214(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_form_ics213rr(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     result = build_ics213rr(
-        ctx.store, Path(args.out), request=args.request, prepared_by=ctx.actor, paper=_paper(args)
+        ctx.store, out, request=args.request, prepared_by=ctx.actor, paper=_paper(args)
     )
     emit(f"Wrote {result.path}: ICS 213 RR for request {args.request}, {_pages(result.pages)}")
     return 0
 
 
 def cmd_form_hics251(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out)
     org = resolve_org(ctx.store, args.facility, "facility")
     result = build_hics251(
         ctx.store,
-        Path(args.out),
+        out,
         facility_id=org.id,
         incident_id=args.incident,
         period=args.period,

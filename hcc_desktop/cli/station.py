@@ -10,7 +10,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from hcc_desktop.cli.context import Context, Unavailable, emit
+from hcc_desktop.cli.context import Context, Unavailable, emit, out_file
 from hcc_desktop.cli.fmt import table, to_json
 from hcc_desktop.cli.registry import Commands
 from hcc_desktop.core import sqlite as sq
@@ -100,9 +100,10 @@ def cmd_redo(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_dump(ctx: Context, args: argparse.Namespace) -> int:
+    out = out_file(args.out) if args.out else None
     text = dump_text(ctx.store)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8", newline="\n")
+    if out is not None:
+        out.write_text(text, encoding="utf-8", newline="\n")
         emit(f"Wrote {text.count(chr(10))} lines to {args.out}")
     else:
         sys.stdout.write(text)
@@ -141,13 +142,11 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     """A consistent copy plus the station key, so the copy opens as this station."""
-    out = Path(args.out)
+    out = out_file(args.out)
     key_out = Path(f"{out}.key")
     for target in (out, key_out):
         if target.exists() or target.is_symlink():
             raise ValidationError(str(target), "exists already; give a new file name")
-    if not out.parent.is_dir():
-        raise ValidationError(str(out.parent), "no such folder")
     store = ctx.store
     if store.is_server:
         raise ValidationError(

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hcc_desktop.cli.context import Context, emit
+from hcc_desktop.cli.context import Context, emit, out_file
 from hcc_desktop.cli.fmt import short, show_time, table, to_json
 from hcc_desktop.cli.registry import Commands
 from hcc_desktop.core import backups
@@ -27,7 +27,7 @@ def cmd_station_show(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_station_export_key(ctx: Context, args: argparse.Namespace) -> int:
-    out = Path(args.out)
+    out = out_file(args.out)
     trust.export_key(ctx.store, out)
     emit(f"Wrote the public key of {ctx.store.station_name} to {out}")
     emit(f"Fingerprint: {ctx.store.identity.fingerprint}")
@@ -115,7 +115,8 @@ def cmd_station_revoke(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
-    result = exporter.export_package(ctx.store, Path(args.out), for_station=args.for_station)
+    out = out_file(args.out)
+    result = exporter.export_package(ctx.store, out, for_station=args.for_station)
     kind = "changes that station lacks" if result.against is not None else "full state"
     emit(f"Exported {result.versions} versions ({kind}) to {result.path} ({result.bytes} bytes)")
     emit(f"Package {result.package_id} signed by {ctx.store.station_name}")

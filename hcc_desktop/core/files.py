@@ -8,6 +8,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from hcc_desktop.core.errors import ValidationError
+
+
+def check_out_folder(out: Path | str, field: str = "out", *, hint: str = "a file name") -> Path:
+    """Refuse, naming `field` (the option the operator typed the path into), a path
+    whose file cannot be written: a missing folder, a folder given as the file, a
+    folder that is not writable. Every command that writes a file the operator names
+    calls this before any work, so a typo in the path is reported as that option and
+    that folder at once -- not later as an OS error on our internal `.tmp` file, and
+    never after the store was changed (an export records the package it wrote)."""
+    out = Path(out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise ValidationError(field, f"{out}: is a folder; give {hint}")
+    if not folder.is_dir():
+        raise ValidationError(field, f"{folder}: no such folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValidationError(field, f"{folder}: not allowed to write in this folder")
+    return out
+
 
 @contextmanager
 def staged(out: Path) -> Iterator[Path]:

@@ -24,6 +24,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from hcc_desktop.core.errors import Cancelled, ValidationError
+from hcc_desktop.core.files import check_out_folder
 from hcc_desktop.core.paper import resolve_paper
 from hcc_desktop.reports.fonts import SANS, SANS_BOLD, printable
 from hcc_desktop.reports.styles import ALERT, INK, MUTED, RULE
@@ -144,16 +145,9 @@ def check_out(out: Path) -> Path:
     """Refuse, naming the field "out", a path that cannot take the PDF, before any of
     the work: a missing folder, a folder given as the file, a folder that is not
     writable. A briefing of a large incident takes seconds to lay out, and the operator
-    should learn of a typo in the path at once, not after the wait."""
-    out = Path(out)
-    folder = out.parent if str(out.parent) else Path(".")
-    if out.is_dir():
-        raise ValidationError("out", f"{out}: is a folder; give a file name ending in .pdf")
-    if not folder.is_dir():
-        raise ValidationError("out", f"{folder}: no such folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ValidationError("out", f"{folder}: not allowed to write in this folder")
-    return out
+    should learn of a typo in the path at once, not after the wait. The same check as
+    every other file the program writes (`core.files.check_out_folder`)."""
+    return check_out_folder(out, "out", hint="a file name ending in .pdf")
 
 
 def write_atomically(out: Path, render: Callable[[io.BytesIO], None]) -> int:
