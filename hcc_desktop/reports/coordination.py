@@ -71,20 +71,23 @@ def percent_chart(groups: Sequence[tuple[str, eei_requests.Measure]], width: flo
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 34
     chart.width, chart.height = width - 40, height - 60
-    chart.data = [tuple((g.percent or 0.0) for _, g in groups) or (0.0,)]
+    # A group no request reached has no share at all: no bar, rather than a 0% bar
+    # that reads as "nobody answered".
+    chart.data = [tuple(g.percent for _, g in groups) or (0.0,)]
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
     chart.valueAxis.labels.fontName = SANS
     chart.valueAxis.labels.fontSize = 6.5
     chart.valueAxis.visibleGrid = True
     chart.categoryAxis.categoryNames = [
-        f"{name}\n{g.numerator}/{g.denominator}" for name, g in groups
+        f"{name}\n{g.numerator}/{g.denominator}" if g.denominator else f"{name}\nnone received"
+        for name, g in groups
     ] or ["no partner counted yet"]
     chart.categoryAxis.labels.fontName = SANS
     chart.categoryAxis.labels.fontSize = 6.5
     chart.categoryAxis.labels.dy = -2
     chart.bars[0].fillColor = ACCENT
     chart.bars.strokeColor = None
-    chart.barLabelFormat = "%.0f%%"
+    chart.barLabelFormat = lambda v: "" if v is None else f"{v:.0f}%"
     chart.barLabels.fontName = SANS
     chart.barLabels.fontSize = 6.5
     chart.barLabels.nudge = 5

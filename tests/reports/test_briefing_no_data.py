@@ -217,3 +217,19 @@ def _drawn_strings(node: object) -> list[str]:
     if isinstance(node, String):
         return [node.text]
     return [t for child in getattr(node, "contents", []) for t in _drawn_strings(child)]
+
+
+def test_the_hpp_chart_draws_no_bar_for_a_group_no_request_reached() -> None:
+    """0 of 0 is no share at all: no bar and no "0%", and the group says none received;
+    a real 0 of 3 keeps its 0% bar."""
+    from hcc_desktop.core.services.eei_requests import Measure
+    from hcc_desktop.reports.coordination import percent_chart
+
+    register_fonts()
+    drawing = percent_chart(
+        [("Hospital", Measure(2, 4)), ("Dialysis", Measure(0, 0)), ("EMS", Measure(0, 3))], 300
+    )
+    renderPDF.drawToString(drawing)
+    texts = _drawn_strings(drawing)
+    assert "50%" in texts and texts.count("0%") == 1  # EMS's, not Dialysis's
+    assert "none received" in texts and "0/0" not in texts
