@@ -123,6 +123,24 @@ def test_lifecycle_table_is_the_documented_one() -> None:
         "committed",
         "in_transit",
     } == lifecycle.OPEN
+    assert all(lifecycle.is_open(s) == (s in lifecycle.OPEN) for s in lifecycle.STATUSES)
+    # A word only a newer station knows stays in view: open, not silently closed.
+    assert lifecycle.is_open("escalated_to_state")
+
+
+def test_a_request_with_a_status_from_a_newer_station_stays_in_the_briefing(
+    store: Store, actor: Actor, incident: str
+) -> None:
+    from hcc_desktop.reports.briefing_lists_data import open_requests
+
+    rid = rq.create_request(
+        store, actor=actor, incident_id=incident, resource_kind="Ventilators", quantity=4
+    )
+    with store.writing(operator="Sync", summary="as an import would") as w:
+        w.put("request", rid, {"status": {"status": "escalated_to_state"}})
+    number = rq.list_requests(store, incident_id=incident)[0].number
+    rows = open_requests(store, incident, {}, "2026-11-19T00:00:00Z")
+    assert [(r.number, r.status) for r in rows] == [(number, "escalated_to_state")]
 
 
 def test_create_request(store: Store, actor: Actor, incident: str, hospital: str) -> None:

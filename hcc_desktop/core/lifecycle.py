@@ -53,6 +53,14 @@ TERMINAL: frozenset[str] = frozenset(s for s, nxt in TRANSITIONS.items() if not 
 OPEN: frozenset[str] = frozenset(STATUSES) - TERMINAL - {"delivered"}
 
 
+def is_open(status: str | None) -> bool:
+    """Whether a request still needs someone's attention: not closed and not delivered.
+    A status this station does not know (a newer station's word, arriving by sync) is
+    open: a request no one can see in the tracker or the overview is worse than one
+    shown with a word nobody here chose."""
+    return status not in TERMINAL and status != "delivered"
+
+
 def allowed_next(status: str | None) -> tuple[str, ...]:
     return TRANSITIONS.get(status or "", ())
 

@@ -57,7 +57,7 @@ def open_requests(
     """Open requests, overdue ones first, then by priority and need."""
     rows = []
     for r in requests.list_requests(store, incident_id=incident_id):
-        if r.status not in lifecycle.OPEN:
+        if not lifecycle.is_open(r.status):
             continue
         qty = number_text(r.quantity)
         resource = " ".join(x for x in (qty, r.unit or "", r.resource_kind or "") if x)

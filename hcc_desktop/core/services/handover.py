@@ -121,7 +121,7 @@ def _requests(
                  "status": lifecycle.LABELS.get(r.status or "", r.status),
                  "changes": [f"{st.text}" + (f" ({st.by})" if st.by else "") for st in steps]}
             )  # fmt: skip
-        if r.status not in lifecycle.OPEN:
+        if not lifecycle.is_open(r.status):
             continue
         open_rows.append(
             {"number": r.number, "resource": r.resource_kind, "quantity": r.quantity,

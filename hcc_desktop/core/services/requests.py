@@ -366,4 +366,4 @@ PRIORITY_ORDER = {p: i for i, p in enumerate(REQUEST_PRIORITIES)}
 
 
 def is_overdue(req: m.ResourceRequest, now_iso: str) -> bool:
-    return bool(req.needed_by and req.status in lifecycle.OPEN and req.needed_by < now_iso)
+    return bool(req.needed_by and lifecycle.is_open(req.status) and req.needed_by < now_iso)

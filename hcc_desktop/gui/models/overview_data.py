@@ -93,7 +93,7 @@ def load_overview(
     step(2, 5)
     now = from_ms(store.wall())
     for r in requests.list_requests(store, incident_id=incident_id):
-        if r.status in lifecycle.OPEN:
+        if lifecycle.is_open(r.status):
             key = r.priority or "routine"
             out.open_by_priority[key] = out.open_by_priority.get(key, 0) + 1
         if requests.is_overdue(r, now):

@@ -182,7 +182,7 @@ class ResourceTrackerPanel(Panel):
                 )
                 rows, seen = listed.requests, listed.status_seen
                 if wanted == "open":
-                    rows = [r for r in rows if r.status in lifecycle.OPEN]
+                    rows = [r for r in rows if lifecycle.is_open(r.status)]
             members = {o.id: o.name or "" for o in organizations.list_organizations(store)}
             return _Requests(rows, members, marks.read(), seen)
 
@@ -212,7 +212,7 @@ class ResourceTrackerPanel(Panel):
     def _update_counts(self) -> None:
         rows = self.model.rows
         overdue = sum(1 for r in rows if self.model.overdue(r))
-        urgent = sum(1 for r in rows if r.priority == "urgent" and r.status in lifecycle.OPEN)
+        urgent = sum(1 for r in rows if r.priority == "urgent" and lifecycle.is_open(r.status))
         text = f"{len(rows)} shown · {urgent} urgent open"
         if overdue:
             text += f" · <b style='color:#b71c1c'>{overdue} overdue</b>"
