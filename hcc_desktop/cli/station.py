@@ -82,21 +82,20 @@ def cmd_seed_demo(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_undo(ctx: Context, args: argparse.Namespace) -> int:
-    result = undo.undo_last(ctx.store, actor=ctx.actor)
-    line = f"Undone: {result.summary} ({result.restored} restored"
-    if result.skipped:
-        line += f", {result.skipped} left alone because they changed since"
-    emit(line + ")")
+    _said("Undone", undo.undo_last(ctx.store, actor=ctx.actor))
     return 0
 
 
 def cmd_redo(ctx: Context, args: argparse.Namespace) -> int:
-    result = undo.redo_last(ctx.store, actor=ctx.actor)
-    line = f"Redone: {result.summary} ({result.restored} restored"
+    _said("Redone", undo.redo_last(ctx.store, actor=ctx.actor))
+    return 0
+
+
+def _said(done: str, result: undo.UndoResult) -> None:
+    line = f"{done}: {result.summary} ({result.restored} restored"
     if result.skipped:
         line += f", {result.skipped} left alone because they changed since"
     emit(line + ")")
-    return 0
 
 
 def cmd_dump(ctx: Context, args: argparse.Namespace) -> int:

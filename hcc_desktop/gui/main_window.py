@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
@@ -402,30 +402,26 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         from hcc_desktop.core.services import undo
-        from hcc_desktop.gui.operations import CollectionOp
 
-        result = CollectionOp(
-            self,
-            lambda _p: undo.undo_last(self.ctx.store, actor=self.ctx.actor),
-            title="Nothing undone",
-        ).run_now()
-        if result is not None:
-            extra = f"; {result.skipped} later change(s) by others kept" if result.skipped else ""
-            self.ctx.message.emit(f"Undone: {result.summary}{extra}")
-        self.update_undo()
+        self._take_back(undo.undo_last, "undone")
 
     def redo(self) -> None:
         from hcc_desktop.core.services import undo
+
+        self._take_back(undo.redo_last, "redone")
+
+    def _take_back(self, service: Any, done: str) -> None:
+        """Run an undo or redo service; the status bar says what it did."""
         from hcc_desktop.gui.operations import CollectionOp
 
         result = CollectionOp(
             self,
-            lambda _p: undo.redo_last(self.ctx.store, actor=self.ctx.actor),
-            title="Nothing redone",
+            lambda _p: service(self.ctx.store, actor=self.ctx.actor),
+            title=f"Nothing {done}",
         ).run_now()
         if result is not None:
             extra = f"; {result.skipped} later change(s) by others kept" if result.skipped else ""
-            self.ctx.message.emit(f"Redone: {result.summary}{extra}")
+            self.ctx.message.emit(f"{done.capitalize()}: {result.summary}{extra}")
         self.update_undo()
 
     def new_incident(self) -> None:
