@@ -144,7 +144,7 @@ def refused(r: Result, field: str) -> None:
 
 
 def test_init_prints_station_site_and_fingerprint(run: Run, tmp_path: Path) -> None:
-    path = tmp_path / "new" / "s.sqlite"
+    path = tmp_path / "s.sqlite"  # a missing folder is refused: test_cli_store_folder
     r = run("init", "--station", "State EOC", store=path)
     assert r.code == 0, r.err
     assert "Station:     State EOC" in r.out

@@ -13,6 +13,7 @@ import getpass
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -27,9 +28,10 @@ from hcc_desktop.cli.registry import (
     store_path,
 )
 from hcc_desktop.core.clock import WallClock
-from hcc_desktop.core.errors import HccError
+from hcc_desktop.core.errors import HccError, ValidationError
 from hcc_desktop.core.opening import open_store
 from hcc_desktop.core.services.common import Actor, require_text
+from hcc_desktop.paths import STORE_ENV
 
 
 def _actor(args: argparse.Namespace) -> Actor:
@@ -43,6 +45,21 @@ def _login_name() -> str:
         return getpass.getuser()
     except Exception:  # no login name on this machine (a service account, a container)
         return "operator"
+
+
+def _check_new_store_folder(args: argparse.Namespace, path: Path | str) -> None:
+    """Refuse to create a store in a folder that does not exist when the operator named
+    the store (`--store`, or $HCC_STORE): a typo in the path would otherwise quietly
+    make the folders and a new, empty store somewhere unexpected, and the operator
+    would go on working in it. The default store under the user's data folder (the
+    GUI's first start, or a command with no store named) still has its folder made by
+    `open_store`. Only the commands that may create a store (init, seed-demo) ask."""
+    if not getattr(args, "create", False) or not isinstance(path, Path) or path.exists():
+        return
+    field = "--store" if args.store else STORE_ENV if os.environ.get(STORE_ENV) else None
+    folder = path.parent if str(path.parent) else Path(".")
+    if field is not None and not folder.is_dir():
+        raise ValidationError(field, f"{folder}: no such folder")
 
 
 def run_command(
@@ -68,6 +85,7 @@ def run_command(
     try:
         actor = _actor(args)
         path = store_path(args)
+        _check_new_store_folder(args, path)
         station = getattr(args, "station", None)
         ctx = c.Context(
             actor,

@@ -58,6 +58,7 @@ def test_three_stations_converge_and_resolve_the_one_conflict(tmp_path: Path) ->
     keys.mkdir()
     prints: dict[str, str] = {}
     for n in nodes:
+        n.store.parent.mkdir()  # `init` makes no missing folders (a typo'd --store)
         out = n("init", "--station", n.name).out
         assert f"Station:     {n.name}" in out
         prints[n.name] = FINGERPRINT.search(n("station", "show").out).group(1)  # type: ignore[union-attr]
