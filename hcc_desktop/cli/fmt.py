@@ -288,10 +288,19 @@ _HEADER_WORDS = (
 )
 
 
+#: The grid's own columns, which no shortened element code may read as.
+GRID_COLUMNS = frozenset({"ID", "FACILITY", "REPORTED"})
+
+
 def grid_header(code: str) -> str:
-    for long, brief in _HEADER_WORDS:
-        code = code.replace(long, brief)
-    return code
+    """The element code shortened for a grid column. A short form that would read as
+    one of the grid's own columns keeps the whole code: FACILITY_STATUS shortened to
+    "FACILITY" sat beside the facility-name column of the same heading, and an
+    operator could not tell which was the name and which the status."""
+    brief = code
+    for long, short_form in _HEADER_WORDS:
+        brief = brief.replace(long, short_form)
+    return code if brief in GRID_COLUMNS else brief
 
 
 #: Marks after a grid value, as on a paper status board.

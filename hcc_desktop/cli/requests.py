@@ -28,6 +28,7 @@ from hcc_desktop.cli.fmt import (
 )
 from hcc_desktop.cli.registry import Commands, incident_option
 from hcc_desktop.core import lifecycle
+from hcc_desktop.core import models as m
 from hcc_desktop.core.enums import (
     REQUEST_PRIORITIES,
 )
@@ -80,9 +81,16 @@ def cmd_requests_list(ctx: Context, args: argparse.Namespace) -> int:
     now = ctx.now()
     names = org_names(ctx.store)
     if args.json:
-        emit(to_json([request_dict(r, names, requests.is_overdue(r, now)) for r in found]))
+        emit(
+            to_json(
+                [
+                    {**request_dict(r, names, requests.is_overdue(r, now)), **_escalation(r)}
+                    for r in found
+                ]
+            )
+        )
         return 0
-    rows = [
+    rows: list[tuple[Any, ...]] = [
         (
             r.number,
             tail(r.id),
@@ -96,9 +104,46 @@ def cmd_requests_list(ctx: Context, args: argparse.Namespace) -> int:
         )
         for r in found
     ]
-    emit(table(REQUEST_HEADERS, rows, right={4}))
+    headers: tuple[str, ...] = REQUEST_HEADERS
+    right = {4}
+    if any(r.filled_quantity or r.elevated_quantity for r in found):
+        # Only then: a coalition that never fills or elevates keeps the narrower table.
+        right.add(len(headers))
+        headers += ("FILLED", "ELEVATED")
+        rows = [(*row, _filled(r), _elevated(r)) for row, r in zip(rows, found, strict=True)]
+    emit(table(headers, rows, right=right))
     emit(f"{len(found)} requests in {inc.name}")
     return 0
+
+
+def _escalation(req: m.ResourceRequest) -> dict[str, Any]:
+    """What the members filled and what was elevated to the state, as `requests show
+    --json` gives them: without these a list (the duty officer's overview, a script's
+    sweep) cannot tell a request the members half filled, or the state now holds,
+    from one nobody has acted on."""
+    return {
+        "filled_quantity": number(req.filled_quantity),
+        "elevated_quantity": number(req.elevated_quantity),
+        "elevated_to": req.elevated_to,
+        "elevated_ref": req.elevated_ref,
+        "elevated_at": req.elevated_at,
+        "unfilled": number(escalation.unfilled(req)),
+    }
+
+
+def _filled(req: m.ResourceRequest) -> str:
+    """The members' fill of the quantity asked for, as "12/20"; blank when none."""
+    if not req.filled_quantity:
+        return ""
+    return f"{number(req.filled_quantity)}/{number(req.quantity)}"
+
+
+def _elevated(req: m.ResourceRequest) -> str:
+    """The quantity elevated and to whom, as "8 -> CT DPH ESF-8"; blank when none. An
+    ASCII arrow, as in `set-status`, so a Windows pipe's code page can print it."""
+    if not req.elevated_quantity:
+        return ""
+    return f"{number(req.elevated_quantity)} -> {one_line(req.elevated_to or 'state', 24)}"
 
 
 def cmd_requests_show(ctx: Context, args: argparse.Namespace) -> int:
@@ -112,10 +157,7 @@ def cmd_requests_show(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         emit(to_json({
             **request_dict(req, names, overdue), "notes": req.notes,
-            "filled_quantity": number(req.filled_quantity),
-            "elevated_quantity": number(req.elevated_quantity), "elevated_to": req.elevated_to,
-            "elevated_ref": req.elevated_ref, "elevated_at": req.elevated_at,
-            "unfilled": number(escalation.unfilled(req)), "seen": versions,
+            **_escalation(req), "seen": versions,
         }))  # fmt: skip
         return 0
     label = lifecycle.LABELS.get(req.status or "", req.status)
