@@ -5,6 +5,9 @@ apart, and `requests list` with what the members filled and what went to the sta
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from tests.test_cli import Run, coalition, incident, run  # noqa: F401
 
 
@@ -51,3 +54,36 @@ def test_requests_list_without_fills_keeps_its_columns(run: Run, incident: str) 
     _requests(run)
     header = run("requests", "list").out.splitlines()[0]
     assert "FILLED" not in header and "ELEVATED" not in header
+
+
+def test_hpp_report_text_and_pdf_count_responses(
+    run: Run, incident: str, coalition: dict[str, str], store_path: Path, wall: Any, tmp_path: Path
+) -> None:
+    """The CLI's `eei-requests report` and the printed page say what the GUI's dock says:
+    responses, with the partners and rounds they come from."""
+    from pypdf import PdfReader
+
+    from hcc_desktop.core.opening import open_store
+    from hcc_desktop.core.services import eei_requests
+    from hcc_desktop.core.services.common import Actor
+
+    with open_store(store_path, wall=wall) as s:
+        eei_requests.issue_request(
+            s, actor=Actor("Setup Script", "Planning"), incident_id=incident, title="Status",
+            elements=["FACILITY_STATUS"], targets={"types": ["hospital"]},
+            due_at="2026-11-17T09:00Z", repeat="hours", repeat_hours=12,
+            issued_at="2026-11-17T08:00Z",
+        )  # fmt: skip
+        rep = eei_requests.hpp_report(s, incident_id=incident)
+    line = rep.responses_line()
+    assert line.startswith(f"0 of {rep.total.denominator} partner responses (")
+    assert f"({rep.partners} partners, {rep.rounds} request rounds) on time" in line
+    assert rep.rounds > 1 and rep.total.denominator == rep.partners * rep.rounds
+    r = run("eei-requests", "report")
+    assert r.code == 0, r.err
+    assert f"{line} (0%)" in r.out.splitlines()
+    assert run("eei-requests", "report", "--json").json()["partners"] == rep.partners
+    pdf = tmp_path / "hpp.pdf"
+    assert run("eei-requests", "report", "--pdf", str(pdf)).code == 0
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    assert line in text, text[:400]

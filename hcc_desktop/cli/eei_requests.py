@@ -170,6 +170,8 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
              f"{g.percent:.0f}%" if g.percent is not None else "-")
             for kind, g in [*rep.by_partner_type.items(), ("All partners", rep.total)]]  # fmt: skip
     emit(f"HPP-PHEP 6.1 for {incident_label(inc)}")
+    if rep.total.percent is not None:
+        emit(f"{rep.responses_line()} ({rep.total.percent:.0f}%)")
     emit(table(("PARTNER TYPE", "NUMERATOR", "DENOMINATOR", "LATE", "MISSING", "PERCENT"),
                body, right={1, 2, 3, 4, 5}))  # fmt: skip
     for key, g in rep.by_context.items():

@@ -127,11 +127,10 @@ def build_hpp_report(
         Paragraph(esc(f"{inc.name} · {scope}as of {clock.full(rep.now)}"), SUBTITLE),
         Spacer(1, 4),
         para(
-            f"<b>{rep.total.numerator}</b> of <b>{rep.total.denominator}</b> partners that "
-            f"received a request for EEI reported it within the requested time "
-            f"(<b>{_pct(rep.total)}</b>); {rep.total.late} reported late and "
-            f"{rep.total.missing} did not report. A partner counts once per round of a "
-            "repeated request; rounds not yet due and cancelled requests are left out.",
+            f"<b>{esc(rep.responses_line())}</b> (<b>{_pct(rep.total)}</b>), that is "
+            f"within the requested time; {rep.total.late} late and {rep.total.missing} "
+            "not reported. A partner counts once per round of a repeated request; rounds "
+            "not yet due and cancelled requests are left out.",
             BODY,
             markup=True,
         ),
@@ -174,8 +173,9 @@ def build_hpp_report(
     story += section("Requests", house_table(body, rcols))
     story.append(
         para(
-            "Numerator: partners that reported the requested EEI within the requested "
-            "time. Denominator: partners that received a request for EEI. Data are "
+            "Numerator: partner responses that reported the requested EEI within the "
+            "requested time. Denominator: partners that received a request for EEI, each "
+            "once per round of the request. Data are "
             "self-reported through the coalition's EEI reports.",
             NOTE,
         )

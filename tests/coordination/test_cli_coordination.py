@@ -56,7 +56,7 @@ def test_issue_show_report_and_print(
     assert rows[0][:5] == ("Incident", "Context", "Request", "Partner type", "Numerator")
     assert rows[-1][3:] == ("All partners", 1, 2, 1, 0, 50)
     text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
-    assert "HPP-PHEP 6.1" in text and "1 of 2 partners" in text and "Hospitals" in text
+    assert "HPP-PHEP 6.1" in text and "1 of 2 partner responses" in text and "Hospitals" in text
 
     r = run("eei-requests", "remind", rid[-8:], "--member", "Baystate Medical Center")
     assert r.code == 0, r.err

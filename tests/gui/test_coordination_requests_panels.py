@@ -53,10 +53,34 @@ def test_request_lines_and_reminders(qtbot: Any, ctx: AppContext) -> None:
     assert states["Birch"].text() == "Missing"
     assert states["Birch"].background().color().name() == STATE_COLOURS["missing"][0]
     assert panel.reminders.rowCount() == 1 and panel.reminders.item(0, 0).text() == "Birch"
-    assert "1 of 2 partners" in panel.chart.title.text()
+    assert panel.chart.title.text() == (
+        "<b>HPP-PHEP 6.1</b>: 1 of 2 partner responses (2 partners, 1 request round) on time (50%)"
+    )
     panel.remind()
     rows = messages.list_messages(ctx.store, kind="eei_reminder")
     assert [r.recipients[0].name for r in rows] == ["Birch"]
+
+
+def test_chart_title_counts_responses_not_partners(qtbot: Any, ctx: AppContext) -> None:
+    """Two partners asked once for 09:00 and again every hour from 09:00 to the clock's
+    11:06 owe eight responses in four rounds: not eight partners (the dock said "of 126
+    partners" of a coalition of 42 asked three times)."""
+    assert ctx.incident_id
+    eei_requests.issue_request(
+        ctx.store, actor=ctx.actor, incident_id=ctx.incident_id, title="Hourly status",
+        elements=["FACILITY_STATUS"], targets={"types": ["hospital"]},
+        due_at="2026-11-18T09:00Z", repeat="hours", repeat_hours=1,
+        issued_at="2026-11-18T07:00Z",
+    )  # fmt: skip
+    panel = EEIRequestsPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.reload()
+    qtbot.waitUntil(panel.is_loaded, timeout=10_000)
+    rep = eei_requests.hpp_report(ctx.store, incident_id=ctx.incident_id)
+    assert (rep.partners, rep.rounds, rep.total.denominator) == (2, 4, 8)
+    text = panel.chart.title.text()
+    assert "of 8 partner responses (2 partners, 4 request rounds) on time" in text, text
+    assert "partners reported" not in text
 
 
 def test_acknowledgement_from_the_log(qtbot: Any, ctx: AppContext) -> None:

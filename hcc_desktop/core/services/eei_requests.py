@@ -822,6 +822,22 @@ class HppReport:
     total: Measure = field(default_factory=Measure)
     by_partner_type: dict[str, Measure] = field(default_factory=dict)
     by_context: dict[str, Measure] = field(default_factory=dict)
+    #: Distinct partners and request rounds in the denominator. The denominator counts
+    #: a partner once per round, so 42 partners asked three times make 126: a reader
+    #: told "of 126 partners" looks for 126 partners the coalition does not have.
+    partners: int = 0
+    rounds: int = 0
+
+    def responses_line(self) -> str:
+        """The data point in words that say what is counted: "109 of 126 partner
+        responses (42 partners, 3 request rounds) on time". One sentence for the GUI's
+        dock, the printed page and the command line, so they cannot disagree."""
+        return (
+            f"{self.total.numerator} of {self.total.denominator} partner "
+            f"{_plural(self.total.denominator, 'response')} "
+            f"({self.partners} {_plural(self.partners, 'partner')}, "
+            f"{self.rounds} request {_plural(self.rounds, 'round')}) on time"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -829,6 +845,8 @@ class HppReport:
             "incident": {"id": self.incident.id, "name": self.incident.name},
             "now": self.now,
             "total": self.total.as_dict(),
+            "partners": self.partners,
+            "rounds": self.rounds,
             "by_partner_type": {k: v.as_dict() for k, v in self.by_partner_type.items()},
             "by_context": {k: v.as_dict() for k, v in self.by_context.items()},
             "requests": [
@@ -845,6 +863,10 @@ class HppReport:
                 for r in self.requests
             ],
         }
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else f"{word}s"
 
 
 def _type_order(name: str) -> tuple[int, str]:
@@ -882,6 +904,8 @@ def hpp_report(
         report = HppReport(inc, at)
         by_type: dict[str, Measure] = defaultdict(Measure)
         by_ctx: dict[str, Measure] = defaultdict(Measure)
+        partners: set[str] = set()
+        rounds_counted: set[tuple[str, int]] = set()
         for req in reqs:
             if req.status == "cancelled":
                 continue
@@ -889,6 +913,9 @@ def hpp_report(
             total = Measure()
             types: dict[str, Measure] = defaultdict(Measure)
             for ln in st.history:
+                if ln.counted:
+                    partners.add(ln.organization_id)
+                    rounds_counted.add((req.id, ln.round.number))
                 context = by_ctx[req.context or "incident"]
                 for measure in (total, types[ln.partner_type], report.total, context):
                     measure.add(ln)
@@ -901,6 +928,7 @@ def hpp_report(
             )
     report.by_partner_type = {k: by_type[k] for k in sorted(by_type, key=_type_order)}
     report.by_context = {k: by_ctx[k] for k in CONTEXTS if k in by_ctx}
+    report.partners, report.rounds = len(partners), len(rounds_counted)
     return report
 
 

@@ -117,8 +117,7 @@ class PercentChart(QWidget):
         self.plot.setXRange(-0.6, len(groups) - 0.4)
         pct = rep.total.percent
         self.title.setText(
-            f"<b>HPP-PHEP 6.1</b>: {rep.total.numerator} of {rep.total.denominator} partners "
-            f"reported on time ({pct:.0f}%)"
+            f"<b>HPP-PHEP 6.1</b>: {rep.responses_line()} ({pct:.0f}%)"
             if pct is not None
             else "HPP-PHEP 6.1"
         )
