@@ -82,24 +82,24 @@ def test_add_entry(store: Store, actor: Actor, incident: str, hospital: str) -> 
         store,
         actor=actor,
         incident_id=incident,
-        text="  Generator failed at 14:02  ",
+        text="  Generator failed at 11:02  ",
         category="Resource",
         priority="Urgent",
         organization_id=hospital,
-        occurred_at="2026-11-18T09:02-05:00",
+        occurred_at="2026-11-18T06:02-05:00",  # before the clock's 11:06Z
         source="radio",
     )
     e = entry(store, eid)
     assert log.entry_dict(e) == {
         "id": eid,
         "incident_id": incident,
-        "occurred_at": "2026-11-18T14:02:00Z",
+        "occurred_at": "2026-11-18T11:02:00Z",
         "operator": "Dana Reyes",
         "position": "Situation Unit Leader",
         "station": "Test Station",
         "category": "resource",
         "priority": "urgent",
-        "text": "Generator failed at 14:02",
+        "text": "Generator failed at 11:02",
         "organization_id": hospital,
         "corrects_id": None,
         "significant": None,
@@ -113,7 +113,7 @@ def test_add_entry(store: Store, actor: Actor, incident: str, hospital: str) -> 
         store.site_id,
         None,
     )
-    assert json.loads(v.value)["text"] == "Generator failed at 14:02"
+    assert json.loads(v.value)["text"] == "Generator failed at 11:02"
 
 
 def test_entry_time_defaults_to_now(store: Store, actor: Actor, incident: str) -> None:
@@ -194,6 +194,47 @@ def test_entry_before_the_incident_says_when_it_started(
         occurred_at="2026-11-17T23:00Z",
     )
     assert "2026-11-18T06:00:00Z" in err.message
+
+
+def test_an_entry_dated_ahead_of_the_clock_is_refused(
+    store: Store, actor: Actor, incident: str
+) -> None:
+    """Years ahead is a typo; 15 minutes is the slack (the clock reads NOW)."""
+    for at in ("2030-01-01T00:00Z", "2026-11-18T11:22:00Z"):
+        err = refused(store, "occurred_at", log.add_entry, actor=actor, incident_id=incident,
+                      text="Typo in the year", occurred_at=at)  # fmt: skip
+        assert err.message.startswith("in the future (") and "check the date" in err.message
+        assert NOW in err.message
+    batch = [log.NewEntry("fine"), log.NewEntry("ahead", occurred_at="2031-05-01T00:00Z")]
+    err = refused(store, "entry 2: occurred_at", log.add_entries, actor=actor,
+                  incident_id=incident, entries=batch)  # fmt: skip
+    ten = log.add_entry(store, actor=actor, incident_id=incident, text="About to happen",
+                        occurred_at="2026-11-18T11:16:40Z")  # fmt: skip
+    assert entry(store, ten).occurred_at == "2026-11-18T11:16:40Z"
+
+
+def test_a_correction_dated_ahead_of_the_clock_is_refused(
+    store: Store, actor: Actor, incident: str
+) -> None:
+    old = log.add_entry(store, actor=actor, incident_id=incident, text="Typo")
+    refused(store, "occurred_at", log.correct_entry, actor=actor, entry_id=old, text="Fixed",
+            occurred_at="2030-01-01T00:00Z")  # fmt: skip
+    log.correct_entry(store, actor=actor, entry_id=old, text="Fixed",
+                      occurred_at="2026-11-18T11:16:40Z")  # fmt: skip
+
+
+def test_records_of_entries_made_elsewhere_keep_their_times(
+    store: Store, actor: Actor, incident: str
+) -> None:
+    """The demo's story (and a decision's LogTrail) carries its own author, station
+    and time; those are not judged by this station's clock."""
+    rid = log.add_entries(store, actor=actor, incident_id=incident, entries=[
+        log.NewEntry("Story, two days on", occurred_at="2026-11-20T09:00Z", author=BOB,
+                     station="Region 1 HCC"),
+    ])[0]  # fmt: skip
+    assert entry(store, rid).occurred_at == "2026-11-20T09:00:00Z"
+    log.correct_entry(store, actor=BOB, entry_id=rid, text="Story corrected",
+                      occurred_at="2026-11-20T10:00Z", author=BOB, station="Region 1 HCC")  # fmt: skip
 
 
 def test_entry_for_an_unknown_or_deleted_member_or_incident(

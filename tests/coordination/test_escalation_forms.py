@@ -30,7 +30,7 @@ def test_ics213rr_shows_fill_and_elevation(store: Store, tmp_path: Path) -> None
     assert "Escalation" not in text(plain.path)
     escalation.record_fill(store, actor=BOB, request_id=rid, filled=4)
     escalation.elevate(store, actor=BOB, request_id=rid, ref="CT-DPH-0412", to="CT DPH ESF-8",
-                       at="2026-11-18T11:30:00Z")  # fmt: skip
+                       at="2026-11-18T11:15:00Z")  # fmt: skip
     out = build_ics213rr(store, tmp_path / "rr.pdf", request=rid, zone=None)
     got = text(out.path)
     assert "Escalation: members filled 4 of 10 each" in got

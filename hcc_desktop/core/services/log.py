@@ -48,6 +48,35 @@ class NewEntry:
     author: Actor | None = None
     station: str | None = None
 
+    @property
+    def made_here(self) -> bool:
+        """Written by the acting operator at this station, not the record of an
+        entry made elsewhere (the demo's narrative, a decision's LogTrail): only such
+        an entry's time is judged against this station's clock (`check_not_future`)."""
+        return self.author is None and self.station is None
+
+
+#: How far after the station's clock an entry made here may be dated: a clock a few
+#: minutes slow, or an operator logging what is about to happen on the minute, is
+#: fine; years ahead is a typo.
+FUTURE_SLACK_MS = 15 * 60_000
+
+
+def check_not_future(store: Store, occurred: str) -> None:
+    """Refuse an entry dated more than FUTURE_SLACK_MS after this station's clock. A
+    log entry in 2030 is almost surely a mistyped year, and it would sort above every
+    real entry of the incident and sit atop the ICS 214 for good (entries are never
+    edited, only corrected). Only for entries made here: versions synchronised from
+    other stations go through the importer, and records of entries made elsewhere
+    (the demo's story) keep the times they carry."""
+    now = store.wall()
+    if occurred > from_ms(now + FUTURE_SLACK_MS):
+        raise ValidationError(
+            "occurred_at",
+            f"in the future ({occurred}; this station's clock reads {from_ms(now)}); "
+            "check the date",
+        )
+
 
 def add_entry(
     store: Store,
@@ -82,6 +111,8 @@ def add_entries(
             where = f"entry {i + 1}: " if len(batch) > 1 else ""
             try:
                 occurred = normalise("occurred_at", e.occurred_at) or now
+                if e.made_here:
+                    check_not_future(store, occurred)
                 if started_at and occurred < started_at:
                     raise ValidationError(
                         "occurred_at", f"before the incident started ({started_at})"
@@ -141,6 +172,8 @@ def correct_entry(
     body = text if not reason else f"{text} (correction: {reason})"
     rid = record_id or uuid7(store.wall())
     at = normalise("occurred_at", occurred_at) or from_ms(store.wall())
+    if author is None and station is None:  # made here: see NewEntry.made_here
+        check_not_future(store, at)
     if old.occurred_at and at < old.occurred_at:
         raise ValidationError("occurred_at", "a correction cannot precede the entry it corrects")
     with store.writing(operator=actor.label, summary="Correct log entry") as w:
