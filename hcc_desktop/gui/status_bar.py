@@ -48,7 +48,10 @@ class StatusBar(QStatusBar):
         self.ctx = ctx
         self.operator = QLabel(objectName="statusOperator")
         self.station = QLabel(objectName="statusStation")
-        self.store = ElidedLabel()
+        where = "Server" if ctx.store.is_server else "Store"
+        # The folders are cut in the middle, never the file name (which tells the
+        # exercise store from the live one): "Store: /home/…/eoc/live.sqlite".
+        self.store = ElidedLabel(path_prefix=f"{where}: ")
         self.store.setObjectName("statusStore")
         self.clock = QLabel(objectName="statusClock")
         self.duty = QLabel(objectName="statusDuty")
@@ -60,11 +63,10 @@ class StatusBar(QStatusBar):
             "program keeps trying; the panels reload once the server is back."
         )
         self.server.hide()
-        where = "Server" if ctx.store.is_server else "Store"
         self.store.set_full_text(f"{where}: {ctx.store.label}")
         # A long store path must not widen the window past a 1280-pixel screen now that
         # the duty officer shares the bar: it asks for room for the whole path and, when
-        # there is none, ends in "…" with the whole in its tooltip.
+        # there is none, shows "…" in place of folders with the whole in its tooltip.
         self.store.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.station.setText(f"Station: {ctx.store.station_name}")
         for label in (

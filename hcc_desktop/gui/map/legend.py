@@ -1,5 +1,8 @@
 """Overlays fixed to the map's corners: the legend and the caption (marker count).
 
+The legend is given the height above the caption (set_max_height) and flows into
+columns when it is taller, so the two never overlap on a short map.
+
 The legend collapses to a small "Legend ▸" chip and expands again on a click (the
 map's toolbar has the same toggle): expanded, it covers a good part of a small map,
 and an operator who knows the colours wants the map. The panel remembers the choice.
@@ -32,6 +35,10 @@ ALIGN = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 #: The legend's first row (expanded) and all of it (collapsed): what a click does.
 HIDE_TITLE = "Legend ▾"
 SHOW_TITLE = "Legend ▸"
+#: The member types' heading; on a short map the section folds to this row.
+TYPES = "Member type"
+TYPES_FOLDED = "Member type ▸ (click)"
+TYPES_OPEN = "Member type ▾"
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,16 @@ class MapLegend(_Overlay):
         self._pen = pen
         self._row = max(QFontMetricsF(self.font).height(), SWATCH) + 1
         self.expanded = True
+        #: Tallest the legend may be, px (0: no limit); see set_max_height.
+        self._max_height = 0.0
+        #: The operator opened the member types folded on a short map.
+        self.types_open = False
+        #: The member types are folded to their heading now (a short map).
+        self.types_folded = False
+        #: The rows of each column as laid out, and each column's left edge and width.
+        self._columns: list[list[Entry]] = []
+        self._lefts: list[float] = []
+        self._col_widths: list[float] = []
 
     def set_entries(self, entries: list[Entry]) -> None:
         self._entries = list(entries)
@@ -125,46 +142,139 @@ class MapLegend(_Overlay):
         title = Entry(HIDE_TITLE if self.expanded else SHOW_TITLE)
         return [title, *self._entries] if self.expanded else [title]
 
+    def set_max_height(self, height: float) -> None:
+        """The room the map leaves the legend above its count line. A legend taller
+        than that flows into more columns (breaking between its sections where it can)
+        instead of running over the count and past the map's foot: at 1280×720 the
+        one-column legend was taller than the whole map."""
+        if abs(height - self._max_height) >= 1:
+            self._max_height = height
+            self._relayout()
+
+    def columns(self) -> list[list[Entry]]:
+        """The rows of each column as laid out (the title row first)."""
+        return [list(c) for c in self._columns]
+
+    def _row_width(self, e: Entry) -> float:
+        if e.symbol is None:
+            return QFontMetricsF(self.bold).horizontalAdvance(e.label)
+        return SWATCH + 4 + QFontMetricsF(self.font).horizontalAdvance(e.label)
+
     def _relayout(self) -> None:
-        metrics, bold = QFontMetricsF(self.font), QFontMetricsF(self.bold)
-        width = 0.0
-        rows = self._rows()
-        for e in rows:
-            if e.symbol is None:
-                width = max(width, bold.horizontalAdvance(e.label))
-            else:
-                width = max(width, SWATCH + 4 + metrics.horizontalAdvance(e.label))
         pad = PAD if self.expanded else PAD / 2
-        self._resize(width + 2 * PAD + 2, len(rows) * self._row + 2 * pad)
+        rows = self._rows()
+        per_column = len(rows)
+        if self.expanded and self._max_height > 0:
+            per_column = max(int((self._max_height - 2 * pad) // self._row), 3)
+        # Too short for one column: the member types (the markers' shapes, which a
+        # tooltip names anyway) fold to their heading before the legend grows a second
+        # column over most of a small map; the colours are what must be read. A click
+        # on the heading opens them (in columns).
+        self.types_folded = False
+        if len(rows) > per_column and any(e.label == TYPES for e in rows):
+            rows = fold_types(rows, folded=not self.types_open)
+            self.types_folded = not self.types_open
+        self._columns = flow(rows, per_column)
+        self._col_widths = [max(self._row_width(e) for e in c) for c in self._columns]
+        self._lefts, left = [], PAD
+        for w in self._col_widths:
+            self._lefts.append(left)
+            left += w + 2 * PAD
+        tallest = max(len(c) for c in self._columns)
+        self._resize(left + 2, tallest * self._row + 2 * pad)
 
     def entries(self) -> list[Entry]:
         return list(self._entries)
 
+    def row_at(self, pos: QPointF) -> Entry | None:
+        """The row drawn at `pos` (the legend's own pixels), None between rows."""
+        top = PAD if self.expanded else PAD / 2
+        for column, x, width in zip(self._columns, self._lefts, self._col_widths, strict=True):
+            if x - PAD <= pos.x() < x + width + PAD:
+                i = int((pos.y() - top) // self._row)
+                return column[i] if 0 <= i < len(column) and pos.y() >= top else None
+        return None
+
     def mouseClickEvent(self, ev: Any) -> None:
         ev.accept()  # a click on the legend is not a click on the map
-        if ev.button() == Qt.MouseButton.LeftButton:
-            self.set_expanded(not self.expanded)
-            self.expanded_changed.emit(self.expanded)
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return
+        row = self.row_at(ev.pos())
+        if self.expanded and row is not None and row.label in (TYPES_FOLDED, TYPES_OPEN):
+            self.set_types_open(row.label == TYPES_FOLDED)
+            return
+        self.set_expanded(not self.expanded)
+        self.expanded_changed.emit(self.expanded)
+
+    def set_types_open(self, shown: bool) -> None:
+        """Open (or fold again) the member types folded on a short map."""
+        if shown != self.types_open:
+            self.types_open = shown
+            self._relayout()
 
     def draw(self, p: QPainter) -> None:
         p.setPen(QPen(QColor("#9aa4ab")))
         p.setBrush(QBrush(QColor(255, 255, 255, 230)))
         p.drawRoundedRect(self.boundingRect().adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
-        y = PAD if self.expanded else PAD / 2
-        for e in self._rows():
-            p.setPen(QColor(TEXT))
-            if e.symbol is None:
-                p.setFont(self.bold)
-                p.drawText(QRectF(PAD, y, self.width() - 2 * PAD, self._row), ALIGN, e.label)
-            else:
-                p.save()
-                p.translate(QPointF(PAD + SWATCH / 2, y + self._row / 2))
-                drawSymbol(p, e.symbol, e.size, e.pen or self._pen, e.brush)
-                p.restore()
-                p.setFont(self.font)
-                left = PAD + SWATCH + 4
-                p.drawText(QRectF(left, y, self.width() - left - PAD, self._row), ALIGN, e.label)
-            y += self._row
+        top = PAD if self.expanded else PAD / 2
+        for column, x, width in zip(self._columns, self._lefts, self._col_widths, strict=True):
+            y = top
+            for e in column:
+                p.setPen(QColor(TEXT))
+                if e.symbol is None:
+                    p.setFont(self.bold)
+                    p.drawText(QRectF(x, y, width + PAD, self._row), ALIGN, e.label)
+                else:
+                    p.save()
+                    p.translate(QPointF(x + SWATCH / 2, y + self._row / 2))
+                    drawSymbol(p, e.symbol, e.size, e.pen or self._pen, e.brush)
+                    p.restore()
+                    p.setFont(self.font)
+                    left = x + SWATCH + 4
+                    text = QRectF(left, y, width - SWATCH - 4 + PAD, self._row)
+                    p.drawText(text, ALIGN, e.label)
+                y += self._row
+
+
+def fold_types(rows: list[Entry], *, folded: bool) -> list[Entry]:
+    """`rows` with the member types' heading marked foldable: alone (its rows left
+    out) when `folded`, else with a "▾" that folds them again."""
+    out: list[Entry] = []
+    skipping = False
+    for e in rows:
+        if e.symbol is None:
+            skipping = folded and e.label == TYPES
+            if e.label == TYPES:
+                out.append(Entry(TYPES_FOLDED if folded else TYPES_OPEN))
+                continue
+        if not skipping:
+            out.append(e)
+    return out
+
+
+def flow(rows: list[Entry], per_column: int) -> list[list[Entry]]:
+    """`rows` in columns of at most `per_column` rows. A section (a heading and its
+    rows) starts a new column when it does not fit in what is left of the current
+    one but fits in a column of its own; a longer section runs on into the next
+    column, and a heading is never left alone at the foot of a column."""
+    sections: list[list[Entry]] = []
+    for e in rows:
+        if e.symbol is None and sections and sections[-1][-1].symbol is not None:
+            sections.append([e])  # a heading after symbol rows starts a section
+        elif sections:
+            sections[-1].append(e)
+        else:
+            sections.append([e])
+    columns: list[list[Entry]] = [[]]
+    for section in sections:
+        room = per_column - len(columns[-1])
+        if len(section) > room and columns[-1] and (len(section) <= per_column or room < 2):
+            columns.append([])
+        for e in section:
+            if len(columns[-1]) >= per_column:
+                columns.append([])
+            columns[-1].append(e)
+    return [c for c in columns if c]
 
 
 class MapCaption(_Overlay):
@@ -179,7 +289,12 @@ class MapCaption(_Overlay):
             return
         self.text = text
         metrics = QFontMetricsF(self.font)
-        self._resize(metrics.horizontalAdvance(text) + 8, metrics.height() + 4)
+        self._resize(metrics.horizontalAdvance(text) + 8, self.line_height())
+
+    def line_height(self) -> float:
+        """The caption's height, px, with or without a text yet (the legend's room
+        above it is known before the first count)."""
+        return QFontMetricsF(self.font).height() + 4
 
     def draw(self, p: QPainter) -> None:
         p.setPen(Qt.PenStyle.NoPen)

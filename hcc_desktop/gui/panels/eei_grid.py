@@ -47,6 +47,26 @@ from hcc_desktop.gui.wording import eei_refusal
 PATCH_LIMIT = 2000
 
 
+def summary_variants(period: int, t: eei.Timeliness) -> list[str]:
+    """The grid's timeliness line, fullest first, for a FittingLabel: a narrow dock
+    drops the due time, then the period (both are in the window's header), then the
+    share; the on-time, late and missing counts stay, because they say whom to call."""
+    share = f"{t.share_on_time:.0%}" if t.expected else "–"
+    due = fmt.local(t.due_at) or "no due time"
+    on_time = f"on time {len(t.on_time)}/{t.expected}"
+    rest = (
+        f" · <span style='color:#8a6d00'>late {len(t.late)}</span> · "
+        f"<span style='color:#b71c1c'>missing {len(t.missing)}</span>"
+    )
+    head = f"<b>Period {period}</b> · "
+    return [
+        f"{head}EEIs due {due} · <b>{on_time} ({share})</b>{rest}",
+        f"{head}<b>{on_time} ({share})</b>{rest}",
+        f"<b>{on_time} ({share})</b>{rest}",
+        f"<b>{on_time}</b>{rest}",
+    ]
+
+
 class EEIGridPanel(Panel):
     TITLE = "EEI grid"
     DOCK_NAME = "eeiGridDock"
@@ -119,7 +139,7 @@ class EEIGridPanel(Panel):
         incident, period = self.ctx.incident_id, self.ctx.period
         if not incident or not period:
             self.model.set_grid(None)
-            self.summary.setText("<i>No operational period selected.</i>")
+            self.summary.set_variants(["<i>No operational period selected.</i>"])
             self._loaded = True
             return
         store, marks = self.ctx.store, self.marks
@@ -217,15 +237,7 @@ class EEIGridPanel(Panel):
         grid = self.model.grid
         if grid is None:
             return
-        t = grid.timeliness
-        share = f"{t.share_on_time:.0%}" if t.expected else "–"
-        due = fmt.local(t.due_at) or "no due time"
-        self.summary.setText(
-            f"<b>Period {grid.period}</b> · EEIs due {due} · "
-            f"<b>on time {len(t.on_time)}/{t.expected} ({share})</b> · "
-            f"<span style='color:#8a6d00'>late {len(t.late)}</span> · "
-            f"<span style='color:#b71c1c'>missing {len(t.missing)}</span>"
-        )
+        self.summary.set_variants(summary_variants(grid.period, grid.timeliness))
 
     # ------------------------------------------------------------ filters
     def _apply_column_filter(self) -> None:

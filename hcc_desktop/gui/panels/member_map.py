@@ -45,6 +45,9 @@ from hcc_desktop.interop.areas import AlertShape
 __all__ = ["MemberMapPanel", "local_time"]
 
 LEGEND_OFFSET = 8
+#: The count line's distance from the map's foot, and the least gap above it.
+CAPTION_OFFSET = 4
+LEGEND_GAP = 4
 #: Where the legend's collapsed or expanded state is remembered.
 LEGEND_KEY = "map/legend_expanded"
 
@@ -138,7 +141,10 @@ class MemberMapPanel(Panel):
         # thing a narrow dock pushes out of sight).
         self.count_label = MapCaption()
         self.count_label.setParentItem(self.view)
-        self.count_label.anchor(itemPos=(0, 1), parentPos=(0, 1), offset=(LEGEND_OFFSET, -4))
+        self.count_label.anchor(
+            itemPos=(0, 1), parentPos=(0, 1), offset=(LEGEND_OFFSET, -CAPTION_OFFSET)
+        )
+        self._fit_legend()
         self.view.sigRangeChangedManually.connect(self._stop_auto_fit)
         self.view.sigResized.connect(self._on_view_resized)
         self.view.sigRangeChanged.connect(lambda *_: self._update_count())
@@ -351,7 +357,16 @@ class MemberMapPanel(Panel):
     def _stop_auto_fit(self, *_: object) -> None:
         self._auto_fit = False
 
+    def _fit_legend(self) -> None:
+        """Give the legend the map's height less the count line at the foot (and the
+        gaps around both): a taller legend flows into columns rather than run over
+        the count (lay the two out together, as at 1280×720 they overlapped)."""
+        room = self.view.boundingRect().height()
+        room -= LEGEND_OFFSET + LEGEND_GAP + self.count_label.line_height() + CAPTION_OFFSET
+        self.legend.set_max_height(max(room, 0.0))
+
     def _on_view_resized(self, *_: object) -> None:
+        self._fit_legend()  # before fitting: the legend's width is the room it reserves
         if self._auto_fit:
             self._fit()
 
