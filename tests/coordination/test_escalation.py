@@ -89,6 +89,8 @@ def test_partial_elevation_leaves_room_for_a_second(store: Store, request_id: st
         ("elevated_quantity", {"quantity": "lots"}),
         ("elevated_at", {"at": "2026-11-18T08:30:00Z"}),
         ("elevated_at", {"at": "noonish"}),
+        # Years ahead: refused as the elevation's own time, not as the log entry it makes.
+        ("elevated_at", {"at": "2030-01-01T00:00:00Z"}),
     ],
 )
 def test_elevation_refusals(
@@ -103,6 +105,11 @@ def test_elevation_refusals(
 def test_fill_refusals(store: Store, request_id: str, filled: Any) -> None:
     refused(store, "filled_quantity", lambda: escalation.record_fill(
         store, actor=BOB, request_id=request_id, filled=filled))  # fmt: skip
+
+
+def test_a_fill_dated_years_ahead_is_refused_by_its_own_name(store: Store, request_id: str) -> None:
+    refused(store, "at", lambda: escalation.record_fill(
+        store, actor=BOB, request_id=request_id, filled=2, at="2030-01-01T00:00:00Z"))  # fmt: skip
 
 
 def test_closed_requests_take_neither(store: Store, request_id: str) -> None:

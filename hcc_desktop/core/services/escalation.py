@@ -135,6 +135,8 @@ def record_fill(
             amount = _amount("filled_quantity", filled, allow_zero=True)
             text_note = optional_text("note", note, max_len=2000)
             when = normalise("at", at)
+            if when:  # named as the operator gave it, not as the log entry it also makes
+                log.check_not_future(store, when, "at")
             base, based_on = _as_shown(w, req, seen)
             room = (req.quantity or 0) - (base["elevated_quantity"] or 0)
             if amount > room:
@@ -204,6 +206,7 @@ def elevate(
                     "elevated_quantity", f"{amount:g} is more than the {left:g} unfilled"
                 )
             when = normalise("elevated_at", at) or from_ms(store.wall())
+            log.check_not_future(store, when, "elevated_at")
             if req.created_at and when < req.created_at:
                 raise ValidationError(
                     "elevated_at", f"{when} is before the request was made ({req.created_at})"

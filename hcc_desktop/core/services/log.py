@@ -62,7 +62,7 @@ class NewEntry:
 FUTURE_SLACK_MS = 15 * 60_000
 
 
-def check_not_future(store: Store, occurred: str) -> None:
+def check_not_future(store: Store, occurred: str, field: str = "occurred_at") -> None:
     """Refuse an entry dated more than FUTURE_SLACK_MS after this station's clock. A
     log entry in 2030 is almost surely a mistyped year, and it would sort above every
     real entry of the incident and sit atop the ICS 214 for good (entries are never
@@ -72,7 +72,7 @@ def check_not_future(store: Store, occurred: str) -> None:
     now = store.wall()
     if occurred > from_ms(now + FUTURE_SLACK_MS):
         raise ValidationError(
-            "occurred_at",
+            field,
             f"in the future ({occurred}; this station's clock reads {from_ms(now)}); "
             "check the date",
         )
