@@ -143,7 +143,11 @@ class MembersPanel(Panel):
         self.contacts.setHorizontalHeaderLabels(["Name", "Role", "Phone", "E-mail", "24/7 phone"])
         self.contacts.verticalHeader().hide()
         self.contacts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.contacts.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # Each column as wide as its header and its few entries, the last taking what is
+        # left: a stretched middle column squeezed a narrow dock's "E-mail" to "-ma".
+        header = self.contacts.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.add_contact_button = QPushButton("Add contact…")
         self.add_contact_button.clicked.connect(self.add_contact)
         lower = QWidget()
