@@ -48,6 +48,12 @@ class LogTrail:
     log_id: str | None = None
     station: str | None = None
 
+    @property
+    def made_here(self) -> bool:
+        """A decision taken at this station now: its time is judged against this
+        station's clock (the record of one made elsewhere keeps the time it carries)."""
+        return self.station is None
+
 
 #: A decision made here and now: a new log entry id, this station.
 HERE = LogTrail()
@@ -135,7 +141,7 @@ def record_fill(
             amount = _amount("filled_quantity", filled, allow_zero=True)
             text_note = optional_text("note", note, max_len=2000)
             when = normalise("at", at)
-            if when:  # named as the operator gave it, not as the log entry it also makes
+            if when and trail.made_here:  # named as given, not as its log entry's time
                 log.check_not_future(store, when, "at")
             base, based_on = _as_shown(w, req, seen)
             room = (req.quantity or 0) - (base["elevated_quantity"] or 0)
@@ -206,7 +212,8 @@ def elevate(
                     "elevated_quantity", f"{amount:g} is more than the {left:g} unfilled"
                 )
             when = normalise("elevated_at", at) or from_ms(store.wall())
-            log.check_not_future(store, when, "elevated_at")
+            if trail.made_here:
+                log.check_not_future(store, when, "elevated_at")
             if req.created_at and when < req.created_at:
                 raise ValidationError(
                     "elevated_at", f"{when} is before the request was made ({req.created_at})"
