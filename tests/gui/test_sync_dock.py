@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
@@ -47,7 +48,15 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return shown
 
 
-def _conflict(a: Store, b: Store, tmp: Path) -> None:
+def _conflict(
+    a: Store,
+    b: Store,
+    tmp: Path,
+    ours: dict[str, Any] | None = None,
+    theirs: dict[str, Any] | None = None,
+) -> str:
+    """A member both stations change at once (A `ours`, B `theirs`; phone numbers by
+    default); A's change is exported to a2.hccsync, not yet imported. Returns its id."""
     ann, bob = Actor("Ann", "Duty Officer"), Actor("Bob", "Duty Officer")
     org = orgs.add_organization(
         a, actor=ann, name="Hartford Hospital", member_type="hospital", membership="core"
@@ -56,9 +65,10 @@ def _conflict(a: Store, b: Store, tmp: Path) -> None:
     importer.import_package(b, tmp / "a1.hccsync")
     a.wall.advance(5)
     b.wall.advance(5)
-    orgs.update_organization(a, actor=ann, org_id=org, phone="860-111-1111")
-    orgs.update_organization(b, actor=bob, org_id=org, phone="860-222-2222")
+    orgs.update_organization(a, actor=ann, org_id=org, **(ours or {"phone": "860-111-1111"}))
+    orgs.update_organization(b, actor=bob, org_id=org, **(theirs or {"phone": "860-222-2222"}))
     exporter.export_package(a, tmp / "a2.hccsync")
+    return org
 
 
 def test_import_through_gui_reports_and_lists_conflict(qtbot, pair, tmp_path, boxes) -> None:
@@ -184,19 +194,9 @@ def test_another_value_is_read_as_the_fields_type_and_a_bad_one_is_refused(
     """ "Enter another value…" on a bed-count conflict: "lots" gets a dialog naming the
     field and changes nothing; "25" is stored as the number 25."""
     a, b = pair
-    ann, bob = Actor("Ann", "Duty Officer"), Actor("Bob", "Duty Officer")
-    org = orgs.add_organization(
-        a, actor=ann, name="Hartford Hospital", member_type="hospital", membership="core"
-    )
-    exporter.export_package(a, tmp_path / "a1.hccsync")
-    importer.import_package(b, tmp_path / "a1.hccsync")
-    a.wall.advance(5)
-    b.wall.advance(5)
-    orgs.update_organization(a, actor=ann, org_id=org, beds=120)
-    orgs.update_organization(b, actor=bob, org_id=org, beds=140)
-    exporter.export_package(a, tmp_path / "a2.hccsync")
+    org = _conflict(a, b, tmp_path, {"beds": 120}, {"beds": 140})
     importer.import_package(b, tmp_path / "a2.hccsync")
-    ctx = AppContext(b, bob)
+    ctx = AppContext(b, Actor("Bob", "Duty Officer"))
     panel = SyncPanel(ctx)
     qtbot.addWidget(panel)
     qtbot.waitUntil(panel.is_loaded, timeout=5_000)

@@ -99,9 +99,7 @@ def undo_last(store: Store, *, actor: Actor) -> UndoResult:
     target = last_undoable(store, actor=actor)
     if target is None:
         raise ValidationError("undo", f"nothing to undo for {actor.label}")
-    what = change_text(target.summary)
-    result = _take_back(store, actor, target, f"Undo: {what}")
-    return UndoResult(result.change_id, what, result.restored, result.skipped)
+    return _take_back(store, actor, target, "Undo")
 
 
 def redo_last(store: Store, *, actor: Actor) -> UndoResult:
@@ -111,17 +109,18 @@ def redo_last(store: Store, *, actor: Actor) -> UndoResult:
     target = last_redoable(store, actor=actor)
     if target is None:
         raise ValidationError("redo", f"nothing to redo for {actor.label}")
-    what = change_text(target.summary)
-    result = _take_back(store, actor, target, f"Redo: {what}")
-    return UndoResult(result.change_id, what, result.restored, result.skipped)
+    return _take_back(store, actor, target, "Redo")
 
 
 #: Added to the summary of an undo or redo that could restore nothing.
 _NOTHING = " (nothing restored: changed since by others)"
 
 
-def _take_back(store: Store, actor: Actor, target: m.ChangeSet, summary: str) -> UndoResult:
-    """Restore what `target` replaced, as one new change set that `undoes` it."""
+def _take_back(store: Store, actor: Actor, target: m.ChangeSet, verb: str) -> UndoResult:
+    """Restore what `target` replaced, as one new change set that `undoes` it, named
+    "<verb>: <the change>"; the result names the change."""
+    what = change_text(target.summary)
+    summary = f"{verb}: {what}"
     restored = skipped = 0
     with store.writing(operator=actor.label, summary=summary, keep_empty=True) as w:
         versions = list(
@@ -187,7 +186,7 @@ def _take_back(store: Store, actor: Actor, target: m.ChangeSet, summary: str) ->
         if not restored:
             this.summary = f"{summary}{_NOTHING}"
         w.session.get_one(m.ChangeSet, target.id).undone_by = w.change_id
-    return UndoResult(target.id, target.summary, restored, skipped)
+    return UndoResult(target.id, what, restored, skipped)
 
 
 def _shown_values(w: Any, last: dict[tuple[str, str, str], m.Version]) -> dict[Any, str]:
